@@ -1,0 +1,86 @@
+package dev.agentidp.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+import dev.agentidp.registry.ClientKind;
+import dev.agentidp.registry.ClientRegistry;
+import dev.agentidp.registry.ClientSecrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the first admin client on first start (API.md §3): client {@code idp-admin},
+ * {@code client_secret_basic}, scopes {@code idp:admin} and {@code idp:audit:read}. Its
+ * secret is {@code IDP_BOOTSTRAP_ADMIN_SECRET} when set (at least 32 characters), else
+ * generated (256 random bits) and written once to
+ * {@code ${idp.data-dir}/bootstrap-admin-secret} with mode 0600. The log says where the
+ * secret is, never what it is.
+ */
+@Component
+class BootstrapAdminClient implements InitializingBean {
+
+	static final String CLIENT_ID = "idp-admin";
+
+	static final String SECRET_FILE = "bootstrap-admin-secret";
+
+	private static final int MIN_SECRET_LENGTH = 32;
+
+	private static final Logger logger = LoggerFactory.getLogger(BootstrapAdminClient.class);
+
+	private final ClientRegistry registry;
+
+	private final IdpProperties properties;
+
+	private final String configuredSecret;
+
+	BootstrapAdminClient(ClientRegistry registry, IdpProperties properties,
+			@Value("${IDP_BOOTSTRAP_ADMIN_SECRET:}") String configuredSecret) {
+		this.registry = registry;
+		this.properties = properties;
+		this.configuredSecret = configuredSecret;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		if (this.registry.findClient(CLIENT_ID).isPresent()) {
+			return;
+		}
+		boolean configured = !this.configuredSecret.isBlank();
+		if (configured && this.configuredSecret.length() < MIN_SECRET_LENGTH) {
+			throw new IllegalStateException("IDP_BOOTSTRAP_ADMIN_SECRET must have at least " + MIN_SECRET_LENGTH
+					+ " characters; leave it unset to have one generated");
+		}
+		String secret = configured ? this.configuredSecret : ClientSecrets.generate();
+		try {
+			this.registry.registerWithSecret(CLIENT_ID, "Bootstrap admin client", ClientKind.ADMIN, secret,
+					Set.of("idp:admin", "idp:audit:read"));
+		}
+		catch (DuplicateKeyException ex) {
+			logger.info("Admin client {} was created by another node", CLIENT_ID);
+			return;
+		}
+		if (configured) {
+			logger.info("Created admin client {} with the secret from IDP_BOOTSTRAP_ADMIN_SECRET", CLIENT_ID);
+			return;
+		}
+		Path file = this.properties.dataDir().resolve(SECRET_FILE).toAbsolutePath().normalize();
+		try {
+			Files.deleteIfExists(file);
+			SecretFiles.writeOwnerOnly(file, secret);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write the bootstrap admin secret to " + file, ex);
+		}
+		logger.info("Created admin client {}; its secret is in {} (mode 0600)", CLIENT_ID, file);
+	}
+
+}

@@ -1,0 +1,191 @@
+package dev.agentidp.app;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.agentidp.tokens.JoseVerifiers;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.util.StringUtils;
+
+/**
+ * The security filter chains, deny by default:
+ * <ol>
+ * <li>the OAuth endpoints of the authorization server (RFC 6749 error JSON);</li>
+ * <li>the admin API, an OAuth2 resource server over this provider's own tokens
+ * ({@code idp:admin}; {@code idp:audit:read} suffices to read the audit trail), with RFC
+ * 9457 problem documents for 401 and 403;</li>
+ * <li>the actuator: health and prometheus only;</li>
+ * <li>everything else: a 404 problem document.</li>
+ * </ol>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	static final String ADMIN = "SCOPE_idp:admin";
+
+	static final String AUDIT_READ = "SCOPE_idp:audit:read";
+
+	@Bean
+	AuthorizationServerSettings authorizationServerSettings(IdpProperties properties) {
+		AuthorizationServerSettings.Builder builder = AuthorizationServerSettings.builder();
+		if (StringUtils.hasText(properties.issuer())) {
+			builder.issuer(properties.issuer());
+		}
+		return builder.build();
+	}
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+		OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+		http.securityMatcher(server.getEndpointsMatcher())
+			.with(server, (as) -> as.authorizationServerMetadataEndpoint((metadata) -> metadata
+				.authorizationServerMetadataCustomizer((builder) -> builder.grantTypes((grants) -> {
+					grants.clear();
+					grants.add(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
+					grants.add(AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
+				}).tokenEndpointAuthenticationMethods((methods) -> {
+					methods.clear();
+					methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
+					methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
+				}).tokenIntrospectionEndpointAuthenticationMethods((methods) -> {
+					methods.clear();
+					methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
+					methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
+				}).tokenRevocationEndpointAuthenticationMethods((methods) -> {
+					methods.clear();
+					methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
+					methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
+				})
+					.claim("token_endpoint_auth_signing_alg_values_supported",
+							JoseVerifiers.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
+					.claim("scopes_supported", List.of("idp:admin", "idp:audit:read"))
+					// no DPoP, mTLS-bound tokens or PKCE here: advertise none of them
+					.claims((claims) -> {
+						claims.remove("dpop_signing_alg_values_supported");
+						claims.remove("tls_client_certificate_bound_access_tokens");
+						claims.remove("code_challenge_methods_supported");
+					}))))
+			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.ignoringRequestMatchers(server.getEndpointsMatcher()))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(oauthInvalidClient()));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain adminChain(HttpSecurity http) throws Exception {
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setPrincipalClaimName("client_id");
+		http.securityMatcher("/admin/**")
+			.authorizeHttpRequests(
+					(requests) -> requests.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**")
+						.hasAnyAuthority(ADMIN, AUDIT_READ)
+						.requestMatchers("/admin/v1/**")
+						.hasAuthority(ADMIN)
+						.anyRequest()
+						.denyAll())
+			.oauth2ResourceServer((rs) -> rs.jwt((jwt) -> jwt.jwtAuthenticationConverter(converter))
+				.authenticationEntryPoint(problemUnauthorized())
+				.accessDeniedHandler(problemForbidden()))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemUnauthorized())
+				.accessDeniedHandler(problemForbidden()))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain actuatorChain(HttpSecurity http) throws Exception {
+		http.securityMatcher("/actuator/**")
+			.authorizeHttpRequests((requests) -> requests
+				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+				.permitAll()
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemNotFound()))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(4)
+	SecurityFilterChain defaultChain(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/error").permitAll().anyRequest().denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemNotFound())
+				.accessDeniedHandler((request, response, denied) -> ProblemResponses.write(response,
+						ProblemResponses.problem(HttpStatus.NOT_FOUND, "No such resource", request))))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	/**
+	 * RFC 6749 §5.2: a request to an OAuth endpoint that fails client authentication gets
+	 * 401 {@code invalid_client} with a {@code WWW-Authenticate} header.
+	 */
+	private static AuthenticationEntryPoint oauthInvalidClient() {
+		return (request, response, ex) -> {
+			response.setStatus(HttpStatus.UNAUTHORIZED.value());
+			response.setHeader("WWW-Authenticate", "Basic realm=\"oauth\"");
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.getOutputStream()
+				.write(("{\"error\":\"" + OAuth2ErrorCodes.INVALID_CLIENT
+						+ "\",\"error_description\":\"Client authentication failed\"}")
+					.getBytes(StandardCharsets.UTF_8));
+		};
+	}
+
+	private static AuthenticationEntryPoint problemUnauthorized() {
+		return (request, response, ex) -> {
+			String header = request.getHeader("Authorization");
+			boolean presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+			// RFC 6750 §3: invalid_token when a token was presented, no error code
+			// otherwise
+			response.setHeader("WWW-Authenticate", presented
+					? "Bearer error=\"invalid_token\", error_description=\"The access token is not valid\"" : "Bearer");
+			ProblemResponses.write(response,
+					ProblemResponses.problem(HttpStatus.UNAUTHORIZED,
+							presented ? "The bearer token is invalid, expired or not issued by this provider"
+									: "A bearer token issued by this provider is required",
+							request));
+		};
+	}
+
+	private static AccessDeniedHandler problemForbidden() {
+		return (request, response, ex) -> {
+			response.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"idp:admin\"");
+			ProblemResponses.write(response, ProblemResponses.problem(HttpStatus.FORBIDDEN,
+					"The token lacks the scope this operation requires (idp:admin)", request));
+		};
+	}
+
+	private static AuthenticationEntryPoint problemNotFound() {
+		return (request, response, ex) -> ProblemResponses.write(response,
+				ProblemResponses.problem(HttpStatus.NOT_FOUND, "No such resource", request));
+	}
+
+}

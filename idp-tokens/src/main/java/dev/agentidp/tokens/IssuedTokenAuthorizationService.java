@@ -1,0 +1,159 @@
+package dev.agentidp.tokens;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.util.Assert;
+
+/**
+ * The token store behind Spring Security's authorization server: one row per issued
+ * access token, keyed by {@code jti}, never by the token's value (unlike
+ * {@code JdbcOAuth2AuthorizationService}, which keeps whole tokens and scans by value,
+ * DESIGN.md §4a). A presented token is first verified against the provider's keys, then
+ * its row is read by {@code jti}; the row decides whether it is revoked.
+ */
+public final class IssuedTokenAuthorizationService implements OAuth2AuthorizationService {
+
+	private static final String INSERT = """
+			INSERT INTO issued_token (jti, client_id, subject, parent_jti, root_jti, task, scopes, audience, issued_at, expires_at)
+			VALUES (?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?)
+			ON CONFLICT (jti) DO NOTHING""";
+
+	private static final String REVOKE = """
+			UPDATE issued_token SET revoked_at = now(), revoked_why = ?
+			WHERE jti = ? AND revoked_at IS NULL""";
+
+	private static final String SELECT = """
+			SELECT jti, client_id, subject, scopes, issued_at, expires_at, revoked_at
+			FROM issued_token WHERE jti = ?""";
+
+	private final JdbcClient jdbc;
+
+	private final JwtDecoder decoder;
+
+	private final RegisteredClientRepository clients;
+
+	/**
+	 * @param jdbc database access
+	 * @param decoder the decoder of the provider's own access tokens
+	 * @param clients the registered clients
+	 */
+	public IssuedTokenAuthorizationService(JdbcClient jdbc, JwtDecoder decoder, RegisteredClientRepository clients) {
+		Assert.notNull(jdbc, "jdbc cannot be null");
+		Assert.notNull(decoder, "decoder cannot be null");
+		Assert.notNull(clients, "clients cannot be null");
+		this.jdbc = jdbc;
+		this.decoder = decoder;
+		this.clients = clients;
+	}
+
+	@Override
+	public void save(OAuth2Authorization authorization) {
+		Assert.notNull(authorization, "authorization cannot be null");
+		OAuth2Authorization.Token<OAuth2AccessToken> token = authorization.getAccessToken();
+		Assert.notNull(token, "only authorizations that carry an access token are stored");
+		Map<String, Object> claims = token.getClaims();
+		Assert.notNull(claims, "access token claims cannot be null");
+		String jti = (String) claims.get("jti");
+		Assert.hasText(jti, "access token must carry a jti");
+		if (token.isInvalidated()) {
+			// RFC 7009 §2.1: the token is invalidated at once
+			this.jdbc.sql(REVOKE).params("revoked", jti).update();
+			return;
+		}
+		OAuth2AccessToken accessToken = token.getToken();
+		this.jdbc.sql(INSERT)
+			.params(jti, authorization.getRegisteredClientId(), authorization.getPrincipalName(), jti,
+					accessToken.getScopes().toArray(String[]::new), strings(claims.get("aud")),
+					Timestamp.from(accessToken.getIssuedAt()), Timestamp.from(accessToken.getExpiresAt()))
+			.update();
+	}
+
+	@Override
+	public void remove(OAuth2Authorization authorization) {
+		Assert.notNull(authorization, "authorization cannot be null");
+		this.jdbc.sql(REVOKE).params("removed", authorization.getId()).update();
+	}
+
+	@Override
+	public OAuth2Authorization findById(String id) {
+		return (id != null) ? load(id, null) : null;
+	}
+
+	@Override
+	public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+		if (token == null || (tokenType != null && !OAuth2TokenType.ACCESS_TOKEN.equals(tokenType))) {
+			return null;
+		}
+		Jwt jwt;
+		try {
+			jwt = this.decoder.decode(token);
+		}
+		catch (JwtException ex) {
+			return null;
+		}
+		return (jwt.getId() != null) ? load(jwt.getId(), jwt) : null;
+	}
+
+	private OAuth2Authorization load(String jti, Jwt jwt) {
+		List<Row> rows = this.jdbc.sql(SELECT)
+			.param(jti)
+			.query((rs, n) -> new Row(rs.getString("jti"), rs.getString("client_id"), rs.getString("subject"),
+					new LinkedHashSet<>(Arrays.asList((String[]) rs.getArray("scopes").getArray())),
+					rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
+					rs.getTimestamp("revoked_at") != null))
+			.list();
+		if (rows.isEmpty()) {
+			return null;
+		}
+		Row row = rows.get(0);
+		RegisteredClient client = this.clients.findById(row.clientId());
+		if (client == null) {
+			return null;
+		}
+		String value = (jwt != null) ? jwt.getTokenValue() : row.jti();
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, value, row.issuedAt(),
+				row.expiresAt(), row.scopes());
+		return OAuth2Authorization.withRegisteredClient(client)
+			.id(row.jti())
+			.principalName(row.subject())
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.authorizedScopes(row.scopes())
+			.token(accessToken, (metadata) -> {
+				if (jwt != null) {
+					metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, jwt.getClaims());
+				}
+				metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, row.revoked());
+			})
+			.build();
+	}
+
+	private static String[] strings(Object value) {
+		if (value instanceof Collection<?> collection) {
+			return collection.stream().map(String::valueOf).toArray(String[]::new);
+		}
+		return (value != null) ? new String[] { String.valueOf(value) } : new String[0];
+	}
+
+	private record Row(String jti, String clientId, String subject, Set<String> scopes, Instant issuedAt,
+			Instant expiresAt, boolean revoked) {
+	}
+
+}
