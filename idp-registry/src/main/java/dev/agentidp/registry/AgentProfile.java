@@ -1,0 +1,81 @@
+package dev.agentidp.registry;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.util.Assert;
+
+/**
+ * The parts of an identity document an administrator writes: everything but the
+ * server-set id, status, version, parent, keys and timestamps.
+ *
+ * @param name the name, {@code [A-Za-z0-9._-]{1,64}}, unique per owner
+ * @param owner the email address of the accountable human
+ * @param team the team, or {@code null}
+ * @param platform the agent platform (e.g. {@code langchain}), or {@code null}
+ * @param environment where it runs, or {@code null}
+ * @param description what it does, or {@code null}
+ * @param role its role, or {@code null}
+ * @param capabilities what it may do (at least one)
+ * @param tools the tools it calls
+ * @param dataAccess the data it touches
+ * @param humanOversight what needs a human's approval
+ * @param tokenPolicy how long its tokens live and how deep it may delegate
+ */
+public record AgentProfile(String name, String owner, String team, String platform, Environment environment,
+		String description, String role, List<Capability> capabilities, List<Tool> tools, List<DataAccess> dataAccess,
+		HumanOversight humanOversight, TokenPolicy tokenPolicy) {
+
+	public AgentProfile {
+		Assert.isTrue(Names.isValid(name), "name must match [A-Za-z0-9._-]{1,64}");
+		Assert.isTrue(Emails.isValid(owner), "owner must be an email address");
+		Assert.notEmpty(capabilities, "capabilities cannot be empty");
+		capabilities = List.copyOf(capabilities);
+		tools = (tools != null) ? List.copyOf(tools) : List.of();
+		dataAccess = (dataAccess != null) ? List.copyOf(dataAccess) : List.of();
+		humanOversight = (humanOversight != null) ? humanOversight : HumanOversight.NONE;
+		tokenPolicy = (tokenPolicy != null) ? tokenPolicy : TokenPolicy.DEFAULT;
+	}
+
+	/**
+	 * The agent's risk level: the highest among its capabilities.
+	 * @return the risk level
+	 */
+	public RiskLevel riskLevel() {
+		return this.capabilities.stream()
+			.map(Capability::riskLevel)
+			.max(Comparator.naturalOrder())
+			.orElse(RiskLevel.LOW);
+	}
+
+	/**
+	 * The scopes the agent may hold.
+	 * @return the scopes of its capabilities
+	 */
+	public Set<String> scopes() {
+		return this.capabilities.stream().map(Capability::scope).collect(Collectors.toUnmodifiableSet());
+	}
+
+	/**
+	 * This profile with another owner.
+	 * @param newOwner the new owner
+	 * @return the new profile
+	 */
+	AgentProfile withOwner(String newOwner) {
+		return new AgentProfile(this.name, newOwner, this.team, this.platform, this.environment, this.description,
+				this.role, this.capabilities, this.tools, this.dataAccess, this.humanOversight, this.tokenPolicy);
+	}
+
+	/**
+	 * This profile with other capabilities.
+	 * @param newCapabilities the capabilities
+	 * @return the new profile
+	 */
+	AgentProfile withCapabilities(List<Capability> newCapabilities) {
+		return new AgentProfile(this.name, this.owner, this.team, this.platform, this.environment, this.description,
+				this.role, newCapabilities, this.tools, this.dataAccess, this.humanOversight, this.tokenPolicy);
+	}
+
+}

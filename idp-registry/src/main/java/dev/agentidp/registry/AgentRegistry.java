@@ -1,0 +1,581 @@
+package dev.agentidp.registry;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.Assert;
+
+/**
+ * The registry's facade for agents: registration, identity documents and their versions,
+ * keys, lifecycle, and the reads the token endpoint makes on every request.
+ * <p>
+ * Every change is made in one transaction that also publishes its domain event
+ * ({@link AgentRegistered}, {@link AgentUpdated}, {@link AgentSuspended},
+ * {@link AgentResumed}, {@link AgentRetired}, {@link KeyAdded}, {@link KeyRetired}); the
+ * audit trail records the event in that same transaction. A rejected request changes
+ * nothing: input is checked before anything is written.
+ */
+@Service
+public class AgentRegistry {
+
+	private static final Set<String> KEY_FIELDS = Set.of("jwk", "generateKey");
+
+	private static final Set<String> LIFECYCLE_FIELDS = Set.of("reason");
+
+	private static final int MAX_REASON_LENGTH = 512;
+
+	private final Agents agents;
+
+	private final ApplicationEventPublisher events;
+
+	AgentRegistry(Agents agents, ApplicationEventPublisher events) {
+		Assert.notNull(agents, "agents cannot be null");
+		Assert.notNull(events, "events cannot be null");
+		this.agents = agents;
+		this.events = events;
+	}
+
+	// ---------------------------------------------------------------- registration
+
+	/**
+	 * Registers an agent from a submitted identity document (API.md §2): the writable
+	 * fields plus {@code "jwk": {public JWK}} or {@code "generateKey": true}.
+	 * @param document the submitted JSON object
+	 * @param actor the admin client registering it
+	 * @return the agent and, when generated, its private JWK (to be returned once)
+	 * @throws InvalidInputException naming the field that breaks a rule
+	 * @throws AgentNameTakenException when the owner already has an agent of that name
+	 */
+	@Transactional
+	public AgentRegistration register(JsonNode document, String actor) {
+		AgentProfile profile = AgentDocuments.readProfile(document, KEY_FIELDS);
+		Map<String, Object> jwk = AgentDocuments.readKeyChoice(document);
+		return registerRoot(profile, jwk, actor);
+	}
+
+	/**
+	 * Registers an agent from a typed profile.
+	 * @param profile the profile
+	 * @param publicJwk the agent's public JWK as JSON, or {@code null} to have an Ed25519
+	 * pair generated
+	 * @param actor the client registering it
+	 * @return the agent and, when generated, its private JWK (to be returned once)
+	 * @throws InvalidInputException when the JWK is not an acceptable public key
+	 * @throws AgentNameTakenException when the owner already has an agent of that name
+	 */
+	@Transactional
+	public AgentRegistration register(AgentProfile profile, String publicJwk, String actor) {
+		Assert.notNull(profile, "profile cannot be null");
+		return registerRoot(profile, (publicJwk != null) ? parseJwk(publicJwk) : null, actor);
+	}
+
+	private AgentRegistration registerRoot(AgentProfile profile, Map<String, Object> jwk, String actor) {
+		Instant now = Agents.now();
+		NewKey key = newKey(jwk, now);
+		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
+			throw new AgentNameTakenException(profile.owner(), profile.name());
+		}
+		Agent agent = Agent.register(UUID.randomUUID(), null, profile, key.key(), now);
+		try {
+			this.agents.insert(agent, actor, now);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new AgentNameTakenException(profile.owner(), profile.name());
+		}
+		this.events
+			.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), null, key.key().kid(), actor));
+		return new AgentRegistration(agent, key.privateJwk());
+	}
+
+	/**
+	 * Finds or derives a sub-agent of a parent (DESIGN.md §4, Delegation): same owner as
+	 * the parent, the parent's environment and token policy, capabilities = the granted
+	 * scopes (with the parent's description and risk for each). The same name under the
+	 * same parent reuses the identity; scopes it lacks are added to its capabilities and
+	 * a new public key is added to its keys.
+	 * @param parentId the parent agent
+	 * @param name the sub-agent's name, {@code [A-Za-z0-9._-]{1,64}}
+	 * @param grantedScopes the scopes granted to it, each a capability of the parent
+	 * @param publicJwk the sub-agent's public JWK as JSON, or {@code null} (then it
+	 * cannot authenticate itself)
+	 * @param actor the client on whose request it is derived (the parent)
+	 * @return the sub-agent
+	 * @throws AgentNotFoundException when there is no such parent
+	 * @throws IllegalAgentStateException when the parent or an ancestor is not active, or
+	 * the sub-agent is retired
+	 * @throws InvalidInputException when the name, a scope or the JWK is not acceptable
+	 */
+	@Transactional
+	public Agent registerSubAgent(UUID parentId, String name, Set<String> grantedScopes, String publicJwk,
+			String actor) {
+		Assert.notNull(parentId, "parentId cannot be null");
+		if (!Names.isValid(name)) {
+			throw new InvalidInputException("name", Names.RULE);
+		}
+		if (grantedScopes == null || grantedScopes.isEmpty()) {
+			throw new InvalidInputException("scope", "at least one scope must be granted");
+		}
+		Agent parent = this.agents.find(parentId).orElseThrow(() -> AgentNotFoundException.agent(parentId));
+		if (!this.agents.isActiveWithAncestors(parentId)) {
+			throw new IllegalAgentStateException("Agent " + parentId + " or one of its ancestors is not active");
+		}
+		List<Capability> granted = new ArrayList<>();
+		for (String scope : new LinkedHashSet<>(grantedScopes)) {
+			Capability capability = parent.profile()
+				.capabilities()
+				.stream()
+				.filter((candidate) -> candidate.scope().equals(scope))
+				.findFirst()
+				.orElseThrow(() -> new InvalidInputException("scope",
+						"'" + scope + "' is not a capability of the parent agent"));
+			granted.add(capability);
+		}
+		Instant now = Agents.now();
+		AgentKey key = (publicJwk != null) ? PublicKeys.read("sub_agent_jwk", parseJwk(publicJwk), now) : null;
+		Optional<Agent> existing = this.agents.findSubAgent(parentId, name);
+		if (existing.isEmpty()) {
+			AgentProfile parentProfile = parent.profile();
+			AgentProfile profile = new AgentProfile(name, parentProfile.owner(), parentProfile.team(),
+					parentProfile.platform(), parentProfile.environment(), "Sub-agent derived from " + parent.name(),
+					parentProfile.role(), granted, List.of(), List.of(), HumanOversight.NONE,
+					parentProfile.tokenPolicy());
+			Agent agent = Agent.register(UUID.randomUUID(), parentId, profile, key, now);
+			if (this.agents.insert(agent, actor, now)) {
+				this.events.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), parentId,
+						(key != null) ? key.kid() : null, actor));
+				return agent;
+			}
+			// derived concurrently by another request: reuse it
+			existing = this.agents.findSubAgent(parentId, name);
+		}
+		return reuseSubAgent(existing.orElseThrow(), granted, key, actor, now);
+	}
+
+	private Agent reuseSubAgent(Agent found, List<Capability> granted, AgentKey key, String actor, Instant now) {
+		boolean lacksScopes = !found.scopes().containsAll(granted.stream().map(Capability::scope).toList());
+		boolean lacksKey = key != null && found.key(key.kid()).isEmpty();
+		if (found.status() == AgentStatus.RETIRED) {
+			throw new IllegalAgentStateException("Sub-agent " + found.id() + " is retired");
+		}
+		if (!lacksScopes && !lacksKey) {
+			return found;
+		}
+		Agent agent = this.agents.lock(found.id()).orElseThrow();
+		if (lacksScopes) {
+			List<Capability> capabilities = new ArrayList<>(agent.profile().capabilities());
+			granted.stream()
+				.filter((capability) -> !agent.scopes().contains(capability.scope()))
+				.forEach(capabilities::add);
+			agent.update(agent.profile().withCapabilities(capabilities), now);
+			this.agents.save(agent, actor, now);
+			this.events.publishEvent(
+					new AgentUpdated(agent.id(), agent.version(), List.of("capabilities"), null, null, actor));
+		}
+		if (lacksKey && agent.key(key.kid()).isEmpty()) {
+			agent.addKey(key, now);
+			this.agents.save(agent, actor, now);
+			this.events.publishEvent(new KeyAdded(agent.id(), key.kid(), false, actor));
+		}
+		return agent;
+	}
+
+	// ---------------------------------------------------------------- reads
+
+	/**
+	 * Finds an agent with its keys. Cheap: two indexed reads, no transaction.
+	 * @param id the agent id
+	 * @return the agent, or empty
+	 */
+	public Optional<Agent> findAgent(UUID id) {
+		if (id == null) {
+			return Optional.empty();
+		}
+		return this.agents.find(id);
+	}
+
+	/**
+	 * The agent, or an exception.
+	 * @param id the agent id
+	 * @return the agent
+	 * @throws AgentNotFoundException when there is none
+	 */
+	public Agent getAgent(UUID id) {
+		return findAgent(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+	}
+
+	/**
+	 * Finds a derived sub-agent by its parent and name.
+	 * @param parentId the parent
+	 * @param name the sub-agent's name
+	 * @return the sub-agent, or empty
+	 */
+	public Optional<Agent> findSubAgent(UUID parentId, String name) {
+		if (parentId == null || !Names.isValid(name)) {
+			return Optional.empty();
+		}
+		return this.agents.findSubAgent(parentId, name);
+	}
+
+	/**
+	 * Whether an agent and every ancestor up its parent chain are active: the condition
+	 * for it to authenticate and for its tokens to be active. One statement.
+	 * @param id the agent id
+	 * @return {@code false} for an unknown agent, or when it or an ancestor is suspended
+	 * or retired
+	 */
+	public boolean isActiveWithAncestors(UUID id) {
+		return id != null && this.agents.isActiveWithAncestors(id);
+	}
+
+	/**
+	 * A key of an agent usable now (active, or retiring before its expiry), for verifying
+	 * a client assertion. One indexed read.
+	 * @param agentId the agent
+	 * @param kid the key id the assertion names
+	 * @return the key, or empty when there is none or it is revoked
+	 */
+	public Optional<AgentKey> findActiveKey(UUID agentId, String kid) {
+		if (agentId == null || kid == null || kid.isEmpty() || kid.length() > 64) {
+			return Optional.empty();
+		}
+		return this.agents.usableKey(agentId, kid, Agents.now());
+	}
+
+	/**
+	 * Every key of an agent usable now (active, or retiring before its expiry).
+	 * @param agentId the agent
+	 * @return the keys, oldest first
+	 */
+	public List<AgentKey> activeKeys(UUID agentId) {
+		if (agentId == null) {
+			return List.of();
+		}
+		return this.agents.usableKeys(agentId, Agents.now());
+	}
+
+	/**
+	 * Every sub-agent below an agent, transitively (children first).
+	 * @param id the agent
+	 * @return the sub-agents' ids
+	 */
+	public List<UUID> subAgentIds(UUID id) {
+		return this.agents.descendants(id);
+	}
+
+	/**
+	 * One page of agents, oldest first.
+	 * @param filter the filters
+	 * @param cursor the cursor of a previous page, or {@code null} for the first
+	 * @param limit the page size, 1 to {@value Page#MAX_LIMIT}
+	 * @return the page
+	 * @throws InvalidInputException for a bad cursor or limit
+	 */
+	@Transactional(readOnly = true)
+	public Page<Agent> list(AgentFilter filter, String cursor, int limit) {
+		return this.agents.list((filter != null) ? filter : AgentFilter.ANY, cursor, Page.checkLimit(limit));
+	}
+
+	/**
+	 * One page of an agent's versions, newest first: each the identity document as it was
+	 * at that version.
+	 * @param id the agent
+	 * @param cursor the cursor of a previous page, or {@code null} for the first
+	 * @param limit the page size, 1 to {@value Page#MAX_LIMIT}
+	 * @return the page
+	 * @throws AgentNotFoundException when there is no such agent
+	 */
+	@Transactional(readOnly = true)
+	public Page<JsonNode> versions(UUID id, String cursor, int limit) {
+		Page.checkLimit(limit);
+		getAgent(id);
+		return this.agents.versions(id, cursor, limit);
+	}
+
+	/**
+	 * The identity document of an agent as the admin API shows it now.
+	 * @param agent the agent
+	 * @return the document
+	 */
+	public ObjectNode document(Agent agent) {
+		return AgentDocuments.toJson(agent, Agents.now());
+	}
+
+	// ---------------------------------------------------------------- changes
+
+	/**
+	 * Applies a JSON merge patch (RFC 7396) to the writable fields of an agent's identity
+	 * document, making a new version. A patch that changes nothing makes none.
+	 * @param id the agent
+	 * @param mergePatch the patch, a JSON object
+	 * @param expectedVersion the version the caller saw ({@code If-Match}), or
+	 * {@code null} to skip the check
+	 * @param actor the admin client
+	 * @return the agent as it is now
+	 * @throws InvalidInputException when the patch touches a server-set field or the
+	 * result breaks a rule
+	 * @throws AgentVersionMismatchException when the agent is no longer at the expected
+	 * version
+	 * @throws AgentNameTakenException when the new owner already has an agent of that
+	 * name
+	 * @throws IllegalAgentStateException when the agent is retired
+	 * @see <a href="https://www.rfc-editor.org/rfc/rfc7396">RFC 7396</a>
+	 */
+	@Transactional
+	public Agent update(UUID id, JsonNode mergePatch, Long expectedVersion, String actor) {
+		if (mergePatch == null || !mergePatch.isObject()) {
+			throw new InvalidInputException("body", "must be a JSON merge patch object");
+		}
+		for (String field : mergePatch.propertyNames()) {
+			if (AgentDocuments.SERVER_FIELDS.contains(field)) {
+				throw new InvalidInputException(field, "is set by the server and cannot be changed");
+			}
+			if (!AgentDocuments.MUTABLE_FIELDS.contains(field)) {
+				throw new InvalidInputException(field, "is not a writable field of the identity document");
+			}
+		}
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		if (expectedVersion != null && expectedVersion != agent.version()) {
+			throw new AgentVersionMismatchException(String.valueOf(expectedVersion), agent.version());
+		}
+		ObjectNode before = AgentDocuments.profileJson(agent.profile());
+		AgentProfile profile = AgentDocuments.readProfile(AgentDocuments.mergePatch(before, mergePatch), Set.of());
+		String previousOwner = agent.owner();
+		if (agent.isDerived() && !profile.owner().equals(previousOwner)) {
+			throw new InvalidInputException("owner", "a derived sub-agent's owner is its parent's and cannot change");
+		}
+		if (agent.isDerived() && !profile.name().equals(agent.name())) {
+			throw new InvalidInputException("name", "a derived sub-agent's name cannot change");
+		}
+		if ((!profile.owner().equals(previousOwner) || !profile.name().equals(agent.name()))
+				&& this.agents.isNameTaken(profile.owner(), profile.name(), agent.id())) {
+			throw new AgentNameTakenException(profile.owner(), profile.name());
+		}
+		Instant now = Agents.now();
+		if (!agent.update(profile, now)) {
+			return agent;
+		}
+		try {
+			this.agents.save(agent, actor, now);
+		}
+		catch (DuplicateKeyException ex) {
+			throw new AgentNameTakenException(profile.owner(), profile.name());
+		}
+		ObjectNode after = AgentDocuments.profileJson(profile);
+		List<String> changed = AgentDocuments.MUTABLE_FIELDS.stream()
+			.filter((field) -> !java.util.Objects.equals(before.get(field), after.get(field)))
+			.sorted()
+			.toList();
+		boolean transferred = !profile.owner().equals(previousOwner);
+		this.events.publishEvent(new AgentUpdated(agent.id(), agent.version(), changed,
+				transferred ? previousOwner : null, transferred ? profile.owner() : null, actor));
+		return agent;
+	}
+
+	/**
+	 * Suspends an active agent; it and its sub-agents cannot authenticate until it is
+	 * resumed ({@link AgentSuspended} lists the sub-agents whose tokens to revoke).
+	 * @param id the agent
+	 * @param reason why, or {@code null}
+	 * @param actor the admin client
+	 * @return the agent as it is now
+	 * @throws IllegalAgentStateException unless the agent is active
+	 */
+	@Transactional
+	public Agent suspend(UUID id, String reason, String actor) {
+		checkReason(reason);
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		Instant now = Agents.now();
+		agent.suspend(now);
+		this.agents.save(agent, actor, now);
+		this.events.publishEvent(new AgentSuspended(id, this.agents.descendants(id), reason, actor));
+		return agent;
+	}
+
+	/**
+	 * Resumes a suspended agent.
+	 * @param id the agent
+	 * @param reason why, or {@code null}
+	 * @param actor the admin client
+	 * @return the agent as it is now
+	 * @throws IllegalAgentStateException unless the agent is suspended (retirement is
+	 * final)
+	 */
+	@Transactional
+	public Agent resume(UUID id, String reason, String actor) {
+		checkReason(reason);
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		Instant now = Agents.now();
+		agent.resume(now);
+		this.agents.save(agent, actor, now);
+		this.events.publishEvent(new AgentResumed(id, reason, actor));
+		return agent;
+	}
+
+	/**
+	 * Retires an agent for good, and every sub-agent below it (transitively).
+	 * @param id the agent
+	 * @param reason why, or {@code null}
+	 * @param actor the admin client
+	 * @return the agent as it is now
+	 * @throws IllegalAgentStateException when it is already retired
+	 */
+	@Transactional
+	public Agent retire(UUID id, String reason, String actor) {
+		checkReason(reason);
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		Instant now = Agents.now();
+		agent.retire(now);
+		this.agents.save(agent, actor, now);
+		List<UUID> below = this.agents.descendants(id);
+		for (UUID subAgentId : below) {
+			this.agents.lock(subAgentId).filter((sub) -> sub.status() != AgentStatus.RETIRED).ifPresent((sub) -> {
+				sub.retire(now);
+				this.agents.save(sub, actor, now);
+			});
+		}
+		this.events.publishEvent(new AgentRetired(id, below, reason, actor));
+		return agent;
+	}
+
+	/**
+	 * Reads the body of a lifecycle call: {@code {"reason": "..."}}, all optional.
+	 * @param body the JSON body, or {@code null}
+	 * @return the reason, or {@code null}
+	 * @throws InvalidInputException when the body is malformed
+	 */
+	public static String readReason(JsonNode body) {
+		if (body == null || body.isNull() || body.isMissingNode()) {
+			return null;
+		}
+		if (!body.isObject()) {
+			throw new InvalidInputException("body", "must be a JSON object such as {\"reason\": \"...\"}");
+		}
+		for (String field : body.propertyNames()) {
+			if (!LIFECYCLE_FIELDS.contains(field)) {
+				throw new InvalidInputException(field, "is not a known field (allowed: reason)");
+			}
+		}
+		JsonNode reason = body.get("reason");
+		if (reason == null || reason.isNull()) {
+			return null;
+		}
+		if (!reason.isString()) {
+			throw new InvalidInputException("reason", "must be a string");
+		}
+		checkReason(reason.stringValue());
+		return reason.stringValue();
+	}
+
+	private static void checkReason(String reason) {
+		if (reason == null) {
+			return;
+		}
+		if (reason.length() > MAX_REASON_LENGTH) {
+			throw new InvalidInputException("reason", "must be at most " + MAX_REASON_LENGTH + " characters");
+		}
+		if (reason.chars().anyMatch((c) -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+			throw new InvalidInputException("reason", "must not contain control characters");
+		}
+	}
+
+	/**
+	 * Adds a key to an agent: {@code {"jwk": {public JWK}}} or {@code {"generateKey":
+	 * true}}.
+	 * @param id the agent
+	 * @param body the JSON body
+	 * @param actor the admin client
+	 * @return the agent and, when generated, the private JWK (to be returned once)
+	 * @throws InvalidInputException when the body or the key is not acceptable
+	 * @throws IllegalAgentStateException when the agent is retired or already has the key
+	 */
+	@Transactional
+	public AgentRegistration addKey(UUID id, JsonNode body, String actor) {
+		if (body == null || !body.isObject()) {
+			throw new InvalidInputException("body", "must be a JSON object with jwk or generateKey");
+		}
+		for (String field : body.propertyNames()) {
+			if (!KEY_FIELDS.contains(field)) {
+				throw new InvalidInputException(field, "is not a known field (allowed: generateKey, jwk)");
+			}
+		}
+		Map<String, Object> jwk = AgentDocuments.readKeyChoice(body);
+		Instant now = Agents.now();
+		NewKey key = newKey(jwk, now);
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		agent.addKey(key.key(), now);
+		this.agents.save(agent, actor, now);
+		this.events.publishEvent(new KeyAdded(id, key.key().kid(), key.privateJwk() != null, actor));
+		return new AgentRegistration(agent, key.privateJwk());
+	}
+
+	/**
+	 * Retires a key: revoked at once when {@code graceSeconds} is 0, else retiring (still
+	 * usable) until now + {@code graceSeconds}, then revoked.
+	 * @param id the agent
+	 * @param kid the key id
+	 * @param graceSeconds the grace period, 0 or more
+	 * @param actor the admin client
+	 * @return the agent as it is now
+	 * @throws InvalidInputException when {@code graceSeconds} is negative or above a year
+	 * @throws AgentNotFoundException when there is no such agent or key
+	 * @throws IllegalAgentStateException when the key is already revoked, is the last
+	 * active key, or the agent is retired
+	 */
+	@Transactional
+	public Agent retireKey(UUID id, String kid, long graceSeconds, String actor) {
+		if (graceSeconds < 0 || graceSeconds > Duration.ofDays(366).toSeconds()) {
+			throw new InvalidInputException("graceSeconds", "must be an integer between 0 and 31622400 (366 days)");
+		}
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		Instant now = Agents.now();
+		AgentKey retired = agent.retireKey(kid, Duration.ofSeconds(graceSeconds), now);
+		this.agents.save(agent, actor, now);
+		this.events.publishEvent(new KeyRetired(id, kid, retired.status(), retired.expiresAt(), actor));
+		return agent;
+	}
+
+	private static NewKey newKey(Map<String, Object> jwk, Instant now) {
+		if (jwk != null) {
+			return new NewKey(PublicKeys.read("jwk", jwk, now), null);
+		}
+		PublicKeys.GeneratedKey generated = PublicKeys.generateEd25519();
+		return new NewKey(
+				new AgentKey(generated.publicJwk().getKeyID(), generated.publicJwk(), KeyStatus.ACTIVE, now, null),
+				generated.privateJwk());
+	}
+
+	private static Map<String, Object> parseJwk(String json) {
+		try {
+			return JSONObjectUtils.parse(json);
+		}
+		catch (ParseException ex) {
+			throw new InvalidInputException("jwk", "must be a JSON object (a public JWK)");
+		}
+	}
+
+	private record NewKey(AgentKey key, Map<String, Object> privateJwk) {
+
+		@Override
+		public String toString() {
+			return "NewKey[kid=" + this.key.kid() + "]";
+		}
+
+	}
+
+}

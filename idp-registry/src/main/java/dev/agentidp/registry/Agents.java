@@ -1,0 +1,389 @@
+package dev.agentidp.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import com.nimbusds.jose.jwk.JWK;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.util.Assert;
+
+/**
+ * The agents, their keys and their versions in PostgreSQL. Hot-path reads (one agent, its
+ * usable keys, its ancestors' status) are single indexed statements.
+ */
+@Repository
+class Agents {
+
+	private static final String AGENT_COLUMNS = "id, parent_id, status, version, profile::text AS profile, created_at, updated_at";
+
+	private static final String SELECT_AGENT = "SELECT " + AGENT_COLUMNS + " FROM agent WHERE id = ?";
+
+	private static final String LOCK_AGENT = SELECT_AGENT + " FOR UPDATE";
+
+	private static final String SELECT_SUB_AGENT = "SELECT " + AGENT_COLUMNS
+			+ " FROM agent WHERE parent_id = ? AND name = ?";
+
+	private static final String KEY_COLUMNS = "agent_id, kid, jwk::text AS jwk, status, created_at, expires_at";
+
+	private static final String SELECT_KEYS = "SELECT " + KEY_COLUMNS
+			+ " FROM agent_key WHERE agent_id = ? ORDER BY created_at, kid";
+
+	private static final String SELECT_KEYS_OF = "SELECT " + KEY_COLUMNS
+			+ " FROM agent_key WHERE agent_id IN (:ids) ORDER BY created_at, kid";
+
+	private static final String SELECT_USABLE_KEYS = "SELECT " + KEY_COLUMNS + " FROM agent_key WHERE agent_id = ?"
+			+ " AND (status = 'active' OR (status = 'retiring' AND expires_at > ?)) ORDER BY created_at, kid";
+
+	private static final String SELECT_USABLE_KEY = "SELECT " + KEY_COLUMNS
+			+ " FROM agent_key WHERE agent_id = ? AND kid = ?"
+			+ " AND (status = 'active' OR (status = 'retiring' AND expires_at > ?))";
+
+	private static final String INSERT_AGENT = """
+			INSERT INTO agent (id, parent_id, name, owner, environment, status, risk_level, version, profile,
+			                   created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""";
+
+	private static final String INSERT_SUB_AGENT = INSERT_AGENT
+			+ " ON CONFLICT (parent_id, name) WHERE parent_id IS NOT NULL DO NOTHING";
+
+	private static final String UPDATE_AGENT = """
+			UPDATE agent SET name = ?, owner = ?, environment = ?, status = ?, risk_level = ?, version = ?,
+			                 profile = ?::jsonb, updated_at = ?
+			WHERE id = ?""";
+
+	private static final String UPSERT_KEY = """
+			INSERT INTO agent_key (agent_id, kid, jwk, status, created_at, expires_at)
+			VALUES (?, ?, ?::jsonb, ?, ?, ?)
+			ON CONFLICT (agent_id, kid) DO UPDATE SET status = EXCLUDED.status, expires_at = EXCLUDED.expires_at""";
+
+	private static final String INSERT_VERSION = """
+			INSERT INTO agent_version (agent_id, version, document, actor, created_at)
+			VALUES (?, ?, ?::jsonb, ?, ?)""";
+
+	private static final String SELECT_VERSIONS = """
+			SELECT version, document::text AS document FROM agent_version
+			WHERE agent_id = :id AND version < :before ORDER BY version DESC LIMIT :limit""";
+
+	private static final String NAME_TAKEN = """
+			SELECT EXISTS (SELECT 1 FROM agent WHERE owner = ? AND name = ? AND parent_id IS NULL AND id <> ?)""";
+
+	private static final String DESCENDANTS = """
+			WITH RECURSIVE below (id, depth) AS (
+			    SELECT id, 1 FROM agent WHERE parent_id = ?
+			    UNION ALL
+			    SELECT a.id, below.depth + 1 FROM agent a JOIN below ON a.parent_id = below.id WHERE below.depth < 64
+			)
+			SELECT id FROM below ORDER BY depth, id""";
+
+	private static final String CHAIN_ACTIVE = """
+			WITH RECURSIVE chain (id, parent_id, status, depth) AS (
+			    SELECT id, parent_id, status, 1 FROM agent WHERE id = ?
+			    UNION ALL
+			    SELECT a.id, a.parent_id, a.status, chain.depth + 1 FROM agent a JOIN chain ON a.id = chain.parent_id
+			    WHERE chain.depth < 64
+			)
+			SELECT count(*) > 0 AND count(*) FILTER (WHERE status <> 'active') = 0 FROM chain""";
+
+	private final JdbcClient jdbc;
+
+	Agents(JdbcClient jdbc) {
+		Assert.notNull(jdbc, "jdbc cannot be null");
+		this.jdbc = jdbc;
+	}
+
+	Optional<Agent> find(UUID id) {
+		return this.jdbc.sql(SELECT_AGENT).param(id).query(Agents::mapRow).optional().map(this::withKeys);
+	}
+
+	Optional<Agent> lock(UUID id) {
+		return this.jdbc.sql(LOCK_AGENT).param(id).query(Agents::mapRow).optional().map(this::withKeys);
+	}
+
+	Optional<Agent> findSubAgent(UUID parentId, String name) {
+		return this.jdbc.sql(SELECT_SUB_AGENT)
+			.params(parentId, name)
+			.query(Agents::mapRow)
+			.optional()
+			.map(this::withKeys);
+	}
+
+	boolean isNameTaken(String owner, String name, UUID except) {
+		return this.jdbc.sql(NAME_TAKEN)
+			.params(owner, name, (except != null) ? except : new UUID(0, 0))
+			.query(Boolean.class)
+			.single();
+	}
+
+	boolean isActiveWithAncestors(UUID id) {
+		return this.jdbc.sql(CHAIN_ACTIVE).param(id).query(Boolean.class).single();
+	}
+
+	List<UUID> descendants(UUID id) {
+		return this.jdbc.sql(DESCENDANTS).param(id).query(UUID.class).list();
+	}
+
+	List<AgentKey> usableKeys(UUID agentId, Instant now) {
+		return this.jdbc.sql(SELECT_USABLE_KEYS)
+			.params(agentId, Timestamp.from(now))
+			.query((rs, row) -> mapKey(rs))
+			.list();
+	}
+
+	Optional<AgentKey> usableKey(UUID agentId, String kid, Instant now) {
+		return this.jdbc.sql(SELECT_USABLE_KEY)
+			.params(agentId, kid, Timestamp.from(now))
+			.query((rs, row) -> mapKey(rs))
+			.optional();
+	}
+
+	/**
+	 * Inserts a new agent with its keys and its first version.
+	 * @return {@code false} when a sub-agent of that name already exists under its parent
+	 */
+	boolean insert(Agent agent, String actor, Instant now) {
+		AgentProfile profile = agent.profile();
+		int rows = this.jdbc.sql(agent.isDerived() ? INSERT_SUB_AGENT : INSERT_AGENT)
+			.params(agent.id(), agent.parentId(), profile.name(), profile.owner(), environment(profile),
+					agent.status().value(), agent.riskLevel().value(), agent.version(), profileJson(profile),
+					Timestamp.from(agent.createdAt()), Timestamp.from(agent.updatedAt()))
+			.update();
+		if (rows == 0) {
+			return false;
+		}
+		saveKeys(agent);
+		insertVersion(agent, actor, now);
+		return true;
+	}
+
+	/**
+	 * Stores the agent's current state and its new version.
+	 */
+	void save(Agent agent, String actor, Instant now) {
+		AgentProfile profile = agent.profile();
+		this.jdbc.sql(UPDATE_AGENT)
+			.params(profile.name(), profile.owner(), environment(profile), agent.status().value(),
+					agent.riskLevel().value(), agent.version(), profileJson(profile), Timestamp.from(agent.updatedAt()),
+					agent.id())
+			.update();
+		saveKeys(agent);
+		insertVersion(agent, actor, now);
+	}
+
+	Page<JsonNode> versions(UUID id, String cursor, int limit) {
+		long before = (cursor != null) ? Cursors.decodeVersion(cursor) : Long.MAX_VALUE;
+		List<Map.Entry<Long, JsonNode>> rows = this.jdbc.sql(SELECT_VERSIONS)
+			.param("id", id)
+			.param("before", before)
+			.param("limit", limit + 1)
+			.query((rs, row) -> Map.entry(rs.getLong("version"), readTree(rs.getString("document"))))
+			.list();
+		List<JsonNode> items = rows.stream().limit(limit).map(Map.Entry::getValue).toList();
+		String next = (rows.size() > limit) ? Cursors.encodeVersion(rows.get(limit - 1).getKey()) : null;
+		return new Page<>(items, next);
+	}
+
+	Page<Agent> list(AgentFilter filter, String cursor, int limit) {
+		StringBuilder sql = new StringBuilder("SELECT " + AGENT_COLUMNS + " FROM agent WHERE true");
+		Map<String, Object> params = new HashMap<>();
+		if (cursor != null) {
+			Cursors.AgentPosition position = Cursors.decodeAgent(cursor);
+			sql.append(" AND (created_at, id) > (:afterTime, :afterId)");
+			params.put("afterTime", Timestamp.from(position.createdAt()));
+			params.put("afterId", position.id());
+		}
+		if (filter.owner() != null) {
+			sql.append(" AND owner = :owner");
+			params.put("owner", filter.owner());
+		}
+		if (filter.status() != null) {
+			sql.append(" AND status = :status");
+			params.put("status", filter.status().value());
+		}
+		if (filter.risk() != null) {
+			sql.append(" AND risk_level = :risk");
+			params.put("risk", filter.risk().value());
+		}
+		if (filter.parentId() != null) {
+			sql.append(" AND parent_id = :parentId");
+			params.put("parentId", filter.parentId());
+		}
+		if (filter.q() != null && !filter.q().isEmpty()) {
+			sql.append(" AND name LIKE :q ESCAPE '\\'");
+			params.put("q", "%" + filter.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+		}
+		sql.append(" ORDER BY created_at, id LIMIT :limit");
+		params.put("limit", limit + 1);
+		List<Agent> rows = this.jdbc.sql(sql.toString()).params(params).query(Agents::mapRow).list();
+		List<Agent> items = withKeys(rows.stream().limit(limit).toList());
+		String next = null;
+		if (rows.size() > limit) {
+			Agent last = items.get(items.size() - 1);
+			next = Cursors.encodeAgent(new Cursors.AgentPosition(last.createdAt(), last.id()));
+		}
+		return new Page<>(items, next);
+	}
+
+	private void saveKeys(Agent agent) {
+		for (AgentKey key : agent.keys()) {
+			this.jdbc.sql(UPSERT_KEY)
+				.params(agent.id(), key.kid(), AgentDocuments.jwkJson(key.jwk()), key.status().value(),
+						Timestamp.from(key.createdAt()),
+						(key.expiresAt() != null) ? Timestamp.from(key.expiresAt()) : null)
+				.update();
+		}
+	}
+
+	private void insertVersion(Agent agent, String actor, Instant now) {
+		this.jdbc.sql(INSERT_VERSION)
+			.params(agent.id(), agent.version(), AgentDocuments.toJson(agent, now).toString(), actor,
+					Timestamp.from(now))
+			.update();
+	}
+
+	private Agent withKeys(Agent agent) {
+		List<AgentKey> keys = this.jdbc.sql(SELECT_KEYS).param(agent.id()).query((rs, row) -> mapKey(rs)).list();
+		return agent.withKeys(keys);
+	}
+
+	private List<Agent> withKeys(List<Agent> agents) {
+		if (agents.isEmpty()) {
+			return agents;
+		}
+		Map<UUID, List<AgentKey>> keys = new LinkedHashMap<>();
+		this.jdbc.sql(SELECT_KEYS_OF).param("ids", agents.stream().map(Agent::id).toList()).query((ResultSet rs) -> {
+			keys.computeIfAbsent(rs.getObject("agent_id", UUID.class), (id) -> new ArrayList<>()).add(mapKey(rs));
+		});
+		return agents.stream().map((agent) -> agent.withKeys(keys.getOrDefault(agent.id(), List.of()))).toList();
+	}
+
+	private static String environment(AgentProfile profile) {
+		return (profile.environment() != null) ? profile.environment().value() : null;
+	}
+
+	private static String profileJson(AgentProfile profile) {
+		return AgentDocuments.profileJson(profile).toString();
+	}
+
+	private static JsonNode readTree(String json) {
+		return AgentDocuments.JSON.readTree(json);
+	}
+
+	private static Agent mapRow(ResultSet rs, int row) throws SQLException {
+		AgentProfile profile = AgentDocuments.readProfile(readTree(rs.getString("profile")), Set.of());
+		return new Agent(rs.getObject("id", UUID.class), rs.getObject("parent_id", UUID.class), profile,
+				AgentStatus.from(rs.getString("status")).orElseThrow(), rs.getLong("version"), List.of(),
+				instant(rs, "created_at"), instant(rs, "updated_at"));
+	}
+
+	private static AgentKey mapKey(ResultSet rs) throws SQLException {
+		JWK jwk;
+		try {
+			jwk = JWK.parse(rs.getString("jwk"));
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException("Stored JWK of agent " + rs.getString("agent_id") + " is unreadable", ex);
+		}
+		return new AgentKey(rs.getString("kid"), jwk, KeyStatus.from(rs.getString("status")).orElseThrow(),
+				instant(rs, "created_at"), instant(rs, "expires_at"));
+	}
+
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
+		Timestamp timestamp = rs.getTimestamp(column);
+		return (timestamp != null) ? timestamp.toInstant() : null;
+	}
+
+	/**
+	 * The current time as PostgreSQL stores it (microseconds).
+	 * @return now
+	 */
+	static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * Opaque cursors: base64url of a tagged position, so they can change without notice.
+	 */
+	static final class Cursors {
+
+		private Cursors() {
+		}
+
+		record AgentPosition(Instant createdAt, UUID id) {
+		}
+
+		static String encodeAgent(AgentPosition position) {
+			long micros = ChronoUnit.MICROS.between(Instant.EPOCH, position.createdAt());
+			return encode("a1:" + micros + ":" + position.id());
+		}
+
+		static AgentPosition decodeAgent(String cursor) {
+			String[] parts = decode(cursor).split(":");
+			try {
+				if (parts.length == 3 && parts[0].equals("a1")) {
+					return new AgentPosition(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS),
+							UUID.fromString(parts[2]));
+				}
+			}
+			catch (RuntimeException ex) {
+				// fall through
+			}
+			throw invalid();
+		}
+
+		static String encodeVersion(long version) {
+			return encode("v1:" + version);
+		}
+
+		static long decodeVersion(String cursor) {
+			String[] parts = decode(cursor).split(":");
+			try {
+				if (parts.length == 2 && parts[0].equals("v1")) {
+					return Long.parseLong(parts[1]);
+				}
+			}
+			catch (NumberFormatException ex) {
+				// fall through
+			}
+			throw invalid();
+		}
+
+		private static String encode(String value) {
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+		}
+
+		private static String decode(String cursor) {
+			if (cursor.length() > 256) {
+				throw invalid();
+			}
+			try {
+				return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid();
+			}
+		}
+
+		private static InvalidInputException invalid() {
+			return new InvalidInputException("cursor", "is not a cursor this server issued");
+		}
+
+	}
+
+}

@@ -1,0 +1,20 @@
+package dev.agentidp.registry;
+
+import org.springframework.util.Assert;
+
+/**
+ * Something an agent may do: a scope it may hold in a token, what it means, and its risk.
+ *
+ * @param scope the scope, RFC 6749 §3.3 {@code scope-token} syntax, e.g.
+ * {@code github:create_pr}
+ * @param description what the scope allows, or {@code null}
+ * @param riskLevel the risk of granting it
+ */
+public record Capability(String scope, String description, RiskLevel riskLevel) {
+
+	public Capability {
+		Assert.isTrue(Scopes.isValid(scope), "scope must be a valid scope-token");
+		Assert.notNull(riskLevel, "riskLevel cannot be null");
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.agentidp.registry;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Owner email addresses: a pragmatic subset of RFC 5322 {@code addr-spec} (one {@code @},
+ * no spaces or control characters, a dotted domain), at most 254 characters, compared and
+ * stored in lower case.
+ */
+final class Emails {
+
+	static final String RULE = "must be an email address such as owner@example.com (at most 254 characters)";
+
+	private static final Pattern EMAIL = Pattern.compile(
+			"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
+	private Emails() {
+	}
+
+	static boolean isValid(String email) {
+		return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
+	}
+
+	static String normalize(String email) {
+		return email.toLowerCase(Locale.ROOT);
+	}
+
+}
