@@ -1,0 +1,43 @@
+package dev.agentidp.audit;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The audit module's beans: the {@link AuditTrail} facade, the recorder of published
+ * {@link AuditableEvent}s and the checkpoint scheduler.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuditProperties.class)
+public class AuditConfiguration {
+
+	@Bean
+	AuditCheckpoints auditCheckpoints(DataSource dataSource, ObjectProvider<CheckpointSigner> signer,
+			ObjectProvider<Clock> clock) {
+		return new AuditCheckpoints(JdbcClient.create(dataSource), signer, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints, ObjectProvider<Clock> clock) {
+		return new AuditTrail(dataSource, checkpoints, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	AuditEventRecorder auditEventRecorder(AuditTrail trail) {
+		return new AuditEventRecorder(trail);
+	}
+
+	@Bean
+	AuditCheckpointScheduler auditCheckpointScheduler(AuditCheckpoints checkpoints, TransactionTemplate transactions) {
+		return new AuditCheckpointScheduler(checkpoints, transactions);
+	}
+
+}

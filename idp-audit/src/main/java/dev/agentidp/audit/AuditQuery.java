@@ -1,0 +1,40 @@
+package dev.agentidp.audit;
+
+import java.time.Instant;
+
+import org.springframework.util.Assert;
+
+/**
+ * A query of the audit trail: every filter optional; newest records first.
+ *
+ * @param chain only this chain (an agent id or {@code _system}), or {@code null}
+ * @param actor only records by this actor, or {@code null}
+ * @param action only this action, or {@code null}
+ * @param decision only this decision, or {@code null}
+ * @param from only records that occurred at or after this instant, or {@code null}
+ * @param to only records that occurred before this instant, or {@code null}
+ * @param limit at most this many records (1 to {@link #MAX_LIMIT})
+ * @param cursor the {@code nextCursor} of the previous page, or {@code null}
+ */
+public record AuditQuery(String chain, String actor, String action, Decision decision, Instant from, Instant to,
+		int limit, String cursor) {
+
+	/** The page size when none is asked for. */
+	public static final int DEFAULT_LIMIT = 50;
+
+	/** The largest page size. */
+	public static final int MAX_LIMIT = 500;
+
+	public AuditQuery {
+		Assert.isTrue(limit >= 1 && limit <= MAX_LIMIT, "limit must be between 1 and " + MAX_LIMIT);
+	}
+
+	/**
+	 * A query of everything, first page, default size.
+	 * @return the query
+	 */
+	public static AuditQuery all() {
+		return new AuditQuery(null, null, null, null, null, null, DEFAULT_LIMIT, null);
+	}
+
+}

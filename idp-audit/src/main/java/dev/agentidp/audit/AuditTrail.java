@@ -1,0 +1,336 @@
+package dev.agentidp.audit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.Assert;
+
+/**
+ * The audit module's facade: appends records to the hash-chained trail, reads, verifies
+ * and exports it, and makes signed checkpoints (API.md §2, DESIGN.md §4).
+ * <p>
+ * <b>Append</b> is one SQL statement: it takes the chain's head row (its row lock
+ * serialises the appends of one chain across threads and nodes, while different chains do
+ * not contend), computes the new hash in PostgreSQL ({@code sha256}) over the canonical
+ * record that Java prepared around the sequence number, advances the head and inserts the
+ * record. {@link #append} joins the caller's transaction, so the record commits or rolls
+ * back with the change it describes, and a failed append fails the caller; the chain's
+ * lock is held until the caller commits, so callers append last. {@link #appendDenial}
+ * records in a transaction of its own, which survives the caller's rollback (a denial
+ * changes nothing else).
+ */
+public class AuditTrail {
+
+	private static final int STREAM_FETCH_SIZE = 2000;
+
+	private static final String APPEND = """
+			WITH head AS (
+			    UPDATE audit_chain_head
+			       SET seq = seq + 1,
+			           prev_hash = hash,
+			           hash = encode(sha256(convert_to(hash || chr(10) || ? || (seq + 1)::text || ?, 'UTF8')), 'hex')
+			     WHERE chain = ?
+			    RETURNING chain, seq, prev_hash, hash)
+			INSERT INTO audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details,
+			                          prev_hash, hash)
+			SELECT chain, seq, ?, ?, ?, ?, ?, ?, ?::jsonb, prev_hash, hash FROM head
+			RETURNING seq, prev_hash, hash""";
+
+	private static final String INSERT_HEAD = """
+			INSERT INTO audit_chain_head (chain, seq, prev_hash, hash) VALUES (?, 0, NULL, ?)
+			ON CONFLICT (chain) DO NOTHING""";
+
+	private static final String COLUMNS = """
+			SELECT chain, seq, (extract(epoch FROM occurred_at) * 1000)::bigint AS occurred_ms, actor, action, target,
+			       decision, reason, details::text AS details, prev_hash, hash
+			FROM audit_record""";
+
+	private static final String ORDER_NEWEST_FIRST = " ORDER BY occurred_at DESC, chain DESC, seq DESC LIMIT ?";
+
+	private static final String STREAM_ALL = COLUMNS + " ORDER BY chain, seq";
+
+	private static final String STREAM_CHAIN = COLUMNS + " WHERE chain = ? ORDER BY seq";
+
+	private static final String CURSOR_PREFIX = "v1:";
+
+	private final JdbcClient jdbc;
+
+	private final JdbcClient streaming;
+
+	private final AuditCheckpoints checkpoints;
+
+	private final Clock clock;
+
+	/**
+	 * @param dataSource the database
+	 * @param checkpoints the checkpoint store
+	 * @param clock the clock records are stamped with
+	 */
+	AuditTrail(DataSource dataSource, AuditCheckpoints checkpoints, Clock clock) {
+		Assert.notNull(dataSource, "dataSource cannot be null");
+		Assert.notNull(checkpoints, "checkpoints cannot be null");
+		Assert.notNull(clock, "clock cannot be null");
+		this.jdbc = JdbcClient.create(dataSource);
+		JdbcTemplate cursor = new JdbcTemplate(dataSource);
+		cursor.setFetchSize(STREAM_FETCH_SIZE);
+		this.streaming = JdbcClient.create(cursor);
+		this.checkpoints = checkpoints;
+		this.clock = clock;
+	}
+
+	/**
+	 * Appends a record in the caller's transaction (or in one of its own when there is
+	 * none): it commits or rolls back with the caller's change, and an exception here
+	 * must fail the caller's operation.
+	 * @param entry what to record
+	 * @return the record as stored
+	 */
+	@Transactional(propagation = Propagation.REQUIRED)
+	public AuditRecord append(AuditEntry entry) {
+		Assert.notNull(entry, "entry cannot be null");
+		return insert(entry);
+	}
+
+	/**
+	 * Appends a denial in a transaction of its own, so that it is kept when the caller's
+	 * transaction rolls back.
+	 * @param entry what to record (its decision is normally {@link Decision#DENY})
+	 * @return the record as stored
+	 */
+	@Transactional(propagation = Propagation.REQUIRES_NEW)
+	public AuditRecord appendDenial(AuditEntry entry) {
+		Assert.notNull(entry, "entry cannot be null");
+		return insert(entry);
+	}
+
+	private AuditRecord insert(AuditEntry entry) {
+		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		String time = RecordHashing.formatTime(at);
+		String details = CanonicalJson.write(entry.details());
+		StringBuilder prefix = new StringBuilder(256);
+		RecordHashing.appendPrefix(prefix, entry.chain(), time, entry.actor(), entry.action(), entry.decision().value(),
+				entry.reason(), details);
+		StringBuilder suffix = new StringBuilder(64);
+		RecordHashing.appendSuffix(suffix, entry.target());
+		OffsetDateTime occurredAt = at.atOffset(ZoneOffset.UTC);
+		for (int attempt = 0; attempt < 2; attempt++) {
+			Optional<AuditRecord> record = this.jdbc.sql(APPEND)
+				.params(prefix.toString(), suffix.toString(), entry.chain(), occurredAt, entry.actor(), entry.action(),
+						entry.target(), entry.decision().value(), entry.reason(), details)
+				.query((rs, row) -> new AuditRecord(entry.chain(), rs.getLong("seq"), at, entry.actor(), entry.action(),
+						entry.target(), entry.decision(), entry.reason(), entry.details(), rs.getString("prev_hash"),
+						rs.getString("hash")))
+				.optional();
+			if (record.isPresent()) {
+				return record.get();
+			}
+			// the chain's first record: create its head, then append under its lock
+			this.jdbc.sql(INSERT_HEAD).params(entry.chain(), RecordHashing.GENESIS).update();
+		}
+		throw new IllegalStateException("Cannot create the head of audit chain " + entry.chain());
+	}
+
+	/**
+	 * Reads a page of records, newest first.
+	 * @param query the filters and the page
+	 * @return the page
+	 * @throws InvalidAuditQueryException when the cursor cannot be read
+	 */
+	@Transactional(readOnly = true)
+	public AuditPage find(AuditQuery query) {
+		Assert.notNull(query, "query cannot be null");
+		StringBuilder sql = new StringBuilder(COLUMNS).append(" WHERE true");
+		List<Object> params = new ArrayList<>();
+		if (query.chain() != null) {
+			sql.append(" AND chain = ?");
+			params.add(query.chain());
+		}
+		if (query.actor() != null) {
+			sql.append(" AND actor = ?");
+			params.add(query.actor());
+		}
+		if (query.action() != null) {
+			sql.append(" AND action = ?");
+			params.add(query.action());
+		}
+		if (query.decision() != null) {
+			sql.append(" AND decision = ?");
+			params.add(query.decision().value());
+		}
+		if (query.from() != null) {
+			sql.append(" AND occurred_at >= ?");
+			params.add(query.from().atOffset(ZoneOffset.UTC));
+		}
+		if (query.to() != null) {
+			sql.append(" AND occurred_at < ?");
+			params.add(query.to().atOffset(ZoneOffset.UTC));
+		}
+		if (query.cursor() != null) {
+			Cursor cursor = Cursor.decode(query.cursor());
+			sql.append(" AND (occurred_at, chain, seq) < (?, ?, ?)");
+			params.add(Instant.ofEpochMilli(cursor.occurredAtMillis()).atOffset(ZoneOffset.UTC));
+			params.add(cursor.chain());
+			params.add(cursor.seq());
+		}
+		sql.append(ORDER_NEWEST_FIRST);
+		params.add(query.limit() + 1);
+		List<AuditRecord> records = this.jdbc.sql(sql.toString()).params(params).query(AuditTrail::map).list();
+		if (records.size() <= query.limit()) {
+			return new AuditPage(records, null);
+		}
+		List<AuditRecord> page = records.subList(0, query.limit());
+		AuditRecord last = page.get(page.size() - 1);
+		return new AuditPage(page, new Cursor(last.occurredAt().toEpochMilli(), last.seq(), last.chain()).encode());
+	}
+
+	/**
+	 * Verifies the whole trail or one chain in one consistent snapshot: every record's
+	 * hash against its contents and its predecessor, the sequence gap-free from 1, each
+	 * chain's end against its head and against the latest signed checkpoint (which
+	 * catches the rewrite or deletion of whole chains). Streams the records: memory does
+	 * not grow with the trail.
+	 * @param chain one chain, or {@code null} for all
+	 * @return valid, or where the first break is
+	 */
+	@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+	public AuditVerification verify(String chain) {
+		Map<String, ChainHead> heads = this.checkpoints.currentHeads(chain);
+		Map<String, ChainHead> signed;
+		try {
+			signed = this.checkpoints.latestSignedHeads(chain);
+		}
+		catch (IllegalArgumentException ex) {
+			return new AuditVerification.Broken(null, null,
+					"the latest checkpoint cannot be verified: " + ex.getMessage());
+		}
+		TrailVerifier verifier = new TrailVerifier(heads, signed);
+		if (chain == null) {
+			this.streaming.sql(STREAM_ALL).query(verifier);
+		}
+		else {
+			this.streaming.sql(STREAM_CHAIN).param(chain).query(verifier);
+		}
+		return verifier.result();
+	}
+
+	/**
+	 * Writes the trail (or one chain) as JSON Lines, ordered by chain and sequence
+	 * number, each line a record with {@code seq}, {@code prevHash} and {@code hash} so
+	 * that anyone can re-verify it. Streams from a database cursor: memory stays
+	 * constant.
+	 * @param chain one chain, or {@code null} for all
+	 * @param out where to write (UTF-8); not closed
+	 */
+	@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+	public void export(String chain, OutputStream out) {
+		Assert.notNull(out, "out cannot be null");
+		Writer writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8),
+				64 * 1024);
+		StringBuilder line = new StringBuilder(512);
+		org.springframework.jdbc.core.RowCallbackHandler handler = (rs) -> {
+			line.setLength(0);
+			CanonicalJson.write(line, map(rs, 0).toJson());
+			line.append('\n');
+			try {
+				writer.append(line);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		};
+		if (chain == null) {
+			this.streaming.sql(STREAM_ALL).query(handler);
+		}
+		else {
+			this.streaming.sql(STREAM_CHAIN).param(chain).query(handler);
+		}
+		try {
+			writer.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Makes a signed checkpoint of every chain's head now.
+	 * @return the checkpoint
+	 * @throws IllegalStateException when no {@link CheckpointSigner} is configured
+	 */
+	@Transactional
+	public AuditCheckpoint createCheckpoint() {
+		return this.checkpoints.create();
+	}
+
+	/**
+	 * The newest checkpoint.
+	 * @return it, or empty when none was made yet
+	 */
+	@Transactional(readOnly = true)
+	public Optional<AuditCheckpoint> latestCheckpoint() {
+		return this.checkpoints.latest();
+	}
+
+	@SuppressWarnings("unchecked")
+	static AuditRecord map(ResultSet rs, int row) throws SQLException {
+		String decision = rs.getString("decision");
+		Object details = CanonicalJson.parse(rs.getString("details"));
+		return new AuditRecord(rs.getString("chain"), rs.getLong("seq"),
+				Instant.ofEpochMilli(rs.getLong("occurred_ms")), rs.getString("actor"), rs.getString("action"),
+				rs.getString("target"), "allow".equals(decision) ? Decision.ALLOW : Decision.DENY,
+				rs.getString("reason"), (details instanceof Map<?, ?> map) ? (Map<String, Object>) map : Map.of(),
+				rs.getString("prev_hash"), rs.getString("hash"));
+	}
+
+	/**
+	 * The position after the last record of a page: opaque to clients.
+	 */
+	private record Cursor(long occurredAtMillis, long seq, String chain) {
+
+		String encode() {
+			String raw = CURSOR_PREFIX + this.occurredAtMillis + ":" + this.seq + ":" + this.chain;
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+		}
+
+		static Cursor decode(String cursor) {
+			try {
+				String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+				if (!raw.startsWith(CURSOR_PREFIX)) {
+					throw new IllegalArgumentException("unknown cursor version");
+				}
+				String[] parts = raw.substring(CURSOR_PREFIX.length()).split(":", 3);
+				if (parts.length != 3 || parts[2].isEmpty()) {
+					throw new IllegalArgumentException("malformed cursor");
+				}
+				return new Cursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]), parts[2]);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidAuditQueryException("cursor", "The cursor is not one this API returned");
+			}
+		}
+
+	}
+
+}
