@@ -1,0 +1,115 @@
+package dev.agentidp.registry;
+
+import java.util.Set;
+
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.db.test.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Clients that are not agents, on a real PostgreSQL.
+ */
+@SpringBootTest(classes = RegistryTestApplication.class)
+class ClientRegistryTests {
+
+	@DynamicPropertySource
+	static void db(DynamicPropertyRegistry registry) {
+		TestDatabase.register(registry);
+	}
+
+	@Autowired
+	ClientRegistry clients;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	RegistryTestApplication.PublishedEvents events;
+
+	@BeforeEach
+	void clearEvents() {
+		this.events.clear();
+	}
+
+	private long count() {
+		return this.jdbc.sql("SELECT count(*) FROM oauth_client").query(Long.class).single();
+	}
+
+	@Test
+	void resourceServerGetsASecretStoredAsItsSha256() {
+		ClientRegistration registration = this.clients
+			.register(TestAgents.json("{\"name\": \"crm api\", \"kind\": \"resource_server\"}"), "admin");
+		String secret = registration.clientSecret();
+		assertThat(secret).hasSize(43);
+		Client stored = this.clients.findClient(registration.client().clientId()).orElseThrow();
+		assertThat(stored.secretHash()).isEqualTo(ClientSecrets.hash(secret)).isNotEqualTo(secret);
+		assertThat(ClientSecrets.matches(secret, stored.secretHash())).isTrue();
+		assertThat(ClientSecrets.matches(secret + "x", stored.secretHash())).isFalse();
+		assertThat(stored.kind()).isEqualTo(ClientKind.RESOURCE_SERVER);
+		assertThat(stored.scopes()).isEmpty();
+		assertThat(this.events.of(ClientRegistered.class)).singleElement().satisfies((event) -> {
+			AuditEntry entry = event.auditEntry();
+			assertThat(entry.chain()).isEqualTo(AuditEntry.SYSTEM_CHAIN);
+			assertThat(entry.action()).isEqualTo("client.registered");
+			assertThat(entry.actor()).isEqualTo("admin");
+			assertThat(entry.target()).isEqualTo(stored.clientId());
+			assertThat(entry.details().toString()).doesNotContain(secret);
+		});
+	}
+
+	@Test
+	void adminClientWithAPublicKeyGetsNoSecret() {
+		String jwk = TestAgents.ed25519PublicJwk();
+		ClientRegistration registration = this.clients.register(TestAgents
+			.json("{\"name\": \"ops\", \"kind\": \"admin\", \"scopes\": [\"idp:audit:read\"], \"jwk\": " + jwk + "}"),
+				"admin");
+		assertThat(registration.clientSecret()).isNull();
+		Client stored = this.clients.findClient(registration.client().clientId()).orElseThrow();
+		assertThat(stored.secretHash()).isNull();
+		assertThat(stored.jwk()).contains("\"kid\"");
+		assertThat(stored.scopes()).containsExactly("idp:audit:read");
+	}
+
+	@Test
+	void invalidClientsAreRejectedAndNothingIsStored() {
+		long before = count();
+		String privateJwk = AgentDocuments.JSON.valueToTree(PublicKeys.generateEd25519().privateJwk()).toString();
+		String[][] cases = { { "{\"kind\": \"admin\"}", "name: is required" },
+				{ "{\"name\": \"x\", \"kind\": \"robot\"}", "kind: must be resource_server or admin" },
+				{ "{\"name\": \"x\"}", "kind: is required" },
+				{ "{\"name\": \"x\", \"kind\": \"admin\", \"scopes\": [\"crm:read\"]}", "scopes: an admin client" },
+				{ "{\"name\": \"x\", \"kind\": \"resource_server\", \"scopes\": [\"idp:admin\"]}",
+						"scopes: a resource server holds no scopes" },
+				{ "{\"name\": \"x\", \"kind\": \"admin\", \"scopes\": \"idp:admin\"}", "scopes: must be an array" },
+				{ "{\"name\": \"x\", \"kind\": \"admin\", \"secret\": \"mine\"}", "secret: is not a known field" },
+				{ "{\"name\": \"x\", \"kind\": \"admin\", \"jwk\": " + privateJwk + "}", "jwk: must be a public key" },
+				{ "{\"name\": \"\", \"kind\": \"admin\"}", "name: must be 1-128 characters" } };
+		for (String[] invalid : cases) {
+			assertThatExceptionOfType(InvalidInputException.class)
+				.isThrownBy(() -> this.clients.register(TestAgents.json(invalid[0]), "admin"))
+				.withMessageStartingWith(invalid[1]);
+		}
+		assertThat(count()).isEqualTo(before);
+		assertThat(this.events.all()).isEmpty();
+	}
+
+	@Test
+	void registerWithSecretPublishesClientRegistered() {
+		Client client = this.clients.registerWithSecret("bootstrap-" + System.nanoTime(), "Bootstrap", ClientKind.ADMIN,
+				"s".repeat(40), Set.of("idp:admin"));
+		assertThat(this.clients.findClient(client.clientId())).isPresent();
+		assertThat(this.events.of(ClientRegistered.class)).singleElement()
+			.satisfies((event) -> assertThat(event.clientId()).isEqualTo(client.clientId()));
+	}
+
+}
