@@ -3,6 +3,8 @@ package dev.agentidp.app;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.agentidp.app.audit.AdminDenials;
+import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.tokens.JoseVerifiers;
 
 import org.springframework.context.annotation.Bean;
@@ -14,6 +16,8 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -92,7 +96,7 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain adminChain(HttpSecurity http) throws Exception {
+	SecurityFilterChain adminChain(HttpSecurity http, AuditTrail audit) throws Exception {
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setPrincipalClaimName("client_id");
 		http.securityMatcher("/admin/**")
@@ -104,10 +108,10 @@ class SecurityConfiguration {
 						.anyRequest()
 						.denyAll())
 			.oauth2ResourceServer((rs) -> rs.jwt((jwt) -> jwt.jwtAuthenticationConverter(converter))
-				.authenticationEntryPoint(problemUnauthorized())
-				.accessDeniedHandler(problemForbidden()))
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemUnauthorized())
-				.accessDeniedHandler(problemForbidden()))
+				.authenticationEntryPoint(problemUnauthorized(audit))
+				.accessDeniedHandler(problemForbidden(audit)))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemUnauthorized(audit))
+				.accessDeniedHandler(problemForbidden(audit)))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable());
@@ -159,10 +163,15 @@ class SecurityConfiguration {
 		};
 	}
 
-	private static AuthenticationEntryPoint problemUnauthorized() {
+	/**
+	 * 401 problem document; the denial is recorded as {@code admin.denied} on the
+	 * {@code _system} chain (never the token).
+	 */
+	private static AuthenticationEntryPoint problemUnauthorized(AuditTrail audit) {
 		return (request, response, ex) -> {
 			String header = request.getHeader("Authorization");
 			boolean presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+			AdminDenials.record(audit, request, null, presented ? "invalid bearer token" : "missing bearer token");
 			// RFC 6750 §3: invalid_token when a token was presented, no error code
 			// otherwise
 			response.setHeader("WWW-Authenticate", presented
@@ -175,8 +184,14 @@ class SecurityConfiguration {
 		};
 	}
 
-	private static AccessDeniedHandler problemForbidden() {
+	/**
+	 * 403 problem document; the denial is recorded as {@code admin.denied} on the
+	 * {@code _system} chain, with the calling client as actor.
+	 */
+	private static AccessDeniedHandler problemForbidden(AuditTrail audit) {
 		return (request, response, ex) -> {
+			Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+			AdminDenials.record(audit, request, (caller != null) ? caller.getName() : null, "insufficient scope");
 			response.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"idp:admin\"");
 			ProblemResponses.write(response, ProblemResponses.problem(HttpStatus.FORBIDDEN,
 					"The token lacks the scope this operation requires (idp:admin)", request));
