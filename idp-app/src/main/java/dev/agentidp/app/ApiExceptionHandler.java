@@ -1,10 +1,16 @@
 package dev.agentidp.app;
 
+import dev.agentidp.registry.AgentNameTakenException;
+import dev.agentidp.registry.AgentNotFoundException;
+import dev.agentidp.registry.AgentVersionMismatchException;
+import dev.agentidp.registry.IllegalAgentStateException;
+import dev.agentidp.registry.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -19,6 +25,28 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@ExceptionHandler(InvalidInputException.class)
+	ProblemDetail invalidInput(InvalidInputException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler(AgentNotFoundException.class)
+	ProblemDetail agentNotFound(AgentNotFoundException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class })
+	ProblemDetail registryConflict(RuntimeException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	@ExceptionHandler(AgentVersionMismatchException.class)
+	ResponseEntity<ProblemDetail> agentVersionMismatch(AgentVersionMismatchException ex) {
+		return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED)
+			.eTag("\"" + ex.currentVersion() + "\"")
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_FAILED, ex.getMessage()));
+	}
 
 	@ExceptionHandler(Exception.class)
 	ProblemDetail unexpected(Exception ex) {

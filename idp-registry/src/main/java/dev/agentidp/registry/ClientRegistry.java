@@ -192,13 +192,21 @@ public class ClientRegistry {
 			jwkJson = AgentDocuments.jwkJson(PublicKeys.readJwk("jwk", members));
 		}
 		String secret = (jwkJson == null) ? ClientSecrets.generate() : null;
-		Client client = new Client(UUID.randomUUID().toString(), name, kind,
-				(secret != null) ? ClientSecrets.hash(secret) : null, jwkJson, held,
-				Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+		Client client = new Client(newClientId(kind), name, kind, (secret != null) ? ClientSecrets.hash(secret) : null,
+				jwkJson, held, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
 		insert(client);
 		this.events.publishEvent(new ClientRegistered(client.clientId(), client.name(), client.kind(), client.scopes(),
 				(secret != null) ? "client_secret_basic" : "private_key_jwt", actor));
 		return new ClientRegistration(client, secret);
+	}
+
+	/**
+	 * A new client id: {@code admin-} or {@code rs-} and 32 random hex digits. Never a
+	 * UUID, which is what an agent's client id is.
+	 */
+	private static String newClientId(ClientKind kind) {
+		String random = UUID.randomUUID().toString().replace("-", "");
+		return ((kind == ClientKind.ADMIN) ? "admin-" : "rs-") + random;
 	}
 
 	/**

@@ -56,6 +56,7 @@ class ClientRegistryTests {
 		assertThat(ClientSecrets.matches(secret, stored.secretHash())).isTrue();
 		assertThat(ClientSecrets.matches(secret + "x", stored.secretHash())).isFalse();
 		assertThat(stored.kind()).isEqualTo(ClientKind.RESOURCE_SERVER);
+		assertThat(stored.clientId()).startsWith("rs-").hasSize(35);
 		assertThat(stored.scopes()).isEmpty();
 		assertThat(this.events.of(ClientRegistered.class)).singleElement().satisfies((event) -> {
 			AuditEntry entry = event.auditEntry();
@@ -74,6 +75,7 @@ class ClientRegistryTests {
 			.json("{\"name\": \"ops\", \"kind\": \"admin\", \"scopes\": [\"idp:audit:read\"], \"jwk\": " + jwk + "}"),
 				"admin");
 		assertThat(registration.clientSecret()).isNull();
+		assertThat(registration.client().clientId()).startsWith("admin-");
 		Client stored = this.clients.findClient(registration.client().clientId()).orElseThrow();
 		assertThat(stored.secretHash()).isNull();
 		assertThat(stored.jwk()).contains("\"kid\"");

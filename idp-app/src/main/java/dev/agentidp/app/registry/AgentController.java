@@ -1,0 +1,144 @@
+package dev.agentidp.app.registry;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentFilter;
+import dev.agentidp.registry.AgentRegistration;
+import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.Page;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /admin/v1/agents}: register, read, list, patch, versions, lifecycle and keys
+ * (API.md §2). Documents carry an {@code ETag} of their version in quotes.
+ */
+@RestController
+@RequestMapping(path = "/admin/v1/agents", produces = MediaType.APPLICATION_JSON_VALUE)
+class AgentController {
+
+	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
+	private final AgentRegistry registry;
+
+	AgentController(AgentRegistry registry) {
+		this.registry = registry;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<JsonNode> register(@RequestBody JsonNode body, JwtAuthenticationToken authentication) {
+		AgentRegistration registration = this.registry.register(body, AdminActor.of(authentication));
+		Agent agent = registration.agent();
+		return ResponseEntity.created(URI.create("/admin/v1/agents/" + agent.id()))
+			.eTag(etag(agent))
+			.body(withPrivateJwk(this.registry.document(agent), registration));
+	}
+
+	@GetMapping
+	Map<String, Object> list(@RequestParam(required = false) String owner,
+			@RequestParam(required = false) String status, @RequestParam(required = false) String risk,
+			@RequestParam(required = false) String parentId, @RequestParam(required = false) String q,
+			@RequestParam(required = false) String cursor, @RequestParam(defaultValue = "50") int limit) {
+		Page<Agent> page = this.registry.list(AgentFilter.of(owner, status, risk, parentId, q), cursor, limit);
+		return page(page.items().stream().map((agent) -> (JsonNode) this.registry.document(agent)).toList(),
+				page.nextCursor());
+	}
+
+	@GetMapping("/{id}")
+	ResponseEntity<JsonNode> get(@PathVariable UUID id) {
+		return document(this.registry.getAgent(id));
+	}
+
+	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
+	ResponseEntity<JsonNode> patch(@PathVariable UUID id, @RequestBody JsonNode patch,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			JwtAuthenticationToken authentication) {
+		return document(
+				this.registry.update(id, patch, IfMatch.expectedVersion(ifMatch), AdminActor.of(authentication)));
+	}
+
+	@GetMapping("/{id}/versions")
+	Map<String, Object> versions(@PathVariable UUID id, @RequestParam(required = false) String cursor,
+			@RequestParam(defaultValue = "50") int limit) {
+		Page<JsonNode> page = this.registry.versions(id, cursor, limit);
+		return page(page.items(), page.nextCursor());
+	}
+
+	@PostMapping("/{id}/suspend")
+	ResponseEntity<JsonNode> suspend(@PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+			JwtAuthenticationToken authentication) {
+		return document(this.registry.suspend(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+	}
+
+	@PostMapping("/{id}/resume")
+	ResponseEntity<JsonNode> resume(@PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+			JwtAuthenticationToken authentication) {
+		return document(this.registry.resume(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+	}
+
+	@PostMapping("/{id}/retire")
+	ResponseEntity<JsonNode> retire(@PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+			JwtAuthenticationToken authentication) {
+		return document(this.registry.retire(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+	}
+
+	@PostMapping(path = "/{id}/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<JsonNode> addKey(@PathVariable UUID id, @RequestBody JsonNode body,
+			JwtAuthenticationToken authentication) {
+		AgentRegistration registration = this.registry.addKey(id, body, AdminActor.of(authentication));
+		return ResponseEntity.ok()
+			.eTag(etag(registration.agent()))
+			.body(withPrivateJwk(this.registry.document(registration.agent()), registration));
+	}
+
+	@DeleteMapping("/{id}/keys/{kid}")
+	ResponseEntity<JsonNode> retireKey(@PathVariable UUID id, @PathVariable String kid,
+			@RequestParam(defaultValue = "0") long graceSeconds, JwtAuthenticationToken authentication) {
+		return document(this.registry.retireKey(id, kid, graceSeconds, AdminActor.of(authentication)));
+	}
+
+	private ResponseEntity<JsonNode> document(Agent agent) {
+		return ResponseEntity.status(HttpStatus.OK).eTag(etag(agent)).body(this.registry.document(agent));
+	}
+
+	private static String etag(Agent agent) {
+		return "\"" + agent.version() + "\"";
+	}
+
+	private static JsonNode withPrivateJwk(ObjectNode document, AgentRegistration registration) {
+		if (registration.privateJwk() != null) {
+			// returned once, never stored or logged
+			ObjectNode privateJwk = document.putObject("privateJwk");
+			registration.privateJwk().forEach((name, value) -> privateJwk.put(name, String.valueOf(value)));
+		}
+		return document;
+	}
+
+	private static Map<String, Object> page(List<JsonNode> items, String nextCursor) {
+		Map<String, Object> page = new java.util.LinkedHashMap<>();
+		page.put("items", items);
+		page.put("nextCursor", nextCursor);
+		return page;
+	}
+
+}
