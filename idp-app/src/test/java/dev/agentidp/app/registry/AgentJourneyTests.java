@@ -1,6 +1,8 @@
 package dev.agentidp.app.registry;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -56,6 +58,20 @@ class AgentJourneyTests extends AdminApiTestSupport {
 		assertProblem(refused, 409, "retirement is final");
 		assertThat(AdminApi.json(this.api.get(self)).get("status").asString()).isEqualTo("retired");
 		assertThat(AdminApi.json(this.api.get(self + "/versions")).get("items")).hasSize(8);
+
+		// every change was recorded on the agent's own chain, in the transaction of the
+		// change; the refused resume changed nothing
+		HttpResponse<String> audit = this.api.get("/admin/v1/audit?limit=50&chain=" + agent.get("id").asString());
+		assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+		List<String> actions = new ArrayList<>();
+		AdminApi.json(audit).get("items").forEach((record) -> actions.add(record.get("action").asString()));
+		// (other modules record on the chain too, e.g. token.revoked on suspend and
+		// retire)
+		assertThat(actions.stream().filter((action) -> action.startsWith("agent.") || action.startsWith("key.")))
+			.containsExactlyInAnyOrder("agent.registered", "agent.updated", "agent.updated", "key.added", "key.retired",
+					"agent.suspended", "agent.resumed", "agent.retired");
+		assertThat(audit.body()).contains("ownerTransfer").contains("idp-admin");
+		assertThat(AdminApi.json(this.api.get("/admin/v1/audit/verify")).get("valid").booleanValue()).isTrue();
 	}
 
 	private static String status(HttpResponse<String> response) {
