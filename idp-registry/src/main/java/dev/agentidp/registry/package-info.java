@@ -1,7 +1,12 @@
 /**
  * The registry: agents and the clients that are not agents (resource servers, admin
  * clients), with their identity documents, owners, capabilities, keys, lifecycle and
- * versions. Its public API is {@link dev.agentidp.registry.ClientRegistry} (and, for
- * agents, the facade built with the agent registry issue); everything else is internal.
+ * versions.
+ * <p>
+ * Its public API is {@link dev.agentidp.registry.AgentRegistry} for agents (the aggregate
+ * {@link dev.agentidp.registry.Agent}, read-only outside this package, its value records
+ * and the domain events it publishes) and {@link dev.agentidp.registry.ClientRegistry}
+ * for other clients. Storage ({@code Agents}), document reading and key handling are
+ * package-private.
  */
 package dev.agentidp.registry;
