@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -378,7 +379,7 @@ public class AgentRegistry {
 		}
 		ObjectNode after = AgentDocuments.profileJson(profile);
 		List<String> changed = AgentDocuments.MUTABLE_FIELDS.stream()
-			.filter((field) -> !java.util.Objects.equals(before.get(field), after.get(field)))
+			.filter((field) -> !Objects.equals(before.get(field), after.get(field)))
 			.sorted()
 			.toList();
 		boolean transferred = !profile.owner().equals(previousOwner);

@@ -11,11 +11,14 @@ import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -425,13 +428,17 @@ class AgentRegistryTests {
 	}
 
 	@Test
-	void noResponseOrVersionCarriesPrivateKeyMaterial() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void noResponseVersionOrLogLineCarriesPrivateKeyMaterial(CapturedOutput output) {
 		AgentRegistration registration = this.registry
 			.register(TestAgents.withGeneratedKey(TestAgents.document(uniqueName("secret"), "a@example.com")), ADMIN);
 		String d = registration.privateJwk().get("d").toString();
 		assertThat(this.registry.document(registration.agent()).toString()).doesNotContain(d);
 		assertThat(registration.toString()).doesNotContain(d);
 		assertThat(this.registry.versions(registration.agent().id(), null, 10).items().toString()).doesNotContain(d);
+		AgentRegistration added = this.registry.addKey(registration.agent().id(),
+				TestAgents.json("{\"generateKey\": true}"), ADMIN);
+		assertThat(output.getAll()).doesNotContain(d).doesNotContain(added.privateJwk().get("d").toString());
 	}
 
 }
