@@ -73,6 +73,15 @@ public class AuditTrail {
 
 	private static final String STREAM_CHAIN = COLUMNS + " WHERE chain = ? ORDER BY seq";
 
+	private static final String SCAN_ALL = COLUMNS;
+
+	private static final String SCAN_CHAIN = COLUMNS + " WHERE chain = ?";
+
+	/**
+	 * Records verify may hold back while waiting for their predecessors (bounds memory).
+	 */
+	private static final int MAX_PENDING = 100_000;
+
 	private static final String CURSOR_PREFIX = "v1:";
 
 	private final JdbcClient jdbc;
@@ -225,14 +234,35 @@ public class AuditTrail {
 			return new AuditVerification.Broken(null, null,
 					"the latest checkpoint cannot be verified: " + ex.getMessage());
 		}
-		TrailVerifier verifier = new TrailVerifier(heads, signed);
-		if (chain == null) {
-			this.streaming.sql(STREAM_ALL).query(verifier);
+		return verify(chain, heads, signed, MAX_PENDING);
+	}
+
+	/**
+	 * Verifies in physical order, falling back to index order when too many records
+	 * arrive before their predecessors. Runs in the caller's snapshot.
+	 */
+	AuditVerification verify(String chain, Map<String, ChainHead> heads, Map<String, ChainHead> signed,
+			int maxPending) {
+		HeapOrderVerifier scan = new HeapOrderVerifier(heads, signed, maxPending);
+		try {
+			if (chain == null) {
+				this.streaming.sql(SCAN_ALL).query(scan);
+			}
+			else {
+				this.streaming.sql(SCAN_CHAIN).param(chain).query(scan);
+			}
+			return scan.result();
 		}
-		else {
-			this.streaming.sql(STREAM_CHAIN).param(chain).query(verifier);
+		catch (HeapOrderVerifier.TooManyPending ex) {
+			TrailVerifier verifier = new TrailVerifier(heads, signed);
+			if (chain == null) {
+				this.streaming.sql(STREAM_ALL).query(verifier);
+			}
+			else {
+				this.streaming.sql(STREAM_CHAIN).param(chain).query(verifier);
+			}
+			return verifier.result();
 		}
-		return verifier.result();
 	}
 
 	/**

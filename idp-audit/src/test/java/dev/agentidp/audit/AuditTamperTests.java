@@ -95,6 +95,18 @@ class AuditTamperTests {
 	}
 
 	@Test
+	void deletingOneRecordIsReportedTheSameWhenVerifyFallsBackToIndexOrder(@Autowired AuditCheckpoints checkpoints) {
+		chainOfFive("t-delete-ordered");
+		asSuperuser("DELETE FROM audit_record WHERE chain = 't-delete-ordered' AND seq = 2");
+		// at most one record held back: the physical-order scan gives up, index order
+		// runs
+		AuditVerification result = this.transactions.execute((tx) -> this.trail.verify("t-delete-ordered",
+				checkpoints.currentHeads("t-delete-ordered"), checkpoints.latestSignedHeads("t-delete-ordered"), 1));
+		assertThat(result).isEqualTo(broken("t-delete-ordered"));
+		assertThat(((AuditVerification.Broken) result).seq()).isEqualTo(2);
+	}
+
+	@Test
 	void swappingTwoRecordsIsReportedAtTheFirstOfThem() {
 		chainOfFive("t-swap");
 		asSuperuser("UPDATE audit_record SET seq = seq + 1000 WHERE chain = 't-swap' AND seq IN (2, 3)",

@@ -1,0 +1,183 @@
+package dev.agentidp.audit;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * Verifies records streamed in the table's physical order (a sequential scan, about 2.5
+ * times cheaper for PostgreSQL than reading the trail in (chain, seq) order through the
+ * index, because the chains' records are interleaved on disk). Every record's hash is
+ * checked against its contents and its stored {@code prevHash} as it comes; the links
+ * between records are checked per chain in sequence order, holding back the few records
+ * that arrive before their predecessor. When more than {@code maxPending} records are
+ * held back (a trail with a gap near the start of a long chain), it gives up with
+ * {@link TooManyPending} and the caller verifies in index order ({@link TrailVerifier})
+ * instead, so memory stays bounded. Reports the break with the lowest (chain, seq).
+ */
+final class HeapOrderVerifier implements RowCallbackHandler {
+
+	private final RecordHashing hashing = new RecordHashing();
+
+	private final Map<String, ChainHead> heads;
+
+	private final Map<String, ChainHead> signed;
+
+	private final Map<String, Chain> chains = new HashMap<>();
+
+	private final int maxPending;
+
+	private int pending;
+
+	private long records;
+
+	HeapOrderVerifier(Map<String, ChainHead> heads, Map<String, ChainHead> signed, int maxPending) {
+		this.heads = heads;
+		this.signed = signed;
+		this.maxPending = maxPending;
+	}
+
+	@Override
+	public void processRow(ResultSet rs) throws SQLException {
+		String name = rs.getString(1);
+		Chain chain = this.chains.get(name);
+		if (chain == null) {
+			chain = new Chain(this.signed.get(name));
+			this.chains.put(name, chain);
+		}
+		long seq = rs.getLong(2);
+		String prevHash = rs.getString(10);
+		String hash = rs.getString(11);
+		this.records++;
+		if (chain.broken != null && chain.brokenSeq <= seq) {
+			// a lower break of this chain is known already; links are still followed
+			link(chain, seq, prevHash, hash);
+			return;
+		}
+		char[] computed = this.hashing.hash(prevHash, name, seq, rs.getLong(3), rs.getString(4), rs.getString(5),
+				rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+		if (!RecordHashing.matches(computed, hash)) {
+			chain.fail(seq, "hash does not match the record's contents");
+		}
+		else if (chain.signedHead != null && chain.signedHead.seq() == seq && !chain.signedHead.hash().equals(hash)) {
+			chain.fail(seq, "record differs from the signed checkpoint (the chain was rewritten)");
+		}
+		link(chain, seq, prevHash, hash);
+	}
+
+	private void link(Chain chain, long seq, String prevHash, String hash) {
+		if (seq != chain.nextSeq) {
+			if (chain.held == null) {
+				chain.held = new TreeMap<>();
+			}
+			chain.held.put(seq, new String[] { prevHash, hash });
+			if (++this.pending > this.maxPending) {
+				throw new TooManyPending();
+			}
+			return;
+		}
+		accept(chain, seq, prevHash, hash);
+		while (chain.held != null && !chain.held.isEmpty() && chain.held.firstKey() == chain.nextSeq) {
+			Map.Entry<Long, String[]> next = chain.held.pollFirstEntry();
+			this.pending--;
+			accept(chain, next.getKey(), next.getValue()[0], next.getValue()[1]);
+		}
+	}
+
+	private void accept(Chain chain, long seq, String prevHash, String hash) {
+		if (!chain.lastHash.equals(prevHash)) {
+			chain.fail(seq, "prevHash does not match the hash of the previous record");
+		}
+		chain.lastHash = hash;
+		chain.nextSeq = seq + 1;
+	}
+
+	/**
+	 * The outcome, once every row was processed.
+	 * @return valid or the break with the lowest (chain, seq)
+	 */
+	AuditVerification result() {
+		TreeMap<String, Chain> sorted = new TreeMap<>(this.chains);
+		for (Map.Entry<String, Chain> entry : sorted.entrySet()) {
+			Chain chain = entry.getValue();
+			long last = chain.nextSeq - 1;
+			if (chain.held != null && !chain.held.isEmpty()) {
+				chain.fail(chain.nextSeq,
+						"record missing: the next record in the chain has seq " + chain.held.firstKey());
+			}
+			ChainHead head = this.heads.get(entry.getKey());
+			if (head == null) {
+				chain.fail(1, "the chain has no head: records exist that the trail never appended");
+			}
+			else if (head.seq() > last) {
+				chain.fail(last + 1,
+						"records missing: the chain ends at seq " + last + " but its head is at seq " + head.seq());
+			}
+			else if (head.seq() != last || !head.hash().equals(chain.lastHash)) {
+				chain.fail(last, "the chain's last record does not match its head");
+			}
+			if (chain.signedHead != null && chain.signedHead.seq() > last) {
+				chain.fail(last + 1, "records missing: the signed checkpoint has the chain's head at seq "
+						+ chain.signedHead.seq() + " but the chain ends at seq " + last);
+			}
+			if (chain.broken != null) {
+				return new AuditVerification.Broken(entry.getKey(), chain.brokenSeq, chain.broken);
+			}
+		}
+		for (Map.Entry<String, ChainHead> head : new TreeMap<>(this.heads).entrySet()) {
+			if (!this.chains.containsKey(head.getKey())) {
+				return new AuditVerification.Broken(head.getKey(), 1L,
+						"chain missing: its head is at seq " + head.getValue().seq() + " but it has no records");
+			}
+		}
+		for (Map.Entry<String, ChainHead> head : new TreeMap<>(this.signed).entrySet()) {
+			if (!this.chains.containsKey(head.getKey())) {
+				return new AuditVerification.Broken(head.getKey(), 1L,
+						"chain missing: the signed checkpoint has its head at seq " + head.getValue().seq()
+								+ " but it has no records");
+			}
+		}
+		return new AuditVerification.Valid(this.chains.size(), this.records);
+	}
+
+	/** Too many records arrived before their predecessors: verify in index order. */
+	static final class TooManyPending extends RuntimeException {
+
+		TooManyPending() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	private static final class Chain {
+
+		final ChainHead signedHead;
+
+		long nextSeq = 1;
+
+		String lastHash = RecordHashing.GENESIS;
+
+		TreeMap<Long, String[]> held;
+
+		String broken;
+
+		long brokenSeq = Long.MAX_VALUE;
+
+		Chain(ChainHead signedHead) {
+			this.signedHead = signedHead;
+		}
+
+		void fail(long seq, String reason) {
+			if (seq < this.brokenSeq) {
+				this.brokenSeq = seq;
+				this.broken = reason;
+			}
+		}
+
+	}
+
+}
