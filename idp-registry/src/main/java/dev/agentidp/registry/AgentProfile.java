@@ -12,7 +12,7 @@ import org.springframework.util.Assert;
  * server-set id, status, version, parent, keys and timestamps.
  *
  * @param name the name, {@code [A-Za-z0-9._-]{1,64}}, unique per owner
- * @param owner the email address of the accountable human
+ * @param owner the email address of the accountable human, kept in lower case
  * @param team the team, or {@code null}
  * @param platform the agent platform (e.g. {@code langchain}), or {@code null}
  * @param environment where it runs, or {@code null}
@@ -31,6 +31,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	public AgentProfile {
 		Assert.isTrue(Names.isValid(name), "name must match [A-Za-z0-9._-]{1,64}");
 		Assert.isTrue(Emails.isValid(owner), "owner must be an email address");
+		owner = Emails.normalize(owner);
 		Assert.notEmpty(capabilities, "capabilities cannot be empty");
 		capabilities = List.copyOf(capabilities);
 		tools = (tools != null) ? List.copyOf(tools) : List.of();

@@ -50,6 +50,14 @@ class AgentTests {
 	}
 
 	@Test
+	void ownerIsKeptInLowerCase() {
+		assertThat(TestAgents.profile("a", "Owner@Example.COM", RiskLevel.LOW).owner()).isEqualTo("owner@example.com");
+		assertThatIllegalArgumentException().isThrownBy(() -> TestAgents.profile("a", "not an email", RiskLevel.LOW));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TestAgents.profile("bad name", "o@example.com", RiskLevel.LOW));
+	}
+
+	@Test
 	void rootAgentNeedsAKey() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Agent.register(UUID.randomUUID(), null, this.profile, null, T0));
