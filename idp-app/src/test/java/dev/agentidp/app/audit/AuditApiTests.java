@@ -40,8 +40,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (401/403 problem documents, each denial recorded as {@code admin.denied}), query with
  * filters and paging, verify, export, and signed checkpoints.
  */
+// the inline datasource URL only keeps the embedded-database default from starting a
+// PostgreSQL in ./data (whose lock another cached context may hold); TestDatabase's URL,
+// a dynamic property, takes precedence
 @SpringBootTest(classes = dev.agentidp.app.IdentityProviderApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "idp.audit.checkpoint-interval=1h")
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "idp.audit.checkpoint-interval=1h",
+				"spring.datasource.url=jdbc:postgresql://127.0.0.1/replaced-by-test-database" })
 class AuditApiTests {
 
 	static final String ADMIN_SECRET = "audit-test-bootstrap-secret-0123456789-abcdef";
