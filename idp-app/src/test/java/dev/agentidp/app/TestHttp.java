@@ -51,9 +51,17 @@ final class TestHttp {
 	}
 
 	HttpResponse<String> post(String path, String basicUser, String basicPassword, String contentType, String body) {
+		return post(path, basicUser, basicPassword, contentType, body, null);
+	}
+
+	HttpResponse<String> post(String path, String basicUser, String basicPassword, String contentType, String body,
+			String bearer) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.header("Content-Type", contentType);
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
 		if (basicUser != null) {
 			request.header("Authorization", "Basic " + Base64.getEncoder()
 				.encodeToString((enc(basicUser) + ":" + enc(basicPassword)).getBytes(StandardCharsets.UTF_8)));

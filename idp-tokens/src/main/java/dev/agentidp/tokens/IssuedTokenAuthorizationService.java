@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -20,20 +21,23 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
- * The token store behind Spring Security's authorization server: one row per issued
- * access token, keyed by {@code jti}, never by the token's value (unlike
- * {@code JdbcOAuth2AuthorizationService}, which keeps whole tokens and scans by value,
- * DESIGN.md §4a). A presented token is first verified against the provider's keys, then
- * its row is read by {@code jti}; the row decides whether it is revoked.
+ * The token store as Spring Security's authorization server sees it, for the tokens its
+ * own client-credentials provider issues to clients that are not agents (admin clients,
+ * resource servers): one row per token, keyed by {@code jti}, never by the token's value
+ * (unlike {@code JdbcOAuth2AuthorizationService}, which keeps whole tokens and scans by
+ * value, DESIGN.md §4a), written with its {@code token.issued} audit record. Agent
+ * tokens, introspection and revocation go through {@link TokenService} directly.
  */
 public final class IssuedTokenAuthorizationService implements OAuth2AuthorizationService {
 
 	private static final String INSERT = """
-			INSERT INTO issued_token (jti, client_id, subject, parent_jti, root_jti, task, scopes, audience, issued_at, expires_at)
-			VALUES (?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?)
+			INSERT INTO issued_token (jti, client_id, subject, parent_jti, root_jti, task, scopes, audience, issued_at,
+				expires_at, token_hash, kid)
+			VALUES (?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (jti) DO NOTHING""";
 
 	private static final String REVOKE = """
@@ -50,18 +54,26 @@ public final class IssuedTokenAuthorizationService implements OAuth2Authorizatio
 
 	private final RegisteredClientRepository clients;
 
-	/**
-	 * @param jdbc database access
-	 * @param decoder the decoder of the provider's own access tokens
-	 * @param clients the registered clients
-	 */
-	public IssuedTokenAuthorizationService(JdbcClient jdbc, JwtDecoder decoder, RegisteredClientRepository clients) {
+	private final SigningKeys keys;
+
+	private final TransactionTemplate transactions;
+
+	private final ApplicationEventPublisher events;
+
+	IssuedTokenAuthorizationService(JdbcClient jdbc, JwtDecoder decoder, RegisteredClientRepository clients,
+			SigningKeys keys, TransactionTemplate transactions, ApplicationEventPublisher events) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		Assert.notNull(decoder, "decoder cannot be null");
 		Assert.notNull(clients, "clients cannot be null");
+		Assert.notNull(keys, "keys cannot be null");
+		Assert.notNull(transactions, "transactions cannot be null");
+		Assert.notNull(events, "events cannot be null");
 		this.jdbc = jdbc;
 		this.decoder = decoder;
 		this.clients = clients;
+		this.keys = keys;
+		this.transactions = transactions;
+		this.events = events;
 	}
 
 	@Override
@@ -79,11 +91,18 @@ public final class IssuedTokenAuthorizationService implements OAuth2Authorizatio
 			return;
 		}
 		OAuth2AccessToken accessToken = token.getToken();
-		this.jdbc.sql(INSERT)
-			.params(jti, authorization.getRegisteredClientId(), authorization.getPrincipalName(), jti,
-					accessToken.getScopes().toArray(String[]::new), strings(claims.get("aud")),
-					Timestamp.from(accessToken.getIssuedAt()), Timestamp.from(accessToken.getExpiresAt()))
-			.update();
+		String[] audience = strings(claims.get("aud"));
+		// the row and its token.issued audit record commit together
+		this.transactions.executeWithoutResult((status) -> {
+			this.jdbc.sql(INSERT)
+				.params(jti, authorization.getRegisteredClientId(), authorization.getPrincipalName(), jti,
+						accessToken.getScopes().toArray(String[]::new), audience,
+						Timestamp.from(accessToken.getIssuedAt()), Timestamp.from(accessToken.getExpiresAt()),
+						AccessTokenMinter.sha256(accessToken.getTokenValue()), this.keys.active().kid())
+				.update();
+			this.events.publishEvent(new TokenIssued(null, authorization.getRegisteredClientId(), jti,
+					accessToken.getScopes(), List.of(audience), null, accessToken.getExpiresAt()));
+		});
 	}
 
 	@Override

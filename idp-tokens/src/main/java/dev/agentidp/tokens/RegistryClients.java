@@ -1,36 +1,62 @@
 package dev.agentidp.tokens;
 
+import java.text.ParseException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
 
+import com.nimbusds.jose.jwk.JWK;
+import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.Client;
+import dev.agentidp.registry.ClientKind;
 import dev.agentidp.registry.ClientRegistry;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.util.Assert;
 
 /**
- * Spring Security's view of the registry: every client the authorization server knows is
- * read from the registry in PostgreSQL, the single source of truth. Registration goes
- * through the admin API, never through {@link #save}.
+ * Spring Security's view of the registry, the single source of truth for every client: an
+ * agent (client id = its UUID) authenticates with {@code private_key_jwt} and its
+ * registered keys, and is known only while it and every ancestor are active; a client
+ * that is not an agent authenticates with its secret ({@code client_secret_basic}) or its
+ * key. The agent or client read from the registry travels in the
+ * {@link RegisteredClient}'s settings, so one request reads the registry once.
+ * Registration goes through the admin API, never through {@link #save}.
  */
 public final class RegistryClients implements RegisteredClientRepository {
+
+	/** Client setting holding the {@link Agent} a registered client stands for. */
+	static final String AGENT = "dev.agentidp.tokens.agent";
+
+	/** Client setting holding the {@link Client} a registered client stands for. */
+	static final String CLIENT = "dev.agentidp.tokens.client";
+
+	/** Client setting holding the public {@link JWK} of a client that is not an agent. */
+	static final String CLIENT_JWK = "dev.agentidp.tokens.client-jwk";
 
 	/** Lifetime of a token issued to a client that is not an agent. */
 	static final Duration CLIENT_TOKEN_TTL = Duration.ofMinutes(15);
 
-	private final ClientRegistry registry;
+	private final ClientRegistry clients;
+
+	private final AgentRegistry agents;
 
 	/**
-	 * @param registry the registry
+	 * @param clients the registry of clients that are not agents
+	 * @param agents the registry of agents
 	 */
-	public RegistryClients(ClientRegistry registry) {
-		Assert.notNull(registry, "registry cannot be null");
-		this.registry = registry;
+	public RegistryClients(ClientRegistry clients, AgentRegistry agents) {
+		Assert.notNull(clients, "clients cannot be null");
+		Assert.notNull(agents, "agents cannot be null");
+		this.clients = clients;
+		this.agents = agents;
 	}
 
 	@Override
@@ -45,10 +71,85 @@ public final class RegistryClients implements RegisteredClientRepository {
 
 	@Override
 	public RegisteredClient findByClientId(String clientId) {
-		return this.registry.findClient(clientId).map(RegistryClients::toRegisteredClient).orElse(null);
+		Optional<UUID> agentId = agentId(clientId);
+		if (agentId.isPresent()) {
+			return this.agents.findAgent(agentId.get())
+				.filter((agent) -> this.agents.isActiveWithAncestors(agent.id()))
+				.map(RegistryClients::toRegisteredClient)
+				.orElse(null);
+		}
+		return this.clients.findClient(clientId).map(RegistryClients::toRegisteredClient).orElse(null);
+	}
+
+	/**
+	 * The agent a registered client stands for.
+	 * @param client the registered client
+	 * @return the agent, or empty for a client that is not an agent
+	 */
+	static Optional<Agent> agentOf(RegisteredClient client) {
+		return Optional.ofNullable(client.getClientSettings().getSetting(AGENT));
+	}
+
+	/**
+	 * The client (not an agent) a registered client stands for.
+	 * @param client the registered client
+	 * @return the client, or empty for an agent
+	 */
+	static Optional<Client> clientOf(RegisteredClient client) {
+		return Optional.ofNullable(client.getClientSettings().getSetting(CLIENT));
+	}
+
+	/**
+	 * Whether the registered client is an admin client.
+	 * @param client the registered client
+	 * @return {@code true} for an admin client
+	 */
+	static boolean isAdmin(RegisteredClient client) {
+		return clientOf(client).map((c) -> c.kind() == ClientKind.ADMIN).orElse(false);
+	}
+
+	/**
+	 * Whether the registered client may introspect any token (resource servers and admin
+	 * clients).
+	 * @param client the registered client
+	 * @return {@code true} when it may
+	 */
+	static boolean mayIntrospectAny(RegisteredClient client) {
+		return clientOf(client).isPresent();
+	}
+
+	static Optional<UUID> agentId(String clientId) {
+		if (clientId == null || clientId.length() != 36) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(UUID.fromString(clientId));
+		}
+		catch (IllegalArgumentException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static RegisteredClient toRegisteredClient(Agent agent) {
+		String id = agent.id().toString();
+		return RegisteredClient.withId(id)
+			.clientId(id)
+			.clientName(agent.name())
+			.clientIdIssuedAt(agent.createdAt())
+			.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.authorizationGrantType(AuthorizationGrantType.TOKEN_EXCHANGE)
+			.scopes((scopes) -> scopes.addAll(agent.scopes()))
+			.clientSettings(ClientSettings.builder().setting(AGENT, agent).build())
+			.tokenSettings(TokenSettings.builder()
+				.accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+				.accessTokenTimeToLive(Duration.ofSeconds(agent.tokenPolicy().defaultTtlSeconds()))
+				.build())
+			.build();
 	}
 
 	private static RegisteredClient toRegisteredClient(Client client) {
+		ClientSettings.Builder settings = ClientSettings.builder().setting(CLIENT, client);
 		RegisteredClient.Builder builder = RegisteredClient.withId(client.clientId())
 			.clientId(client.clientId())
 			.clientName(client.name())
@@ -64,9 +165,15 @@ public final class RegistryClients implements RegisteredClientRepository {
 				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
 		}
 		if (client.jwk() != null) {
-			builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+			try {
+				settings.setting(CLIENT_JWK, JWK.parse(client.jwk()));
+				builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
+			}
+			catch (ParseException ex) {
+				// a stored key that cannot be read authenticates nobody
+			}
 		}
-		return builder.build();
+		return builder.clientSettings(settings.build()).build();
 	}
 
 }

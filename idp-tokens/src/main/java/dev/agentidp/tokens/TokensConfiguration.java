@@ -1,9 +1,15 @@
 package dev.agentidp.tokens;
 
+import java.time.Clock;
+
+import dev.agentidp.audit.AuditProperties;
+import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ClientRegistry;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,13 +25,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The token module's beans: the seams Spring Security's authorization server picks up
  * (registered clients, authorization service, JWT encoder and customizer, password
- * encoder, JWK source) and the decoder of the provider's own tokens. The
+ * encoder, JWK source), the providers the application plugs into its endpoints
+ * ({@link OAuthEndpoints}), and the {@link TokenService} facade. The
  * {@link SigningKeyCipher} is supplied by the application (it knows where the
  * key-encryption key comes from).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TokensProperties.class)
 public class TokensConfiguration {
+
+	private final Clock clock = Clock.systemUTC();
 
 	@Bean
 	SigningKeys signingKeys(JdbcClient jdbc, TransactionTemplate transactions, SigningKeyCipher cipher,
@@ -49,19 +58,45 @@ public class TokensConfiguration {
 	}
 
 	@Bean
-	RegisteredClientRepository registeredClientRepository(ClientRegistry registry) {
-		return new RegistryClients(registry);
+	RegisteredClientRepository registeredClientRepository(ClientRegistry clients, AgentRegistry agents) {
+		return new RegistryClients(clients, agents);
 	}
 
 	@Bean
 	OAuth2AuthorizationService authorizationService(JdbcClient jdbc, JwtDecoder decoder,
-			RegisteredClientRepository clients) {
-		return new IssuedTokenAuthorizationService(jdbc, decoder, clients);
+			RegisteredClientRepository clients, SigningKeys keys, TransactionTemplate transactions,
+			ApplicationEventPublisher events) {
+		return new IssuedTokenAuthorizationService(jdbc, decoder, clients, keys, transactions, events);
 	}
 
 	@Bean
 	PasswordEncoder clientSecretEncoder() {
 		return new StoredSecretEncoder();
+	}
+
+	@Bean
+	AccessTokenMinter accessTokenMinter(SigningKeys keys, JdbcClient jdbc) {
+		return new AccessTokenMinter(keys, new IssuedTokens(jdbc));
+	}
+
+	@Bean
+	TokenService tokenService(JdbcClient jdbc, SigningKeys keys, AgentRegistry agents, TransactionTemplate transactions,
+			ApplicationEventPublisher events) {
+		return new TokenService(new IssuedTokens(jdbc), new ClientAssertions(jdbc), keys, agents, transactions, events,
+				this.clock);
+	}
+
+	@Bean
+	OAuthEndpoints oauthEndpoints(JdbcClient jdbc, AccessTokenMinter minter, TokenService tokens, AuditTrail audit,
+			AuditProperties auditProperties, AgentRegistry agents, TransactionTemplate transactions,
+			ApplicationEventPublisher events, TokensProperties properties) {
+		return new OAuthEndpoints(
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), ProviderJwtDecoders.CLOCK_SKEW, this.clock),
+				new AgentClientCredentialsAuthenticationProvider(minter, transactions, events,
+						properties.defaultAudience(), this.clock),
+				new TokenIntrospectionProvider(tokens, audit,
+						auditProperties.introspection() == AuditProperties.Introspection.ALL),
+				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(audit, agents));
 	}
 
 }

@@ -1,0 +1,660 @@
+package dev.agentidp.app;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.ClientKind;
+import dev.agentidp.registry.ClientRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Agent tokens end to end over HTTP on a real PostgreSQL: {@code private_key_jwt} with
+ * Ed25519 and ES256 assertions built by Nimbus (as a stock client library would),
+ * issuance rules, every refusal (RFC 6749 error, audited, no token row), introspection
+ * and revocation with their caller rules, and revocation on suspend.
+ */
+@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AgentTokenIntegrationTests {
+
+	static final String ADMIN_SECRET = "agent-token-tests-admin-secret-0123456789abcdef";
+
+	static final String RS_SECRET = "resource-server-secret-0123456789-abcdefghijklmn";
+
+	@TempDir
+	static Path dataDir;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		TestDatabase.register(registry);
+		registry.add("idp.data-dir", () -> dataDir.toString());
+		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	AgentRegistry agents;
+
+	@Autowired
+	ClientRegistry clients;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	TestHttp http;
+
+	@BeforeEach
+	void setUp() {
+		this.http = new TestHttp(this.port);
+		if (this.clients.findClient("rs-1").isEmpty()) {
+			this.clients.registerWithSecret("rs-1", "Resource server", ClientKind.RESOURCE_SERVER, RS_SECRET, Set.of());
+		}
+	}
+
+	// --- issuance --------------------------------------------------------------------
+
+	@Test
+	void agentGetsATaskScopedRfc9068TokenWithItsEd25519Key() {
+		TestAgent agent = registerAgent("crm:read", "crm:write");
+		Map<String, String> form = agent.form("EdDSA");
+		form.put("scope", "crm:read");
+		form.put("task", "ticket-42");
+		form.put("ttl", "60");
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode body = TestHttp.json(response);
+		assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
+		// expires_in counts from the response, so it may be a second short of the
+		// lifetime
+		assertThat(body.get("expires_in").asInt()).isBetween(59, 60);
+		assertThat(body.get("scope").asString()).isEqualTo("crm:read");
+		String token = body.get("access_token").asString();
+		JsonNode header = part(token, 0);
+		JsonNode claims = part(token, 1);
+		assertThat(header.get("typ").asString()).isEqualTo("at+jwt");
+		assertThat(header.get("alg").asString()).isEqualTo("EdDSA");
+		assertThat(claims.get("sub").asString()).isEqualTo(agent.id());
+		assertThat(claims.get("client_id").asString()).isEqualTo(agent.id());
+		assertThat(claims.get("scope").asString()).isEqualTo("crm:read");
+		assertThat(claims.get("task").asString()).isEqualTo("ticket-42");
+		assertThat(claims.get("owner").asString()).isEqualTo("owner@example.com");
+		assertThat(claims.get("agent_version").asLong()).isEqualTo(1);
+		assertThat(claims.get("iss").asString()).isEqualTo(this.http.baseUrl());
+		assertThat(claims.get("aud").get(0).asString()).isEqualTo(this.http.baseUrl());
+		assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(60);
+		String jti = claims.get("jti").asString();
+		assertThat(this.jdbc.sql("SELECT agent_id::text FROM issued_token WHERE jti = ?")
+			.param(jti)
+			.query(String.class)
+			.single()).isEqualTo(agent.id());
+		assertThat(auditCount(agent.id(), "token.issued", "allow")).isEqualTo(1);
+	}
+
+	@Test
+	void rfc9864Ed25519AlgorithmNameIsAcceptedToo() {
+		TestAgent agent = registerAgent("crm:read");
+		assertThat(this.http.postForm("/oauth2/token", null, null, agent.form("Ed25519", "crm:read")).statusCode())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void resourcesBecomeTheAudienceAndTtlIsCappedByTheAgentsMaximum() {
+		TestAgent agent = registerAgent("crm:read");
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		agent.form("EdDSA", "crm:read").forEach(form::add);
+		form.add("resource", "https://api.example.com/crm");
+		form.add("resource", "https://mcp.example.com/tools");
+		form.add("ttl", "999999");
+		String token = RestClient.create(this.http.baseUrl())
+			.post()
+			.uri("/oauth2/token")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(form)
+			.retrieve()
+			.body(JsonNode.class)
+			.get("access_token")
+			.asString();
+		JsonNode claims = part(token, 1);
+		assertThat(claims.get("aud").size()).isEqualTo(2);
+		assertThat(claims.get("aud").get(1).asString()).isEqualTo("https://mcp.example.com/tools");
+		assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(3600);
+	}
+
+	@Test
+	void withoutTtlTheAgentsDefaultLifetimeApplies() {
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> form = agent.form("EdDSA", "crm:read");
+		form.put("ttl", "");
+		JsonNode body = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form));
+		assertThat(body.get("expires_in").asInt()).isBetween(899, 900);
+		JsonNode claims = part(body.get("access_token").asString(), 1);
+		assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(900);
+	}
+
+	@Test
+	void stockClientLibraryObtainsATokenWithAnEs256Key() throws Exception {
+		ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
+		ObjectNode document = document("es-agent-" + UUID.randomUUID(), List.of("crm:read"));
+		document.set("jwk", TestHttp.JSON.readTree(key.toPublicJWK().toJSONString()));
+		String id = this.agents.register(document, "test").agent().id().toString();
+		SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+				new JWTClaimsSet.Builder().issuer(id)
+					.subject(id)
+					.audience(this.http.baseUrl() + "/oauth2/token")
+					.jwtID(UUID.randomUUID().toString())
+					.issueTime(new Date())
+					.expirationTime(Date.from(Instant.now().plusSeconds(60)))
+					.build());
+		assertion.sign(new ECDSASigner(key));
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("grant_type", "client_credentials");
+		form.add("client_id", id);
+		form.add("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+		form.add("client_assertion", assertion.serialize());
+		form.add("scope", "crm:read");
+		JsonNode body = RestClient.create(this.http.baseUrl())
+			.post()
+			.uri("/oauth2/token")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(form)
+			.retrieve()
+			.body(JsonNode.class);
+		assertThat(body.get("access_token").asString()).isNotBlank();
+	}
+
+	// --- refusals: RFC 6749 error, audited, no token row -------------------------------
+
+	@Test
+	void unsignedAssertionIsInvalidClient() {
+		TestAgent agent = registerAgent("crm:read");
+		String header = b64("{\"alg\":\"none\"}");
+		String payload = b64("{\"iss\":\"" + agent.id() + "\",\"sub\":\"" + agent.id() + "\",\"aud\":\""
+				+ this.http.baseUrl() + "\",\"jti\":\"" + UUID.randomUUID() + "\",\"exp\":"
+				+ (Instant.now().getEpochSecond() + 60) + "}");
+		assertRefused(agent, agent.formWith(header + "." + payload + ".", "crm:read"), 401, "invalid_client");
+	}
+
+	@Test
+	void hmacAssertionSignedWithThePublicKeyIsInvalidClient() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		byte[] secret = agent.key().toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
+		SignedJWT forged = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(agent.key().getKeyID()).build(),
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).build());
+		forged.sign(new MACSigner(secret));
+		assertRefused(agent, agent.formWith(forged.serialize(), "crm:read"), 401, "invalid_client");
+	}
+
+	@Test
+	void assertionSignedByAnotherAgentsKeyIsInvalidClient() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		TestAgent other = registerAgent("crm:read");
+		String assertion = sign(other.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).build());
+		assertRefused(agent, agent.formWith(assertion, "crm:read"), 401, "invalid_client");
+	}
+
+	@Test
+	void expiredNotYetValidOrTooLongLivedAssertionsAreInvalidClient() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		String expired = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().minusSeconds(120)).build());
+		assertRefused(agent, agent.formWith(expired, "crm:read"), 401, "invalid_client");
+		String future = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(240))
+					.notBeforeTime(Date.from(Instant.now().plusSeconds(180)))
+					.build());
+		assertRefused(agent, agent.formWith(future, "crm:read"), 401, "invalid_client");
+		String tooLong = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(600)).build());
+		assertRefused(agent, agent.formWith(tooLong, "crm:read"), 401, "invalid_client");
+	}
+
+	@Test
+	void replayedAssertionIsInvalidClientAndTheReasonIsAudited() {
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> form = agent.form("EdDSA", "crm:read");
+		assertThat(this.http.postForm("/oauth2/token", null, null, form).statusCode()).isEqualTo(200);
+		assertRefused(agent, form, 401, "invalid_client");
+		assertThat(this.jdbc.sql("SELECT reason FROM audit_record WHERE chain = ? AND action = 'token.denied'")
+			.param(agent.id())
+			.query(String.class)
+			.list()).anySatisfy((reason) -> assertThat(reason).contains("replayed"));
+	}
+
+	@Test
+	void wrongAudienceOrIssuerIsInvalidClient() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		String wrongAudience = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims("https://elsewhere.example", Instant.now().plusSeconds(60)).build());
+		assertRefused(agent, agent.formWith(wrongAudience, "crm:read"), 401, "invalid_client");
+		String wrongIssuer = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).issuer("someone-else").build());
+		assertRefused(agent, agent.formWith(wrongIssuer, "crm:read"), 401, "invalid_client");
+	}
+
+	@Test
+	void unknownClientIsInvalidClient() {
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> form = agent.form("EdDSA", "crm:read");
+		form.put("client_id", UUID.randomUUID().toString());
+		long before = tokenRows();
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(tokenRows()).isEqualTo(before);
+	}
+
+	@Test
+	void scopeMissingEmptyOrOutsideTheCapabilitiesIsInvalidScope() {
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> missing = agent.form("EdDSA", "crm:read");
+		missing.remove("scope");
+		assertRefused(agent, missing, 400, "invalid_scope");
+		assertRefused(agent, agent.form("EdDSA", ""), 400, "invalid_scope");
+		assertRefused(agent, agent.form("EdDSA", "crm:read crm:delete"), 400, "invalid_scope");
+	}
+
+	@Test
+	void malformedTaskOrTtlIsInvalidRequest() {
+		TestAgent agent = registerAgent("crm:read");
+		for (String task : List.of("has space", "x".repeat(129), "semi;colon")) {
+			Map<String, String> form = agent.form("EdDSA", "crm:read");
+			form.put("task", task);
+			assertRefused(agent, form, 400, "invalid_request");
+		}
+		for (String ttl : List.of("0", "-5", "abc", "1.5", "01", "99999999999")) {
+			Map<String, String> form = agent.form("EdDSA", "crm:read");
+			form.put("ttl", ttl);
+			assertRefused(agent, form, 400, "invalid_request");
+		}
+	}
+
+	@Test
+	void duplicatedParametersAreInvalidRequest() {
+		TestAgent agent = registerAgent("crm:read");
+		for (String repeated : List.of("task", "ttl", "scope")) {
+			Map<String, String> form = agent.form("EdDSA", "crm:read");
+			form.putIfAbsent("task", "t1");
+			form.putIfAbsent("ttl", "60");
+			String body = encode(form) + "&" + repeated + "=" + ("scope".equals(repeated) ? "crm:read" : "t2");
+			long before = tokenRows();
+			HttpResponse<String> response = this.http.post("/oauth2/token", null, null,
+					"application/x-www-form-urlencoded", body);
+			assertThat(response.statusCode()).as(repeated).isEqualTo(400);
+			assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_request");
+			assertThat(tokenRows()).isEqualTo(before);
+		}
+	}
+
+	@Test
+	void malformedResourceIsInvalidTarget() {
+		TestAgent agent = registerAgent("crm:read");
+		for (String resource : List.of("not a uri", "relative/path", "https://api.example.com/x#fragment")) {
+			Map<String, String> form = agent.form("EdDSA", "crm:read");
+			form.put("resource", resource);
+			assertRefused(agent, form, 400, "invalid_target");
+		}
+	}
+
+	@Test
+	void suspendedAgentAndRetiredKeyAreInvalidClient() {
+		TestAgent agent = registerAgent("crm:read");
+		this.agents.suspend(UUID.fromString(agent.id()), "test", "test");
+		assertRefused(null, agent.form("EdDSA", "crm:read"), 401, "invalid_client");
+		TestAgent rotated = registerAgent("crm:read");
+		ObjectNode addKey = TestHttp.JSON.createObjectNode();
+		addKey.put("generateKey", true);
+		this.agents.addKey(UUID.fromString(rotated.id()), addKey, "test");
+		this.agents.retireKey(UUID.fromString(rotated.id()), rotated.key().getKeyID(), 0, "test");
+		assertRefused(rotated, rotated.form("EdDSA", "crm:read"), 401, "invalid_client");
+	}
+
+	@Test
+	void derivedSubAgentIsUnauthorizedClient() throws Exception {
+		TestAgent parent = registerAgent("crm:read");
+		OctetKeyPair subKey = new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(Curve.Ed25519)
+			.keyIDFromThumbprint(true)
+			.generate();
+		String subId = this.agents
+			.registerSubAgent(UUID.fromString(parent.id()), "helper", Set.of("crm:read"),
+					subKey.toPublicJWK().toJSONString(), parent.id())
+			.id()
+			.toString();
+		TestAgent sub = new TestAgent(subId, subKey, this.http.baseUrl());
+		assertRefused(sub, sub.form("EdDSA", "crm:read"), 400, "unauthorized_client");
+	}
+
+	// --- introspection ---------------------------------------------------------------
+
+	@Test
+	void resourceServerIntrospectsAnActiveTokenWithEveryField() {
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> form = agent.form("EdDSA", "crm:read");
+		form.put("task", "t-1");
+		String token = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form))
+			.get("access_token")
+			.asString();
+		JsonNode introspection = introspect("rs-1", RS_SECRET, token);
+		assertThat(introspection.get("active").asBoolean()).isTrue();
+		assertThat(introspection.get("sub").asString()).isEqualTo(agent.id());
+		assertThat(introspection.get("client_id").asString()).isEqualTo(agent.id());
+		assertThat(introspection.get("scope").asString()).isEqualTo("crm:read");
+		assertThat(introspection.get("token_type").asString()).isEqualTo("Bearer");
+		assertThat(introspection.get("owner").asString()).isEqualTo("owner@example.com");
+		assertThat(introspection.get("task").asString()).isEqualTo("t-1");
+		assertThat(introspection.get("agent_status").asString()).isEqualTo("active");
+		assertThat(introspection.get("delegation_depth").asInt()).isZero();
+		assertThat(introspection.get("iss").asString()).isEqualTo(this.http.baseUrl());
+		assertThat(introspection.get("exp").asLong()).isGreaterThan(Instant.now().getEpochSecond());
+		assertThat(introspection.get("jti").asString()).isEqualTo(part(token, 1).get("jti").asString());
+		assertThat(introspection.has("act")).isFalse();
+	}
+
+	@Test
+	void anythingNotActiveIsExactlyActiveFalse() {
+		TestAgent agent = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		String altered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+		for (String candidate : List.of("garbage", "a.b.c", altered, "x".repeat(20000))) {
+			HttpResponse<String> response = this.http.postForm("/oauth2/introspect", "rs-1", RS_SECRET,
+					Map.of("token", candidate));
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body().replace(" ", "")).isEqualTo("{\"active\":false}");
+		}
+		this.agents.suspend(UUID.fromString(agent.id()), "test", "test");
+		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
+	}
+
+	@Test
+	void anAgentIntrospectsItsOwnTokensOnlyAndTheRefusalIsAudited() {
+		TestAgent agent = registerAgent("crm:read");
+		TestAgent other = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		Map<String, String> own = agent.form("EdDSA", null);
+		own.put("token", token);
+		JsonNode mine = TestHttp.json(this.http.postForm("/oauth2/introspect", null, null, own));
+		assertThat(mine.get("active").asBoolean()).isTrue();
+		Map<String, String> foreign = other.form("EdDSA", null);
+		foreign.put("token", token);
+		HttpResponse<String> response = this.http.postForm("/oauth2/introspect", null, null, foreign);
+		assertThat(response.body().replace(" ", "")).isEqualTo("{\"active\":false}");
+		assertThat(auditCount(other.id(), "token.introspected", "deny")).isEqualTo(1);
+	}
+
+	@Test
+	void unauthenticatedIntrospectionIs401InvalidClient() {
+		HttpResponse<String> response = this.http.postForm("/oauth2/introspect", null, null, Map.of("token", "x"));
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
+		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_client");
+		HttpResponse<String> wrong = this.http.postForm("/oauth2/introspect", "rs-1", "wrong-secret",
+				Map.of("token", "x"));
+		assertThat(wrong.statusCode()).isEqualTo(401);
+	}
+
+	// --- revocation --------------------------------------------------------------------
+
+	@Test
+	void theAgentRevokesItsOwnTokenAndIntrospectionSeesItAtOnce() {
+		TestAgent agent = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		Map<String, String> form = agent.form("EdDSA", null);
+		form.put("token", token);
+		assertThat(this.http.postForm("/oauth2/revoke", null, null, form).statusCode()).isEqualTo(200);
+		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
+		assertThat(auditCount(agent.id(), "token.revoked", "allow")).isEqualTo(1);
+	}
+
+	@Test
+	void anotherAgentCannotRevokeAndTheTokenStaysActive() {
+		TestAgent agent = registerAgent("crm:read");
+		TestAgent other = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		Map<String, String> form = other.form("EdDSA", null);
+		form.put("token", token);
+		HttpResponse<String> response = this.http.postForm("/oauth2/revoke", null, null, form);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("unauthorized_client");
+		assertThat(introspect("rs-1", RS_SECRET, token).get("active").asBoolean()).isTrue();
+		HttpResponse<String> resourceServer = this.http.postForm("/oauth2/revoke", "rs-1", RS_SECRET,
+				Map.of("token", token));
+		assertThat(resourceServer.statusCode()).isEqualTo(400);
+		assertThat(introspect("rs-1", RS_SECRET, token).get("active").asBoolean()).isTrue();
+	}
+
+	@Test
+	void unknownTokenRevocationIs200AndAdminMayRevokeAnyToken() {
+		assertThat(this.http.postForm("/oauth2/revoke", "idp-admin", ADMIN_SECRET, Map.of("token", "nonsense"))
+			.statusCode()).isEqualTo(200);
+		TestAgent agent = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		assertThat(this.http.postForm("/oauth2/revoke", "idp-admin", ADMIN_SECRET, Map.of("token", token)).statusCode())
+			.isEqualTo(200);
+		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
+	}
+
+	@Test
+	void suspendingAnAgentRevokesItsTokensForGood() {
+		TestAgent agent = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		this.agents.suspend(UUID.fromString(agent.id()), "incident", "test");
+		this.agents.resume(UUID.fromString(agent.id()), "resolved", "test");
+		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
+		assertThat(agent.token(this.http, "crm:read")).isNotBlank();
+	}
+
+	// --- admin API over tokens
+	// ----------------------------------------------------------
+
+	@Test
+	void adminListsLiveTokensAndRevokesByJtiAgentOrTask() {
+		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> form = agent.form("EdDSA", "crm:read");
+		form.put("task", "batch-7");
+		this.http.postForm("/oauth2/token", null, null, form);
+		String second = agent.token(this.http, "crm:read");
+		JsonNode live = TestHttp.json(this.http.get("/admin/v1/agents/" + agent.id() + "/tokens", admin));
+		assertThat(live.get("items").size()).isEqualTo(2);
+		assertThat(live.get("items").get(0).has("jti")).isTrue();
+		assertThat(this.http
+			.post("/admin/v1/tokens/revoke", null, null, "application/json", "{\"task\":\"batch-7\"}", admin)
+			.body()).isEqualTo("{\"revoked\":1}");
+		assertThat(this.http
+			.post("/admin/v1/tokens/revoke", null, null, "application/json", "{\"task\":\"batch-7\"}", admin)
+			.body()).isEqualTo("{\"revoked\":0}");
+		assertThat(this.http
+			.post("/admin/v1/tokens/revoke", null, null, "application/json",
+					"{\"jti\":\"" + part(second, 1).get("jti").asString() + "\"}", admin)
+			.body()).isEqualTo("{\"revoked\":1}");
+		assertThat(
+				TestHttp.json(this.http.get("/admin/v1/agents/" + agent.id() + "/tokens", admin)).get("items").size())
+			.isZero();
+		HttpResponse<String> bad = this.http.post("/admin/v1/tokens/revoke", null, null, "application/json",
+				"{\"jti\":\"a\",\"task\":\"b\"}", admin);
+		assertThat(bad.statusCode()).isEqualTo(400);
+		assertThat(bad.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(this.http.get("/admin/v1/agents/" + UUID.randomUUID() + "/tokens", admin).statusCode())
+			.isEqualTo(404);
+	}
+
+	// --- helpers
+	// ------------------------------------------------------------------------
+
+	private JsonNode introspect(String clientId, String secret, String token) {
+		HttpResponse<String> response = this.http.postForm("/oauth2/introspect", clientId, secret,
+				Map.of("token", token));
+		assertThat(response.statusCode()).isEqualTo(200);
+		return TestHttp.json(response);
+	}
+
+	private void assertRefused(TestAgent agent, Map<String, String> form, int status, String error) {
+		long rows = tokenRows();
+		long denials = (agent != null) ? auditCount(agent.id(), "token.denied", "deny") : 0;
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo(error);
+		assertThat(response.body()).doesNotContain("Exception");
+		assertThat(tokenRows()).isEqualTo(rows);
+		if (agent != null) {
+			assertThat(auditCount(agent.id(), "token.denied", "deny")).isEqualTo(denials + 1);
+		}
+	}
+
+	private long tokenRows() {
+		return this.jdbc.sql("SELECT count(*) FROM issued_token").query(Long.class).single();
+	}
+
+	private long auditCount(String chain, String action, String decision) {
+		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ? AND decision = ?")
+			.params(chain, action, decision)
+			.query(Long.class)
+			.single();
+	}
+
+	private TestAgent registerAgent(String... scopes) {
+		ObjectNode document = document("agent-" + UUID.randomUUID(), List.of(scopes));
+		document.put("generateKey", true);
+		var registration = this.agents.register(document, "test");
+		try {
+			OctetKeyPair key = OctetKeyPair.parse(registration.privateJwk());
+			return new TestAgent(registration.agent().id().toString(), key, this.http.baseUrl());
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static ObjectNode document(String name, List<String> scopes) {
+		ObjectNode document = TestHttp.JSON.createObjectNode();
+		document.put("name", name);
+		document.put("owner", "owner@example.com");
+		var capabilities = document.putArray("capabilities");
+		for (String scope : scopes) {
+			capabilities.addObject().put("scope", scope).put("description", "test").put("riskLevel", "low");
+		}
+		return document;
+	}
+
+	static String sign(com.nimbusds.jose.jwk.JWK key, JWSAlgorithm alg, JWTClaimsSet claims) throws Exception {
+		JWSSigner signer = (key instanceof OctetKeyPair okp) ? new Ed25519Signer(okp) : new ECDSASigner((ECKey) key);
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+				claims);
+		jwt.sign(signer);
+		return jwt.serialize();
+	}
+
+	private static JsonNode part(String token, int index) {
+		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[index]));
+	}
+
+	private static String b64(String json) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String encode(Map<String, String> form) {
+		return form.entrySet()
+			.stream()
+			.map((e) -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+					+ java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+			.collect(java.util.stream.Collectors.joining("&"));
+	}
+
+	/** An agent as a runtime holds it: its id and private key. */
+	record TestAgent(String id, OctetKeyPair key, String audience) {
+
+		JWTClaimsSet.Builder claims(String audience, Instant expiresAt) {
+			return new JWTClaimsSet.Builder().issuer(this.id)
+				.subject(this.id)
+				.audience(audience)
+				.jwtID(UUID.randomUUID().toString())
+				.issueTime(new Date())
+				.expirationTime(Date.from(expiresAt));
+		}
+
+		Map<String, String> form(String alg) {
+			try {
+				return formWith(sign(this.key, JWSAlgorithm.parse(alg),
+						claims(this.audience, Instant.now().plusSeconds(60)).build()), null);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		Map<String, String> form(String alg, String scope) {
+			Map<String, String> form = form(alg);
+			if (scope != null) {
+				form.put("scope", scope);
+			}
+			else {
+				form.remove("grant_type");
+			}
+			return form;
+		}
+
+		Map<String, String> formWith(String assertion, String scope) {
+			Map<String, String> form = new LinkedHashMap<>();
+			form.put("grant_type", "client_credentials");
+			form.put("client_id", this.id);
+			form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+			form.put("client_assertion", assertion);
+			if (scope != null) {
+				form.put("scope", scope);
+			}
+			return form;
+		}
+
+		String token(TestHttp http, String scope) {
+			HttpResponse<String> response = http.postForm("/oauth2/token", null, null, form("EdDSA", scope));
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			return TestHttp.json(response).get("access_token").asString();
+		}
+
+	}
+
+}

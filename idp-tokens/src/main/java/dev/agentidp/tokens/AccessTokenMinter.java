@@ -1,0 +1,111 @@
+package dev.agentidp.tokens;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.util.JSONObjectUtils;
+
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
+
+/**
+ * Signs an RFC 9068 access token for a decided {@link TokenGrant} and writes its row to
+ * the token store. Must run inside the caller's transaction, so that the row and the
+ * audit record the caller writes commit or roll back together: no token is ever handed
+ * out without both.
+ */
+public final class AccessTokenMinter {
+
+	/** RFC 9068 §2.1: the {@code typ} header of a JWT access token. */
+	static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+
+	private final SigningKeys keys;
+
+	private final IssuedTokens tokens;
+
+	AccessTokenMinter(SigningKeys keys, IssuedTokens tokens) {
+		Assert.notNull(keys, "keys cannot be null");
+		Assert.notNull(tokens, "tokens cannot be null");
+		this.keys = keys;
+		this.tokens = tokens;
+	}
+
+	/**
+	 * Signs and stores a token.
+	 * @param grant what the token says
+	 * @param issuer the {@code iss}
+	 * @return the token and its row
+	 * @throws IllegalStateException when no transaction is active
+	 */
+	public IssuedToken mint(TokenGrant grant, String issuer) {
+		Assert.notNull(grant, "grant cannot be null");
+		Assert.hasText(issuer, "issuer cannot be empty");
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"a token is minted inside the transaction that audits it");
+		String jti = UUID.randomUUID().toString();
+		String scope = String.join(" ", new TreeSet<>(grant.scopes()));
+		Map<String, Object> claims = new LinkedHashMap<>();
+		claims.put("iss", issuer);
+		claims.put("sub", grant.subject());
+		claims.put("aud", grant.audience());
+		claims.put("client_id", grant.clientId());
+		if (!scope.isEmpty()) {
+			claims.put("scope", scope);
+		}
+		claims.put("iat", grant.issuedAt().getEpochSecond());
+		claims.put("nbf", grant.issuedAt().getEpochSecond());
+		claims.put("exp", grant.expiresAt().getEpochSecond());
+		claims.put("jti", jti);
+		putIfPresent(claims, "owner", grant.owner());
+		putIfPresent(claims, "agent_version", grant.agentVersion());
+		putIfPresent(claims, "task", grant.task());
+		putIfPresent(claims, "act", grant.act());
+		putIfPresent(claims, "parent_jti", grant.parentJti());
+		if (grant.cnfJkt() != null) {
+			claims.put("cnf", Map.of("jkt", grant.cnfJkt()));
+		}
+		SigningKeys.ActiveKey key = this.keys.active();
+		JWSObject jws = new JWSObject(new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(AT_JWT).build(),
+				new Payload(JSONObjectUtils.toJSONString(claims)));
+		try {
+			jws.sign(key.signer());
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Cannot sign the access token", ex);
+		}
+		String value = jws.serialize();
+		TokenRecord record = new TokenRecord(jti, grant.agentId(), grant.clientId(), grant.subject(), grant.parentJti(),
+				(grant.rootJti() != null) ? grant.rootJti() : jti, grant.task(), grant.scopes(), grant.audience(),
+				grant.issuedAt(), grant.expiresAt(), null, grant.depth(),
+				(grant.act() != null) ? JSONObjectUtils.toJSONString(grant.act()) : null, grant.cnfJkt(), grant.owner(),
+				key.kid());
+		this.tokens.insert(record, sha256(value), grant.agentVersion());
+		return new IssuedToken(value, record);
+	}
+
+	private static void putIfPresent(Map<String, Object> claims, String name, Object value) {
+		if (value != null) {
+			claims.put(name, value);
+		}
+	}
+
+	static byte[] sha256(String token) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JDK", ex);
+		}
+	}
+
+}

@@ -1,0 +1,203 @@
+package dev.agentidp.tokens;
+
+import java.security.Key;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentKey;
+
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
+import org.springframework.util.Assert;
+
+/**
+ * Decodes {@code private_key_jwt} client assertions (RFC 7523) with the keys registered
+ * for the client: an agent's usable keys straight from the registry (no
+ * {@code jwk_set_url}), or a non-agent client's registered key. Plugged into Spring's
+ * {@code JwtClientAssertionAuthenticationProvider}, whose own decoder factory knows only
+ * {@code jwk_set_url} and client secrets and has no EdDSA (DESIGN.md §4a).
+ * <p>
+ * Accepted algorithms: Ed25519 as {@code EdDSA} or RFC 9864's {@code Ed25519} (verified
+ * with BouncyCastle), and ES256. The claims checks are RFC 7523 §3, plus a cap on the
+ * assertion's lifetime and single use of its {@code jti} across every node.
+ */
+final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
+
+	/** RFC 7523 §3 (4): how far ahead an assertion may expire. */
+	static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
+
+	private static final JoseVerifiers VERIFIERS = new JoseVerifiers();
+
+	private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
+			JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"), null);
+
+	private final ClientAssertions assertions;
+
+	private final Duration clockSkew;
+
+	private final Clock clock;
+
+	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, Clock clock) {
+		Assert.notNull(assertions, "assertions cannot be null");
+		Assert.notNull(clockSkew, "clockSkew cannot be null");
+		Assert.notNull(clock, "clock cannot be null");
+		this.assertions = assertions;
+		this.clockSkew = clockSkew;
+		this.clock = clock;
+	}
+
+	@Override
+	public JwtDecoder createDecoder(RegisteredClient client) {
+		List<JWK> keys = keysOf(client);
+		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+		processor.setJWSKeySelector(new RegisteredKeySelector(keys));
+		processor.setJWSVerifierFactory(VERIFIERS);
+		processor.setJWSTypeVerifier(TYPES);
+		processor.setJWTClaimsSetVerifier((claims, context) -> {
+		});
+		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
+		decoder.setJwtValidator(new AssertionValidator(client.getClientId()));
+		return decoder;
+	}
+
+	private List<JWK> keysOf(RegisteredClient client) {
+		Instant now = this.clock.instant();
+		Agent agent = RegistryClients.agentOf(client).orElse(null);
+		if (agent != null) {
+			return agent.usableKeys(now).stream().map(AgentKey::jwk).toList();
+		}
+		JWK jwk = client.getClientSettings().getSetting(RegistryClients.CLIENT_JWK);
+		return (jwk != null) ? List.of(jwk) : List.of();
+	}
+
+	private static boolean algorithmFits(JWSAlgorithm alg, JWK key) {
+		if (key.getKeyType() == com.nimbusds.jose.jwk.KeyType.OKP) {
+			return JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg);
+		}
+		return JWSAlgorithm.ES256.equals(alg) && key.getKeyType() == com.nimbusds.jose.jwk.KeyType.EC;
+	}
+
+	/** Selects the registered keys that fit the header's {@code kid} and algorithm. */
+	private static final class RegisteredKeySelector implements JWSKeySelector<SecurityContext> {
+
+		private final List<JWK> keys;
+
+		RegisteredKeySelector(List<JWK> keys) {
+			this.keys = keys;
+		}
+
+		@Override
+		public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context) {
+			List<PublicKey> selected = new ArrayList<>(1);
+			for (JWK key : this.keys) {
+				if ((header.getKeyID() == null || header.getKeyID().equals(key.getKeyID()))
+						&& algorithmFits(header.getAlgorithm(), key)) {
+					selected.add(SigningKeys.toPublicKey(key));
+				}
+			}
+			return selected;
+		}
+
+	}
+
+	/** RFC 7523 §3 claims checks, run after the signature verified. */
+	private final class AssertionValidator implements OAuth2TokenValidator<Jwt> {
+
+		private final String clientId;
+
+		AssertionValidator(String clientId) {
+			this.clientId = clientId;
+		}
+
+		@Override
+		public OAuth2TokenValidatorResult validate(Jwt assertion) {
+			Instant now = ClientAssertionDecoders.this.clock.instant();
+			Duration skew = ClientAssertionDecoders.this.clockSkew;
+			// RFC 7523 §3 (1) and (2): iss and sub are the client id
+			if (!this.clientId.equals(assertion.getClaimAsString("iss"))
+					|| !this.clientId.equals(assertion.getClaimAsString("sub"))) {
+				return failure("iss and sub must both be the client id");
+			}
+			// RFC 7523 §3 (3): aud identifies this authorization server
+			if (!audienceFits(assertion.getAudience())) {
+				return failure("aud must contain the issuer or the token endpoint URL");
+			}
+			// RFC 7523 §3 (4): exp is required, not passed, and not far ahead
+			Instant expiresAt = assertion.getExpiresAt();
+			if (expiresAt == null) {
+				return failure("exp is required");
+			}
+			if (!now.minus(skew).isBefore(expiresAt)) {
+				return failure("the assertion has expired");
+			}
+			if (expiresAt.isAfter(now.plus(MAX_LIFETIME).plus(skew))) {
+				return failure("exp must be at most " + MAX_LIFETIME.toMinutes() + " minutes ahead");
+			}
+			// RFC 7523 §3 (5) and (6): not used before nbf, not issued in the future
+			if (assertion.getNotBefore() != null && assertion.getNotBefore().isAfter(now.plus(skew))) {
+				return failure("the assertion is not yet valid (nbf)");
+			}
+			if (assertion.getIssuedAt() != null && assertion.getIssuedAt().isAfter(now.plus(skew))) {
+				return failure("the assertion is issued in the future (iat)");
+			}
+			// RFC 7523 §3 (7): jti is required and accepted once
+			String jti = assertion.getId();
+			if (jti == null || jti.isEmpty() || jti.length() > 256) {
+				return failure("jti is required (at most 256 characters)");
+			}
+			if (!ClientAssertionDecoders.this.assertions.firstUse(this.clientId, jti, expiresAt.plus(skew))) {
+				return failure("the assertion was already used (replayed jti)");
+			}
+			return OAuth2TokenValidatorResult.success();
+		}
+
+		private boolean audienceFits(List<String> audience) {
+			if (audience == null || audience.isEmpty()) {
+				return false;
+			}
+			AuthorizationServerContext context = AuthorizationServerContextHolder.getContext();
+			if (context == null) {
+				return false;
+			}
+			String issuer = context.getIssuer();
+			String tokenEndpoint = issuer + context.getAuthorizationServerSettings().getTokenEndpoint();
+			Set<String> accepted = Set.of(stripSlash(issuer), tokenEndpoint);
+			return audience.stream().map(ClientAssertionDecoders::stripSlash).anyMatch(accepted::contains);
+		}
+
+		private static OAuth2TokenValidatorResult failure(String description) {
+			return OAuth2TokenValidatorResult
+				.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "Client assertion rejected: " + description,
+						"https://datatracker.ietf.org/doc/html/rfc7523#section-3"));
+		}
+
+	}
+
+	private static String stripSlash(String value) {
+		return (value != null && value.endsWith("/")) ? value.substring(0, value.length() - 1) : value;
+	}
+
+}

@@ -1,0 +1,155 @@
+package dev.agentidp.tokens;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.audit.Decision;
+import dev.agentidp.registry.AgentRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.util.Assert;
+
+/**
+ * Answers every refused OAuth request with its RFC 6749 §5.2 error, after recording the
+ * refusal in the audit trail in its own transaction: {@code token.denied} at the token
+ * endpoint, {@code token.introspected} and {@code token.revoked} at the others, with the
+ * precise reason (an expired, replayed or wrongly signed assertion, a scope outside the
+ * capabilities, ...). The record goes to the agent's chain when the client is a known
+ * agent, else to {@code _system}. Nothing secret is recorded: no assertion, no token, no
+ * client secret.
+ */
+public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(OAuthDenialAuditor.class);
+
+	private final AuditTrail audit;
+
+	private final AgentRegistry agents;
+
+	private final AuthenticationFailureHandler delegate = new OAuth2ErrorAuthenticationFailureHandler();
+
+	private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
+
+	OAuthDenialAuditor(AuditTrail audit, AgentRegistry agents) {
+		Assert.notNull(audit, "audit cannot be null");
+		Assert.notNull(agents, "agents cannot be null");
+		this.audit = audit;
+		this.agents = agents;
+	}
+
+	@Override
+	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException exception) throws IOException, jakarta.servlet.ServletException {
+		OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth) ? oauth.getError()
+				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
+		try {
+			this.audit.appendDenial(entry(request, error, exception));
+		}
+		catch (RuntimeException ex) {
+			// the request is refused either way; the failure to record it must be seen
+			logger.error("Could not record a refused OAuth request in the audit trail", ex);
+		}
+		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
+			// RFC 6749 §5.2: failed client authentication is 401 with a WWW-Authenticate
+			// header
+			ServletServerHttpResponse httpResponse = new ServletServerHttpResponse(response);
+			httpResponse.setStatusCode(HttpStatus.UNAUTHORIZED);
+			httpResponse.getHeaders().set("WWW-Authenticate", "Basic realm=\"oauth\"");
+			this.errors.write(error, null, httpResponse);
+			return;
+		}
+		this.delegate.onAuthenticationFailure(request, response, exception);
+	}
+
+	private AuditEntry entry(HttpServletRequest request, OAuth2Error error, AuthenticationException exception) {
+		String clientId = clientId(request).map(OAuthDenialAuditor::clean).orElse(null);
+		boolean knownAgent = RegistryClients.agentId(clientId)
+			.map((id) -> this.agents.findAgent(id).isPresent())
+			.orElse(false);
+		String path = request.getRequestURI();
+		String action = path.endsWith("/introspect") ? "token.introspected"
+				: path.endsWith("/revoke") ? "token.revoked" : "token.denied";
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("error", error.getErrorCode());
+		details.put("endpoint", clean(path));
+		String grantType = request.getParameter("grant_type");
+		if (grantType != null) {
+			details.put("grantType", clean(grantType));
+		}
+		return new AuditEntry(knownAgent ? clientId : AuditEntry.SYSTEM_CHAIN, clientId, action, clientId,
+				Decision.DENY, reason(error, exception), details);
+	}
+
+	/** The client named by the request: the form's client_id, else HTTP Basic's user. */
+	private static Optional<String> clientId(HttpServletRequest request) {
+		String clientId = request.getParameter("client_id");
+		if (clientId != null) {
+			return Optional.of(clientId);
+		}
+		String header = request.getHeader("Authorization");
+		if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+			try {
+				String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+						StandardCharsets.UTF_8);
+				int colon = decoded.indexOf(':');
+				// only the user part: the secret after the colon is never read further
+				return Optional.of(java.net.URLDecoder.decode((colon >= 0) ? decoded.substring(0, colon) : decoded,
+						StandardCharsets.UTF_8));
+			}
+			catch (IllegalArgumentException ex) {
+				return Optional.empty();
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static String reason(OAuth2Error error, AuthenticationException exception) {
+		String detail = null;
+		for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+			if (cause instanceof JwtValidationException validation && !validation.getErrors().isEmpty()) {
+				detail = validation.getErrors().iterator().next().getDescription();
+				break;
+			}
+			if (cause != exception && cause instanceof org.springframework.security.oauth2.jwt.JwtException jwt) {
+				detail = "the client assertion could not be verified: " + jwt.getMessage();
+			}
+		}
+		if (detail == null) {
+			detail = error.getDescription();
+		}
+		return clean(error.getErrorCode() + ((detail != null) ? ": " + detail : ""));
+	}
+
+	/** Bounded, printable: request input is hostile until shown otherwise. */
+	static String clean(String value) {
+		if (value == null) {
+			return null;
+		}
+		StringBuilder clean = new StringBuilder(Math.min(value.length(), 200));
+		for (int i = 0; i < value.length() && clean.length() < 200; i++) {
+			char c = value.charAt(i);
+			clean.append(Character.isISOControl(c) ? '?' : c);
+		}
+		return clean.toString();
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.agentidp.tokens;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.util.Assert;
+
+/**
+ * Everything an access token will say, decided before it is signed. The issuing grant
+ * (client credentials, token exchange) has already checked it against the rules.
+ *
+ * @param agentId the agent acting with the token, or {@code null} for a client that is
+ * not an agent
+ * @param subject {@code sub}: the root principal
+ * @param clientId {@code client_id}: the client that asked for it
+ * @param scopes the granted scopes (non-empty for agents)
+ * @param audience {@code aud}
+ * @param task the {@code task} claim, or {@code null}
+ * @param issuedAt {@code iat} and {@code nbf}
+ * @param expiresAt {@code exp}
+ * @param parentJti the token it derives from ({@code parent_jti}), or {@code null}
+ * @param rootJti the root of its delegation family, or {@code null} for a root token
+ * @param depth its delegation depth
+ * @param act the RFC 8693 §4.1 {@code act} claim, or {@code null}
+ * @param cnfJkt the RFC 7638 thumbprint the token is bound to ({@code cnf.jkt}), or
+ * {@code null}
+ * @param owner the {@code owner} claim, or {@code null}
+ * @param agentVersion the {@code agent_version} claim, or {@code null}
+ */
+public record TokenGrant(UUID agentId, String subject, String clientId, Set<String> scopes, List<String> audience,
+		String task, Instant issuedAt, Instant expiresAt, String parentJti, String rootJti, int depth,
+		Map<String, Object> act, String cnfJkt, String owner, Long agentVersion) {
+
+	public TokenGrant {
+		Assert.hasText(subject, "subject cannot be empty");
+		Assert.hasText(clientId, "clientId cannot be empty");
+		Assert.notNull(scopes, "scopes cannot be null");
+		Assert.notEmpty(audience, "audience cannot be empty");
+		Assert.notNull(issuedAt, "issuedAt cannot be null");
+		Assert.isTrue(expiresAt != null && expiresAt.isAfter(issuedAt), "expiresAt must be after issuedAt");
+		Assert.isTrue(depth >= 0, "depth cannot be negative");
+		scopes = Set.copyOf(scopes);
+		audience = List.copyOf(audience);
+	}
+
+}

@@ -1,0 +1,122 @@
+package dev.agentidp.tokens;
+
+import java.util.Map;
+
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.audit.Decision;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.util.Assert;
+
+/**
+ * Token introspection (RFC 7662) from the token store. Resource servers and admin clients
+ * may introspect any token; an agent only tokens whose {@code client_id} or current actor
+ * is itself (any other token is {@code {"active": false}}, RFC 7662 §2.2, and the refusal
+ * is audited). Active answers carry the delegation facts ({@code act},
+ * {@code parent_jti}, {@code delegation_depth}) that Keycloak leaves out; anything not
+ * active is exactly {@code {"active": false}}.
+ */
+public final class TokenIntrospectionProvider implements AuthenticationProvider {
+
+	private final TokenService tokens;
+
+	private final AuditTrail audit;
+
+	private final boolean auditActive;
+
+	TokenIntrospectionProvider(TokenService tokens, AuditTrail audit, boolean auditActive) {
+		Assert.notNull(tokens, "tokens cannot be null");
+		Assert.notNull(audit, "audit cannot be null");
+		this.tokens = tokens;
+		this.audit = audit;
+		this.auditActive = auditActive;
+	}
+
+	@Override
+	public Authentication authenticate(Authentication authentication) {
+		OAuth2TokenIntrospectionAuthenticationToken request = (OAuth2TokenIntrospectionAuthenticationToken) authentication;
+		if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()) {
+			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+		}
+		RegisteredClient caller = client.getRegisteredClient();
+		PresentedToken token = this.tokens.recognise(request.getToken()).orElse(null);
+		if (token == null || !this.tokens.isActive(token)) {
+			return inactive(request, client);
+		}
+		if (!RegistryClients.mayIntrospectAny(caller) && !ownToken(caller.getClientId(), token)) {
+			// RFC 7662 §2.2: a caller not entitled to the token learns nothing about it
+			this.audit.appendDenial(new AuditEntry(caller.getClientId(), caller.getClientId(), "token.introspected",
+					token.record().jti(), Decision.DENY, "the token is neither issued to nor acting for the caller",
+					Map.of("jti", token.record().jti())));
+			return inactive(request, client);
+		}
+		if (this.auditActive) {
+			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
+					: AuditEntry.SYSTEM_CHAIN;
+			this.audit.appendDenial(new AuditEntry(chain, caller.getClientId(), "token.introspected",
+					token.record().jti(), Decision.ALLOW, null, Map.of("jti", token.record().jti())));
+		}
+		return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), client, describe(token));
+	}
+
+	private static boolean ownToken(String callerId, PresentedToken token) {
+		return callerId.equals(token.record().clientId()) || callerId.equals(token.currentActor());
+	}
+
+	private static OAuth2TokenIntrospectionAuthenticationToken inactive(
+			OAuth2TokenIntrospectionAuthenticationToken request, OAuth2ClientAuthenticationToken client) {
+		return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), client,
+				OAuth2TokenIntrospection.builder().build());
+	}
+
+	private static OAuth2TokenIntrospection describe(PresentedToken token) {
+		TokenRecord record = token.record();
+		Map<String, Object> claims = token.claims();
+		OAuth2TokenIntrospection.Builder builder = OAuth2TokenIntrospection.builder(true)
+			.subject(record.subject())
+			.clientId(record.clientId())
+			.scopes((scopes) -> scopes.addAll(record.scopes()))
+			.audiences((audiences) -> audiences.addAll(record.audience()))
+			.expiresAt(record.expiresAt())
+			.issuedAt(record.issuedAt())
+			.id(record.jti())
+			.tokenType("Bearer");
+		if (claims.get("iss") instanceof String issuer) {
+			builder.issuer(issuer);
+		}
+		if (record.owner() != null) {
+			builder.claim("owner", record.owner());
+		}
+		if (record.task() != null) {
+			builder.claim("task", record.task());
+		}
+		if (claims.get("act") instanceof Map<?, ?> act) {
+			builder.claim("act", act);
+		}
+		if (record.parentJti() != null) {
+			builder.claim("parent_jti", record.parentJti());
+		}
+		if (record.cnfJkt() != null) {
+			builder.claim("cnf", Map.of("jkt", record.cnfJkt()));
+		}
+		if (record.agentId() != null) {
+			builder.claim("agent_status", "active");
+			builder.claim("delegation_depth", record.depth());
+		}
+		return builder.build();
+	}
+
+	@Override
+	public boolean supports(Class<?> authentication) {
+		return OAuth2TokenIntrospectionAuthenticationToken.class.isAssignableFrom(authentication);
+	}
+
+}

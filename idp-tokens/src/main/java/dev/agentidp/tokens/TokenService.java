@@ -1,0 +1,266 @@
+package dev.agentidp.tokens;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.AgentRetired;
+import dev.agentidp.registry.AgentSuspended;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * The token module's facade: recognising the provider's own tokens, deciding whether one
+ * is active, listing an agent's live tokens, and revoking with cascade (a token, every
+ * token of an agent, every token of a task; always with every token derived from them).
+ * Every revocation is one statement, committed with its {@code token.revoked} audit
+ * record before the call returns, so every node's introspection sees it at once.
+ * <p>
+ * Recognising a token does not re-verify its signature: its {@code jti} names its row,
+ * and the SHA-256 of the whole token must equal the hash stored when this provider signed
+ * it (constant-time comparison). A forged or altered token cannot match; a token whose
+ * signing key was withdrawn is refused by {@code kid}.
+ */
+public class TokenService {
+
+	private static final Logger logger = LoggerFactory.getLogger(TokenService.class);
+
+	/** Longest token accepted for a lookup; anything longer is not one of ours. */
+	private static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+	private static final int MAX_LISTED = 500;
+
+	/** Expired rows are kept this long after expiry (for audits and late revocations). */
+	private static final Duration RETAIN_EXPIRED = Duration.ofHours(1);
+
+	private final IssuedTokens tokens;
+
+	private final ClientAssertions assertions;
+
+	private final SigningKeys keys;
+
+	private final AgentRegistry agents;
+
+	private final TransactionTemplate transactions;
+
+	private final ApplicationEventPublisher events;
+
+	private final Clock clock;
+
+	TokenService(IssuedTokens tokens, ClientAssertions assertions, SigningKeys keys, AgentRegistry agents,
+			TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
+		Assert.notNull(tokens, "tokens cannot be null");
+		Assert.notNull(assertions, "assertions cannot be null");
+		Assert.notNull(keys, "keys cannot be null");
+		Assert.notNull(agents, "agents cannot be null");
+		Assert.notNull(transactions, "transactions cannot be null");
+		Assert.notNull(events, "events cannot be null");
+		Assert.notNull(clock, "clock cannot be null");
+		this.tokens = tokens;
+		this.assertions = assertions;
+		this.keys = keys;
+		this.agents = agents;
+		this.transactions = transactions;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	/**
+	 * Recognises a token this provider issued, whatever its state.
+	 * @param token the compact JWT as presented
+	 * @return the token, or empty when it is malformed, unknown, altered or signed by a
+	 * withdrawn key
+	 */
+	public Optional<PresentedToken> recognise(String token) {
+		if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+			return Optional.empty();
+		}
+		int first = token.indexOf('.');
+		int second = token.indexOf('.', first + 1);
+		if (first <= 0 || second <= first || token.indexOf('.', second + 1) >= 0) {
+			return Optional.empty();
+		}
+		Map<String, Object> claims;
+		try {
+			byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
+			claims = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
+		}
+		catch (IllegalArgumentException | ParseException ex) {
+			return Optional.empty();
+		}
+		if (!(claims.get("jti") instanceof String jti) || jti.length() > 64) {
+			return Optional.empty();
+		}
+		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
+		if (stored.isEmpty() || stored.get().tokenHash() == null
+				|| !MessageDigest.isEqual(stored.get().tokenHash(), AccessTokenMinter.sha256(token))) {
+			return Optional.empty();
+		}
+		TokenRecord record = stored.get().token();
+		if (record.kid() == null || this.keys.verificationKey(record.kid()).isEmpty()) {
+			return Optional.empty();
+		}
+		return Optional.of(new PresentedToken(record, claims));
+	}
+
+	/**
+	 * Whether a recognised token is active now: not revoked, not expired, and its agent
+	 * and every ancestor of it active.
+	 * @param token the token
+	 * @return {@code true} when active
+	 */
+	public boolean isActive(PresentedToken token) {
+		TokenRecord record = token.record();
+		if (!record.liveAt(this.clock.instant())) {
+			return false;
+		}
+		return record.agentId() == null || this.agents.isActiveWithAncestors(record.agentId());
+	}
+
+	/**
+	 * The live (neither revoked nor expired) tokens of an agent, newest first, at most
+	 * 500.
+	 * @param agentId the agent
+	 * @return the tokens
+	 */
+	public List<TokenRecord> liveTokens(UUID agentId) {
+		Assert.notNull(agentId, "agentId cannot be null");
+		return this.tokens.liveTokensOf(agentId, this.clock.instant(), MAX_LISTED);
+	}
+
+	/**
+	 * Revokes a token and every token derived from it.
+	 * @param token the token
+	 * @param actor who revokes
+	 * @param reason why, or {@code null}
+	 * @return how many live tokens were revoked, descendants included
+	 */
+	public int revoke(PresentedToken token, String actor, String reason) {
+		TokenRecord record = token.record();
+		return revokeJti(record.jti(),
+				(record.agentId() != null) ? record.agentId().toString() : AuditEntry.SYSTEM_CHAIN, actor, reason);
+	}
+
+	/**
+	 * Revokes a token named by its jti, and every token derived from it.
+	 * @param jti the token id
+	 * @param actor who revokes
+	 * @param reason why, or {@code null}
+	 * @return how many live tokens were revoked, descendants included (0 for an unknown
+	 * jti)
+	 */
+	public int revokeByJti(String jti, String actor, String reason) {
+		Assert.hasText(jti, "jti cannot be empty");
+		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
+		String chain = stored.map(IssuedTokens.StoredToken::token)
+			.map(TokenRecord::agentId)
+			.map(UUID::toString)
+			.orElse(AuditEntry.SYSTEM_CHAIN);
+		return revokeJti(jti, chain, actor, reason);
+	}
+
+	private int revokeJti(String jti, String chain, String actor, String reason) {
+		return this.transactions.execute((status) -> {
+			int revoked = this.tokens.revokeTree(jti, why(actor, reason), this.clock.instant());
+			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti, revoked, reason));
+			return revoked;
+		});
+	}
+
+	/**
+	 * Revokes every live token of an agent, and every token derived from them.
+	 * @param agentId the agent
+	 * @param actor who revokes
+	 * @param reason why, or {@code null}
+	 * @return how many live tokens were revoked
+	 */
+	public int revokeByAgent(UUID agentId, String actor, String reason) {
+		Assert.notNull(agentId, "agentId cannot be null");
+		return this.transactions.execute((status) -> {
+			int revoked = this.tokens.revokeAgents(List.of(agentId), why(actor, reason), this.clock.instant());
+			this.events.publishEvent(
+					new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
+			return revoked;
+		});
+	}
+
+	/**
+	 * Revokes every live token of a task, and every token derived from them.
+	 * @param task the task
+	 * @param actor who revokes
+	 * @param reason why, or {@code null}
+	 * @return how many live tokens were revoked
+	 */
+	public int revokeByTask(String task, String actor, String reason) {
+		Assert.hasText(task, "task cannot be empty");
+		return this.transactions.execute((status) -> {
+			int revoked = this.tokens.revokeTask(task, why(actor, reason), this.clock.instant());
+			this.events.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "task", task, revoked, reason));
+			return revoked;
+		});
+	}
+
+	/**
+	 * Suspending an agent revokes every live token of it and of its sub-agents, in the
+	 * suspending transaction (API.md §2).
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(AgentSuspended event) {
+		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent suspended");
+	}
+
+	/**
+	 * Retiring an agent revokes every live token of it and of its sub-agents, in the
+	 * retiring transaction (API.md §2).
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(AgentRetired event) {
+		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent retired");
+	}
+
+	private void revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
+		List<UUID> ids = new ArrayList<>(subAgentIds.size() + 1);
+		ids.add(agentId);
+		ids.addAll(subAgentIds);
+		int revoked = this.tokens.revokeAgents(ids, why(actor, reason), this.clock.instant());
+		this.events
+			.publishEvent(new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
+	}
+
+	/** Deletes rows of tokens and client assertions that can no longer be used. */
+	@Scheduled(fixedDelayString = "${idp.tokens.purge-interval:PT10M}", initialDelayString = "PT1M")
+	public void purgeExpired() {
+		Instant now = this.clock.instant();
+		int tokens = this.tokens.purgeExpiredBefore(now.minus(RETAIN_EXPIRED));
+		int assertions = this.assertions.purgeExpiredBefore(now);
+		if (tokens + assertions > 0) {
+			logger.debug("Purged {} expired tokens and {} expired client assertions", tokens, assertions);
+		}
+	}
+
+	private static String why(String actor, String reason) {
+		String why = "by " + actor + ((reason != null) ? ": " + reason : "");
+		return (why.length() > 256) ? why.substring(0, 256) : why;
+	}
+
+}
