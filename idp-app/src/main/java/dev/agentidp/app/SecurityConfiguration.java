@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.agentidp.app.audit.AdminDenials;
 import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.delegation.DelegationEndpoints;
 import dev.agentidp.tokens.JoseVerifiers;
 import dev.agentidp.tokens.OAuthEndpoints;
 
@@ -25,6 +26,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
@@ -60,7 +62,8 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain authorizationServerChain(HttpSecurity http, OAuthEndpoints endpoints) throws Exception {
+	SecurityFilterChain authorizationServerChain(HttpSecurity http, OAuthEndpoints endpoints,
+			DelegationEndpoints delegation) throws Exception {
 		OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
 		http.securityMatcher(server.getEndpointsMatcher())
 			.with(server, (as) -> as.clientAuthentication((authentication) -> authentication
@@ -72,12 +75,17 @@ class SecurityConfiguration {
 				.errorResponseHandler(endpoints.denials()))
 				// the agent provider first; Spring's client-credentials provider only
 				// for clients that are not agents; no other grant
-				.tokenEndpoint((token) -> token.authenticationProviders((providers) -> {
-					providers
-						.removeIf((provider) -> !(provider instanceof OAuth2ClientCredentialsAuthenticationProvider));
-					providers.replaceAll(OAuthEndpoints::forClientsThatAreNotAgents);
-					providers.add(0, endpoints.agentClientCredentials());
-				}).errorResponseHandler(endpoints.denials()))
+				.tokenEndpoint((token) -> token.accessTokenRequestConverter(delegation.converter())
+					.accessTokenRequestConverters((converters) -> converters
+						.removeIf((converter) -> converter instanceof OAuth2TokenExchangeAuthenticationConverter))
+					.authenticationProviders((providers) -> {
+						providers.removeIf(
+								(provider) -> !(provider instanceof OAuth2ClientCredentialsAuthenticationProvider));
+						providers.replaceAll(OAuthEndpoints::forClientsThatAreNotAgents);
+						providers.add(0, endpoints.agentClientCredentials());
+						providers.add(0, delegation.provider());
+					})
+					.errorResponseHandler(endpoints.denials()))
 				.tokenIntrospectionEndpoint((introspection) -> introspection.authenticationProviders((providers) -> {
 					providers.clear();
 					providers.add(endpoints.introspection());

@@ -86,7 +86,7 @@ public final class RegistryClients implements RegisteredClientRepository {
 	 * @param client the registered client
 	 * @return the agent, or empty for a client that is not an agent
 	 */
-	static Optional<Agent> agentOf(RegisteredClient client) {
+	public static Optional<Agent> agentOf(RegisteredClient client) {
 		return Optional.ofNullable(client.getClientSettings().getSetting(AGENT));
 	}
 

@@ -1,0 +1,485 @@
+package dev.agentidp.app;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.AgentStatus;
+import dev.agentidp.registry.ClientKind;
+import dev.agentidp.registry.ClientRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sub-agent delegation end to end (RFC 8693 token exchange) on a real PostgreSQL: the
+ * token shape, narrowing of scope, audience, expiry and depth, derived identities, the
+ * cascade of revocation, and one test per refusal (RFC 6749/8693 error, audited, nothing
+ * written).
+ */
+@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DelegationIntegrationTests {
+
+	static final String ADMIN_SECRET = "delegation-tests-admin-secret-0123456789abcdefgh";
+
+	static final String RS_SECRET = "delegation-rs-secret-0123456789-abcdefghijklmnop";
+
+	static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+
+	@TempDir
+	static Path dataDir;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		TestDatabase.register(registry);
+		registry.add("idp.data-dir", () -> dataDir.toString());
+		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	AgentRegistry agents;
+
+	@Autowired
+	ClientRegistry clients;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	TestHttp http;
+
+	@BeforeEach
+	void setUp() {
+		this.http = new TestHttp(this.port);
+		if (this.clients.findClient("rs-deleg").isEmpty()) {
+			this.clients.registerWithSecret("rs-deleg", "Resource server", ClientKind.RESOURCE_SERVER, RS_SECRET,
+					Set.of());
+		}
+	}
+
+	@Test
+	void parentDerivesANarrowerTokenForASubAgentWithTheActChain() {
+		TestAgent root = registerRoot(3, "crm:read", "crm:write", "mail:send");
+		String rootToken = token(root, "crm:read crm:write", "https://api.example.com", "https://mail.example.com");
+		JsonNode parentClaims = claims(rootToken);
+		HttpResponse<String> response = exchange(root, rootToken, "summariser", "crm:read", null,
+				Map.of("resource", "https://api.example.com"));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode body = TestHttp.json(response);
+		assertThat(body.get("issued_token_type").asString()).isEqualTo(ACCESS_TOKEN);
+		assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
+		assertThat(body.get("scope").asString()).isEqualTo("crm:read");
+		String subId = body.get("sub_agent_id").asString();
+		JsonNode claims = claims(body.get("access_token").asString());
+		assertThat(claims.get("sub").asString()).isEqualTo(root.id());
+		assertThat(claims.get("act").get("sub").asString()).isEqualTo(subId);
+		assertThat(claims.get("act").has("act")).isFalse();
+		assertThat(claims.get("client_id").asString()).isEqualTo(root.id());
+		assertThat(claims.get("parent_jti").asString()).isEqualTo(parentClaims.get("jti").asString());
+		assertThat(claims.get("scope").asString()).isEqualTo("crm:read");
+		assertThat(claims.get("aud").size()).isEqualTo(1);
+		assertThat(claims.get("exp").asLong()).isLessThanOrEqualTo(parentClaims.get("exp").asLong());
+		Agent sub = this.agents.getAgent(UUID.fromString(subId));
+		assertThat(sub.parentId()).isEqualTo(UUID.fromString(root.id()));
+		assertThat(sub.owner()).isEqualTo("owner@example.com");
+		assertThat(sub.scopes()).containsExactly("crm:read");
+		JsonNode introspection = introspect(body.get("access_token").asString());
+		assertThat(introspection.get("active").asBoolean()).isTrue();
+		assertThat(introspection.get("act").get("sub").asString()).isEqualTo(subId);
+		assertThat(introspection.get("delegation_depth").asInt()).isEqualTo(1);
+		assertThat(introspection.get("parent_jti").asString()).isEqualTo(parentClaims.get("jti").asString());
+		assertThat(auditCount(root.id(), "token.exchanged")).isEqualTo(1);
+		assertThat(auditCount(subId, "token.exchanged")).isEqualTo(1);
+		// the same name under the same parent reuses the identity
+		HttpResponse<String> again = exchange(root, rootToken, "summariser", "crm:write", null, Map.of());
+		assertThat(TestHttp.json(again).get("sub_agent_id").asString()).isEqualTo(subId);
+	}
+
+	@Test
+	void subAgentWithItsOwnKeyDelegatesFurtherAndTheActChainNests() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read", "crm:write");
+		String rootToken = token(root, "crm:read crm:write");
+		OctetKeyPair childKey = newKey();
+		JsonNode child = TestHttp.json(exchange(root, rootToken, "child", "crm:read crm:write", childKey, Map.of()));
+		String childId = child.get("sub_agent_id").asString();
+		JsonNode childClaims = claims(child.get("access_token").asString());
+		assertThat(childClaims.get("cnf").get("jkt").asString())
+			.isEqualTo(childKey.toPublicJWK().computeThumbprint().toString());
+		TestAgent childAgent = new TestAgent(childId, childKey, this.http.baseUrl());
+		HttpResponse<String> response = exchange(childAgent, child.get("access_token").asString(), "grandchild",
+				"crm:read", newKey(), Map.of());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode grandchild = TestHttp.json(response);
+		JsonNode claims = claims(grandchild.get("access_token").asString());
+		assertThat(claims.get("sub").asString()).isEqualTo(root.id());
+		assertThat(claims.get("client_id").asString()).isEqualTo(childId);
+		assertThat(claims.get("act").get("sub").asString()).isEqualTo(grandchild.get("sub_agent_id").asString());
+		assertThat(claims.get("act").get("act").get("sub").asString()).isEqualTo(childId);
+		assertThat(introspect(grandchild.get("access_token").asString()).get("delegation_depth").asInt()).isEqualTo(2);
+		// a sub-agent never gets tokens by client credentials
+		assertThat(this.http.postForm("/oauth2/token", null, null, childAgent.form("EdDSA", "crm:read")).statusCode())
+			.isEqualTo(400);
+	}
+
+	@Test
+	void expiryIsCappedByTheSubjectTokensExpiry() {
+		TestAgent root = registerRoot(3, "crm:read");
+		Map<String, String> form = root.form("EdDSA", "crm:read");
+		form.put("ttl", "120");
+		String rootToken = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form))
+			.get("access_token")
+			.asString();
+		JsonNode body = TestHttp.json(exchange(root, rootToken, "s", "crm:read", null, Map.of("ttl", "3600")));
+		assertThat(claims(body.get("access_token").asString()).get("exp").asLong())
+			.isEqualTo(claims(rootToken).get("exp").asLong());
+	}
+
+	@Test
+	void wideningScopeIsInvalidScope() {
+		TestAgent root = registerRoot(3, "crm:read", "crm:write");
+		String rootToken = token(root, "crm:read");
+		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read crm:write", null, Map.of()), "invalid_scope");
+		assertRefused(root, exchangeForm(root, rootToken, "s", "", null, Map.of()), "invalid_scope");
+	}
+
+	@Test
+	void wideningAudienceIsInvalidTarget() {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read", "https://api.example.com");
+		assertRefused(root,
+				exchangeForm(root, rootToken, "s", "crm:read", null, Map.of("resource", "https://other.example.com")),
+				"invalid_target");
+	}
+
+	@Test
+	void exceedingTheRootsDelegationDepthIsInvalidRequestNamingTheLimit() throws Exception {
+		TestAgent root = registerRoot(1, "crm:read");
+		String rootToken = token(root, "crm:read");
+		OctetKeyPair childKey = newKey();
+		JsonNode child = TestHttp.json(exchange(root, rootToken, "child", "crm:read", childKey, Map.of()));
+		TestAgent childAgent = new TestAgent(child.get("sub_agent_id").asString(), childKey, this.http.baseUrl());
+		HttpResponse<String> response = assertRefused(childAgent, exchangeForm(childAgent,
+				child.get("access_token").asString(), "grandchild", "crm:read", null, Map.of()), "invalid_request");
+		assertThat(TestHttp.json(response).get("error_description").asString()).contains("limit of 1");
+	}
+
+	@Test
+	void subjectTokensThatAreNotActiveOrNotHeldAreInvalidGrant() {
+		TestAgent root = registerRoot(3, "crm:read");
+		TestAgent other = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		assertRefused(other, exchangeForm(other, rootToken, "s", "crm:read", null, Map.of()), "invalid_grant");
+		assertRefused(root, exchangeForm(root, "not.a.token", "s", "crm:read", null, Map.of()), "invalid_grant");
+		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
+		assertRefused(root, exchangeForm(root, admin, "s", "crm:read", null, Map.of()), "invalid_grant");
+		this.http.postForm("/oauth2/revoke", "idp-admin", ADMIN_SECRET, Map.of("token", rootToken));
+		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read", null, Map.of()), "invalid_grant");
+	}
+
+	@Test
+	void expiredSubjectTokenIsInvalidGrant() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read");
+		Map<String, String> form = root.form("EdDSA", "crm:read");
+		form.put("ttl", "1");
+		String rootToken = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form))
+			.get("access_token")
+			.asString();
+		Thread.sleep(2100);
+		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read", null, Map.of()), "invalid_grant");
+	}
+
+	@Test
+	void malformedExchangeRequestsAreInvalidRequest() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		assertRefused(root, exchangeForm(root, rootToken, null, "crm:read", null, Map.of()), "invalid_request");
+		assertRefused(root, exchangeForm(root, rootToken, "bad name!", "crm:read", null, Map.of()), "invalid_request");
+		assertRefused(root, exchangeForm(root, rootToken, "x".repeat(65), "crm:read", null, Map.of()),
+				"invalid_request");
+		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read", null,
+				Map.of("subject_token_type", "urn:ietf:params:oauth:token-type:jwt")), "invalid_request");
+		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read", null,
+				Map.of("actor_token", rootToken, "actor_token_type", ACCESS_TOKEN)), "invalid_request");
+		Map<String, String> privateKey = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
+		privateKey.put("sub_agent_jwk", newKey().toJSONString());
+		assertRefused(root, privateKey, "invalid_request");
+		Map<String, String> rsa = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
+		rsa.put("sub_agent_jwk", new RSAKeyGenerator(2048).generate().toPublicJWK().toJSONString());
+		assertRefused(root, rsa, "invalid_request");
+		Map<String, String> notJson = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
+		notJson.put("sub_agent_jwk", "{not json");
+		assertRefused(root, notJson, "invalid_request");
+	}
+
+	@Test
+	void duplicatedExchangeParametersAreInvalidRequest() {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		for (String repeated : List.of("sub_agent", "subject_token", "scope", "subject_token_type")) {
+			Map<String, String> form = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
+			String body = encode(form) + "&" + repeated + "=" + encodeValue(form.get(repeated));
+			long rows = count("issued_token");
+			HttpResponse<String> response = this.http.post("/oauth2/token", null, null,
+					"application/x-www-form-urlencoded", body);
+			assertThat(response.statusCode()).as(repeated).isEqualTo(400);
+			assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_request");
+			assertThat(count("issued_token")).isEqualTo(rows);
+		}
+	}
+
+	@Test
+	void revokingATokenRevokesEveryTokenDerivedFromItAndOnlyThose() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		String sibling = token(root, "crm:read");
+		OctetKeyPair childKey = newKey();
+		JsonNode child = TestHttp.json(exchange(root, rootToken, "c", "crm:read", childKey, Map.of()));
+		TestAgent childAgent = new TestAgent(child.get("sub_agent_id").asString(), childKey, this.http.baseUrl());
+		String grandchild = TestHttp
+			.json(exchange(childAgent, child.get("access_token").asString(), "g", "crm:read", null, Map.of()))
+			.get("access_token")
+			.asString();
+		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
+		HttpResponse<String> revoked = this.http.post("/admin/v1/tokens/revoke", null, null, "application/json",
+				"{\"jti\":\"" + claims(rootToken).get("jti").asString() + "\"}", admin);
+		assertThat(revoked.body()).isEqualTo("{\"revoked\":3}");
+		assertThat(introspect(child.get("access_token").asString()).get("active").asBoolean()).isFalse();
+		assertThat(introspect(grandchild).get("active").asBoolean()).isFalse();
+		assertThat(introspect(sibling).get("active").asBoolean()).isTrue();
+		assertThat(this.jdbc
+			.sql("SELECT details->>'revoked' FROM audit_record WHERE chain = ? AND action = 'token.revoked'")
+			.param(root.id())
+			.query(String.class)
+			.list()).contains("3");
+	}
+
+	@Test
+	void suspendingTheRootRevokesTheWholeTreeAndRetiringRetiresTheSubAgents() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		OctetKeyPair childKey = newKey();
+		JsonNode child = TestHttp.json(exchange(root, rootToken, "c", "crm:read", childKey, Map.of()));
+		String childId = child.get("sub_agent_id").asString();
+		this.agents.suspend(UUID.fromString(root.id()), "incident", "test");
+		assertThat(introspect(child.get("access_token").asString()).get("active").asBoolean()).isFalse();
+		this.agents.resume(UUID.fromString(root.id()), "resolved", "test");
+		assertThat(introspect(child.get("access_token").asString()).get("active").asBoolean()).isFalse();
+		this.agents.retire(UUID.fromString(root.id()), "done", "test");
+		assertThat(this.agents.getAgent(UUID.fromString(childId)).status()).isEqualTo(AgentStatus.RETIRED);
+	}
+
+	/**
+	 * Random delegation trees (depth ≤ 4, fan-out ≤ 5) with random narrowed scopes: every
+	 * token's scopes and expiry stay within its parent's, and revoking a random node
+	 * makes exactly its subtree inactive.
+	 */
+	@Test
+	void randomDelegationTreesOnlyNarrowAndRevocationTakesExactlyTheSubtree() throws Exception {
+		Random random = new Random(20261128L);
+		List<String> capabilities = List.of("a:1", "a:2", "a:3", "a:4", "a:5");
+		for (int tree = 0; tree < 3; tree++) {
+			TestAgent root = registerRoot(4, capabilities.toArray(String[]::new));
+			Map<String, String> rootForm = root.form("EdDSA", String.join(" ", capabilities));
+			rootForm.put("ttl", String.valueOf(600 + random.nextInt(3000)));
+			Node rootNode = new Node(null, root,
+					TestHttp.json(this.http.postForm("/oauth2/token", null, null, rootForm))
+						.get("access_token")
+						.asString(),
+					0);
+			List<Node> nodes = new ArrayList<>(List.of(rootNode));
+			for (int i = 0; i < nodes.size() && nodes.size() < 30; i++) {
+				Node parent = nodes.get(i);
+				if (parent.depth() == 4) {
+					continue;
+				}
+				int fanOut = random.nextInt(6);
+				for (int c = 0; c < fanOut && nodes.size() < 30; c++) {
+					List<String> parentScopes = List.of(claims(parent.token()).get("scope").asString().split(" "));
+					List<String> narrowed = new ArrayList<>(parentScopes);
+					java.util.Collections.shuffle(narrowed, random);
+					narrowed = narrowed.subList(0, 1 + random.nextInt(narrowed.size()));
+					OctetKeyPair key = newKey();
+					HttpResponse<String> response = exchange(parent.holder(), parent.token(), "n" + nodes.size(),
+							String.join(" ", narrowed), key, Map.of("ttl", String.valueOf(60 + random.nextInt(7200))));
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+					JsonNode body = TestHttp.json(response);
+					TestAgent holder = new TestAgent(body.get("sub_agent_id").asString(), key, this.http.baseUrl());
+					Node node = new Node(parent, holder, body.get("access_token").asString(), parent.depth() + 1);
+					JsonNode claims = claims(node.token());
+					JsonNode parentClaims = claims(parent.token());
+					assertThat(Set.of(claims.get("scope").asString().split(" ")))
+						.isSubsetOf(Set.of(parentClaims.get("scope").asString().split(" ")));
+					assertThat(claims.get("exp").asLong()).isLessThanOrEqualTo(parentClaims.get("exp").asLong());
+					nodes.add(node);
+				}
+			}
+			Node victim = nodes.get(random.nextInt(nodes.size()));
+			Set<Node> subtree = new HashSet<>();
+			for (Node node : nodes) {
+				for (Node up = node; up != null; up = up.parent()) {
+					if (up == victim) {
+						subtree.add(node);
+					}
+				}
+			}
+			this.http.postForm("/oauth2/revoke", "idp-admin", ADMIN_SECRET, Map.of("token", victim.token()));
+			for (Node node : nodes) {
+				assertThat(introspect(node.token()).get("active").asBoolean()).isEqualTo(!subtree.contains(node));
+			}
+		}
+	}
+
+	record Node(Node parent, TestAgent holder, String token, int depth) {
+	}
+
+	// --- helpers
+	// ------------------------------------------------------------------------
+
+	private HttpResponse<String> assertRefused(TestAgent caller, Map<String, String> form, String error) {
+		long tokens = count("issued_token");
+		long agents = count("agent");
+		long denials = this.jdbc
+			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied' AND decision = 'deny'")
+			.param(caller.id())
+			.query(Long.class)
+			.single();
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(response.statusCode()).as(response.body()).isBetween(400, 401);
+		assertThat(TestHttp.json(response).get("error").asString()).as(response.body()).isEqualTo(error);
+		assertThat(response.body()).doesNotContain("Exception");
+		assertThat(count("issued_token")).isEqualTo(tokens);
+		assertThat(count("agent")).isEqualTo(agents);
+		assertThat(this.jdbc
+			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied' AND decision = 'deny'")
+			.param(caller.id())
+			.query(Long.class)
+			.single()).isEqualTo(denials + 1);
+		return response;
+	}
+
+	private HttpResponse<String> exchange(TestAgent caller, String subjectToken, String subAgent, String scope,
+			OctetKeyPair subAgentKey, Map<String, String> extra) {
+		return this.http.postForm("/oauth2/token", null, null,
+				exchangeForm(caller, subjectToken, subAgent, scope, subAgentKey, extra));
+	}
+
+	private Map<String, String> exchangeForm(TestAgent caller, String subjectToken, String subAgent, String scope,
+			OctetKeyPair subAgentKey, Map<String, String> extra) {
+		Map<String, String> form = caller.form("EdDSA", scope);
+		form.put("grant_type", EXCHANGE);
+		form.put("subject_token", subjectToken);
+		form.put("subject_token_type", ACCESS_TOKEN);
+		if (subAgent != null) {
+			form.put("sub_agent", subAgent);
+		}
+		if (subAgentKey != null) {
+			form.put("sub_agent_jwk", subAgentKey.toPublicJWK().toJSONString());
+		}
+		form.putAll(extra);
+		return form;
+	}
+
+	private String token(TestAgent agent, String scope, String... resources) {
+		StringBuilder body = new StringBuilder(encode(agent.form("EdDSA", scope)));
+		for (String resource : resources) {
+			body.append("&resource=").append(encodeValue(resource));
+		}
+		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
+				body.toString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return TestHttp.json(response).get("access_token").asString();
+	}
+
+	private JsonNode introspect(String token) {
+		return TestHttp.json(this.http.postForm("/oauth2/introspect", "rs-deleg", RS_SECRET, Map.of("token", token)));
+	}
+
+	private TestAgent registerRoot(int maxDepth, String... scopes) {
+		ObjectNode document = TestHttp.JSON.createObjectNode();
+		document.put("name", "root-" + UUID.randomUUID());
+		document.put("owner", "owner@example.com");
+		var capabilities = document.putArray("capabilities");
+		for (String scope : scopes) {
+			capabilities.addObject().put("scope", scope).put("description", "test").put("riskLevel", "low");
+		}
+		document.putObject("tokenPolicy")
+			.put("defaultTtlSeconds", 900)
+			.put("maxTtlSeconds", 7200)
+			.put("maxDelegationDepth", maxDepth);
+		document.put("generateKey", true);
+		var registration = this.agents.register(document, "test");
+		try {
+			return new TestAgent(registration.agent().id().toString(), OctetKeyPair.parse(registration.privateJwk()),
+					this.http.baseUrl());
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static OctetKeyPair newKey() {
+		try {
+			return new OctetKeyPairGenerator(Curve.Ed25519).keyIDFromThumbprint(true).generate();
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private long count(String table) {
+		return this.jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
+	}
+
+	private long auditCount(String chain, String action) {
+		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ?")
+			.params(chain, action)
+			.query(Long.class)
+			.single();
+	}
+
+	private static JsonNode claims(String token) {
+		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+	}
+
+	private static String encode(Map<String, String> form) {
+		return form.entrySet()
+			.stream()
+			.map((e) -> encodeValue(e.getKey()) + "=" + encodeValue(e.getValue()))
+			.collect(java.util.stream.Collectors.joining("&"));
+	}
+
+	private static String encodeValue(String value) {
+		return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+}

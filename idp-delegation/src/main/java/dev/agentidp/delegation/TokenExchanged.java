@@ -1,0 +1,43 @@
+package dev.agentidp.delegation;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.AuditableEvent;
+import dev.agentidp.audit.Decision;
+
+/**
+ * A parent agent exchanged one of its tokens for a narrower token of a sub-agent.
+ * Published twice in the exchanging transaction: once for the parent's chain, once for
+ * the sub-agent's (API.md §2). Carries jtis, never tokens.
+ *
+ * @param chain the chain this record goes to (the parent's or the sub-agent's id)
+ * @param parentId the parent agent that asked
+ * @param subAgentId the sub-agent the token is for
+ * @param jti the new token's id
+ * @param parentJti the subject token's id
+ * @param scopes the scopes granted
+ * @param depth the new token's delegation depth
+ * @param expiresAt its expiry
+ */
+public record TokenExchanged(String chain, String parentId, String subAgentId, String jti, String parentJti,
+		Set<String> scopes, int depth, Instant expiresAt) implements AuditableEvent {
+
+	@Override
+	public AuditEntry auditEntry() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("jti", this.jti);
+		details.put("parentJti", this.parentJti);
+		details.put("parent", this.parentId);
+		details.put("subAgent", this.subAgentId);
+		details.put("scope", String.join(" ", new TreeSet<>(this.scopes)));
+		details.put("depth", this.depth);
+		details.put("exp", this.expiresAt.toString());
+		return new AuditEntry(this.chain, this.parentId, "token.exchanged", this.jti, Decision.ALLOW, null, details);
+	}
+
+}
