@@ -1,0 +1,55 @@
+package dev.agentidp.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * An agent registered by the benchmark with a generated Ed25519 key, and the RFC 7523
+ * client assertions it signs: a fresh one, with a fresh {@code jti}, for every request,
+ * as a real agent does.
+ *
+ * @param id the agent id (its {@code client_id})
+ * @param kid the key's id
+ * @param seed the 32-byte private key (RFC 8032 seed); never printed
+ * @param publicKey the 32-byte public key
+ */
+record AgentCredentials(String id, String kid, byte[] seed, byte[] publicKey) {
+
+	private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+	private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+
+	static AgentCredentials of(String id, String kid, String d, String x) {
+		return new AgentCredentials(id, kid, B64_DECODER.decode(d), B64_DECODER.decode(x));
+	}
+
+	/**
+	 * A fresh assertion ({@code alg} EdDSA, {@code iss} = {@code sub} = the agent,
+	 * {@code aud} = the issuer, a random {@code jti}, valid for 60 s).
+	 * @param audience the issuer
+	 * @return the compact JWS
+	 */
+	String assertion(String audience) {
+		long now = System.currentTimeMillis() / 1000;
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		String jti = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+		String header = "{\"alg\":\"EdDSA\",\"kid\":\"" + this.kid + "\",\"typ\":\"JWT\"}";
+		String payload = "{\"iss\":\"" + this.id + "\",\"sub\":\"" + this.id + "\",\"aud\":\"" + audience
+				+ "\",\"jti\":\"" + jti + "\",\"iat\":" + now + ",\"exp\":" + (now + 60) + "}";
+		String input = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+				+ B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+		byte[] message = input.getBytes(StandardCharsets.US_ASCII);
+		byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+		Ed25519.sign(this.seed, 0, this.publicKey, 0, message, 0, message.length, signature, 0);
+		return input + "." + B64.encodeToString(signature);
+	}
+
+	@Override
+	public String toString() {
+		return "AgentCredentials[id=" + this.id + ", kid=" + this.kid + "]";
+	}
+
+}

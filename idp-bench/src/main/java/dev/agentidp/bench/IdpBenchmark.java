@@ -1,0 +1,541 @@
+package dev.agentidp.bench;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The load generator of issue 7, run as its own process against a provider on 127.0.0.1
+ * ({@code ./bench/run} starts both). It registers its agents and a resource server
+ * through the admin API, then measures, each for a fixed duration after a warm-up and at
+ * a fixed concurrency, repeated {@code --runs} times: client-credentials issuance with a
+ * fresh Ed25519 {@code private_key_jwt} assertion per request, introspection of active
+ * and of revoked tokens, token exchange, the revocation of a token with 100 descendants,
+ * and audit verify over a million records. It prints a Markdown table of throughput,
+ * latency percentiles, and the provider's heap and CPU.
+ * <p>
+ * Options: {@code --base-url} (default {@code http://127.0.0.1:8080}), {@code --duration}
+ * seconds per measured window (15), {@code --warmup} seconds (5), {@code --concurrency}
+ * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
+ * {@code --audit-records} (1000000; 0 skips), {@code --jdbc-url} (the provider's
+ * database, for the audit records), {@code --out} (a file for the table). The bootstrap
+ * admin secret is read from the environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
+ */
+public final class IdpBenchmark {
+
+	private static final int DESCENDANTS = 100;
+
+	private static final int TOKEN_POOL = 20_000;
+
+	private static final int REVOKED_POOL = 2_000;
+
+	private final Map<String, String> options;
+
+	private final ProviderClient client;
+
+	private final String issuer;
+
+	private final int concurrency;
+
+	private final int runs;
+
+	private final Duration warmup;
+
+	private final Duration duration;
+
+	private final String rsBasic;
+
+	private final List<Row> rows = new ArrayList<>();
+
+	private final List<String> notes = new ArrayList<>();
+
+	private AgentCredentials[] agents;
+
+	private IdpBenchmark(Map<String, String> options) throws Exception {
+		this.options = options;
+		this.client = new ProviderClient(option("base-url", "http://127.0.0.1:8080"));
+		this.issuer = this.client.baseUrl();
+		this.concurrency = Integer.parseInt(option("concurrency", "16"));
+		this.runs = Integer.parseInt(option("runs", "3"));
+		this.warmup = Duration.ofSeconds(Long.parseLong(option("warmup", "5")));
+		this.duration = Duration.ofSeconds(Long.parseLong(option("duration", "15")));
+		String secret = System.getenv("IDP_BOOTSTRAP_ADMIN_SECRET");
+		if (secret == null || secret.isBlank()) {
+			throw new IllegalStateException("set IDP_BOOTSTRAP_ADMIN_SECRET to the provider's bootstrap admin secret");
+		}
+		this.client.authenticateAdmin(secret);
+		Thread.ofPlatform().daemon().name("bench-admin-token").start(() -> {
+			while (true) {
+				try {
+					Thread.sleep(240_000);
+					this.client.authenticateAdmin(secret);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				catch (Exception ex) {
+					System.err.println("admin token renewal failed: " + ex.getMessage());
+				}
+			}
+		});
+		ObjectNode rs = ProviderClient.JSON.createObjectNode();
+		rs.put("name", "bench-rs-" + System.currentTimeMillis());
+		rs.put("kind", "resource_server");
+		JsonNode registered = ProviderClient.json(this.client.adminPost("/admin/v1/clients", rs), "resource server");
+		this.rsBasic = ProviderClient.basic(registered.get("clientId").asString(),
+				registered.get("clientSecret").asString());
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			if (!args[i].startsWith("--") || i + 1 >= args.length) {
+				throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+			}
+			options.put(args[i].substring(2), args[++i]);
+		}
+		new IdpBenchmark(options).run();
+		System.exit(0);
+	}
+
+	private String option(String name, String fallback) {
+		return this.options.getOrDefault(name, fallback);
+	}
+
+	private void run() throws Exception {
+		int agentCount = Integer.parseInt(option("agents", "100"));
+		registerAgents(agentCount);
+		AtomicReferenceArray<String> pool = new AtomicReferenceArray<>(TOKEN_POOL);
+		AtomicReferenceArray<String> latest = new AtomicReferenceArray<>(agentCount);
+		String exchangeProbe = null;
+		List<Integer> parents = null;
+		List<String> revoked = null;
+		for (int run = 1; run <= this.runs; run++) {
+			log("run %d of %d", run, this.runs);
+			measure("client-credentials token (private_key_jwt EdDSA)", run, (worker, i) -> {
+				int a = (int) (i % agentCount);
+				HttpResponse<String> response = this.client.postForm("/oauth2/token", null, issuanceForm(a));
+				if (response.statusCode() != 200) {
+					throw new IllegalStateException(
+							"HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response));
+				}
+				String token = ProviderClient.accessToken(response.body());
+				pool.set((int) (i % TOKEN_POOL), token);
+				latest.set(a, token);
+				return true;
+			});
+			if (revoked == null) {
+				parents = parents(latest);
+				revoked = revokeSome(pool, parents, latest);
+			}
+			List<String> active = activeTokens(pool, revoked);
+			measure("introspection, active token", run, (worker, i) -> {
+				String token = active.get((int) (i % active.size()));
+				HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic,
+						"token=" + token);
+				return response.statusCode() == 200 && response.body().startsWith("{\"active\":true");
+			});
+			List<String> inactive = revoked;
+			measure("introspection, revoked token", run, (worker, i) -> {
+				String token = inactive.get((int) (i % inactive.size()));
+				HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic,
+						"token=" + token);
+				return response.statusCode() == 200 && response.body().replace(" ", "").equals("{\"active\":false}");
+			});
+			if (run == 1) {
+				exchangeProbe = probeExchange(parents.get(0), latest.get(parents.get(0)));
+			}
+			if (exchangeProbe == null) {
+				List<Integer> holders = parents;
+				measure("token exchange to a sub-agent (RFC 8693)", run, (worker, i) -> {
+					int a = holders.get((int) (i % holders.size()));
+					HttpResponse<String> response = exchange(a, latest.get(a), "bench-sub-" + (i % 4));
+					if (response.statusCode() != 200) {
+						throw new IllegalStateException(
+								"HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response));
+					}
+					return true;
+				});
+			}
+		}
+		if (exchangeProbe != null) {
+			this.rows.add(Row.unavailable("token exchange to a sub-agent (RFC 8693)", exchangeProbe));
+		}
+		revokeTrees(agentCount, exchangeProbe == null);
+		auditVerify();
+		String table = table();
+		System.out.println();
+		System.out.println(table);
+		String out = this.options.get("out");
+		if (out != null) {
+			Files.writeString(Path.of(out), table);
+		}
+	}
+
+	// --- preparation -------------------------------------------------------------------
+
+	private void registerAgents(int count) throws Exception {
+		log("registering %,d agents through POST /admin/v1/agents", count);
+		this.agents = new AgentCredentials[count];
+		String prefix = "b" + Long.toString(System.currentTimeMillis(), 36) + "-";
+		ProviderSampler sampler = new ProviderSampler(this.client);
+		ClosedLoop.Outcome outcome = ClosedLoop.run(Math.min(8, this.concurrency), Duration.ZERO,
+				Duration.ofMinutes(60), count, (worker, i) -> {
+					ObjectNode body = ProviderClient.JSON.createObjectNode();
+					body.put("name", prefix + i);
+					body.put("owner", "bench-" + (i % 1000) + "@agentidp.dev");
+					ArrayNode capabilities = body.putArray("capabilities");
+					capabilities.addObject().put("scope", "crm:read").put("riskLevel", "low");
+					capabilities.addObject().put("scope", "crm:write").put("riskLevel", "medium");
+					body.put("generateKey", true);
+					JsonNode agent = ProviderClient.json(this.client.adminPost("/admin/v1/agents", body), "register");
+					JsonNode key = agent.get("privateJwk");
+					this.agents[(int) i] = AgentCredentials.of(agent.get("id").asString(), key.get("kid").asString(),
+							key.get("d").asString(), key.get("x").asString());
+					return true;
+				});
+		sampler.close();
+		if (Arrays.stream(this.agents).anyMatch((a) -> a == null)) {
+			throw new IllegalStateException("agent registration failed: " + outcome.firstError());
+		}
+		Row row = new Row("agent registration (admin API, setup)", Math.min(8, this.concurrency));
+		row.add(outcome, sampler.samples());
+		this.rows.add(row);
+		log("registered %,d agents in %.1f s", count, outcome.seconds());
+	}
+
+	private static List<Integer> parents(AtomicReferenceArray<String> latest) {
+		List<Integer> parents = new ArrayList<>();
+		for (int a = 0; a < latest.length() && parents.size() < 5_000; a++) {
+			if (latest.get(a) != null) {
+				parents.add(a);
+			}
+		}
+		return parents;
+	}
+
+	/** Revokes up to 2,000 pooled tokens that are not a parent's latest, by jti. */
+	private List<String> revokeSome(AtomicReferenceArray<String> pool, List<Integer> parents,
+			AtomicReferenceArray<String> latest) throws Exception {
+		Set<String> keep = new HashSet<>();
+		parents.forEach((a) -> keep.add(latest.get(a)));
+		List<String> chosen = new ArrayList<>();
+		for (int i = 0; i < pool.length() && chosen.size() < REVOKED_POOL; i++) {
+			String token = pool.get(i);
+			if (token != null && !keep.contains(token)) {
+				chosen.add(token);
+			}
+		}
+		log("revoking %,d tokens through POST /admin/v1/tokens/revoke", chosen.size());
+		ClosedLoop.Outcome outcome = ClosedLoop.run(8, Duration.ZERO, Duration.ofMinutes(10), chosen.size(),
+				(worker, i) -> {
+					HttpResponse<String> response = this.client.adminPost("/admin/v1/tokens/revoke",
+							Map.of("jti", ProviderClient.jti(chosen.get((int) i))));
+					ProviderClient.json(response, "revoke");
+					return true;
+				});
+		if (outcome.errors() > 0) {
+			throw new IllegalStateException("revoking tokens failed: " + outcome.firstError());
+		}
+		return chosen;
+	}
+
+	private static List<String> activeTokens(AtomicReferenceArray<String> pool, List<String> revoked) {
+		Set<String> gone = new HashSet<>(revoked);
+		List<String> active = new ArrayList<>();
+		for (int i = 0; i < pool.length(); i++) {
+			String token = pool.get(i);
+			if (token != null && !gone.contains(token)) {
+				active.add(token);
+			}
+		}
+		return active;
+	}
+
+	// --- requests ----------------------------------------------------------------------
+
+	private String issuanceForm(int agent) {
+		AgentCredentials credentials = this.agents[agent];
+		return "grant_type=client_credentials&client_id=" + credentials.id() + "&client_assertion_type="
+				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
+				+ credentials.assertion(this.issuer) + "&scope=crm%3Aread";
+	}
+
+	private HttpResponse<String> exchange(int agent, String subjectToken, String subAgent)
+			throws IOException, InterruptedException {
+		AgentCredentials credentials = this.agents[agent];
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", ProviderClient.TOKEN_EXCHANGE);
+		form.put("client_id", credentials.id());
+		form.put("client_assertion_type", ProviderClient.ASSERTION_TYPE);
+		form.put("client_assertion", credentials.assertion(this.issuer));
+		form.put("subject_token", subjectToken);
+		form.put("subject_token_type", ProviderClient.ACCESS_TOKEN_TYPE);
+		form.put("sub_agent", subAgent);
+		form.put("scope", "crm:read");
+		return this.client.postForm("/oauth2/token", null, ProviderClient.form(form));
+	}
+
+	/** {@code null} when token exchange works, else why it is not available. */
+	private String probeExchange(int agent, String token) throws Exception {
+		HttpResponse<String> response = exchange(agent, token, "bench-sub-0");
+		if (response.statusCode() == 200) {
+			return null;
+		}
+		String why = "HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response);
+		log("token exchange is not available: %s", why);
+		return why;
+	}
+
+	private String issue(int agent) throws IOException, InterruptedException {
+		HttpResponse<String> response = this.client.postForm("/oauth2/token", null, issuanceForm(agent));
+		ProviderClient.json(response, "token");
+		return ProviderClient.accessToken(response.body());
+	}
+
+	// --- revocation of a token with 100 descendants -----------------------------------
+
+	private void revokeTrees(int agentCount, boolean exchangeAvailable) throws Exception {
+		int trees = Integer.parseInt(option("trees", "100"));
+		String name = exchangeAvailable ? "revocation of a token with 100 descendants (POST /oauth2/revoke)"
+				: "revocation of a token without descendants (exchange not available)";
+		log("%s: %d trees", name, trees);
+		Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+		long stillActive = 0;
+		long checked = 0;
+		long errors = 0;
+		String firstError = null;
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+		ProviderSampler sampler = new ProviderSampler(this.client);
+		long measuredNanos = 0;
+		int done = 0;
+		try (ExecutorService pool = Executors.newFixedThreadPool(this.concurrency)) {
+			for (int t = 0; t < trees && System.nanoTime() < deadline; t++) {
+				int agent = t % agentCount;
+				String root = issue(agent);
+				List<String> descendants = new ArrayList<>();
+				if (exchangeAvailable) {
+					List<Future<String>> children = new ArrayList<>();
+					for (int j = 0; j < DESCENDANTS; j++) {
+						String subAgent = "tree-" + (j % 10);
+						children.add(pool.submit(() -> {
+							HttpResponse<String> response = exchange(agent, root, subAgent);
+							ProviderClient.json(response, "exchange");
+							return ProviderClient.accessToken(response.body());
+						}));
+					}
+					for (Future<String> child : children) {
+						descendants.add(child.get());
+					}
+				}
+				AgentCredentials credentials = this.agents[agent];
+				String form = "client_id=" + credentials.id() + "&client_assertion_type="
+						+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
+						+ credentials.assertion(this.issuer) + "&token=" + root + "&token_type_hint=access_token";
+				long t0 = System.nanoTime();
+				HttpResponse<String> response = this.client.postForm("/oauth2/revoke", null, form);
+				long t1 = System.nanoTime();
+				measuredNanos += t1 - t0;
+				if (response.statusCode() != 200) {
+					errors++;
+					if (firstError == null) {
+						firstError = "HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response);
+					}
+					continue;
+				}
+				latency.recordValue((t1 - t0) / 1000);
+				done++;
+				// right after the call returns, every descendant must introspect inactive
+				List<Future<Boolean>> checks = new ArrayList<>();
+				for (String descendant : descendants) {
+					checks.add(pool
+						.submit(() -> this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + descendant)
+							.body()
+							.startsWith("{\"active\":true")));
+				}
+				for (Future<Boolean> check : checks) {
+					checked++;
+					if (check.get()) {
+						stillActive++;
+					}
+				}
+			}
+		}
+		sampler.close();
+		Row row = new Row(name, 1);
+		row.add(new ClosedLoop.Outcome(done, errors, measuredNanos / 1e9, latency, firstError), sampler.samples());
+		this.rows.add(row);
+		this.notes.add(String.format(Locale.ROOT,
+				"Revocation: %d revoke calls, one at a time; %,d descendants introspected right after their root's "
+						+ "revoke returned, %,d still active. Throughput of that row = 1 / mean latency of the call.",
+				done, checked, stillActive));
+	}
+
+	// --- audit verify -----------------------------------------------------------------
+
+	private void auditVerify() throws Exception {
+		int records = Integer.parseInt(option("audit-records", "1000000"));
+		String jdbcUrl = this.options.get("jdbc-url");
+		if (records <= 0 || jdbcUrl == null) {
+			this.rows.add(Row.unavailable("audit verify (GET /admin/v1/audit/verify)",
+					"skipped (no --jdbc-url or --audit-records 0)"));
+			return;
+		}
+		log("inserting %,d audit records over 1,000 chains (COPY, hashes computed by the rule)", records);
+		double seeded = AuditSeeder.seed(jdbcUrl, records, 1000);
+		log("inserted in %.1f s", seeded);
+		this.notes.add(String.format(Locale.ROOT,
+				"Audit verify: %,d records inserted directly into PostgreSQL (COPY, %.1f s) on top of the "
+						+ "records the run itself wrote; figures are records verified per second per call.",
+				records, seeded));
+		Row row = new Row("audit verify (GET /admin/v1/audit/verify), records/s", 1);
+		for (int run = 1; run <= this.runs; run++) {
+			ProviderSampler sampler = new ProviderSampler(this.client);
+			long t0 = System.nanoTime();
+			HttpResponse<String> response = this.client.get("/admin/v1/audit/verify", this.client.adminToken(),
+					Duration.ofMinutes(10));
+			long t1 = System.nanoTime();
+			sampler.close();
+			JsonNode result = ProviderClient.json(response, "verify");
+			if (!result.get("valid").asBoolean()) {
+				throw new IllegalStateException("verify answered invalid: " + result);
+			}
+			long verified = result.get("records").asLong();
+			double seconds = (t1 - t0) / 1e9;
+			log("verify run %d: %,d records in %.2f s = %,.0f records/s", run, verified, seconds, verified / seconds);
+			Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(600), 3);
+			latency.recordValue((t1 - t0) / 1000);
+			// throughput in records: operations = records, seconds = the call's duration
+			row.add(new ClosedLoop.Outcome(verified, 0, seconds, latency, null), sampler.samples());
+		}
+		this.rows.add(row);
+	}
+
+	// --- measuring and reporting
+	// --------------------------------------------------------
+
+	private void measure(String name, int run, ClosedLoop.Operation operation) throws Exception {
+		ProviderSampler sampler = new ProviderSampler(this.client);
+		ClosedLoop.Outcome outcome = ClosedLoop.run(this.concurrency, this.warmup, this.duration, Long.MAX_VALUE,
+				operation);
+		sampler.close();
+		ProviderSampler.Samples samples = sampler.samples();
+		log("%s: %,.0f/s p50 %.2f p95 %.2f p99 %.2f ms, %d errors%s, provider heap max %.0f MiB CPU %.0f%%, "
+				+ "bench CPU %.0f%%, load %s -> %s", name, outcome.throughput(), outcome.percentileMillis(50),
+				outcome.percentileMillis(95), outcome.percentileMillis(99), outcome.errors(),
+				(outcome.firstError() != null) ? " (first: " + outcome.firstError() + ")" : "", samples.heapMaxMiB(),
+				samples.providerCpu() * 100, samples.benchCpu() * 100, samples.loadBefore(), samples.loadAfter());
+		Row row = this.rows.stream().filter((r) -> r.name.equals(name)).findFirst().orElse(null);
+		if (row == null) {
+			row = new Row(name, this.concurrency);
+			this.rows.add(row);
+		}
+		row.add(outcome, samples);
+	}
+
+	private String table() {
+		StringBuilder out = new StringBuilder();
+		out.append("| operation | concurrency | throughput /s: median (min–max) | p50 ms | p95 ms | p99 ms | errors "
+				+ "| provider heap max MiB | provider CPU | load generator CPU | load average before → after |\n");
+		out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (Row row : this.rows) {
+			out.append(row.format()).append('\n');
+		}
+		out.append('\n');
+		out.append(String.format(Locale.ROOT,
+				"Runs: %d; each measured window %d s after a %d s warm-up; latency percentiles are the median over "
+						+ "the runs; CPU is the mean share of the whole machine (all cores = 100%%).%n",
+				this.runs, this.duration.toSeconds(), this.warmup.toSeconds()));
+		this.notes.forEach((note) -> out.append("\n").append(note).append('\n'));
+		return out.toString();
+	}
+
+	private static void log(String format, Object... args) {
+		System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+	}
+
+	/** One line of the report: an operation and its runs. */
+	private static final class Row {
+
+		private final String name;
+
+		private final int concurrency;
+
+		private final List<ClosedLoop.Outcome> outcomes = new ArrayList<>();
+
+		private final List<ProviderSampler.Samples> samples = new ArrayList<>();
+
+		private String unavailable;
+
+		Row(String name, int concurrency) {
+			this.name = name;
+			this.concurrency = concurrency;
+		}
+
+		static Row unavailable(String name, String why) {
+			Row row = new Row(name, 0);
+			row.unavailable = why;
+			return row;
+		}
+
+		void add(ClosedLoop.Outcome outcome, ProviderSampler.Samples samples) {
+			this.outcomes.add(outcome);
+			this.samples.add(samples);
+		}
+
+		String format() {
+			if (this.unavailable != null) {
+				return "| " + this.name + " | | not available: " + this.unavailable.replace("|", "/")
+						+ " | | | | | | | | |";
+			}
+			double[] throughput = this.outcomes.stream().mapToDouble(ClosedLoop.Outcome::throughput).sorted().toArray();
+			long errors = this.outcomes.stream().mapToLong(ClosedLoop.Outcome::errors).sum();
+			double heap = this.samples.stream().mapToDouble(ProviderSampler.Samples::heapMaxMiB).max().orElse(0);
+			double cpu = median(this.samples.stream().mapToDouble(ProviderSampler.Samples::providerCpu));
+			double bench = median(this.samples.stream().mapToDouble(ProviderSampler.Samples::benchCpu));
+			String range = (throughput.length > 1)
+					? String.format(Locale.ROOT, " (%,.0f–%,.0f)", throughput[0], throughput[throughput.length - 1])
+					: "";
+			return String.format(Locale.ROOT,
+					"| %s | %d | %,.0f%s | %.2f | %.2f | %.2f | %d | %.0f | %.0f%% | %.0f%% | %s → %s |", this.name,
+					this.concurrency, median(Arrays.stream(throughput)), range, percentile(50), percentile(95),
+					percentile(99), errors, heap, cpu * 100, bench * 100, this.samples.get(0).loadBefore(),
+					this.samples.get(this.samples.size() - 1).loadAfter());
+		}
+
+		private double percentile(double p) {
+			return median(this.outcomes.stream().mapToDouble((o) -> o.percentileMillis(p)));
+		}
+
+		private static double median(java.util.stream.DoubleStream values) {
+			double[] sorted = values.filter((v) -> !Double.isNaN(v)).sorted().toArray();
+			if (sorted.length == 0) {
+				return Double.NaN;
+			}
+			return (sorted.length % 2 == 1) ? sorted[sorted.length / 2]
+					: (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+		}
+
+	}
+
+}

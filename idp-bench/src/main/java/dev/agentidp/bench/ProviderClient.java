@@ -1,0 +1,168 @@
+package dev.agentidp.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark's HTTP side: one JDK {@link HttpClient} (HTTP/1.1, pooled keep-alive
+ * connections) to a provider on 127.0.0.1, form posts for the OAuth endpoints and JSON
+ * for the admin API. Response bodies of successful calls carry tokens and keys: they are
+ * never printed; only error answers (RFC 6749 error JSON or problem documents) are.
+ */
+final class ProviderClient {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+	static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+	private final HttpClient http;
+
+	private final String baseUrl;
+
+	private volatile String adminToken;
+
+	ProviderClient(String baseUrl) {
+		URI uri = URI.create(baseUrl);
+		if (!"127.0.0.1".equals(uri.getHost())) {
+			throw new IllegalArgumentException("the benchmark only targets 127.0.0.1, not " + uri.getHost());
+		}
+		this.baseUrl = baseUrl;
+		this.http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+	}
+
+	String baseUrl() {
+		return this.baseUrl;
+	}
+
+	HttpResponse<String> postForm(String path, String basicAuth, String form) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form));
+		if (basicAuth != null) {
+			request.header("Authorization", basicAuth);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	HttpResponse<String> get(String path, String bearer, Duration timeout) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(timeout).GET();
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	HttpResponse<String> adminPost(String path, Object body) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + this.adminToken)
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	String adminToken() {
+		return this.adminToken;
+	}
+
+	/**
+	 * Obtains (or renews) the admin token with the bootstrap admin client's secret.
+	 * @param secret the bootstrap admin secret
+	 */
+	void authenticateAdmin(String secret) throws IOException, InterruptedException {
+		HttpResponse<String> response = postForm("/oauth2/token", basic("idp-admin", secret),
+				"grant_type=client_credentials&scope=" + encode("idp:admin"));
+		this.adminToken = json(response, "admin token").get("access_token").asString();
+	}
+
+	static String basic(String clientId, String secret) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((encode(clientId) + ":" + encode(secret)).getBytes(StandardCharsets.UTF_8));
+	}
+
+	static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	static String form(Map<String, String> parameters) {
+		StringBuilder out = new StringBuilder(512);
+		parameters.forEach((name, value) -> {
+			if (!out.isEmpty()) {
+				out.append('&');
+			}
+			out.append(name).append('=').append(encode(value));
+		});
+		return out.toString();
+	}
+
+	/**
+	 * Parses a 2xx answer, or fails with the status and the (error) body.
+	 * @param response the answer
+	 * @param what what was asked, for the message
+	 * @return the JSON body
+	 */
+	static JsonNode json(HttpResponse<String> response, String what) {
+		if (response.statusCode() / 100 != 2) {
+			throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + errorBody(response));
+		}
+		return JSON.readTree(response.body());
+	}
+
+	/** The body of an error answer, shortened; never called for a 2xx answer. */
+	static String errorBody(HttpResponse<String> response) {
+		if (response.statusCode() / 100 == 2) {
+			return "(2xx body not shown)";
+		}
+		String body = response.body();
+		return (body.length() > 300) ? body.substring(0, 300) + "…" : body;
+	}
+
+	/**
+	 * The {@code access_token} member of a token response, found without a full parse.
+	 * @param body the 200 body
+	 * @return the token
+	 */
+	static String accessToken(String body) {
+		int start = body.indexOf("\"access_token\":\"");
+		if (start < 0) {
+			throw new IllegalStateException("no access_token in the token response");
+		}
+		start += 16;
+		return body.substring(start, body.indexOf('"', start));
+	}
+
+	/**
+	 * A token's {@code jti}, read from its payload (the token is not verified: the
+	 * benchmark only needs the id to revoke it through the admin API).
+	 * @param token the compact JWT
+	 * @return the jti
+	 */
+	static String jti(String token) {
+		int first = token.indexOf('.');
+		String payload = new String(
+				Base64.getUrlDecoder().decode(token.substring(first + 1, token.indexOf('.', first + 1))),
+				StandardCharsets.UTF_8);
+		return JSON.readTree(payload).get("jti").asString();
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.agentidp.bench;
+
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Samples, once a second while a phase runs, the provider's heap in use
+ * ({@code jvm_memory_used_bytes{area="heap"}} summed over the pools) and its CPU
+ * ({@code process_cpu_usage}, a fraction of the whole machine) from
+ * {@code /actuator/prometheus}, and this process's own CPU, so that the report shows what
+ * the load generator took from the shared cores.
+ */
+final class ProviderSampler implements AutoCloseable {
+
+	/**
+	 * What the samples gave.
+	 *
+	 * @param heapMaxMiB the largest heap in use seen
+	 * @param providerCpu the provider's mean CPU (fraction of all cores)
+	 * @param benchCpu this process's mean CPU (fraction of all cores)
+	 * @param loadBefore the load average when the phase began
+	 * @param loadAfter the load average when it ended
+	 */
+	record Samples(double heapMaxMiB, double providerCpu, double benchCpu, String loadBefore, String loadAfter) {
+
+	}
+
+	private final ProviderClient client;
+
+	private final Thread thread;
+
+	private final String loadBefore;
+
+	private volatile boolean running = true;
+
+	private double heapMax;
+
+	private double cpuSum;
+
+	private double benchCpuSum;
+
+	private int count;
+
+	private int benchCount;
+
+	ProviderSampler(ProviderClient client) {
+		this.client = client;
+		this.loadBefore = loadAverage();
+		this.thread = Thread.ofPlatform().daemon().name("bench-sampler").start(this::loop);
+	}
+
+	private void loop() {
+		com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+			.getOperatingSystemMXBean();
+		os.getProcessCpuLoad();
+		while (this.running) {
+			try {
+				Thread.sleep(1000);
+				double bench = os.getProcessCpuLoad();
+				HttpResponse<String> response = this.client.get("/actuator/prometheus", null, Duration.ofSeconds(5));
+				double heap = 0;
+				double cpu = -1;
+				for (String line : response.body().split("\n")) {
+					if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+						heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+					}
+					else if (line.startsWith("process_cpu_usage ")) {
+						cpu = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+					}
+				}
+				synchronized (this) {
+					this.heapMax = Math.max(this.heapMax, heap);
+					if (cpu >= 0) {
+						this.cpuSum += cpu;
+						this.count++;
+					}
+					if (bench >= 0) {
+						this.benchCpuSum += bench;
+						this.benchCount++;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (Exception ex) {
+				// a missed sample is not a failure of the phase
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.running = false;
+		this.thread.interrupt();
+		try {
+			this.thread.join(6000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	synchronized Samples samples() {
+		return new Samples(this.heapMax / (1024 * 1024), (this.count > 0) ? this.cpuSum / this.count : Double.NaN,
+				(this.benchCount > 0) ? this.benchCpuSum / this.benchCount : Double.NaN, this.loadBefore,
+				loadAverage());
+	}
+
+	static String loadAverage() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+			return fields[0] + " " + fields[1] + " " + fields[2];
+		}
+		catch (Exception ex) {
+			return "?";
+		}
+	}
+
+}
