@@ -18,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -28,6 +29,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -133,6 +135,12 @@ class SecurityConfiguration {
 	SecurityFilterChain adminChain(HttpSecurity http, AuditTrail audit) throws Exception {
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setPrincipalClaimName("client_id");
+		JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
+		// only admin clients act on the admin API: an agent's token (client_id = its
+		// UUID)
+		// carries no authority here, whatever its scopes
+		converter.setJwtGrantedAuthoritiesConverter((jwt) -> isAgent(jwt.getClaimAsString("client_id"))
+				? List.<GrantedAuthority>of() : scopes.convert(jwt));
 		http.securityMatcher("/admin/**")
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**")
@@ -179,6 +187,19 @@ class SecurityConfiguration {
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable());
 		return http.build();
+	}
+
+	private static boolean isAgent(String clientId) {
+		if (clientId == null || clientId.length() != 36) {
+			return false;
+		}
+		try {
+			java.util.UUID.fromString(clientId);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	/**

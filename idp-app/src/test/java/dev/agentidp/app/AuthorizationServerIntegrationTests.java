@@ -240,6 +240,19 @@ class AuthorizationServerIntegrationTests {
 	}
 
 	@Test
+	void revokedAdminTokenStopsWorkingOnTheAdminApiAtOnce() {
+		String token = http().token("idp-admin", ADMIN_SECRET, "idp:admin");
+		assertThat(http().get("/admin/v1/whoami", token).statusCode()).isEqualTo(200);
+		HttpResponse<String> revoke = http().postForm("/oauth2/revoke", "idp-admin", ADMIN_SECRET,
+				Map.of("token", token));
+		assertThat(revoke.statusCode()).isEqualTo(200);
+		HttpResponse<String> after = http().get("/admin/v1/whoami", token);
+		assertThat(after.statusCode()).isEqualTo(401);
+		assertThat(after.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+	}
+
+	@Test
 	void unknownPathsAre404ProblemJsonNotHtml() {
 		HttpResponse<String> response = http().get("/nothing/here", null);
 		assertThat(response.statusCode()).isEqualTo(404);

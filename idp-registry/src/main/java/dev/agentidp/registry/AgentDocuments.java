@@ -238,6 +238,9 @@ public final class AgentDocuments {
 		if (!Scopes.isValid(scope)) {
 			throw new InvalidInputException(path + ".scope", Scopes.RULE);
 		}
+		if (Scopes.isReserved(scope)) {
+			throw new InvalidInputException(path + ".scope", Scopes.RESERVED_RULE);
+		}
 		String description = optionalDescription(node.get("description"), path + ".description");
 		String risk = requiredString(node, "riskLevel", path + ".riskLevel", 16);
 		RiskLevel riskLevel = RiskLevel.from(risk)

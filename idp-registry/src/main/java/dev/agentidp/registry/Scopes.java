@@ -10,7 +10,21 @@ final class Scopes {
 	static final String RULE = "must be 1-128 characters of RFC 6749 §3.3 scope-token syntax"
 			+ " (printable ASCII without spaces, control characters, '\"' or '\\')";
 
+	static final String RESERVED_RULE = "must not start with 'idp:': those scopes are the provider's own"
+			+ " (admin API, audit reads) and are never an agent's capability";
+
 	private Scopes() {
+	}
+
+	/**
+	 * Whether a scope belongs to the provider itself ({@code idp:admin},
+	 * {@code idp:audit:read}, any future {@code idp:} scope): an agent holding one could
+	 * use the admin API, so no agent may have it as a capability.
+	 * @param scope the scope
+	 * @return {@code true} for a reserved scope
+	 */
+	static boolean isReserved(String scope) {
+		return scope.regionMatches(true, 0, "idp:", 0, 4);
 	}
 
 	static boolean isValid(String scope) {

@@ -72,6 +72,8 @@ class AgentDocumentsTests {
 					capabilities| null                       | capabilities: is required
 					capabilities| [{"scope": "a b", "riskLevel": "low"}] | capabilities[0].scope: must be 1-128 characters of RFC 6749
 					capabilities| [{"scope": "a\\tb", "riskLevel": "low"}] | capabilities[0].scope: must be
+					capabilities| [{"scope": "idp:admin", "riskLevel": "low"}] | capabilities[0].scope: must not start with 'idp:'
+					capabilities| [{"scope": "IDP:audit:read", "riskLevel": "low"}] | capabilities[0].scope: must not start with 'idp:'
 					capabilities| [{"scope": "a", "riskLevel": "extreme"}] | capabilities[0].riskLevel: must be one of low
 					capabilities| [{"scope": "a"}]           | capabilities[0].riskLevel: is required
 					capabilities| [{"scope": "a", "riskLevel": "low", "x": 1}] | capabilities[0].x: is not a known field

@@ -136,6 +136,22 @@ public class TokenService {
 	}
 
 	/**
+	 * Whether the token named by a jti is active now (its row exists, it is neither
+	 * revoked nor expired, and its agent and every ancestor are active). For decoders
+	 * that have already verified the token's signature.
+	 * @param jti the token id
+	 * @return {@code true} when active
+	 */
+	public boolean isActive(String jti) {
+		if (jti == null || jti.isEmpty() || jti.length() > 64) {
+			return false;
+		}
+		return this.tokens.find(jti)
+			.map((stored) -> isActive(new PresentedToken(stored.token(), Map.of())))
+			.orElse(false);
+	}
+
+	/**
 	 * The live (neither revoked nor expired) tokens of an agent, newest first, at most
 	 * 500.
 	 * @param agentId the agent

@@ -14,6 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -48,8 +50,19 @@ public class TokensConfiguration {
 	}
 
 	@Bean
-	JwtDecoder jwtDecoder(SigningKeys keys, @Value("${idp.issuer:}") String issuer) {
-		return ProviderJwtDecoders.accessTokens(keys, issuer);
+	JwtDecoder jwtDecoder(SigningKeys keys, @Value("${idp.issuer:}") String issuer, TokenService tokens,
+			TokensProperties properties) {
+		JwtDecoder signatures = ProviderJwtDecoders.accessTokens(keys, issuer, properties.clockSkew());
+		// a verified signature is not enough: a revoked token, or one of a suspended
+		// agent,
+		// must stop working at once on the admin API too
+		return (token) -> {
+			Jwt jwt = signatures.decode(token);
+			if (!tokens.isActive(jwt.getId())) {
+				throw new BadJwtException("The token is revoked, expired or its agent is not active");
+			}
+			return jwt;
+		};
 	}
 
 	@Bean
@@ -91,7 +104,8 @@ public class TokensConfiguration {
 			AuditProperties auditProperties, AgentRegistry agents, TransactionTemplate transactions,
 			ApplicationEventPublisher events, TokensProperties properties) {
 		return new OAuthEndpoints(
-				new ClientAssertionDecoders(new ClientAssertions(jdbc), ProviderJwtDecoders.CLOCK_SKEW, this.clock),
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
+						properties.maxFailedAuthenticationsPerMinute(), this.clock),
 				new AgentClientCredentialsAuthenticationProvider(minter, transactions, events,
 						properties.defaultAudience(), this.clock),
 				new TokenIntrospectionProvider(tokens, audit,
