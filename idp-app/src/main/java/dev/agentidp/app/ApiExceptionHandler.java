@@ -18,8 +18,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * The one place admin API errors become RFC 9457 problem documents. Spring MVC's own
  * exceptions (unsupported media type, unreadable body, missing parameter, ...) are
- * answered by {@link ResponseEntityExceptionHandler}; anything unexpected is logged and
- * answered 500 without internal detail.
+ * answered by {@link ResponseEntityExceptionHandler}; no database connection in time is
+ * 503 with {@code Retry-After}, text the database cannot store is 400; anything
+ * unexpected is logged and answered 500 without internal detail.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -49,10 +50,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler(Exception.class)
-	ProblemDetail unexpected(Exception ex) {
+	ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+		if (DatabaseFailures.unavailable(ex)) {
+			log.warn("No database connection: answered 503");
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header("Retry-After", DatabaseFailures.RETRY_AFTER_SECONDS)
+				.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+						"The service is temporarily unavailable; retry later"));
+		}
+		if (DatabaseFailures.invalidText(ex)) {
+			return ResponseEntity.badRequest()
+				.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+						"The request contains characters that cannot be stored (such as NUL)"));
+		}
 		log.error("Unexpected error", ex);
-		return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"The server could not complete the request");
+		return ResponseEntity.internalServerError()
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+					"The server could not complete the request"));
 	}
 
 }

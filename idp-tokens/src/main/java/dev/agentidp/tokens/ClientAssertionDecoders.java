@@ -27,6 +27,8 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
@@ -49,7 +51,18 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 	/** RFC 7523 §3 (4): how far ahead an assertion may expire. */
 	static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
 
-	private static final JoseVerifiers VERIFIERS = new JoseVerifiers();
+	/**
+	 * RFC 7523 §3 (6): how far in the past {@code iat} and {@code nbf} may lie before the
+	 * assertion is "unreasonably far in the past" (this also refuses overflowed values).
+	 */
+	static final Duration MAX_AGE = Duration.ofHours(1);
+
+	/**
+	 * What a client over its cap of failed authentications is told, and what is audited.
+	 */
+	static final String TOO_MANY_FAILURES = "too many failed authentications";
+
+	private static final StrictJoseVerifiers VERIFIERS = new StrictJoseVerifiers();
 
 	private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
 			JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"), null);
@@ -60,13 +73,21 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private final Clock clock;
 
+	private final FailedAuthentications failures;
+
 	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, Clock clock) {
+		this(assertions, clockSkew, TokensProperties.DEFAULT_MAX_FAILED_AUTHENTICATIONS, clock);
+	}
+
+	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, int maxFailuresPerMinute, Clock clock) {
 		Assert.notNull(assertions, "assertions cannot be null");
 		Assert.notNull(clockSkew, "clockSkew cannot be null");
+		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
 		Assert.notNull(clock, "clock cannot be null");
 		this.assertions = assertions;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
+		this.failures = new FailedAuthentications(maxFailuresPerMinute, clock);
 	}
 
 	@Override
@@ -80,7 +101,21 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		});
 		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
 		decoder.setJwtValidator(new AssertionValidator(client.getClientId()));
-		return decoder;
+		String clientId = client.getClientId();
+		return (assertion) -> {
+			// a client over its cap is refused before any signature work
+			if (this.failures.exceeded(clientId)) {
+				throw new JwtValidationException(TOO_MANY_FAILURES,
+						List.of(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, TOO_MANY_FAILURES, null)));
+			}
+			try {
+				return decoder.decode(assertion);
+			}
+			catch (JwtException ex) {
+				this.failures.failed(clientId);
+				throw ex;
+			}
+		};
 	}
 
 	private List<JWK> keysOf(RegisteredClient client) {
@@ -156,17 +191,23 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			if (expiresAt.isAfter(now.plus(MAX_LIFETIME).plus(skew))) {
 				return failure("exp must be at most " + MAX_LIFETIME.toMinutes() + " minutes ahead");
 			}
-			// RFC 7523 §3 (5) and (6): not used before nbf, not issued in the future
+			// RFC 7523 §3 (5) and (6): not used before nbf, not issued in the future, and
+			// neither unreasonably far in the past
 			if (assertion.getNotBefore() != null && assertion.getNotBefore().isAfter(now.plus(skew))) {
 				return failure("the assertion is not yet valid (nbf)");
 			}
 			if (assertion.getIssuedAt() != null && assertion.getIssuedAt().isAfter(now.plus(skew))) {
 				return failure("the assertion is issued in the future (iat)");
 			}
+			Instant oldest = now.minus(MAX_AGE);
+			if ((assertion.getIssuedAt() != null && assertion.getIssuedAt().isBefore(oldest))
+					|| (assertion.getNotBefore() != null && assertion.getNotBefore().isBefore(oldest))) {
+				return failure("iat and nbf must be within the last " + MAX_AGE.toMinutes() + " minutes");
+			}
 			// RFC 7523 §3 (7): jti is required and accepted once
 			String jti = assertion.getId();
-			if (jti == null || jti.isEmpty() || jti.length() > 256) {
-				return failure("jti is required (at most 256 characters)");
+			if (jti == null || jti.isEmpty() || jti.length() > 256 || jti.chars().anyMatch(Character::isISOControl)) {
+				return failure("jti is required (at most 256 characters, no control characters)");
 			}
 			if (!ClientAssertionDecoders.this.assertions.firstUse(this.clientId, jti, expiresAt.plus(skew))) {
 				return failure("the assertion was already used (replayed jti)");

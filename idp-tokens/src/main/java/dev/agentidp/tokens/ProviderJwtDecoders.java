@@ -24,8 +24,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 /**
  * Builds the decoder of this provider's own access tokens: RFC 9068 {@code typ}
  * {@code at+jwt}, signed by one of the provider's published keys (looked up by
- * {@code kid}), with the algorithm that key is for, not expired (60 s skew), and, when
- * {@code idp.issuer} is set, from that issuer.
+ * {@code kid}), with the algorithm that key is for, no {@code crit} header, not expired
+ * (configurable skew, 60 s by default), and, when {@code idp.issuer} is set, from that
+ * issuer.
  */
 public final class ProviderJwtDecoders {
 
@@ -43,16 +44,28 @@ public final class ProviderJwtDecoders {
 	 * @return the decoder
 	 */
 	public static JwtDecoder accessTokens(SigningKeys keys, String issuer) {
+		return accessTokens(keys, issuer, CLOCK_SKEW);
+	}
+
+	/**
+	 * A decoder of access tokens signed by this provider.
+	 * @param keys the provider's keys
+	 * @param issuer the configured issuer, or {@code null} to accept the issuer the token
+	 * names (the signature already proves it is ours)
+	 * @param clockSkew the skew tolerated on {@code exp} and {@code nbf}
+	 * @return the decoder
+	 */
+	public static JwtDecoder accessTokens(SigningKeys keys, String issuer, Duration clockSkew) {
 		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 		processor.setJWSKeySelector(new ProviderKeySelector(keys));
-		processor.setJWSVerifierFactory(new JoseVerifiers());
+		processor.setJWSVerifierFactory(new StrictJoseVerifiers());
 		// RFC 9068 §4: the resource server MUST verify that the typ header is at+jwt
 		processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
 		processor.setJWTClaimsSetVerifier((claims, context) -> {
 		});
 		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-		validators.add(new JwtTimestampValidator(CLOCK_SKEW));
+		validators.add(new JwtTimestampValidator(clockSkew));
 		if (issuer != null && !issuer.isBlank()) {
 			validators.add(new JwtIssuerValidator(issuer));
 		}

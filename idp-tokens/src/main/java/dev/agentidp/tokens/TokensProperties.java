@@ -1,5 +1,7 @@
 package dev.agentidp.tokens;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,12 +14,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * keys' private parts at rest. Required outside the {@code dev} profile.
  * @param defaultAudience the {@code aud} of a token requested without {@code resource};
  * the issuer when unset
+ * @param clockSkew the clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
+ * of client assertions and of access tokens presented to the admin API (default 60 s)
+ * @param maxFailedAuthenticationsPerMinute failed {@code private_key_jwt} authentications
+ * of one client per minute (per node) after which the client is refused without any
+ * signature work until the minute is over (default 20)
  */
 @ConfigurationProperties("idp.tokens")
 public record TokensProperties(@DefaultValue("EdDSA") String signingAlgorithm, String keyEncryptionKey,
-		String defaultAudience) {
+		String defaultAudience, @DefaultValue("60s") Duration clockSkew,
+		@DefaultValue("20") int maxFailedAuthenticationsPerMinute) {
+
+	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
+	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
 
 	public TokensProperties {
+		if (clockSkew == null) {
+			clockSkew = ProviderJwtDecoders.CLOCK_SKEW;
+		}
+		if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
+			throw new IllegalArgumentException(
+					"idp.tokens.clock-skew must be between 0 and 10 minutes, not " + clockSkew);
+		}
+		if (maxFailedAuthenticationsPerMinute < 1) {
+			throw new IllegalArgumentException("idp.tokens.max-failed-authentications-per-minute must be at least 1");
+		}
 		if (!"EdDSA".equals(signingAlgorithm) && !"ES256".equals(signingAlgorithm)) {
 			throw new IllegalArgumentException(
 					"idp.tokens.signing-algorithm must be EdDSA or ES256, not '" + signingAlgorithm + "'");
