@@ -37,9 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Options: {@code --base-url} (default {@code http://127.0.0.1:8080}), {@code --duration}
  * seconds per measured window (15), {@code --warmup} seconds (5), {@code --concurrency}
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
- * {@code --audit-records} (1000000; 0 skips), {@code --jdbc-url} (the provider's
- * database, for the audit records), {@code --out} (a file for the table). The bootstrap
- * admin secret is read from the environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
+ * {@code --audit-records} (1000000; 0 skips), {@code --phases} (a comma-separated subset
+ * of {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others
+ * need its tokens), {@code --jdbc-url} (the provider's database, for the audit records),
+ * {@code --out} (a file for the table). The bootstrap admin secret is read from the
+ * environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
  */
 public final class IdpBenchmark {
 
@@ -124,6 +126,7 @@ public final class IdpBenchmark {
 
 	private void run() throws Exception {
 		int agentCount = Integer.parseInt(option("agents", "100"));
+		Set<String> phases = Set.of(option("phases", "issue,introspect,exchange,revoke,verify").split(","));
 		registerAgents(agentCount);
 		AtomicReferenceArray<String> pool = new AtomicReferenceArray<>(TOKEN_POOL);
 		AtomicReferenceArray<String> latest = new AtomicReferenceArray<>(agentCount);
@@ -148,24 +151,14 @@ public final class IdpBenchmark {
 				parents = parents(latest);
 				revoked = revokeSome(pool, parents, latest);
 			}
-			List<String> active = activeTokens(pool, revoked);
-			measure("introspection, active token", run, (worker, i) -> {
-				String token = active.get((int) (i % active.size()));
-				HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic,
-						"token=" + token);
-				return response.statusCode() == 200 && response.body().startsWith("{\"active\":true");
-			});
-			List<String> inactive = revoked;
-			measure("introspection, revoked token", run, (worker, i) -> {
-				String token = inactive.get((int) (i % inactive.size()));
-				HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic,
-						"token=" + token);
-				return response.statusCode() == 200 && response.body().replace(" ", "").equals("{\"active\":false}");
-			});
+			if (phases.contains("introspect")) {
+				introspect(pool, revoked, run);
+			}
+
 			if (run == 1) {
 				exchangeProbe = probeExchange(parents.get(0), latest.get(parents.get(0)));
 			}
-			if (exchangeProbe == null) {
+			if (exchangeProbe == null && phases.contains("exchange")) {
 				List<Integer> holders = parents;
 				measure("token exchange to a sub-agent (RFC 8693)", run, (worker, i) -> {
 					int a = holders.get((int) (i % holders.size()));
@@ -181,8 +174,12 @@ public final class IdpBenchmark {
 		if (exchangeProbe != null) {
 			this.rows.add(Row.unavailable("token exchange to a sub-agent (RFC 8693)", exchangeProbe));
 		}
-		revokeTrees(agentCount, exchangeProbe == null);
-		auditVerify();
+		if (phases.contains("revoke")) {
+			revokeTrees(agentCount, exchangeProbe == null);
+		}
+		if (phases.contains("verify")) {
+			auditVerify();
+		}
 		String table = table();
 		System.out.println();
 		System.out.println(table);
@@ -190,6 +187,21 @@ public final class IdpBenchmark {
 		if (out != null) {
 			Files.writeString(Path.of(out), table);
 		}
+	}
+
+	private void introspect(AtomicReferenceArray<String> pool, List<String> revoked, int run) throws Exception {
+		List<String> active = activeTokens(pool, revoked);
+		measure("introspection, active token", run, (worker, i) -> {
+			String token = active.get((int) (i % active.size()));
+			HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token);
+			return response.statusCode() == 200 && response.body().startsWith("{\"active\":true");
+		});
+		List<String> inactive = revoked;
+		measure("introspection, revoked token", run, (worker, i) -> {
+			String token = inactive.get((int) (i % inactive.size()));
+			HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token);
+			return response.statusCode() == 200 && response.body().replace(" ", "").equals("{\"active\":false}");
+		});
 	}
 
 	// --- preparation -------------------------------------------------------------------
@@ -471,7 +483,15 @@ public final class IdpBenchmark {
 	}
 
 	private static void log(String format, Object... args) {
-		System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+		System.out.printf(Locale.ROOT, "[bench %s] " + format + "%n",
+				prepend(java.time.LocalTime.now().withNano(0), args));
+	}
+
+	private static Object[] prepend(Object first, Object[] rest) {
+		Object[] all = new Object[rest.length + 1];
+		all[0] = first;
+		System.arraycopy(rest, 0, all, 1, rest.length);
+		return all;
 	}
 
 	/** One line of the report: an operation and its runs. */
