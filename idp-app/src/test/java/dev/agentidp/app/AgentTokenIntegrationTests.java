@@ -367,6 +367,18 @@ class AgentTokenIntegrationTests {
 		assertRefused(sub, sub.form("EdDSA", "crm:read"), 400, "unauthorized_client");
 	}
 
+	@Test
+	void prometheusCountsIssuedTokensAndDenialsByError() {
+		TestAgent agent = registerAgent("crm:read");
+		agent.token(this.http, "crm:read");
+		this.http.postForm("/oauth2/token", null, null, agent.form("EdDSA", "crm:delete"));
+		String metrics = this.http.get("/actuator/prometheus", null).body();
+		assertThat(metrics).containsPattern(
+				"idp_decisions_total\\{action=\"token.issued\",decision=\"allow\",error=\"none\"[^}]*} [1-9]");
+		assertThat(metrics).containsPattern(
+				"idp_decisions_total\\{action=\"token.denied\",decision=\"deny\",error=\"invalid_scope\"[^}]*} [1-9]");
+	}
+
 	// --- introspection ---------------------------------------------------------------
 
 	@Test

@@ -26,8 +26,11 @@ public class AuditConfiguration {
 	}
 
 	@Bean
-	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints, ObjectProvider<Clock> clock) {
-		return new AuditTrail(dataSource, checkpoints, clock.getIfAvailable(Clock::systemUTC));
+	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints, ObjectProvider<Clock> clock,
+			ObjectProvider<AuditObserver> observers) {
+		AuditTrail trail = new AuditTrail(dataSource, checkpoints, clock.getIfAvailable(Clock::systemUTC));
+		trail.setObservers(observers.orderedStream().toList());
+		return trail;
 	}
 
 	@Bean

@@ -25,6 +25,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -92,6 +94,8 @@ public class AuditTrail {
 
 	private final Clock clock;
 
+	private List<AuditObserver> observers = List.of();
+
 	/**
 	 * @param dataSource the database
 	 * @param checkpoints the checkpoint store
@@ -153,12 +157,44 @@ public class AuditTrail {
 						rs.getString("hash")))
 				.optional();
 			if (record.isPresent()) {
+				observe(record.get());
 				return record.get();
 			}
 			// the chain's first record: create its head, then append under its lock
 			this.jdbc.sql(INSERT_HEAD).params(entry.chain(), RecordHashing.GENESIS).update();
 		}
 		throw new IllegalStateException("Cannot create the head of audit chain " + entry.chain());
+	}
+
+	/**
+	 * Sets who is told of committed records.
+	 * @param observers the observers
+	 */
+	void setObservers(List<AuditObserver> observers) {
+		this.observers = List.copyOf(observers);
+	}
+
+	private void observe(AuditRecord record) {
+		if (this.observers.isEmpty()) {
+			return;
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					notifyObservers(record);
+				}
+			});
+		}
+		else {
+			notifyObservers(record);
+		}
+	}
+
+	private void notifyObservers(AuditRecord record) {
+		for (AuditObserver observer : this.observers) {
+			observer.recorded(record);
+		}
 	}
 
 	/**
