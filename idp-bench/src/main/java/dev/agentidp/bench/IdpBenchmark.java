@@ -39,9 +39,11 @@ import tools.jackson.databind.node.ObjectNode;
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
  * {@code --audit-records} (1000000; 0 skips), {@code --phases} (a comma-separated subset
  * of {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others
- * need its tokens), {@code --jdbc-url} (the provider's database, for the audit records),
- * {@code --out} (a file for the table). The bootstrap admin secret is read from the
- * environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
+ * need its tokens), {@code --register-concurrency} (8), {@code --register-minutes} (40:
+ * the phases then run with the agents registered so far), {@code --jdbc-url} (the
+ * provider's database, for the audit records), {@code --out} (a file for the table). The
+ * bootstrap admin secret is read from the environment variable
+ * {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
  */
 public final class IdpBenchmark {
 
@@ -125,9 +127,8 @@ public final class IdpBenchmark {
 	}
 
 	private void run() throws Exception {
-		int agentCount = Integer.parseInt(option("agents", "100"));
 		Set<String> phases = Set.of(option("phases", "issue,introspect,exchange,revoke,verify").split(","));
-		registerAgents(agentCount);
+		int agentCount = registerAgents(Integer.parseInt(option("agents", "100")));
 		AtomicReferenceArray<String> pool = new AtomicReferenceArray<>(TOKEN_POOL);
 		AtomicReferenceArray<String> latest = new AtomicReferenceArray<>(agentCount);
 		String exchangeProbe = null;
@@ -206,34 +207,50 @@ public final class IdpBenchmark {
 
 	// --- preparation -------------------------------------------------------------------
 
-	private void registerAgents(int count) throws Exception {
+	/** Registers the agents, for at most {@code --register-minutes}; answers how many. */
+	private int registerAgents(int count) throws Exception {
 		log("registering %,d agents through POST /admin/v1/agents", count);
 		this.agents = new AgentCredentials[count];
+		int threads = Integer.parseInt(option("register-concurrency", "8"));
+		Duration limit = Duration.ofMinutes(Long.parseLong(option("register-minutes", "40")));
 		String prefix = "b" + Long.toString(System.currentTimeMillis(), 36) + "-";
 		ProviderSampler sampler = new ProviderSampler(this.client);
-		ClosedLoop.Outcome outcome = ClosedLoop.run(Math.min(8, this.concurrency), Duration.ZERO,
-				Duration.ofMinutes(60), count, (worker, i) -> {
-					ObjectNode body = ProviderClient.JSON.createObjectNode();
-					body.put("name", prefix + i);
-					body.put("owner", "bench-" + (i % 1000) + "@agentidp.dev");
-					ArrayNode capabilities = body.putArray("capabilities");
-					capabilities.addObject().put("scope", "crm:read").put("riskLevel", "low");
-					capabilities.addObject().put("scope", "crm:write").put("riskLevel", "medium");
-					body.put("generateKey", true);
-					JsonNode agent = ProviderClient.json(this.client.adminPost("/admin/v1/agents", body), "register");
-					JsonNode key = agent.get("privateJwk");
-					this.agents[(int) i] = AgentCredentials.of(agent.get("id").asString(), key.get("kid").asString(),
-							key.get("d").asString(), key.get("x").asString());
-					return true;
-				});
+		ClosedLoop.Outcome outcome = ClosedLoop.run(threads, Duration.ZERO, limit, count, (worker, i) -> {
+			ObjectNode body = ProviderClient.JSON.createObjectNode();
+			body.put("name", prefix + i);
+			body.put("owner", "bench-" + (i % 1000) + "@agentidp.dev");
+			ArrayNode capabilities = body.putArray("capabilities");
+			capabilities.addObject().put("scope", "crm:read").put("riskLevel", "low");
+			capabilities.addObject().put("scope", "crm:write").put("riskLevel", "medium");
+			body.put("generateKey", true);
+			JsonNode agent = ProviderClient.json(this.client.adminPost("/admin/v1/agents", body), "register");
+			JsonNode key = agent.get("privateJwk");
+			this.agents[(int) i] = AgentCredentials.of(agent.get("id").asString(), key.get("kid").asString(),
+					key.get("d").asString(), key.get("x").asString());
+			return true;
+		});
 		sampler.close();
-		if (Arrays.stream(this.agents).anyMatch((a) -> a == null)) {
+		AgentCredentials[] registered = Arrays.stream(this.agents)
+			.filter((a) -> a != null)
+			.toArray(AgentCredentials[]::new);
+		if (registered.length == 0) {
 			throw new IllegalStateException("agent registration failed: " + outcome.firstError());
 		}
-		Row row = new Row("agent registration (admin API, setup)", Math.min(8, this.concurrency));
+		if (registered.length < count) {
+			this.notes.add(String.format(Locale.ROOT,
+					"Only %,d of the %,d agents asked for were registered within the %d-minute limit; the "
+							+ "phases ran with those.",
+					registered.length, count, limit.toMinutes()));
+		}
+		this.agents = registered;
+		Row row = new Row(
+				String.format(Locale.ROOT, "agent registration (admin API, setup; %,d agents)", registered.length),
+				threads);
 		row.add(outcome, sampler.samples());
 		this.rows.add(row);
-		log("registered %,d agents in %.1f s", count, outcome.seconds());
+		log("registered %,d agents in %.1f s (%d errors%s)", registered.length, outcome.seconds(), outcome.errors(),
+				(outcome.firstError() != null) ? ", first: " + outcome.firstError() : "");
+		return registered.length;
 	}
 
 	private static List<Integer> parents(AtomicReferenceArray<String> latest) {
