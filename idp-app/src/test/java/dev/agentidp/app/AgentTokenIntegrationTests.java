@@ -83,6 +83,9 @@ class AgentTokenIntegrationTests {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	dev.agentidp.tokens.TokenService tokens;
+
 	TestHttp http;
 
 	@BeforeEach
@@ -377,6 +380,26 @@ class AgentTokenIntegrationTests {
 				"idp_decisions_total\\{action=\"token.issued\",decision=\"allow\",error=\"none\"[^}]*} [1-9]");
 		assertThat(metrics).containsPattern(
 				"idp_decisions_total\\{action=\"token.denied\",decision=\"deny\",error=\"invalid_scope\"[^}]*} [1-9]");
+	}
+
+	@Test
+	void expiredRowsArePurgedAndLiveOnesKept() {
+		TestAgent agent = registerAgent("crm:read");
+		String live = part(agent.token(this.http, "crm:read"), 1).get("jti").asString();
+		this.jdbc.sql("INSERT INTO issued_token (jti, client_id, subject, root_jti, issued_at, expires_at)"
+				+ " VALUES ('expired-1', 'c', 's', 'expired-1', now() - interval '3 hours', now() - interval '2 hours')")
+			.update();
+		this.jdbc
+			.sql("INSERT INTO client_assertion (client_id, jti, expires_at)"
+					+ " VALUES ('c', 'old', now() - interval '1 minute')")
+			.update();
+		this.tokens.purgeExpired();
+		assertThat(this.jdbc.sql("SELECT count(*) FROM issued_token WHERE jti IN ('expired-1', ?)")
+			.param(live)
+			.query(Long.class)
+			.single()).isEqualTo(1);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM client_assertion WHERE jti = 'old'").query(Long.class).single())
+			.isZero();
 	}
 
 	// --- introspection ---------------------------------------------------------------
