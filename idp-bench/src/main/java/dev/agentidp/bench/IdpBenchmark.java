@@ -39,7 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
  * {@code --audit-records} (1000000; 0 skips), {@code --phases} (a comma-separated subset
  * of {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others
- * need its tokens), {@code --register-concurrency} (8), {@code --register-minutes} (40:
+ * need its tokens), {@code --initial-warmup} seconds of issuance and introspection before
+ * the first run (30), {@code --register-concurrency} (8), {@code --register-minutes} (40:
  * the phases then run with the agents registered so far), {@code --jdbc-url} (the
  * provider's database, for the audit records), {@code --out} (a file for the table). The
  * bootstrap admin secret is read from the environment variable
@@ -134,6 +135,24 @@ public final class IdpBenchmark {
 		String exchangeProbe = null;
 		List<Integer> parents = null;
 		List<String> revoked = null;
+		long initialWarmup = Long.parseLong(option("initial-warmup", "30"));
+		if (initialWarmup > 0) {
+			// the JIT needs far longer than one phase's warm-up on a shared 2-core
+			// machine
+			log("warming the provider up: %d s of issuance and introspection, not measured", initialWarmup);
+			ClosedLoop.run(this.concurrency, Duration.ofSeconds(initialWarmup), Duration.ZERO, Long.MAX_VALUE,
+					(worker, i) -> {
+						HttpResponse<String> response = this.client.postForm("/oauth2/token", null,
+								issuanceForm((int) (i % agentCount)));
+						if (response.statusCode() != 200) {
+							return false;
+						}
+						return this.client
+							.postForm("/oauth2/introspect", this.rsBasic,
+									"token=" + ProviderClient.accessToken(response.body()))
+							.statusCode() == 200;
+					});
+		}
 		for (int run = 1; run <= this.runs; run++) {
 			log("run %d of %d", run, this.runs);
 			measure("client-credentials token (private_key_jwt EdDSA)", run, (worker, i) -> {
