@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import tools.jackson.databind.JsonNode;
@@ -41,7 +42,14 @@ public class AgentRegistry {
 
 	private static final int MAX_REASON_LENGTH = 512;
 
+	/**
+	 * Parsed agents kept for the token path (a few KB each): bounds the heap they take.
+	 */
+	private static final int MAX_CACHED_AGENTS = 10_000;
+
 	private final Agents agents;
+
+	private final Map<UUID, Agent> activeAgents = new ConcurrentHashMap<>();
 
 	private final ApplicationEventPublisher events;
 
@@ -208,6 +216,38 @@ public class AgentRegistry {
 			return Optional.empty();
 		}
 		return this.agents.find(id);
+	}
+
+	/**
+	 * Finds an agent that may act now: it and every ancestor are active. Made for the
+	 * token path, where it runs on every request: one statement reads the agent's current
+	 * version and the state of its chain; the parsed agent (document and keys) is reused
+	 * while its version is unchanged, so the answer is always as current as the database
+	 * (every change of an agent, its status and its keys included, makes a new version).
+	 * @param id the agent id
+	 * @return the agent, or empty when unknown or when it or an ancestor is suspended or
+	 * retired
+	 */
+	public Optional<Agent> findActiveAgent(UUID id) {
+		if (id == null) {
+			return Optional.empty();
+		}
+		Optional<Long> version = this.agents.activeVersion(id);
+		if (version.isEmpty()) {
+			return Optional.empty();
+		}
+		Agent cached = this.activeAgents.get(id);
+		if (cached != null && cached.version() == version.get()) {
+			return Optional.of(cached);
+		}
+		Optional<Agent> loaded = this.agents.find(id).filter((agent) -> agent.status() == AgentStatus.ACTIVE);
+		loaded.ifPresent((agent) -> {
+			if (this.activeAgents.size() >= MAX_CACHED_AGENTS) {
+				this.activeAgents.clear();
+			}
+			this.activeAgents.put(id, agent);
+		});
+		return loaded;
 	}
 
 	/**

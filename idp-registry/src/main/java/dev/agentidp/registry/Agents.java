@@ -92,6 +92,20 @@ class Agents {
 			)
 			SELECT id FROM below ORDER BY depth, id""";
 
+	/**
+	 * The agent's version, and whether it and every ancestor are active: one statement.
+	 */
+	private static final String ACTIVE_VERSION = """
+			WITH RECURSIVE chain (id, parent_id, status, depth) AS (
+			    SELECT id, parent_id, status, 1 FROM agent WHERE id = ?
+			    UNION ALL
+			    SELECT a.id, a.parent_id, a.status, chain.depth + 1 FROM agent a JOIN chain ON a.id = chain.parent_id
+			    WHERE chain.depth < 64
+			)
+			SELECT (SELECT version FROM agent WHERE id = ?) AS version,
+			       count(*) > 0 AND count(*) FILTER (WHERE status <> 'active') = 0 AS active
+			FROM chain""";
+
 	private static final String CHAIN_ACTIVE = """
 			WITH RECURSIVE chain (id, parent_id, status, depth) AS (
 			    SELECT id, parent_id, status, 1 FROM agent WHERE id = ?
@@ -129,6 +143,18 @@ class Agents {
 			.params(owner, name, (except != null) ? except : new UUID(0, 0))
 			.query(Boolean.class)
 			.single();
+	}
+
+	/**
+	 * The current version of an agent if it and every ancestor are active.
+	 * @param id the agent
+	 * @return the version, or empty when unknown or not active
+	 */
+	Optional<Long> activeVersion(UUID id) {
+		return this.jdbc.sql(ACTIVE_VERSION).params(id, id).query((rs, row) -> {
+			long version = rs.getLong("version");
+			return (!rs.wasNull() && rs.getBoolean("active")) ? Optional.of(version) : Optional.<Long>empty();
+		}).single();
 	}
 
 	boolean isActiveWithAncestors(UUID id) {

@@ -72,6 +72,28 @@ class AgentRegistryTests {
 	}
 
 	@Test
+	void findActiveAgentIsAsCurrentAsTheDatabase() {
+		Agent agent = register(uniqueName("active"), "a@example.com");
+		Agent first = this.registry.findActiveAgent(agent.id()).orElseThrow();
+		assertThat(this.registry.findActiveAgent(agent.id())).containsSame(first);
+		String oldKid = first.keys().get(0).kid();
+		this.registry.addKey(agent.id(), TestAgents.json("{\"generateKey\": true}"), ADMIN);
+		this.registry.retireKey(agent.id(), oldKid, 0, ADMIN);
+		Agent rotated = this.registry.findActiveAgent(agent.id()).orElseThrow();
+		assertThat(rotated.version()).isGreaterThan(first.version());
+		assertThat(rotated.usableKeys(java.time.Instant.now())).extracting(AgentKey::kid).doesNotContain(oldKid);
+		this.registry.suspend(agent.id(), "test", ADMIN);
+		assertThat(this.registry.findActiveAgent(agent.id())).isEmpty();
+		this.registry.resume(agent.id(), "test", ADMIN);
+		assertThat(this.registry.findActiveAgent(agent.id())).isPresent();
+		Agent child = this.registry.registerSubAgent(agent.id(), "child", agent.scopes(), null, ADMIN);
+		assertThat(this.registry.findActiveAgent(child.id())).isPresent();
+		this.registry.suspend(agent.id(), "parent down", ADMIN);
+		assertThat(this.registry.findActiveAgent(child.id())).isEmpty();
+		assertThat(this.registry.findActiveAgent(java.util.UUID.randomUUID())).isEmpty();
+	}
+
+	@Test
 	void registerWithGeneratedKeyStoresOnlyThePublicKey() {
 		AgentRegistration registration = this.registry
 			.register(TestAgents.withGeneratedKey(TestAgents.document(uniqueName("gen"), "a@example.com")), ADMIN);

@@ -73,10 +73,7 @@ public final class RegistryClients implements RegisteredClientRepository {
 	public RegisteredClient findByClientId(String clientId) {
 		Optional<UUID> agentId = agentId(clientId);
 		if (agentId.isPresent()) {
-			return this.agents.findAgent(agentId.get())
-				.filter((agent) -> this.agents.isActiveWithAncestors(agent.id()))
-				.map(RegistryClients::toRegisteredClient)
-				.orElse(null);
+			return this.agents.findActiveAgent(agentId.get()).map(RegistryClients::toRegisteredClient).orElse(null);
 		}
 		return this.clients.findClient(clientId).map(RegistryClients::toRegisteredClient).orElse(null);
 	}
