@@ -1,7 +1,6 @@
 package dev.agentidp.app;
 
-import org.apache.catalina.Valve;
-import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.catalina.core.StandardHost;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -11,8 +10,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
- * Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error report (Boot's own
- * is added by its customizer, which runs before this one).
+ * Makes {@link ProblemErrorReportValve} the host's error report valve, so that what
+ * Tomcat refuses before the application sees it is answered in the application's JSON
+ * formats instead of Tomcat's HTML page.
  */
 @Configuration(proxyBeanMethods = false)
 class ProblemErrorReportConfiguration {
@@ -20,16 +20,12 @@ class ProblemErrorReportConfiguration {
 	@Bean
 	@Order(Ordered.LOWEST_PRECEDENCE)
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReport() {
+		// the host instantiates its error report valve by class name when it starts (an
+		// instance of another class does not count): name ours
 		return (factory) -> factory.addContextCustomizers((context) -> {
-			if (context.getParent() == null) {
-				return;
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
 			}
-			for (Valve valve : context.getParent().getPipeline().getValves()) {
-				if (valve instanceof ErrorReportValve) {
-					context.getParent().getPipeline().removeValve(valve);
-				}
-			}
-			context.getParent().getPipeline().addValve(new ProblemErrorReportValve());
 		});
 	}
 

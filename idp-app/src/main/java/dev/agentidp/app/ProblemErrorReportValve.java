@@ -14,9 +14,12 @@ import org.apache.catalina.valves.ErrorReportValve;
  * the same JSON the application answers with (RFC 6749 §5.2 on {@code /oauth2/**}, RFC
  * 9457 elsewhere), never Tomcat's HTML page.
  */
-final class ProblemErrorReportValve extends ErrorReportValve {
+public final class ProblemErrorReportValve extends ErrorReportValve {
 
-	ProblemErrorReportValve() {
+	/**
+	 * Created by the Tomcat host from the class name.
+	 */
+	public ProblemErrorReportValve() {
 		setShowReport(false);
 		setShowServerInfo(false);
 	}

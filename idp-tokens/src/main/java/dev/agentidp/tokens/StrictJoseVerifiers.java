@@ -21,18 +21,43 @@ import com.nimbusds.jose.proc.JWSVerifierFactory;
  */
 final class StrictJoseVerifiers implements JWSVerifierFactory {
 
+	/**
+	 * Refuses as a bad signature does, so that decoders answer 401 (an exception here
+	 * would be an internal error).
+	 */
+	private static final JWSVerifier REFUSE = new JWSVerifier() {
+
+		private final JCAContext context = new JCAContext();
+
+		@Override
+		public boolean verify(JWSHeader header, byte[] signingInput, com.nimbusds.jose.util.Base64URL signature) {
+			return false;
+		}
+
+		@Override
+		public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+			return JoseVerifiers.ALGORITHMS;
+		}
+
+		@Override
+		public JCAContext getJCAContext() {
+			return this.context;
+		}
+
+	};
+
 	private final JoseVerifiers verifiers = new JoseVerifiers();
 
 	@Override
 	public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
 		// RFC 7515 §4.1.11: crit lists extensions the recipient MUST understand
 		if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-			throw new JOSEException("Critical header parameters are not supported");
+			return REFUSE;
 		}
 		// RFC 7515 §4.1.3-§4.1.6 and RFC 8725 §3.10: never trust a key named by the token
 		if (header.getJWK() != null || header.getJWKURL() != null || header.getX509CertURL() != null
 				|| header.getX509CertChain() != null) {
-			throw new JOSEException("Keys carried or referenced by the token itself are not accepted");
+			return REFUSE;
 		}
 		return this.verifiers.createJWSVerifier(header, key);
 	}

@@ -1,0 +1,901 @@
+package dev.agentidp.app.security;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import dev.agentidp.db.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile input on every endpoint, as a table: forged and malformed client assertions and
+ * bearer tokens ({@code alg: none}, HS256 keyed with the public key, wrong {@code kid},
+ * {@code crit}, nested JWTs, embedded keys, huge and deeply nested payloads, overflowing
+ * numeric claims), unicode, control characters and SQL/JSON injection strings in every
+ * field, duplicated parameters, wrong content types and huge bodies. Every case must be
+ * answered with a 4xx in the endpoint's error format (RFC 6749 §5.2 JSON on OAuth
+ * endpoints, RFC 9457 problem documents on the admin API), never a 5xx, without internal
+ * detail, writing nothing but audit records; and the audit trail still verifies at the
+ * end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public final class HostileInputTests {
+
+	/** Strings that must never reach a client: they would tell it about our insides. */
+	static final List<String> INTERNALS = List.of("Exception", "\tat ", "java.", "javax.", "jakarta.",
+			"org.springframework", "dev.agentidp", "com.nimbusds", "tools.jackson", "org.postgresql", "PSQL",
+			"SQLState", "Hikari", "Caused by", "syntax error", "org.apache", "Tomcat");
+
+	/** Hostile values put into every field. */
+	static final List<String> HOSTILE = List.of("' OR '1'='1' --", "\"; DROP TABLE agent; --",
+			"'); DELETE FROM issued_token; --", "{\"$ne\":null}", "\"},\"admin\":true,\"x\":{\"", "a\u0000b",
+			"x\r\nSet-Cookie: pwned=1", "\u202emalicious\u0645\uD83D\uDE00", "\uFFFF\uFFFE\uFEFF",
+			"${jndi:ldap://127.0.0.1:1/x}", "../../../../etc/passwd", "%00%0d%0a%25", "\uD800", "");
+
+	@TempDir
+	static Path dataDir;
+
+	private RunningProvider provider;
+
+	private String admin;
+
+	private RunningProvider.Agent agent;
+
+	private RunningProvider.Agent other;
+
+	private String agentToken;
+
+	private String rsId;
+
+	private String rsSecret;
+
+	private OctetKeyPair attackerKey;
+
+	@BeforeAll
+	void start() throws Exception {
+		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir,
+				"idp.tokens.max-failed-authentications-per-minute", "1000000");
+		this.admin = this.provider.adminToken();
+		this.agent = this.provider.registerAgent(this.admin, "crm:read", "crm:write");
+		this.other = this.provider.registerAgent(this.admin, "crm:read");
+		this.agentToken = RunningProvider
+			.json(this.provider.postForm("/oauth2/token", this.agent.tokenForm("crm:read")))
+			.get("access_token")
+			.asString();
+		HttpResponse<String> rs = this.provider.postJson("/admin/v1/clients",
+				"{\"name\":\"hostile-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", this.admin);
+		assertThat(rs.statusCode()).as(rs.body()).isEqualTo(201);
+		this.rsId = RunningProvider.json(rs).get("clientId").asString();
+		this.rsSecret = RunningProvider.json(rs).get("clientSecret").asString();
+		this.attackerKey = new OctetKeyPairGenerator(Curve.Ed25519).keyIDFromThumbprint(true).generate();
+	}
+
+	@AfterAll
+	void stop() {
+		if (this.provider != null) {
+			this.provider.close();
+		}
+	}
+
+	@TestFactory
+	List<DynamicTest> everyHostileRequestIsRefusedCleanlyAndWritesNothing() {
+		List<Case> cases = new ArrayList<>();
+		tokenEndpointCases(cases);
+		introspectionAndRevocationCases(cases);
+		metadataCases(cases);
+		adminCases(cases);
+		List<DynamicTest> tests = new ArrayList<>();
+		for (Case c : cases) {
+			tests.add(DynamicTest.dynamicTest(c.name(), () -> check(c)));
+		}
+		tests.add(DynamicTest.dynamicTest("the audit trail still verifies after every hostile request", () -> {
+			JsonNode verify = this.provider.verifyAudit(this.provider.adminToken());
+			assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
+		}));
+		return tests;
+	}
+
+	@Test
+	void injectionStringsInFreeTextFieldsAreStoredVerbatimAndExecuteNothing() {
+		String admin = this.provider.adminToken();
+		for (String value : List.of("' OR '1'='1' --", "\"; DROP TABLE agent; --", "{\"$ne\":null}",
+				"\u202e\u0645\uD83D\uDE00", "${jndi:ldap://127.0.0.1:1/x}")) {
+			String body = "{\"name\":\"free-" + UUID.randomUUID() + "\",\"owner\":\"o@example.com\",\"description\":"
+					+ RunningProvider.JSON.writeValueAsString(value) + ",\"capabilities\":[{\"scope\":\"a:b\","
+					+ "\"riskLevel\":\"low\"}],\"generateKey\":true}";
+			HttpResponse<String> created = this.provider.postJson("/admin/v1/agents", body, admin);
+			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+			String id = RunningProvider.json(created).get("id").asString();
+			assertThat(RunningProvider.json(this.provider.get("/admin/v1/agents/" + id, admin))
+				.get("description")
+				.asString()).isEqualTo(value);
+		}
+		assertThat(this.provider.rows("agent")).isPositive();
+		assertThat(this.provider.rows("issued_token")).isPositive();
+	}
+
+	// --- the check every case goes through
+	// ------------------------------------------------
+
+	private void check(Case c) {
+		try {
+			checkCase(c);
+		}
+		catch (AssertionError ex) {
+			throw new AssertionError(c.name() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void checkCase(Case c) {
+		Map<String, Long> before = this.provider.guardedRows();
+		Response response = c.request().get();
+		String body = response.body();
+		assertThat(response.status()).as("status of %s: %s", c.name(), abbreviate(body)).isLessThan(500);
+		if (c.expect() == Expect.CONTAINER) {
+			assertThat(response.status()).isEqualTo(400);
+			for (String internal : INTERNALS) {
+				assertThat(body).as("body of %s", c.name()).doesNotContain(internal);
+			}
+			assertThat(this.provider.guardedRows()).as("rows after %s", c.name()).isEqualTo(before);
+			return;
+		}
+		for (String internal : INTERNALS) {
+			assertThat(body).as("body of %s", c.name()).doesNotContain(internal);
+		}
+		switch (c.expect()) {
+			case OAUTH_ERROR -> {
+				assertThat(response.status()).as(abbreviate(body)).isBetween(400, 499);
+				assertThat(response.contentType()).as(abbreviate(body)).startsWith("application/json");
+				JsonNode error = RunningProvider.JSON.readTree(body);
+				assertThat(error.get("error").asString()).isIn("invalid_request", "invalid_client", "invalid_grant",
+						"unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_target",
+						"invalid_token");
+			}
+			case PROBLEM -> {
+				assertThat(response.status()).as(abbreviate(body)).isBetween(400, 499);
+				assertThat(response.contentType()).as(abbreviate(body)).startsWith("application/problem+json");
+				JsonNode problem = RunningProvider.JSON.readTree(body);
+				assertThat(problem.get("status").asInt()).isEqualTo(response.status());
+				assertThat(problem.get("title").asString()).isNotBlank();
+			}
+			case INACTIVE -> {
+				assertThat(response.status()).isEqualTo(200);
+				assertThat(body.replace(" ", "")).isEqualTo("{\"active\":false}");
+			}
+			case NOT_AN_ERROR -> assertThat(response.status()).as(abbreviate(body)).isBetween(200, 499);
+			case CONTAINER -> throw new IllegalStateException("handled above");
+			case ISSUED -> {
+				assertThat(response.status()).as(abbreviate(body)).isEqualTo(200);
+				before.merge("issued_token", 1L, Long::sum);
+			}
+		}
+		assertThat(this.provider.guardedRows()).as("rows after %s", c.name()).isEqualTo(before);
+	}
+
+	// --- OAuth: the token endpoint
+	// ----------------------------------------------------------
+
+	private void tokenEndpointCases(List<Case> cases) {
+		RunningProvider.Agent a = this.agent;
+		String aud = this.provider.baseUrl();
+		// forged and malformed assertions
+		cases.add(token("assertion with alg none", () -> a.form(unsigned(a), "crm:read")));
+		cases.add(token("assertion HS256-signed with the agent's public key as secret",
+				() -> a.form(hmac(a), "crm:read")));
+		cases.add(token("assertion with a kid the agent does not have", () -> a.form(a.assertion((c) -> {
+		}, (h) -> h.keyID("no-such-kid")), "crm:read")));
+		cases.add(
+				token("assertion signed by another agent's key under this agent's kid",
+						() -> a.form(this.other.sign(
+								new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(a.key().getKeyID()).build(),
+								a.claims().build()), "crm:read")));
+		cases.add(token("assertion with an unknown crit header", () -> a.form(a.assertion((c) -> {
+		}, (h) -> h.criticalParams(Set.of("urn:example:unknown")).customParam("urn:example:unknown", "x")),
+				"crm:read")));
+		cases.add(token("assertion with an embedded attacker jwk", () -> a.form(embeddedKey(a), "crm:read")));
+		cases.add(token("assertion with jku and x5u pointing at loopback", () -> a.form(a.assertion((c) -> {
+		}, (h) -> h.jwkURL(URI.create("http://127.0.0.1:1/jwks")).x509CertURL(URI.create("http://127.0.0.1:1/x5u"))),
+				"crm:read")));
+		cases.add(token("nested JWT: a signed JWS whose payload is another signed JWT",
+				() -> a.form(nested(a), "crm:read")));
+		cases.add(token("an access token presented as a client assertion", () -> a.form(this.agentToken, "crm:read")));
+		cases.add(token("assertion with alg RS256 over an Ed25519 signature",
+				() -> a.form(relabel(a.assertion(), "RS256"), "crm:read")));
+		cases.add(token("assertion of 60 KB (kid padded)", () -> a.form(a.assertion((c) -> {
+		}, (h) -> h.keyID("k".repeat(60_000))), "crm:read")));
+		cases.add(token("assertion with a 60 KB jti",
+				() -> a.form(a.assertion((c) -> c.jwtID("j".repeat(60_000)), (h) -> {
+				}), "crm:read")));
+		cases.add(new Case("1 MB client assertion", Expect.OAUTH_ERROR,
+				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
+						RunningProvider.encode(a.form("A".repeat(1_000_000), "crm:read")), null)));
+		cases.add(token("assertion whose payload nests 100,000 JSON arrays",
+				() -> a.form(signPayload(a, "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"), "crm:read")));
+		cases.add(token("assertion whose payload is not JSON",
+				() -> a.form(signPayload(a, "not json at all"), "crm:read")));
+		cases.add(token("assertion that is not base64url", () -> a.form("%%%.***.$$$", "crm:read")));
+		cases.add(token("assertion with five parts (JWE shape)", () -> a.form("a.b.c.d.e", "crm:read")));
+		for (Object exp : List.of(-1L, 0L, Long.MAX_VALUE, Long.MIN_VALUE, 1e300, -1e300, "tomorrow", true)) {
+			cases.add(token("assertion with exp " + exp, () -> a.form(signClaims(a, Map.of("exp", exp)), "crm:read")));
+			cases.add(token("assertion with iat " + exp, () -> a.form(signClaims(a, Map.of("iat", exp)), "crm:read")));
+			cases.add(token("assertion with nbf " + exp, () -> a.form(signClaims(a, Map.of("nbf", exp)), "crm:read")));
+		}
+		cases.add(token("assertion with aud an object",
+				() -> a.form(signClaims(a, Map.of("aud", Map.of("x", aud))), "crm:read")));
+		cases.add(token("assertion with jti a number", () -> a.form(signClaims(a, Map.of("jti", 42)), "crm:read")));
+		for (String hostile : HOSTILE) {
+			String label = printable(hostile);
+			cases.add(token("assertion iss and sub " + label,
+					() -> a.form(a.assertion((c) -> c.issuer(hostile).subject(hostile), (h) -> {
+					}), "crm:read")));
+			// any string is a legal jti (RFC 7519 §4.1.7) but for control characters
+			boolean legalJti = !hostile.isEmpty() && hostile.chars().noneMatch(Character::isISOControl);
+			cases.add(new Case("token: assertion jti " + label, legalJti ? Expect.ISSUED : Expect.OAUTH_ERROR,
+					() -> postForm("/oauth2/token", a.form(hostile.isEmpty() ? signClaims(a, Map.of("jti", ""))
+							: a.assertion((c) -> c.jwtID(hostile), (h) -> {
+							}), "crm:read"))));
+			cases.add(token("assertion aud " + label, () -> a.form(a.assertion((c) -> c.audience(hostile), (h) -> {
+			}), "crm:read")));
+			cases.add(token("assertion kid " + label, () -> a.form(a.assertion((c) -> {
+			}, (h) -> h.keyID(hostile)), "crm:read")));
+			for (String field : List.of("grant_type", "client_id", "client_assertion_type", "client_assertion", "scope",
+					"resource", "task", "ttl")) {
+				if (hostile.isEmpty() && List.of("resource", "task", "ttl").contains(field)) {
+					continue; // empty optional parameters count as omitted (RFC 6749
+								// §3.1)
+				}
+				cases.add(token(field + " = " + label, () -> {
+					Map<String, String> form = a.tokenForm("crm:read");
+					form.put(field, hostile);
+					return form;
+				}));
+			}
+		}
+		for (Object ttl : List.of("-1", "0", "9223372036854775808", "99999999999999999999999", "1e9", "0x10", "+60",
+				" 60", "６０")) {
+			cases.add(token("ttl " + ttl, () -> {
+				Map<String, String> form = a.tokenForm("crm:read");
+				form.put("ttl", ttl.toString());
+				return form;
+			}));
+		}
+		for (String repeated : List.of("grant_type", "client_id", "client_assertion", "client_assertion_type", "scope",
+				"task", "ttl")) {
+			cases.add(new Case("duplicated " + repeated, Expect.OAUTH_ERROR, () -> {
+				Map<String, String> form = a.tokenForm("crm:read");
+				form.putIfAbsent("task", "t1");
+				form.putIfAbsent("ttl", "60");
+				String body = RunningProvider.encode(form) + "&" + repeated + "="
+						+ RunningProvider.enc("client_assertion".equals(repeated) ? a.assertion() : form.get(repeated));
+				return post("/oauth2/token", "application/x-www-form-urlencoded", body, null);
+			}));
+		}
+		cases.add(new Case("client_id for another agent than the assertion's", Expect.OAUTH_ERROR, () -> {
+			Map<String, String> form = a.tokenForm("crm:read");
+			form.put("client_id", this.other.id());
+			return postForm("/oauth2/token", form);
+		}));
+		cases.add(new Case("assertion and client_secret_basic at once", Expect.OAUTH_ERROR,
+				() -> send(this.provider.request("/oauth2/token")
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.header("Authorization", RunningProvider.basic("idp-admin", RunningProvider.ADMIN_SECRET))
+					.POST(HttpRequest.BodyPublishers.ofString(RunningProvider.encode(a.tokenForm("crm:read"))))
+					.build())));
+		// wrong content types and bodies
+		for (String type : List.of("application/json", "text/plain", "application/xml",
+				"multipart/form-data; boundary=x", "application/jwt", "")) {
+			cases.add(new Case("token request as " + (type.isEmpty() ? "no content type" : type), Expect.OAUTH_ERROR,
+					() -> post("/oauth2/token", type,
+							type.contains("json") ? RunningProvider.JSON.writeValueAsString(a.tokenForm("crm:read"))
+									: RunningProvider.encode(a.tokenForm("crm:read")),
+							null)));
+		}
+		cases.add(new Case("token request whose form encoding is broken", Expect.OAUTH_ERROR,
+				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
+						RunningProvider.encode(a.tokenForm("crm:read")) + "&%zz=%&=&&scope=%E0%A4%A", null)));
+		cases.add(new Case("token request with a 2 MB body", Expect.OAUTH_ERROR,
+				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
+						RunningProvider.encode(a.tokenForm("crm:read")) + "&pad=" + "x".repeat(2_000_000), null)));
+		cases.add(new Case("token request with a 2 MB chunked body", Expect.OAUTH_ERROR,
+				() -> chunked("/oauth2/token", "application/x-www-form-urlencoded",
+						RunningProvider.encode(a.tokenForm("crm:read")) + "&pad=" + "x".repeat(2_000_000))));
+		cases.add(new Case("token request with 20,000 parameters", Expect.OAUTH_ERROR,
+				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
+						RunningProvider.encode(a.tokenForm("crm:read")) + "&p=1".repeat(20_000), null)));
+		cases.add(new Case("token request by GET with the parameters in the query", Expect.PROBLEM,
+				() -> send(this.provider.request("/oauth2/token?" + RunningProvider.encode(a.tokenForm("crm:read")))
+					.GET()
+					.build())));
+		cases.add(new Case("token request with the parameters in the query string", Expect.OAUTH_ERROR,
+				() -> post("/oauth2/token?" + RunningProvider.encode(a.tokenForm("crm:read")),
+						"application/x-www-form-urlencoded", "", null)));
+		cases.add(new Case("client_secret_basic with a malformed Basic header", Expect.OAUTH_ERROR,
+				() -> raw("POST", "/oauth2/token",
+						"Authorization: Basic !!!not-base64!!!\r\n"
+								+ "Content-Type: application/x-www-form-urlencoded\r\n",
+						"grant_type=client_credentials")));
+		cases.add(new Case("client_secret_basic with control characters in the user", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/token", Map.of("grant_type", "client_credentials", "scope", "idp:admin"),
+						"idp-admin\u0000\r\n", RunningProvider.ADMIN_SECRET)));
+		cases.add(new Case("client_secret_basic with an injection string as the secret", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/token", Map.of("grant_type", "client_credentials", "scope", "idp:admin"),
+						"idp-admin", "' OR '1'='1")));
+		cases.add(new Case("client_secret_basic with a 6 KB user", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/token", Map.of("grant_type", "client_credentials"), "u".repeat(4_000), "p")));
+		cases.add(new Case("an admin client asking for a scope it does not hold", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/token",
+						Map.of("grant_type", "client_credentials", "scope", "idp:admin crm:read"), "idp-admin",
+						RunningProvider.ADMIN_SECRET)));
+		cases.add(new Case("unsupported grant type password", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/token",
+						Map.of("grant_type", "password", "username", "admin", "password", "admin"), "idp-admin",
+						RunningProvider.ADMIN_SECRET)));
+		cases.add(new Case("token exchange with an injection string as subject token", Expect.OAUTH_ERROR, () -> {
+			Map<String, String> form = a.authForm();
+			form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+			form.put("subject_token", "' OR 1=1 --");
+			form.put("subject_token_type", "urn:ietf:params:oauth:token-type:access_token");
+			form.put("sub_agent", "\"; DROP TABLE agent; --");
+			form.put("scope", "crm:read");
+			return postForm("/oauth2/token", form);
+		}));
+	}
+
+	// --- OAuth: introspection and revocation
+	// ------------------------------------------------
+
+	private void introspectionAndRevocationCases(List<Case> cases) {
+		for (String endpoint : List.of("/oauth2/introspect", "/oauth2/revoke")) {
+			Expect authenticated = endpoint.endsWith("introspect") ? Expect.INACTIVE : Expect.NOT_AN_ERROR;
+			for (String hostile : HOSTILE) {
+				if (hostile.isEmpty()) {
+					continue;
+				}
+				cases.add(new Case(endpoint + " token = " + printable(hostile), authenticated, () -> postBasic(endpoint,
+						Map.of("token", hostile, "token_type_hint", "access_token"), this.rsId, this.rsSecret)));
+				cases.add(new Case(endpoint + " token_type_hint = " + printable(hostile), Expect.NOT_AN_ERROR,
+						() -> postBasic(endpoint, Map.of("token", "x.y.z", "token_type_hint", hostile), this.rsId,
+								this.rsSecret)));
+				cases.add(new Case(endpoint + " as client " + printable(hostile), Expect.OAUTH_ERROR,
+						() -> postBasic(endpoint, Map.of("token", "x"), hostile, "secret")));
+			}
+			cases.add(new Case(endpoint + " with a forged token (alg none, admin scope)", authenticated,
+					() -> postBasic(endpoint, Map.of("token", forgedNone()), this.rsId, this.rsSecret)));
+			cases.add(new Case(endpoint + " with a 60 KB token", authenticated, () -> postBasic(endpoint,
+					Map.of("token", "a." + "b".repeat(60_000) + ".c"), this.rsId, this.rsSecret)));
+			cases.add(new Case(endpoint + " with a token whose payload nests 50,000 objects", authenticated,
+					() -> postBasic(endpoint, Map.of("token", "eyJhbGciOiJFZERTQSJ9."
+							+ b64("{\"a\":".repeat(50_000) + "1" + "}".repeat(50_000)).substring(0, 60_000) + ".c"),
+							this.rsId, this.rsSecret)));
+			cases.add(new Case(endpoint + " with a 1 MB token", Expect.OAUTH_ERROR,
+					() -> postBasic(endpoint, Map.of("token", "A".repeat(1_000_000)), this.rsId, this.rsSecret)));
+			cases.add(new Case(endpoint + " with the token parameter repeated", Expect.OAUTH_ERROR,
+					() -> send(this.provider.request(endpoint)
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.header("Authorization", RunningProvider.basic(this.rsId, this.rsSecret))
+						.POST(HttpRequest.BodyPublishers.ofString("token=" + this.agentToken + "&token=x"))
+						.build())));
+			cases.add(new Case(endpoint + " without a token parameter", Expect.OAUTH_ERROR,
+					() -> postBasic(endpoint, Map.of(), this.rsId, this.rsSecret)));
+			cases.add(new Case(endpoint + " unauthenticated", Expect.OAUTH_ERROR,
+					() -> postForm(endpoint, Map.of("token", this.agentToken))));
+			cases.add(new Case(endpoint + " with a wrong secret", Expect.OAUTH_ERROR,
+					() -> postBasic(endpoint, Map.of("token", this.agentToken), this.rsId, "wrong")));
+			cases.add(new Case(endpoint + " with a Bearer instead of client authentication", Expect.OAUTH_ERROR,
+					() -> send(this.provider.request(endpoint)
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.header("Authorization", "Bearer " + this.agentToken)
+						.POST(HttpRequest.BodyPublishers.ofString("token=" + this.agentToken))
+						.build())));
+			cases.add(new Case(endpoint + " with an alg none client assertion", Expect.OAUTH_ERROR, () -> {
+				Map<String, String> form = this.agent.form(unsigned(this.agent), null);
+				form.remove("grant_type");
+				form.put("token", this.agentToken);
+				return postForm(endpoint, form);
+			}));
+			cases.add(new Case(endpoint + " as JSON", Expect.OAUTH_ERROR, () -> post(endpoint, "application/json",
+					"{\"token\":\"" + this.agentToken + "\"}", RunningProvider.basic(this.rsId, this.rsSecret))));
+			cases.add(new Case(endpoint + " with a 2 MB body", Expect.OAUTH_ERROR,
+					() -> post(endpoint, "application/x-www-form-urlencoded", "token=" + "x".repeat(2_000_000),
+							RunningProvider.basic(this.rsId, this.rsSecret))));
+		}
+	}
+
+	// --- OAuth: metadata and keys
+	// -------------------------------------------------------
+
+	private void metadataCases(List<Case> cases) {
+		for (String path : List.of("/.well-known/oauth-authorization-server", "/oauth2/jwks")) {
+			cases.add(new Case("GET " + path + " with hostile query parameters", Expect.CONTAINER, () -> send(
+					this.provider.request(path + "?x=%27%20OR%201=1--&x=%00&" + "p=1&".repeat(2_000)).GET().build())));
+			cases.add(new Case("POST " + path, Expect.NOT_AN_ERROR,
+					() -> post(path, "application/json", "{\"keys\":[]}", null)));
+			cases.add(new Case("DELETE " + path, Expect.NOT_AN_ERROR,
+					() -> send(this.provider.request(path).DELETE().build())));
+			cases.add(new Case("GET " + path + " with a 7 KB hostile header", Expect.NOT_AN_ERROR,
+					() -> send(this.provider.request(path).header("X-Junk", "' OR 1=1 ".repeat(700)).GET().build())));
+		}
+		cases.add(new Case("a path with an encoded NUL and traversal under /oauth2", Expect.CONTAINER,
+				() -> raw("GET", "/oauth2/%2e%2e/%00/jwks", "", null)));
+		cases.add(new Case("a path with an encoded slash and semicolon under /oauth2", Expect.CONTAINER,
+				() -> raw("POST", "/oauth2/token;jsessionid=x/%2F..",
+						"Content-Type: application/x-www-form-urlencoded\r\n", "grant_type=client_credentials")));
+	}
+
+	// --- the admin API
+	// ------------------------------------------------------------------
+
+	private void adminCases(List<Case> cases) {
+		String id = this.agent.id();
+		// hostile bearer tokens
+		cases.add(admin("a bearer token with alg none and admin scope", "GET", "/admin/v1/agents", null, null,
+				forgedNone()));
+		cases.add(admin("a bearer token HS256-signed with the provider's public key", "GET", "/admin/v1/agents", null,
+				null, forgedHmacWithProviderKey()));
+		cases.add(admin("a bearer token with an unknown kid", "GET", "/admin/v1/agents", null, null,
+				relabelKid(this.agentToken, "no-such-kid")));
+		cases.add(admin("a bearer token with crit added (signature broken)", "GET", "/admin/v1/agents", null, null,
+				withHeader(this.agentToken, "\"crit\":[\"exp\"],\"exp\":1")));
+		cases.add(admin("a nested JWT as bearer token", "GET", "/admin/v1/agents", null, null, nested(this.agent)));
+		cases.add(admin("an agent's access token (no idp:admin)", "GET", "/admin/v1/agents", null, null,
+				this.agentToken));
+		cases.add(admin("an agent's access token with a forged scope", "GET", "/admin/v1/agents", null, null,
+				withPayload(this.agentToken, "\"scope\":\"idp:admin\"")));
+		cases.add(admin("a 6 KB bearer token", "GET", "/admin/v1/agents", null, null, "a." + "b".repeat(6_000) + ".c"));
+		cases.add(admin("a bearer token of garbage", "GET", "/admin/v1/agents", null, null, "' OR 1=1 --"));
+		cases.add(new Case("a 1 MB bearer token", Expect.CONTAINER,
+				() -> raw("GET", "/admin/v1/agents", "Authorization: Bearer " + "A".repeat(1_000_000) + "\r\n", null)));
+		cases.add(new Case("a bearer token with control and non-ASCII bytes", Expect.CONTAINER,
+				() -> raw("GET", "/admin/v1/agents", "Authorization: Bearer \u0001\u00ff\u00e9t\u00e9\r\n", null)));
+		cases.add(new Case("two Authorization headers", Expect.PROBLEM,
+				() -> raw("GET", "/admin/v1/agents",
+						"Authorization: Bearer " + this.agentToken + "\r\nAuthorization: Bearer " + this.admin + "\r\n",
+						null)));
+		// agent registration: every field hostile
+		String valid = "\"name\":\"n-%s\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\"}],\"generateKey\":true";
+		for (String hostile : HOSTILE) {
+			String json = RunningProvider.JSON.writeValueAsString(hostile);
+			String label = printable(hostile);
+			cases.add(adminJson("agent name " + label, "POST", "/admin/v1/agents", "{\"name\":" + json
+					+ ",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\"}],\"generateKey\":true}"));
+			cases.add(adminJson("agent owner " + label, "POST", "/admin/v1/agents", "{\"name\":\"n1\",\"owner\":" + json
+					+ ",\"capabilities\":[{\"scope\":\"a:b\"}],\"generateKey\":true}"));
+			cases.add(adminJson("agent environment " + label, "POST", "/admin/v1/agents",
+					"{" + valid.formatted(UUID.randomUUID()) + ",\"environment\":" + json + "}"));
+			cases.add(adminJson("capability scope " + label, "POST", "/admin/v1/agents",
+					"{\"name\":\"n2\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a b"
+							+ json.substring(1) + "}],\"generateKey\":true}"));
+			cases.add(adminJson("capability riskLevel " + label, "POST", "/admin/v1/agents",
+					"{\"name\":\"n3\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\",\"riskLevel\":"
+							+ json + "}],\"generateKey\":true}"));
+			cases.add(adminJson("tool mcpServer " + label, "POST", "/admin/v1/agents", "{"
+					+ valid.formatted(UUID.randomUUID()) + ",\"tools\":[{\"id\":\"t\",\"mcpServer\":" + json + "}]}"));
+			cases.add(adminJson("key jwk x " + label, "POST", "/admin/v1/agents/" + id + "/keys",
+					"{\"jwk\":{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":" + json + "}}"));
+			cases.add(adminJson("client kind " + label, "POST", "/admin/v1/clients",
+					"{\"name\":\"c\",\"kind\":" + json + ",\"scopes\":[]}"));
+			cases.add(adminJson("client scope " + label, "POST", "/admin/v1/clients",
+					"{\"name\":\"c\",\"kind\":\"admin\",\"scopes\":[\"idp:admin\"," + json + "]}"));
+			boolean refusedByTomcat = hostile.contains("\u0000") || hostile.contains("/");
+			cases.add(new Case("admin: agent id path " + label, refusedByTomcat ? Expect.CONTAINER : Expect.PROBLEM,
+					() -> request("GET", "/admin/v1/agents/" + RunningProvider.enc(hostile), null, null, this.admin)));
+			cases.add(adminJson("revoke by agentId " + label, "POST", "/admin/v1/tokens/revoke",
+					"{\"agentId\":" + json + "}"));
+			cases.add(new Case("agent list filters " + label, Expect.NOT_AN_ERROR, () -> request("GET",
+					"/admin/v1/agents?owner=" + RunningProvider.enc(hostile) + "&q=" + RunningProvider.enc(hostile)
+							+ "&status=" + RunningProvider.enc(hostile) + "&cursor=" + RunningProvider.enc(hostile),
+					null, null, this.admin)));
+			cases.add(new Case("audit query " + label, Expect.NOT_AN_ERROR,
+					() -> request("GET", "/admin/v1/audit?chain=" + RunningProvider.enc(hostile) + "&actor="
+							+ RunningProvider.enc(hostile) + "&action=" + RunningProvider.enc(hostile) + "&from="
+							+ RunningProvider.enc(hostile) + "&cursor=" + RunningProvider.enc(hostile), null, null,
+							this.admin)));
+			cases.add(new Case("audit verify of chain " + label, Expect.NOT_AN_ERROR, () -> request("GET",
+					"/admin/v1/audit/verify?chain=" + RunningProvider.enc(hostile), null, null, this.admin)));
+			cases.add(new Case("revoke by task or jti " + label, Expect.NOT_AN_ERROR, () -> request("POST",
+					"/admin/v1/tokens/revoke", "application/json", "{\"task\":" + json + "}", this.admin)));
+			cases.add(new Case("retire key " + label, refusedByTomcat ? Expect.CONTAINER : Expect.NOT_AN_ERROR,
+					() -> request("DELETE",
+							"/admin/v1/agents/" + this.other.id() + "/keys/" + RunningProvider.enc(hostile), null, null,
+							this.admin)));
+		}
+		cases.add(adminJson("an agent with unknown and server-set fields", "POST", "/admin/v1/agents", "{"
+				+ valid.formatted(UUID.randomUUID()) + ",\"admin\":true,\"status\":\"active\",\"id\":\"" + id + "\"}"));
+		cases.add(adminJson("a key with a private part", "POST", "/admin/v1/agents/" + id + "/keys",
+				"{\"jwk\":" + this.attackerKey.toJSONString() + "}"));
+		cases.add(adminJson("a key of an RSA type with a 50 KB modulus", "POST", "/admin/v1/agents/" + id + "/keys",
+				"{\"jwk\":{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"" + "A".repeat(50_000) + "\"}}"));
+		cases.add(adminJson("a client with an unknown field clientSecret", "POST", "/admin/v1/clients",
+				"{\"name\":\"c\",\"kind\":\"admin\",\"scopes\":[],\"clientSecret\":\"mine\"}"));
+		cases.add(adminJson("a client with a 10 KB name", "POST", "/admin/v1/clients",
+				"{\"name\":\"" + "n".repeat(10_000) + "\",\"kind\":\"admin\",\"scopes\":[]}"));
+		// numbers
+		for (String number : List.of("-1", "0", "1e400", "-1e400", "99999999999999999999999", "9223372036854775808",
+				"1.5", "\"900\"", "NaN", "null", "[]", "{}")) {
+			cases.add(adminJson("tokenPolicy maxTtlSeconds " + number, "POST", "/admin/v1/agents",
+					"{" + valid.formatted(UUID.randomUUID()) + ",\"tokenPolicy\":{\"maxTtlSeconds\":" + number
+							+ ",\"defaultTtlSeconds\":" + number + ",\"maxDelegationDepth\":" + number + "}}"));
+		}
+		for (String number : List.of("-1", "0", "501", "99999999999999999999", "abc", "1e3")) {
+			cases.add(adminJson("agent list limit " + number, "GET", "/admin/v1/agents?limit=" + number, null));
+			cases.add(adminJson("versions limit " + number, "GET",
+					"/admin/v1/agents/" + id + "/versions?limit=" + number, null));
+			cases.add(adminJson("audit limit " + number, "GET", "/admin/v1/audit?limit=" + number, null));
+			cases.add(adminJson("key grace " + number, "DELETE",
+					"/admin/v1/agents/" + id + "/keys/" + this.agent.key().getKeyID() + "?graceSeconds=" + number,
+					null));
+		}
+		cases.add(adminJson("audit from not a date", "GET", "/admin/v1/audit?from=2026-13-45T99:99:99Z", null));
+		cases.add(adminJson("audit decision maybe", "GET", "/admin/v1/audit?decision=maybe", null));
+		cases.add(adminJson("audit export as xml", "GET", "/admin/v1/audit/export?format=xml", null));
+		cases.add(new Case("If-Match with an overflowing version", Expect.PROBLEM,
+				() -> send(this.provider.request("/admin/v1/agents/" + id)
+					.header("Content-Type", "application/merge-patch+json")
+					.header("Authorization", "Bearer " + this.admin)
+					.header("If-Match", "\"99999999999999999999999\"")
+					.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"description\":\"x\"}"))
+					.build())));
+		cases.add(adminJson("a merge patch setting the status", "PATCH", "/admin/v1/agents/" + id,
+				"{\"status\":\"suspended\",\"id\":null}"));
+		// bodies and content types
+		for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded",
+				"multipart/form-data; boundary=x", "application/json; charset=utf-16", "")) {
+			cases.add(new Case("agent registration as " + (type.isEmpty() ? "no content type" : type), Expect.PROBLEM,
+					() -> request("POST", "/admin/v1/agents", type.isEmpty() ? null : type,
+							"{" + valid.formatted(UUID.randomUUID()) + "}\u00e9", this.admin)));
+		}
+		for (String body : List.of("", "null", "[]", "\"text\"", "42", "{", "{\"name\":}", "{\"name\":\"a\"}}",
+				"{'name':'single-quoted'}", "/* comment */ {}", "{\"name\":\"a\",\"name\":\"b\"}")) {
+			cases.add(adminJson("agent registration body " + printable(body), "POST", "/admin/v1/agents", body));
+			cases.add(adminJson("token revocation body " + printable(body), "POST", "/admin/v1/tokens/revoke", body));
+			cases.add(adminJson("client registration body " + printable(body), "POST", "/admin/v1/clients", body));
+		}
+		cases.add(adminJson("JSON nested 100,000 levels", "POST", "/admin/v1/agents",
+				"[".repeat(30_000) + "]".repeat(30_000)));
+		cases.add(adminJson("JSON objects nested 10,000 levels", "POST", "/admin/v1/agents",
+				"{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)));
+		cases.add(adminJson("a 1 MB JSON body", "POST", "/admin/v1/agents",
+				"{\"name\":\"" + "x".repeat(1_000_000) + "\"}"));
+		cases.add(new Case("a 1 MB chunked JSON body", Expect.PROBLEM,
+				() -> chunkedAdmin("/admin/v1/agents", "{\"name\":\"" + "x".repeat(1_000_000) + "\"}")));
+		cases.add(adminJson("a 60 KB string of escapes", "POST", "/admin/v1/agents",
+				"{\"name\":\"" + "\\u0000".repeat(10_000) + "\"}"));
+		cases.add(adminJson("an unknown admin path", "GET", "/admin/v1/agents/" + id + "/../../../etc/passwd", null));
+		cases.add(adminJson("an unsupported method", "PUT", "/admin/v1/agents/" + id, "{}"));
+	}
+
+	// --- case builders
+	// ----------------------------------------------------------------------
+
+	enum Expect {
+
+		/** 4xx with an RFC 6749 §5.2 error object. */
+		OAUTH_ERROR,
+		/** 4xx with an RFC 9457 problem document. */
+		PROBLEM,
+		/** 200 {@code {"active": false}} (RFC 7662 §2.2). */
+		INACTIVE,
+		/** A well-formed request with odd but legal values: any answer but a 5xx. */
+		NOT_AN_ERROR,
+		/** Odd but legal: a token is issued (one row), nothing else is written. */
+		ISSUED,
+		/**
+		 * Refused by Tomcat before the application sees it (illegal path or header bytes,
+		 * too many parameters, oversized headers): a 400, nothing written. Tomcat's own
+		 * error page is still HTML here (docs/security.md, open points).
+		 */
+		CONTAINER
+
+	}
+
+	record Case(String name, Expect expect, Supplier<Response> request) {
+	}
+
+	record Response(int status, String contentType, String body) {
+	}
+
+	private Case token(String name, Supplier<Map<String, String>> form) {
+		return new Case("token: " + name, Expect.OAUTH_ERROR, () -> postForm("/oauth2/token", form.get()));
+	}
+
+	private Case admin(String name, String method, String path, String type, String body, String bearer) {
+		return new Case("admin: " + name, Expect.PROBLEM, () -> request(method, path, type, body, bearer));
+	}
+
+	private Case adminJson(String name, String method, String path, String body) {
+		return new Case("admin: " + name, Expect.PROBLEM,
+				() -> request(method, path, (body != null) ? "application/json" : null, body, this.admin));
+	}
+
+	// --- HTTP
+	// -----------------------------------------------------------------------------
+
+	private Response postForm(String path, Map<String, String> form) {
+		return post(path, "application/x-www-form-urlencoded", RunningProvider.encode(form), null);
+	}
+
+	private Response postBasic(String path, Map<String, String> form, String user, String password) {
+		return post(path, "application/x-www-form-urlencoded", RunningProvider.encode(form),
+				RunningProvider.basic(user, password));
+	}
+
+	private Response post(String path, String type, String body, String authorization) {
+		HttpRequest.Builder request = this.provider.request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+		if (type != null && !type.isEmpty()) {
+			request.header("Content-Type", type);
+		}
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return send(request.build());
+	}
+
+	private Response request(String method, String path, String type, String body, String bearer) {
+		HttpRequest.Builder request = this.provider.request(path)
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (type != null) {
+			request.header("Content-Type", type);
+		}
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return send(request.build());
+	}
+
+	private Response chunked(String path, String type, String body) {
+		return send(this.provider.request(path)
+			.header("Content-Type", type)
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> stream(body)))
+			.build());
+	}
+
+	private Response chunkedAdmin(String path, String body) {
+		return send(this.provider.request(path)
+			.header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + this.admin)
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> stream(body)))
+			.build());
+	}
+
+	private static InputStream stream(String body) {
+		return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private Response send(HttpRequest request) {
+		HttpResponse<String> response = this.provider.send(request);
+		return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+				response.body());
+	}
+
+	/** A request written byte by byte, for what {@code HttpClient} refuses to send. */
+	private Response raw(String method, String path, String headers, String body) {
+		URI base = URI.create(this.provider.baseUrl());
+		try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+			socket.setSoTimeout(30_000);
+			byte[] content = (body != null) ? body.getBytes(StandardCharsets.UTF_8) : new byte[0];
+			String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
+					+ ((body != null) ? "Content-Length: " + content.length + "\r\n" : "") + "\r\n";
+			OutputStream out = socket.getOutputStream();
+			out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+			out.write(content);
+			out.flush();
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			int status = Integer.parseInt(answer.substring(9, 12));
+			int split = answer.indexOf("\r\n\r\n");
+			String head2 = answer.substring(0, Math.max(split, 0));
+			String type = head2.lines()
+				.filter((line) -> line.toLowerCase().startsWith("content-type:"))
+				.map((line) -> line.substring(13).trim())
+				.findFirst()
+				.orElse("");
+			String rest = (split >= 0) ? answer.substring(split + 4) : "";
+			if (head2.toLowerCase().contains("transfer-encoding: chunked")) {
+				rest = dechunk(rest);
+			}
+			return new Response(status, type, rest);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	private static String dechunk(String chunked) {
+		StringBuilder body = new StringBuilder();
+		int i = 0;
+		while (i < chunked.length()) {
+			int eol = chunked.indexOf("\r\n", i);
+			if (eol < 0) {
+				break;
+			}
+			int size = Integer.parseInt(chunked.substring(i, eol).trim(), 16);
+			if (size == 0) {
+				break;
+			}
+			body.append(chunked, eol + 2, Math.min(chunked.length(), eol + 2 + size));
+			i = eol + 2 + size + 2;
+		}
+		return body.toString();
+	}
+
+	// --- forged tokens
+	// --------------------------------------------------------------------
+
+	private String unsigned(RunningProvider.Agent a) {
+		return b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(a.claims().build().toString()) + ".";
+	}
+
+	private String hmac(RunningProvider.Agent a) {
+		try {
+			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(a.key().getKeyID()).build(), a.claims().build());
+			jwt.sign(new MACSigner(a.key().toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8)));
+			return jwt.serialize();
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private String embeddedKey(RunningProvider.Agent a) {
+		try {
+			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.attackerKey.getKeyID())
+						.jwk(this.attackerKey.toPublicJWK())
+						.build(),
+					a.claims().build());
+			jwt.sign(new Ed25519Signer(this.attackerKey));
+			return jwt.serialize();
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private String nested(RunningProvider.Agent a) {
+		return signPayload(a, a.assertion(), new JOSEObjectType("JWT"));
+	}
+
+	private String signPayload(RunningProvider.Agent a, String payload) {
+		return signPayload(a, payload, null);
+	}
+
+	private String signPayload(RunningProvider.Agent a, String payload, JOSEObjectType contentType) {
+		try {
+			JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(a.key().getKeyID())
+				.type(JOSEObjectType.JWT);
+			if (contentType != null) {
+				header.contentType("JWT");
+			}
+			JWSObject jws = new JWSObject(header.build(), new Payload(payload));
+			jws.sign(new Ed25519Signer(a.key()));
+			return jws.serialize();
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A validly signed assertion whose claims are overridden with raw JSON values. */
+	private String signClaims(RunningProvider.Agent a, Map<String, Object> overrides) {
+		Map<String, Object> claims = new LinkedHashMap<>(a.claims().build().toJSONObject());
+		claims.putAll(overrides);
+		return signPayload(a, RunningProvider.JSON.writeValueAsString(claims));
+	}
+
+	private static String relabel(String jwt, String alg) {
+		String[] parts = jwt.split("\\.");
+		return b64("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}") + "." + parts[1] + "." + parts[2];
+	}
+
+	private static String relabelKid(String jwt, String kid) {
+		String[] parts = jwt.split("\\.");
+		String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+		return b64(header.replaceAll("\"kid\"\\s*:\\s*\"[^\"]*\"", "\"kid\":\"" + kid + "\"")) + "." + parts[1] + "."
+				+ parts[2];
+	}
+
+	private static String withHeader(String jwt, String members) {
+		String[] parts = jwt.split("\\.");
+		String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+		return b64(header.substring(0, header.length() - 1) + "," + members + "}") + "." + parts[1] + "." + parts[2];
+	}
+
+	private static String withPayload(String jwt, String members) {
+		String[] parts = jwt.split("\\.");
+		String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+		return parts[0] + "." + b64(payload.substring(0, payload.length() - 1) + "," + members + "}") + "." + parts[2];
+	}
+
+	private String forgedNone() {
+		long now = Instant.now().getEpochSecond();
+		return b64("{\"alg\":\"none\",\"typ\":\"at+jwt\"}") + "."
+				+ b64("{\"iss\":\"" + this.provider.baseUrl()
+						+ "\",\"sub\":\"idp-admin\",\"client_id\":\"idp-admin\",\"scope\":\"idp:admin\",\"jti\":\""
+						+ UUID.randomUUID() + "\",\"iat\":" + now + ",\"exp\":" + (now + 600) + "}")
+				+ ".";
+	}
+
+	private String forgedHmacWithProviderKey() {
+		JsonNode jwks = RunningProvider.json(this.provider.get("/oauth2/jwks", null));
+		JsonNode key = jwks.get("keys").get(0);
+		try {
+			long now = Instant.now().getEpochSecond();
+			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.get("kid").asString())
+						.type(new JOSEObjectType("at+jwt"))
+						.build(),
+					new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(this.provider.baseUrl())
+						.subject("idp-admin")
+						.claim("client_id", "idp-admin")
+						.claim("scope", "idp:admin")
+						.issueTime(Date.from(Instant.ofEpochSecond(now)))
+						.expirationTime(Date.from(Instant.ofEpochSecond(now + 600)))
+						.build());
+			byte[] secret = key.toString().getBytes(StandardCharsets.UTF_8);
+			jwt.sign(new MACSigner(secret));
+			return jwt.serialize();
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String b64(String text) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	static String printable(String value) {
+		StringBuilder label = new StringBuilder();
+		value.codePoints().limit(40).forEach((c) -> {
+			if (c < 0x20 || c == 0x7f || (c >= 0xd800 && c <= 0xdfff) || c > 0xffef) {
+				label.append(String.format("\\u%04x", c));
+			}
+			else {
+				label.append(Character.toChars(c));
+			}
+		});
+		return label.isEmpty() ? "(empty)" : label.toString();
+	}
+
+	private static String abbreviate(String body) {
+		return (body.length() > 400) ? body.substring(0, 400) + "..." : body;
+	}
+
+}

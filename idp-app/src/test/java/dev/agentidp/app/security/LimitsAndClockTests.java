@@ -1,0 +1,249 @@
+package dev.agentidp.app.security;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.tokens.AccessTokenMinter;
+import dev.agentidp.tokens.TokenGrant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Limits and the clock: OAuth request bodies over 64 KiB are 413; after
+ * {@code idp.tokens.max-failed-authentications-per-minute} failures a client is refused
+ * without its assertion being verified, and that is audited; an exhausted connection pool
+ * is 503 with {@code Retry-After} within Hikari's connection timeout, on the OAuth
+ * endpoints and the admin API alike; and {@code idp.tokens.clock-skew} (here 20 s) is
+ * tolerated on {@code exp}, {@code nbf} and {@code iat}, and not a second more than that
+ * (checked 5 s inside and 5 s outside it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public final class LimitsAndClockTests {
+
+	static final Duration SKEW = Duration.ofSeconds(20);
+
+	static final int POOL = 4;
+
+	@TempDir
+	static Path dataDir;
+
+	private RunningProvider provider;
+
+	private String admin;
+
+	@BeforeAll
+	void start() {
+		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir, "idp.tokens.clock-skew", "20s",
+				"idp.tokens.max-failed-authentications-per-minute", "3", "spring.datasource.hikari.maximum-pool-size",
+				String.valueOf(POOL), "spring.datasource.hikari.connection-timeout", "1000");
+		this.admin = this.provider.adminToken();
+	}
+
+	@AfterAll
+	void stop() {
+		this.provider.close();
+	}
+
+	// --- body size ---------------------------------------------------------------------
+
+	@Test
+	void oauthBodiesOverSixtyFourKibAreRefusedWith413AndAnOAuthError() {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		String body = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(70_000);
+		long tokens = this.provider.rows("issued_token");
+		HttpResponse<String> declared = this.provider.send(this.provider.request("/oauth2/token")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build());
+		assertThat(declared.statusCode()).isEqualTo(413);
+		assertThat(RunningProvider.json(declared).get("error").asString()).isEqualTo("invalid_request");
+		HttpResponse<String> chunked = this.provider.send(this.provider.request("/oauth2/token")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers
+				.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+			.build());
+		assertThat(chunked.statusCode()).isEqualTo(413);
+		assertThat(RunningProvider.json(chunked).get("error").asString()).isEqualTo("invalid_request");
+		assertThat(this.provider.rows("issued_token")).isEqualTo(tokens);
+		// just under the limit is still read and answered on its merits
+		String small = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(60_000);
+		assertThat(this.provider
+			.send(this.provider.request("/oauth2/token")
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString(small))
+				.build())
+			.statusCode()).isEqualTo(200);
+	}
+
+	// --- failed authentications
+	// -----------------------------------------------------------
+
+	@Test
+	void afterTheCapOfFailedAuthenticationsEvenAValidAssertionIsRefusedUnverifiedAndAudited() {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		RunningProvider.Agent bystander = this.provider.registerAgent(this.admin, "crm:read");
+		RunningProvider.Agent forger = this.provider.registerAgent(this.admin, "crm:read");
+		for (int i = 0; i < 3; i++) {
+			// signed with another agent's key: a failed signature check
+			String forged = forger.sign(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(agent.key().getKeyID()).build(),
+					agent.claims().build());
+			assertThat(this.provider.postForm("/oauth2/token", agent.form(forged, "crm:read")).statusCode())
+				.isEqualTo(401);
+		}
+		String valid = agent.assertion();
+		HttpResponse<String> refused = this.provider.postForm("/oauth2/token", agent.form(valid, "crm:read"));
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
+		// the valid assertion was never verified: its jti was not even consumed
+		String jti = RunningProvider.payload(valid).get("jti").asString();
+		assertThat(this.provider.jdbc()
+			.sql("SELECT count(*) FROM client_assertion WHERE jti = ?")
+			.param(jti)
+			.query(Long.class)
+			.single()).isZero();
+		assertThat(this.provider.jdbc()
+			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied' AND reason LIKE ?")
+			.params(agent.id(), "%too many failed authentications%")
+			.query(Long.class)
+			.single()).isEqualTo(1);
+		// the cap is per client: another agent is not affected
+		assertThat(this.provider.postForm("/oauth2/token", bystander.tokenForm("crm:read")).statusCode())
+			.isEqualTo(200);
+	}
+
+	// --- database exhaustion
+	// ---------------------------------------------------------------
+
+	@Test
+	void anExhaustedConnectionPoolIsAnswered503WithRetryAfterNotAHang() throws Exception {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		DataSource dataSource = this.provider.context().getBean(DataSource.class);
+		List<Connection> held = new ArrayList<>();
+		try {
+			for (int i = 0; i < POOL; i++) {
+				held.add(dataSource.getConnection());
+			}
+			long started = System.nanoTime();
+			HttpResponse<String> token = this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read"));
+			HttpResponse<String> basic = this.provider.postForm("/oauth2/token",
+					Map.of("grant_type", "client_credentials", "scope", "idp:admin"), "idp-admin",
+					RunningProvider.ADMIN_SECRET);
+			HttpResponse<String> adminApi = this.provider.get("/admin/v1/agents", this.admin);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+			for (HttpResponse<String> response : List.of(token, basic)) {
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+				assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+				assertThat(RunningProvider.json(response).get("error").asString()).isEqualTo("temporarily_unavailable");
+			}
+			assertThat(adminApi.statusCode()).as(adminApi.body()).isEqualTo(503);
+			assertThat(adminApi.headers().firstValue("Retry-After")).hasValue("5");
+			assertThat(adminApi.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			for (HttpResponse<String> response : List.of(token, basic, adminApi)) {
+				assertThat(response.body()).doesNotContain("Exception").doesNotContain("Hikari");
+			}
+		}
+		finally {
+			for (Connection connection : held) {
+				connection.close();
+			}
+		}
+		// and it serves again at once
+		assertThat(this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode()).isEqualTo(200);
+		assertThat(this.provider.get("/admin/v1/agents", this.admin).statusCode()).isEqualTo(200);
+	}
+
+	// --- clock skew
+	// -------------------------------------------------------------------------
+
+	@Test
+	void assertionExpiryIsToleratedWithinTheSkewAndNoFurther() {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		// RFC 7523 §3 (4): exp, allowing for a small clock skew
+		assertThat(tokenWith(agent,
+				(c) -> c.issueTime(ago(Duration.ofSeconds(90))).expirationTime(ago(SKEW.minusSeconds(5)))))
+			.isEqualTo(200);
+		assertThat(tokenWith(agent,
+				(c) -> c.issueTime(ago(Duration.ofSeconds(90))).expirationTime(ago(SKEW.plusSeconds(5)))))
+			.isEqualTo(401);
+	}
+
+	@Test
+	void assertionNotBeforeIsToleratedWithinTheSkewAndNoFurther() {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		// RFC 7523 §3 (5): nbf, allowing for a small clock skew
+		assertThat(tokenWith(agent, (c) -> c.notBeforeTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
+		assertThat(tokenWith(agent, (c) -> c.notBeforeTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
+	}
+
+	@Test
+	void assertionIssuedAtIsToleratedWithinTheSkewAndNoFurther() {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		// RFC 7523 §3 (6): iat in the future only within the skew
+		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
+		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
+	}
+
+	@Test
+	void adminAccessTokensAreAcceptedWithinTheSkewAndNoFurther() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+		// RFC 7519 §4.1.5: nbf, "some small leeway" for clock skew
+		assertThat(whoami(adminToken(now.plus(SKEW.minusSeconds(5)), now.plusSeconds(600)))).isEqualTo(200);
+		assertThat(whoami(adminToken(now.plus(SKEW.plusSeconds(5)), now.plusSeconds(600)))).isEqualTo(401);
+		// RFC 7519 §4.1.4: exp; beyond the skew a token is refused
+		assertThat(whoami(adminToken(now.minusSeconds(600), now.minus(SKEW.plusSeconds(5))))).isEqualTo(401);
+	}
+
+	private int tokenWith(RunningProvider.Agent agent,
+			java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> claims) {
+		HttpResponse<String> response = this.provider.postForm("/oauth2/token",
+				agent.form(agent.assertion(claims, (header) -> {
+				}), "crm:read"));
+		return response.statusCode();
+	}
+
+	private int whoami(String token) {
+		return this.provider.get("/admin/v1/whoami", token).statusCode();
+	}
+
+	private String adminToken(Instant issuedAt, Instant expiresAt) {
+		AccessTokenMinter minter = this.provider.context().getBean(AccessTokenMinter.class);
+		TransactionTemplate transactions = this.provider.context().getBean(TransactionTemplate.class);
+		TokenGrant grant = new TokenGrant(null, "idp-admin", "idp-admin", Set.of("idp:admin"),
+				List.of(this.provider.baseUrl()), null, issuedAt, expiresAt, null, null, 0, null, null, null, null);
+		return transactions.execute((status) -> minter.mint(grant, this.provider.baseUrl()).value());
+	}
+
+	private static Date ago(Duration duration) {
+		return Date.from(Instant.now().minus(duration));
+	}
+
+	private static Date ahead(Duration duration) {
+		return Date.from(Instant.now().plus(duration));
+	}
+
+}

@@ -1,0 +1,299 @@
+package dev.agentidp.app.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.app.IdentityProviderApplication;
+import dev.agentidp.db.test.TestDatabase;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A provider started the way a deployment starts it (command-line properties beat
+ * {@code application.yml}) on a given schema and random port, with the helpers the
+ * security tests share: raw HTTP, an admin token, agents registered through the admin
+ * API, client assertions and row counts.
+ */
+final class RunningProvider implements AutoCloseable {
+
+	static final String ADMIN_SECRET = "security-tests-admin-secret-0123456789abcdefghij";
+
+	static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final ConfigurableApplicationContext context;
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final String baseUrl;
+
+	private final String issuer;
+
+	private RunningProvider(ConfigurableApplicationContext context) {
+		this.context = context;
+		this.baseUrl = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
+		String configured = context.getEnvironment().getProperty("idp.issuer");
+		this.issuer = (configured != null && !configured.isBlank()) ? configured : this.baseUrl;
+	}
+
+	static RunningProvider start(TestDatabase.Schema schema, Path dataDir, String... extra) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", schema.url());
+		if (schema.username() != null) {
+			properties.put("spring.datasource.username", schema.username());
+		}
+		if (schema.password() != null) {
+			properties.put("spring.datasource.password", schema.password());
+		}
+		properties.put("idp.data-dir", dataDir.toString());
+		properties.put("server.port", "0");
+		properties.put("IDP_BOOTSTRAP_ADMIN_SECRET", ADMIN_SECRET);
+		for (int i = 0; i < extra.length; i += 2) {
+			properties.put(extra[i], extra[i + 1]);
+		}
+		String[] args = properties.entrySet()
+			.stream()
+			.map((e) -> "--" + e.getKey() + "=" + e.getValue())
+			.toArray(String[]::new);
+		return new RunningProvider(new SpringApplicationBuilder(IdentityProviderApplication.class).run(args));
+	}
+
+	ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	String baseUrl() {
+		return this.baseUrl;
+	}
+
+	JdbcClient jdbc() {
+		return this.context.getBean(JdbcClient.class);
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	// --- HTTP ------------------------------------------------------------------------
+
+	HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(30));
+	}
+
+	HttpResponse<String> send(HttpRequest request) {
+		try {
+			return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	HttpResponse<String> get(String path, String bearer) {
+		HttpRequest.Builder request = request(path).GET();
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return send(request.build());
+	}
+
+	HttpResponse<String> postForm(String path, Map<String, String> form) {
+		return postForm(path, form, null, null);
+	}
+
+	HttpResponse<String> postForm(String path, Map<String, String> form, String basicUser, String basicPassword) {
+		HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(encode(form)));
+		if (basicUser != null) {
+			request.header("Authorization", basic(basicUser, basicPassword));
+		}
+		return send(request.build());
+	}
+
+	HttpResponse<String> postJson(String path, String json, String bearer) {
+		return send(request(path).header("Content-Type", "application/json")
+			.header("Authorization", "Bearer " + bearer)
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build());
+	}
+
+	static String basic(String user, String password) {
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((enc(user) + ":" + enc(password)).getBytes(StandardCharsets.UTF_8));
+	}
+
+	static String encode(Map<String, String> form) {
+		return form.entrySet()
+			.stream()
+			.map((e) -> enc(e.getKey()) + "=" + enc(e.getValue()))
+			.collect(Collectors.joining("&"));
+	}
+
+	static String enc(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	static JsonNode json(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
+	}
+
+	// --- the actors --------------------------------------------------------------------
+
+	String adminToken() {
+		HttpResponse<String> response = postForm("/oauth2/token",
+				Map.of("grant_type", "client_credentials", "scope", "idp:admin idp:audit:read"), "idp-admin",
+				ADMIN_SECRET);
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("admin token: " + response.statusCode() + " " + response.body());
+		}
+		return json(response).get("access_token").asString();
+	}
+
+	Agent registerAgent(String adminToken, String... scopes) {
+		StringBuilder capabilities = new StringBuilder();
+		for (String scope : scopes) {
+			capabilities.append(capabilities.isEmpty() ? "" : ",")
+				.append("{\"scope\":\"")
+				.append(scope)
+				.append("\",\"riskLevel\":\"low\"}");
+		}
+		String body = "{\"name\":\"agent-" + UUID.randomUUID() + "\",\"owner\":\"owner@example.com\",\"capabilities\":["
+				+ capabilities + "],\"generateKey\":true}";
+		HttpResponse<String> response = postJson("/admin/v1/agents", body, adminToken);
+		if (response.statusCode() != 201) {
+			throw new IllegalStateException("register agent: " + response.statusCode() + " " + response.body());
+		}
+		JsonNode document = json(response);
+		try {
+			return new Agent(document.get("id").asString(), OctetKeyPair.parse(document.get("privateJwk").toString()),
+					this.issuer);
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	long rows(String table) {
+		return jdbc().sql("SELECT count(*) FROM " + table).query(Long.class).single();
+	}
+
+	/** Rows of every table a refused request must leave alone. */
+	Map<String, Long> guardedRows() {
+		Map<String, Long> rows = new LinkedHashMap<>();
+		for (String table : List.of("issued_token", "agent", "agent_key", "oauth_client", "signing_key")) {
+			rows.put(table, rows(table));
+		}
+		return rows;
+	}
+
+	JsonNode verifyAudit(String adminToken) {
+		HttpResponse<String> response = get("/admin/v1/audit/verify", adminToken);
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("audit verify: " + response.statusCode() + " " + response.body());
+		}
+		return json(response);
+	}
+
+	static JsonNode payload(String jwt) {
+		return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+	}
+
+	/** An agent as its runtime holds it: its id and private key. */
+	record Agent(String id, OctetKeyPair key, String audience) {
+
+		JWTClaimsSet.Builder claims() {
+			Instant now = Instant.now();
+			return new JWTClaimsSet.Builder().issuer(this.id)
+				.subject(this.id)
+				.audience(this.audience)
+				.jwtID(UUID.randomUUID().toString())
+				.issueTime(Date.from(now))
+				.expirationTime(Date.from(now.plusSeconds(60)));
+		}
+
+		String assertion() {
+			return assertion((claims) -> {
+			}, (header) -> {
+			});
+		}
+
+		String assertion(Consumer<JWTClaimsSet.Builder> claims, Consumer<JWSHeader.Builder> header) {
+			JWTClaimsSet.Builder builder = claims();
+			claims.accept(builder);
+			JWSHeader.Builder headerBuilder = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.key.getKeyID())
+				.type(JOSEObjectType.JWT);
+			header.accept(headerBuilder);
+			return sign(headerBuilder.build(), builder.build());
+		}
+
+		String sign(JWSHeader header, JWTClaimsSet claims) {
+			try {
+				SignedJWT jwt = new SignedJWT(header, claims);
+				jwt.sign(new Ed25519Signer(this.key));
+				return jwt.serialize();
+			}
+			catch (com.nimbusds.jose.JOSEException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		Map<String, String> form(String assertion, String scope) {
+			Map<String, String> form = new LinkedHashMap<>();
+			form.put("grant_type", "client_credentials");
+			form.put("client_id", this.id);
+			form.put("client_assertion_type", ASSERTION_TYPE);
+			form.put("client_assertion", assertion);
+			if (scope != null) {
+				form.put("scope", scope);
+			}
+			return form;
+		}
+
+		Map<String, String> tokenForm(String scope) {
+			return form(assertion(), scope);
+		}
+
+		/** Client authentication only (introspection, revocation). */
+		Map<String, String> authForm() {
+			Map<String, String> form = form(assertion(), null);
+			form.remove("grant_type");
+			return form;
+		}
+
+	}
+
+}

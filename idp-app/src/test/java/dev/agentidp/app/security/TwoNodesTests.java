@@ -1,0 +1,161 @@
+package dev.agentidp.app.security;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.agentidp.db.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two provider nodes on one PostgreSQL schema, as behind a load balancer: a token issued
+ * by one introspects active on the other; revoked on one, it is inactive on the other as
+ * soon as the revoke call has returned; an assertion used on one is refused on the other
+ * (RFC 7523 §3 (7): a {@code jti} is accepted once); and tokens issued in parallel on
+ * both nodes for several agents leave every audit chain valid, as verified by either
+ * node.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public final class TwoNodesTests {
+
+	@TempDir
+	static Path dataA;
+
+	@TempDir
+	static Path dataB;
+
+	private RunningProvider a;
+
+	private RunningProvider b;
+
+	private String admin;
+
+	private String rsId;
+
+	private String rsSecret;
+
+	@BeforeAll
+	void start() {
+		TestDatabase.Schema schema = TestDatabase.newSchema();
+		// both nodes share the key-encryption key, as a deployment's nodes must
+		String kek = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+		// and one issuer, the load balancer's URL: assertions name it as their audience
+		this.a = RunningProvider.start(schema, dataA, "idp.tokens.key-encryption-key", kek, "idp.issuer",
+				"http://idp.test");
+		this.b = RunningProvider.start(schema, dataB, "idp.tokens.key-encryption-key", kek, "idp.issuer",
+				"http://idp.test");
+		this.admin = this.a.adminToken();
+		HttpResponse<String> rs = this.a.postJson("/admin/v1/clients",
+				"{\"name\":\"two-nodes-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", this.admin);
+		assertThat(rs.statusCode()).as(rs.body()).isEqualTo(201);
+		this.rsId = RunningProvider.json(rs).get("clientId").asString();
+		this.rsSecret = RunningProvider.json(rs).get("clientSecret").asString();
+	}
+
+	@AfterAll
+	void stop() {
+		if (this.b != null) {
+			this.b.close();
+		}
+		if (this.a != null) {
+			this.a.close();
+		}
+	}
+
+	@Test
+	void aTokenIssuedByOneNodeIntrospectsActiveOnTheOtherAndRevocationIsSeenAtOnce() {
+		RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+		HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		String token = RunningProvider.json(issued).get("access_token").asString();
+		assertThat(introspect(this.b, token).get("active").asBoolean()).isTrue();
+		Map<String, String> revoke = agent.authForm();
+		revoke.put("token", token);
+		assertThat(this.a.postForm("/oauth2/revoke", revoke).statusCode()).isEqualTo(200);
+		// RFC 7009 §2: the token is invalid once the revocation response is returned
+		assertThat(introspect(this.b, token).toString()).isEqualTo("{\"active\":false}");
+		assertThat(introspect(this.a, token).toString()).isEqualTo("{\"active\":false}");
+	}
+
+	@Test
+	void anAssertionUsedOnOneNodeIsRefusedOnTheOther() {
+		RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+		Map<String, String> form = agent.tokenForm("crm:read");
+		assertThat(this.a.postForm("/oauth2/token", form).statusCode()).isEqualTo(200);
+		HttpResponse<String> replayed = this.b.postForm("/oauth2/token", form);
+		assertThat(replayed.statusCode()).isEqualTo(401);
+		assertThat(RunningProvider.json(replayed).get("error").asString()).isEqualTo("invalid_client");
+		// and the other way round
+		Map<String, String> second = agent.tokenForm("crm:read");
+		assertThat(this.b.postForm("/oauth2/token", second).statusCode()).isEqualTo(200);
+		assertThat(this.a.postForm("/oauth2/token", second).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void parallelIssuanceOnBothNodesKeepsEveryAuditChainValid() throws Exception {
+		List<RunningProvider.Agent> agents = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			agents.add(this.a.registerAgent(this.admin, "crm:read"));
+		}
+		long before = this.a.rows("issued_token");
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<Integer>> results = new ArrayList<>();
+			for (RunningProvider.Agent agent : agents) {
+				for (RunningProvider node : List.of(this.a, this.b)) {
+					results.add(pool.submit(() -> {
+						int ok = 0;
+						for (int i = 0; i < 15; i++) {
+							if (node.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode() == 200) {
+								ok++;
+							}
+							// a denial is an audit append too
+							node.postForm("/oauth2/token", agent.tokenForm("crm:delete"));
+						}
+						return ok;
+					}));
+				}
+			}
+			int issued = 0;
+			for (Future<Integer> result : results) {
+				issued += result.get();
+			}
+			assertThat(issued).isEqualTo(4 * 2 * 15);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.a.rows("issued_token") - before).isEqualTo(4 * 2 * 15);
+		for (RunningProvider node : List.of(this.a, this.b)) {
+			JsonNode verify = node.verifyAudit(node.adminToken());
+			assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
+			for (RunningProvider.Agent agent : agents) {
+				assertThat(this.a.jdbc()
+					.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.issued'")
+					.param(agent.id())
+					.query(Long.class)
+					.single()).isEqualTo(30);
+			}
+		}
+	}
+
+	private JsonNode introspect(RunningProvider node, String token) {
+		HttpResponse<String> response = node.postForm("/oauth2/introspect", Map.of("token", token), this.rsId,
+				this.rsSecret);
+		assertThat(response.statusCode()).isEqualTo(200);
+		return RunningProvider.json(response);
+	}
+
+}
