@@ -24,11 +24,30 @@ public final class Ed25519PublicKey implements PublicKey {
 	 * @throws IllegalArgumentException when the bytes are not a valid point
 	 */
 	public Ed25519PublicKey(byte[] encoded) {
+		this(encoded, true);
+	}
+
+	private Ed25519PublicKey(byte[] encoded, boolean fullValidation) {
 		Assert.notNull(encoded, "encoded cannot be null");
 		Assert.isTrue(encoded.length == Ed25519.PUBLIC_KEY_SIZE, "an Ed25519 public key has 32 bytes");
 		this.encoded = encoded.clone();
-		this.point = Ed25519.validatePublicKeyFullExport(this.encoded, 0);
+		this.point = fullValidation ? Ed25519.validatePublicKeyFullExport(this.encoded, 0)
+				: Ed25519.validatePublicKeyPartialExport(this.encoded, 0);
 		Assert.isTrue(this.point != null, "not a valid Ed25519 public key");
+	}
+
+	/**
+	 * A key that was fully validated when it was stored: an agent's key (the registry
+	 * refuses a point that is not of prime order when the key is added) or one of the
+	 * provider's own. The point is only decoded (RFC 8032 §5.1.3), without the
+	 * prime-order check, which costs about as much as a signature verification and was
+	 * otherwise paid again on every client authentication (BENCHMARKS.md).
+	 * @param encoded the 32-byte public key, as stored
+	 * @return the key
+	 * @throws IllegalArgumentException when the bytes do not decode to a curve point
+	 */
+	static Ed25519PublicKey ofStored(byte[] encoded) {
+		return new Ed25519PublicKey(encoded, false);
 	}
 
 	/**

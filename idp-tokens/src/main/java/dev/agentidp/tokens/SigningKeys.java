@@ -218,7 +218,9 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 	static PublicKey toPublicKey(JWK jwk) {
 		try {
 			if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
-				return new Ed25519PublicKey(okp.getX().decode());
+				// stored keys were fully validated when they were stored (registry,
+				// provider)
+				return Ed25519PublicKey.ofStored(okp.getX().decode());
 			}
 			if (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
 				return ec.toECPublicKey();
