@@ -48,6 +48,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class IdpBenchmark {
 
+	private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+		.ofPattern("HH:mm:ss");
+
 	private static final int DESCENDANTS = 100;
 
 	private static final int TOKEN_POOL = 20_000;
@@ -520,7 +523,7 @@ public final class IdpBenchmark {
 
 	private static void log(String format, Object... args) {
 		System.out.printf(Locale.ROOT, "[bench %s] " + format + "%n",
-				prepend(java.time.LocalTime.now().withNano(0), args));
+				prepend(java.time.LocalTime.now().format(TIME), args));
 	}
 
 	private static Object[] prepend(Object first, Object[] rest) {
