@@ -2,7 +2,6 @@ package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -25,23 +24,14 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.db.test.TestDatabase;
-import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ClientKind;
-import dev.agentidp.registry.ClientRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
@@ -54,43 +44,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * issuance rules, every refusal (RFC 6749 error, audited, no token row), introspection
  * and revocation with their caller rules, and revocation on suspend.
  */
-@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AgentTokenIntegrationTests {
-
-	static final String ADMIN_SECRET = "agent-token-tests-admin-secret-0123456789abcdef";
+class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 
 	static final String RS_SECRET = "resource-server-secret-0123456789-abcdefghijklmn";
-
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	AgentRegistry agents;
-
-	@Autowired
-	ClientRegistry clients;
-
-	@Autowired
-	JdbcClient jdbc;
 
 	@Autowired
 	dev.agentidp.tokens.TokenService tokens;
 
-	TestHttp http;
-
 	@BeforeEach
 	void setUp() {
-		this.http = new TestHttp(this.port);
 		if (this.clients.findClient("rs-1").isEmpty()) {
 			this.clients.registerWithSecret("rs-1", "Resource server", ClientKind.RESOURCE_SERVER, RS_SECRET, Set.of());
 		}

@@ -2,25 +2,14 @@ package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
-import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.registry.ClientKind;
-import dev.agentidp.registry.ClientRegistry;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,33 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * metadata, JWKS, the bootstrap admin client, the admin API's 401/403/200 and the error
  * formats.
  */
-@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AuthorizationServerIntegrationTests {
-
-	static final String ADMIN_SECRET = "test-bootstrap-secret-0123456789-abcdefghijklmnop";
-
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	ClientRegistry clients;
-
-	@Autowired
-	JdbcClient jdbc;
-
-	TestHttp http() {
-		return new TestHttp(this.port);
-	}
+class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport {
 
 	@Test
 	void contextStartsAndMigrates() {

@@ -1,7 +1,6 @@
 package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -16,24 +15,13 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
-import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.registry.Agent;
-import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentStatus;
 import dev.agentidp.registry.ClientKind;
-import dev.agentidp.registry.ClientRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,10 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cascade of revocation, and one test per refusal (RFC 6749/8693 error, audited, nothing
  * written).
  */
-@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DelegationIntegrationTests {
-
-	static final String ADMIN_SECRET = "delegation-tests-admin-secret-0123456789abcdefgh";
+class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 
 	static final String RS_SECRET = "delegation-rs-secret-0123456789-abcdefghijklmnop";
 
@@ -54,33 +39,8 @@ class DelegationIntegrationTests {
 
 	static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
 
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	AgentRegistry agents;
-
-	@Autowired
-	ClientRegistry clients;
-
-	@Autowired
-	JdbcClient jdbc;
-
-	TestHttp http;
-
 	@BeforeEach
 	void setUp() {
-		this.http = new TestHttp(this.port);
 		if (this.clients.findClient("rs-deleg").isEmpty()) {
 			this.clients.registerWithSecret("rs-deleg", "Resource server", ClientKind.RESOURCE_SERVER, RS_SECRET,
 					Set.of());
