@@ -74,6 +74,9 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 
 	private static final Pattern SUB_AGENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+	/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), at most 128 here. */
+	private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
+
 	private static final int MAX_JWK_LENGTH = 4096;
 
 	private final TokenService tokens;
@@ -264,6 +267,12 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE, "scope is required");
 			}
 			Set<String> scopes = new LinkedHashSet<>(Arrays.asList(scope.trim().split(" +")));
+			// RFC 6749 §3.3: the scope is a list of scope-tokens (found by fuzzing: a
+			// scope-token with control characters or '"' used to be passed on)
+			if (!scopes.stream().allMatch((token) -> SCOPE_TOKEN.matcher(token).matches())) {
+				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE,
+						"scope must be space-separated RFC 6749 §3.3 scope-tokens of at most 128 characters");
+			}
 			List<String> resources = OAuthParameters.resources(parameters);
 			String jwkJson = OAuthParameters.single(parameters, "sub_agent_jwk");
 			String thumbprint = null;
