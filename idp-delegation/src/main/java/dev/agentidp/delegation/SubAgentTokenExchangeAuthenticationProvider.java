@@ -37,7 +37,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
@@ -110,10 +109,7 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 	@Override
 	public Authentication authenticate(Authentication authentication) {
 		SubAgentTokenExchangeAuthenticationToken request = (SubAgentTokenExchangeAuthenticationToken) authentication;
-		if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()
-				|| client.getRegisteredClient() == null) {
-			throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
-		}
+		OAuth2ClientAuthenticationToken client = OAuthParameters.authenticatedClient(request.getPrincipal());
 		RegisteredClient registeredClient = client.getRegisteredClient();
 		Agent parent = RegistryClients.agentOf(registeredClient)
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,

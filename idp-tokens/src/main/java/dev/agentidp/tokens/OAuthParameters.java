@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 
 /**
  * The checks of the token request parameters this provider adds to RFC 6749:
@@ -133,6 +134,21 @@ public final class OAuthParameters {
 		catch (URISyntaxException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * The authenticated client of a request, as the client authentication filter left it
+	 * (the seam Spring's own providers read it from).
+	 * @param principal the request's principal
+	 * @return the authenticated client, with its registered client
+	 * @throws OAuth2AuthenticationException {@code invalid_client} when there is none
+	 */
+	public static OAuth2ClientAuthenticationToken authenticatedClient(Object principal) {
+		if (principal instanceof OAuth2ClientAuthenticationToken client && client.isAuthenticated()
+				&& client.getRegisteredClient() != null) {
+			return client;
+		}
+		throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
 	}
 
 	/**
