@@ -8,6 +8,7 @@ import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.delegation.DelegationEndpoints;
 import dev.agentidp.tokens.JoseVerifiers;
 import dev.agentidp.tokens.OAuthEndpoints;
+import dev.agentidp.tokens.RegistryClients;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -139,8 +140,9 @@ class SecurityConfiguration {
 		// only admin clients act on the admin API: an agent's token (client_id = its
 		// UUID)
 		// carries no authority here, whatever its scopes
-		converter.setJwtGrantedAuthoritiesConverter((jwt) -> isAgent(jwt.getClaimAsString("client_id"))
-				? List.<GrantedAuthority>of() : scopes.convert(jwt));
+		converter.setJwtGrantedAuthoritiesConverter(
+				(jwt) -> RegistryClients.agentId(jwt.getClaimAsString("client_id")).isPresent()
+						? List.<GrantedAuthority>of() : scopes.convert(jwt));
 		http.securityMatcher("/admin/**")
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**")
@@ -187,19 +189,6 @@ class SecurityConfiguration {
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable());
 		return http.build();
-	}
-
-	private static boolean isAgent(String clientId) {
-		if (clientId == null || clientId.length() != 36) {
-			return false;
-		}
-		try {
-			java.util.UUID.fromString(clientId);
-			return true;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
 	}
 
 	/**

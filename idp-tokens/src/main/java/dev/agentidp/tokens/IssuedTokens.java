@@ -37,38 +37,33 @@ final class IssuedTokens {
 			+ " ORDER BY issued_at DESC, jti LIMIT ?";
 
 	/** The token and every token derived from it, transitively, through parent_jti. */
-	private static final String REVOKE_TREE = """
-			WITH RECURSIVE tree(jti) AS (
-				SELECT jti FROM issued_token WHERE jti = ?
-				UNION
-				SELECT t.jti FROM issued_token t JOIN tree ON t.parent_jti = tree.jti
-			)
-			UPDATE issued_token SET revoked_at = ?, revoked_why = ?
-			WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""";
+	private static final String REVOKE_TREE = revokeFrom("jti = ?");
 
 	/** Every live token of the agents, and every token derived from them. */
-	private static final String REVOKE_AGENTS = """
-			WITH RECURSIVE tree(jti) AS (
-				SELECT jti FROM issued_token WHERE agent_id = ANY(?) AND revoked_at IS NULL
-				UNION
-				SELECT t.jti FROM issued_token t JOIN tree ON t.parent_jti = tree.jti
-			)
-			UPDATE issued_token SET revoked_at = ?, revoked_why = ?
-			WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""";
+	private static final String REVOKE_AGENTS = revokeFrom("agent_id = ANY(?) AND revoked_at IS NULL");
 
 	/** Every live token of a task, and every token derived from them. */
-	private static final String REVOKE_TASK = """
-			WITH RECURSIVE tree(jti) AS (
-				SELECT jti FROM issued_token WHERE task = ? AND revoked_at IS NULL
-				UNION
-				SELECT t.jti FROM issued_token t JOIN tree ON t.parent_jti = tree.jti
-			)
-			UPDATE issued_token SET revoked_at = ?, revoked_why = ?
-			WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""";
+	private static final String REVOKE_TASK = revokeFrom("task = ? AND revoked_at IS NULL");
 
 	private static final String PURGE = "DELETE FROM issued_token WHERE expires_at < ?";
 
 	private final JdbcClient jdbc;
+
+	/**
+	 * One statement that revokes the tokens the condition selects and every token derived
+	 * from them (through parent_jti, transitively); its parameters are the condition's,
+	 * then the revocation time, the reason and the time again (only live tokens count).
+	 */
+	private static String revokeFrom(String roots) {
+		return """
+				WITH RECURSIVE tree(jti) AS (
+					SELECT jti FROM issued_token WHERE %s
+					UNION
+					SELECT t.jti FROM issued_token t JOIN tree ON t.parent_jti = tree.jti
+				)
+				UPDATE issued_token SET revoked_at = ?, revoked_why = ?
+				WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""".formatted(roots);
+	}
 
 	IssuedTokens(JdbcClient jdbc) {
 		Assert.notNull(jdbc, "jdbc cannot be null");

@@ -115,7 +115,13 @@ public final class RegistryClients implements RegisteredClientRepository {
 		return clientOf(client).isPresent();
 	}
 
-	static Optional<UUID> agentId(String clientId) {
+	/**
+	 * The agent a client id names: agents' client ids are their UUIDs, and no other
+	 * client's id is a UUID.
+	 * @param clientId a client id, or {@code null}
+	 * @return the agent id, or empty for a client that is not an agent
+	 */
+	public static Optional<UUID> agentId(String clientId) {
 		if (clientId == null || clientId.length() != 36) {
 			return Optional.empty();
 		}

@@ -210,12 +210,7 @@ public class TokenService {
 	 */
 	public int revokeByAgent(UUID agentId, String actor, String reason) {
 		Assert.notNull(agentId, "agentId cannot be null");
-		return this.transactions.execute((status) -> {
-			int revoked = this.tokens.revokeAgents(List.of(agentId), why(actor, reason), this.clock.instant());
-			this.events.publishEvent(
-					new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
-			return revoked;
-		});
+		return this.transactions.execute((status) -> revokeAgentTree(agentId, List.of(), actor, reason));
 	}
 
 	/**
@@ -254,13 +249,14 @@ public class TokenService {
 		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent retired");
 	}
 
-	private void revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
+	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
 		List<UUID> ids = new ArrayList<>(subAgentIds.size() + 1);
 		ids.add(agentId);
 		ids.addAll(subAgentIds);
 		int revoked = this.tokens.revokeAgents(ids, why(actor, reason), this.clock.instant());
 		this.events
 			.publishEvent(new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
+		return revoked;
 	}
 
 	/** Deletes rows of tokens and client assertions that can no longer be used. */
