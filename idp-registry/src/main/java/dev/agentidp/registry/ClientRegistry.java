@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,14 +12,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -43,32 +48,78 @@ public class ClientRegistry {
 
 	private static final Set<String> FIELDS = Set.of("name", "kind", "scopes", "jwk");
 
+	/** How long a found client is kept in memory (see {@link #findClient}). */
+	static final Duration FOUND_CLIENT_TTL = Duration.ofSeconds(30);
+
+	/** Bounds the heap the found clients take (a few hundred bytes each). */
+	private static final int MAX_FOUND_CLIENTS = 10_000;
+
 	private final JdbcClient jdbc;
 
 	private final ApplicationEventPublisher events;
+
+	private final Map<String, FoundClient> foundClients = new ConcurrentHashMap<>();
+
+	private final LongSupplier ticker;
+
+	private final long foundClientTtlNanos;
 
 	/**
 	 * @param jdbc the database
 	 * @param events where {@link ClientRegistered} is published
 	 */
+	@Autowired
 	public ClientRegistry(JdbcClient jdbc, ApplicationEventPublisher events) {
+		this(jdbc, events, System::nanoTime, FOUND_CLIENT_TTL);
+	}
+
+	ClientRegistry(JdbcClient jdbc, ApplicationEventPublisher events, LongSupplier ticker, Duration foundClientTtl) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		Assert.notNull(events, "events cannot be null");
+		Assert.notNull(ticker, "ticker cannot be null");
+		Assert.isTrue(!foundClientTtl.isNegative(), "foundClientTtl cannot be negative");
 		this.jdbc = jdbc;
 		this.events = events;
+		this.ticker = ticker;
+		this.foundClientTtlNanos = foundClientTtl.toNanos();
 	}
 
 	/**
-	 * Finds a client by id.
+	 * Finds a client by id. It runs on every request a resource server or admin client
+	 * authenticates, so a client found outside a transaction is kept in memory for
+	 * {@link #FOUND_CLIENT_TTL}: its row never changes once inserted (migration V5
+	 * refuses UPDATE), so the kept copy is as current as the database; the time limit
+	 * bounds how long a row deleted by hand in SQL still authenticates on a running node.
+	 * A client not found is never kept, so a client registered on another node is found
+	 * at once.
 	 * @param clientId the client id
 	 * @return the client, or empty
 	 */
-	@Transactional(readOnly = true)
 	public Optional<Client> findClient(String clientId) {
 		if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
 			return Optional.empty();
 		}
-		return this.jdbc.sql(SELECT_CLIENT).param(clientId).query(ClientRegistry::mapClient).optional();
+		long now = this.ticker.getAsLong();
+		FoundClient found = this.foundClients.get(clientId);
+		if (found != null && now - found.foundAt() < this.foundClientTtlNanos) {
+			return Optional.of(found.client());
+		}
+		Optional<Client> client = this.jdbc.sql(SELECT_CLIENT)
+			.param(clientId)
+			.query(ClientRegistry::mapClient)
+			.optional();
+		// a row read inside a transaction may be that transaction's own insert, which a
+		// rollback would take back: keep only what was read outside one
+		if (client.isPresent() && !TransactionSynchronizationManager.isActualTransactionActive()) {
+			if (this.foundClients.size() >= MAX_FOUND_CLIENTS) {
+				this.foundClients.clear();
+			}
+			this.foundClients.put(clientId, new FoundClient(client.get(), now));
+		}
+		else if (client.isEmpty()) {
+			this.foundClients.remove(clientId);
+		}
+		return client;
 	}
 
 	/**
@@ -224,6 +275,9 @@ public class ClientRegistry {
 			.params(client.clientId(), client.name(), client.kind().value(), client.secretHash(), client.jwk(),
 					client.scopes().toArray(String[]::new), java.sql.Timestamp.from(client.createdAt()))
 			.update();
+	}
+
+	private record FoundClient(Client client, long foundAt) {
 	}
 
 	private static Client mapClient(ResultSet rs, int row) throws SQLException {

@@ -1,6 +1,8 @@
 package dev.agentidp.registry;
 
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.db.test.TestDatabase;
@@ -9,9 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,6 +37,9 @@ class ClientRegistryTests {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	PlatformTransactionManager transactionManager;
 
 	@Autowired
 	RegistryTestApplication.PublishedEvents events;
@@ -112,6 +120,61 @@ class ClientRegistryTests {
 		assertThat(this.clients.findClient(client.clientId())).isPresent();
 		assertThat(this.events.of(ClientRegistered.class)).singleElement()
 			.satisfies((event) -> assertThat(event.clientId()).isEqualTo(client.clientId()));
+	}
+
+	@Test
+	void aFoundClientIsKeptAndARowDeletedByHandStopsAuthenticatingAfterTheTimeLimit() {
+		AtomicLong nanos = new AtomicLong();
+		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
+		}, nanos::get, Duration.ofSeconds(30));
+		Client client = this.clients.registerWithSecret("kept-" + System.nanoTime(), "Kept", ClientKind.RESOURCE_SERVER,
+				"k".repeat(43), Set.of());
+		assertThat(registry.findClient(client.clientId())).contains(client);
+		this.jdbc.sql("DELETE FROM oauth_client WHERE client_id = ?").param(client.clientId()).update();
+		nanos.addAndGet(Duration.ofSeconds(29).toNanos());
+		assertThat(registry.findClient(client.clientId())).contains(client);
+		nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		assertThat(registry.findClient(client.clientId())).isEmpty();
+	}
+
+	@Test
+	void aClientNotFoundIsNotKeptSoOneRegisteredLaterIsFoundAtOnce() {
+		AtomicLong nanos = new AtomicLong();
+		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
+		}, nanos::get, Duration.ofSeconds(30));
+		String clientId = "later-" + System.nanoTime();
+		assertThat(registry.findClient(clientId)).isEmpty();
+		Client client = this.clients.registerWithSecret(clientId, "Later", ClientKind.RESOURCE_SERVER, "l".repeat(43),
+				Set.of());
+		assertThat(registry.findClient(clientId)).contains(client);
+	}
+
+	@Test
+	void aClientReadInsideATransactionThatRollsBackIsNotKept() {
+		AtomicLong nanos = new AtomicLong();
+		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
+		}, nanos::get, Duration.ofSeconds(30));
+		String clientId = "rolled-back-" + System.nanoTime();
+		new TransactionTemplate(this.transactionManager).executeWithoutResult((status) -> {
+			this.clients.registerWithSecret(clientId, "Rolled back", ClientKind.RESOURCE_SERVER, "r".repeat(43),
+					Set.of());
+			assertThat(registry.findClient(clientId)).as("its own insert, inside the transaction").isPresent();
+			status.setRollbackOnly();
+		});
+		assertThat(registry.findClient(clientId)).isEmpty();
+	}
+
+	@Test
+	void aRegisteredClientCannotBeUpdated() {
+		Client client = this.clients.registerWithSecret("fixed-" + System.nanoTime(), "Fixed", ClientKind.ADMIN,
+				"f".repeat(43), Set.of("idp:admin"));
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.jdbc.sql("UPDATE oauth_client SET secret_hash = ? WHERE client_id = ?")
+				.params(ClientSecrets.hash("another secret"), client.clientId())
+				.update())
+			.havingRootCause()
+			.withMessageContaining("a registered client is immutable");
+		assertThat(this.clients.findClient(client.clientId())).contains(client);
 	}
 
 }
