@@ -39,11 +39,11 @@ import tools.jackson.databind.node.ObjectNode;
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
  * {@code --audit-records} (1000000; 0 skips), {@code --phases} (a comma-separated subset
  * of {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others
- * need its tokens), {@code --initial-warmup} seconds of issuance and introspection before
- * the first run (30), {@code --register-concurrency} (8), {@code --register-minutes} (40:
- * the phases then run with the agents registered so far), {@code --jdbc-url} (the
- * provider's database, for the audit records), {@code --out} (a file for the table). The
- * bootstrap admin secret is read from the environment variable
+ * need its tokens), {@code --initial-warmup} seconds of issuance, introspection, exchange
+ * and revocation before the first run (120), {@code --register-concurrency} (8),
+ * {@code --register-minutes} (40: the phases then run with the agents registered so far),
+ * {@code --jdbc-url} (the provider's database, for the audit records), {@code --out} (a
+ * file for the table). The bootstrap admin secret is read from the environment variable
  * {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
  */
 public final class IdpBenchmark {
@@ -138,23 +138,16 @@ public final class IdpBenchmark {
 		String exchangeProbe = null;
 		List<Integer> parents = null;
 		List<String> revoked = null;
-		long initialWarmup = Long.parseLong(option("initial-warmup", "30"));
+		long initialWarmup = Long.parseLong(option("initial-warmup", "120"));
 		if (initialWarmup > 0) {
-			// the JIT needs far longer than one phase's warm-up on a shared 2-core
-			// machine
-			log("warming the provider up: %d s of issuance and introspection, not measured", initialWarmup);
+			// On 2 shared cores the JIT's C2 thread is busy for minutes after start (JFR
+			// showed it compiling through every window of a 3-minute run): without this,
+			// the first operations measured a half-compiled provider. Every kind of
+			// request measured below runs here, each doing what it does when measured.
+			log("warming the provider up: %d s of issuance, introspection, exchange and revocation, not measured",
+					initialWarmup);
 			ClosedLoop.run(this.concurrency, Duration.ofSeconds(initialWarmup), Duration.ZERO, Long.MAX_VALUE,
-					(worker, i) -> {
-						HttpResponse<String> response = this.client.postForm("/oauth2/token", null,
-								issuanceForm((int) (i % agentCount)));
-						if (response.statusCode() != 200) {
-							return false;
-						}
-						return this.client
-							.postForm("/oauth2/introspect", this.rsBasic,
-									"token=" + ProviderClient.accessToken(response.body()))
-							.statusCode() == 200;
-					});
+					(worker, i) -> warmUp((int) (i % agentCount), i));
 		}
 		for (int run = 1; run <= this.runs; run++) {
 			log("run %d of %d", run, this.runs);
@@ -325,6 +318,32 @@ public final class IdpBenchmark {
 
 	// --- requests ----------------------------------------------------------------------
 
+	/**
+	 * One round of the initial warm-up: a token, its introspection, an exchange for a
+	 * sub-agent token, and the revocation of the token (and so of the sub-agent's).
+	 */
+	private boolean warmUp(int agent, long i) throws IOException, InterruptedException {
+		HttpResponse<String> response = this.client.postForm("/oauth2/token", null, issuanceForm(agent));
+		if (response.statusCode() != 200) {
+			return false;
+		}
+		String token = ProviderClient.accessToken(response.body());
+		if (this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token).statusCode() != 200) {
+			return false;
+		}
+		if (exchange(agent, token, "bench-sub-" + (i % 4)).statusCode() != 200) {
+			return false;
+		}
+		return this.client.postForm("/oauth2/revoke", null, revocationForm(agent, token)).statusCode() == 200;
+	}
+
+	private String revocationForm(int agent, String token) {
+		AgentCredentials credentials = this.agents[agent];
+		return "client_id=" + credentials.id() + "&client_assertion_type="
+				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
+				+ credentials.assertion(this.issuer) + "&token=" + token + "&token_type_hint=access_token";
+	}
+
 	private String issuanceForm(int agent) {
 		AgentCredentials credentials = this.agents[agent];
 		return "grant_type=client_credentials&client_id=" + credentials.id() + "&client_assertion_type="
@@ -399,10 +418,7 @@ public final class IdpBenchmark {
 						descendants.add(child.get());
 					}
 				}
-				AgentCredentials credentials = this.agents[agent];
-				String form = "client_id=" + credentials.id() + "&client_assertion_type="
-						+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
-						+ credentials.assertion(this.issuer) + "&token=" + root + "&token_type_hint=access_token";
+				String form = revocationForm(agent, root);
 				long t0 = System.nanoTime();
 				HttpResponse<String> response = this.client.postForm("/oauth2/revoke", null, form);
 				long t1 = System.nanoTime();
