@@ -95,8 +95,8 @@ public class TokensConfiguration {
 	@Bean
 	TokenService tokenService(JdbcClient jdbc, SigningKeys keys, AgentRegistry agents, TransactionTemplate transactions,
 			ApplicationEventPublisher events) {
-		return new TokenService(new IssuedTokens(jdbc), new ClientAssertions(jdbc, transactions), keys, agents,
-				transactions, events, this.clock);
+		return new TokenService(new IssuedTokens(jdbc), new ClientAssertions(jdbc), keys, agents, transactions, events,
+				this.clock);
 	}
 
 	@Bean
@@ -104,7 +104,7 @@ public class TokensConfiguration {
 			AuditProperties auditProperties, AgentRegistry agents, TransactionTemplate transactions,
 			ApplicationEventPublisher events, TokensProperties properties) {
 		return new OAuthEndpoints(
-				new ClientAssertionDecoders(new ClientAssertions(jdbc, transactions), properties.clockSkew(),
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
 						properties.maxFailedAuthenticationsPerMinute(), this.clock),
 				new AgentClientCredentialsAuthenticationProvider(minter, transactions, events,
 						properties.defaultAudience(), this.clock),

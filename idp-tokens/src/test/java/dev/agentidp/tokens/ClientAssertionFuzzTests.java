@@ -33,8 +33,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -100,9 +98,8 @@ public final class ClientAssertionFuzzTests {
 		p256Key = new ECKeyGenerator(Curve.P_256).keyID("ec").generate();
 		// the failure cap would refuse every input after the first 20 without parsing it
 		ClientAssertionDecoders decoders = new ClientAssertionDecoders(
-				new ClientAssertions(JdbcClient.create(new UnreachableDataSource()),
-						new TransactionTemplate(new DataSourceTransactionManager(new UnreachableDataSource()))),
-				SKEW, Integer.MAX_VALUE, Clock.fixed(NOW, ZoneOffset.UTC));
+				new ClientAssertions(JdbcClient.create(new UnreachableDataSource())), SKEW, Integer.MAX_VALUE,
+				Clock.fixed(NOW, ZoneOffset.UTC));
 		ed25519Client = decoders.createDecoder(client(ed25519));
 		p256Client = decoders.createDecoder(client(p256Key.toPublicJWK()));
 		AuthorizationServerSettings settings = AuthorizationServerSettings.builder().issuer(ISSUER).build();
