@@ -10,7 +10,6 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentidp.db.test.TestDatabase;
-import org.flywaydb.core.Flyway;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,12 +38,7 @@ public final class AuditVerifyBenchmark {
 	public static void main(String[] args) throws Exception {
 		int records = (args.length > 0) ? Integer.parseInt(args[0]) : 1_000_000;
 		int chains = (args.length > 1) ? Integer.parseInt(args[1]) : 1_000;
-		TestDatabase.Schema schema = TestDatabase.newSchema();
-		Flyway.configure()
-			.dataSource(schema.url(), schema.username(), schema.password())
-			.locations("classpath:db/migration")
-			.load()
-			.migrate();
+		TestDatabase.Schema schema = TestDatabase.newMigratedSchema();
 		try (HikariDataSource dataSource = new HikariDataSource()) {
 			dataSource.setJdbcUrl(schema.url() + "&reWriteBatchedInserts=true");
 			dataSource.setUsername(schema.username());

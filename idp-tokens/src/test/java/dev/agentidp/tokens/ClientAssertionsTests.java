@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.agentidp.db.test.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +35,7 @@ class ClientAssertionsTests {
 
 	@BeforeEach
 	void migrate() {
-		TestDatabase.Schema schema = TestDatabase.newSchema();
-		Flyway.configure()
-			.dataSource(schema.url(), schema.username(), schema.password())
-			.locations("classpath:db/migration")
-			.load()
-			.migrate();
+		TestDatabase.Schema schema = TestDatabase.newMigratedSchema();
 		// one connection for everything, so that a setting left on it would be seen
 		this.dataSource = new SingleConnectionDataSource(schema.url(), schema.username(), schema.password(), true);
 		this.jdbc = JdbcClient.create(this.dataSource);

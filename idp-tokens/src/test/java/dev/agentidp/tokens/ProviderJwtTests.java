@@ -14,7 +14,6 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.db.test.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,12 +52,7 @@ class ProviderJwtTests {
 
 	@BeforeEach
 	void setUp() {
-		TestDatabase.Schema schema = TestDatabase.newSchema();
-		Flyway.configure()
-			.dataSource(schema.url(), schema.username(), schema.password())
-			.locations("classpath:db/migration")
-			.load()
-			.migrate();
+		TestDatabase.Schema schema = TestDatabase.newMigratedSchema();
 		DataSource dataSource = new DriverManagerDataSource(schema.url(), schema.username(), schema.password());
 		this.jdbc = JdbcClient.create(dataSource);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));

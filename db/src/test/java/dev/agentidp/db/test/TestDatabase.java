@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -51,6 +52,20 @@ public final class TestDatabase {
 		}
 		String separator = s.url().contains("?") ? "&" : "?";
 		return new Schema(s.url() + separator + "currentSchema=" + schema, s.username(), s.password(), schema);
+	}
+
+	/**
+	 * A fresh schema on the shared test server with every migration applied.
+	 * @return how to connect to it (the JDBC URL selects the schema)
+	 */
+	public static Schema newMigratedSchema() {
+		Schema schema = newSchema();
+		Flyway.configure()
+			.dataSource(schema.url(), schema.username(), schema.password())
+			.locations("classpath:db/migration")
+			.load()
+			.migrate();
+		return schema;
 	}
 
 	/**
