@@ -93,27 +93,28 @@ class Agents {
 			SELECT id FROM below ORDER BY depth, id""";
 
 	/**
+	 * An agent and its ancestors, nearest first:
+	 * {@code chain (id, parent_id, status, depth)}.
+	 */
+	private static final String CHAIN = """
+			WITH RECURSIVE chain (id, parent_id, status, depth) AS (
+			    SELECT id, parent_id, status, 1 FROM agent WHERE id = ?
+			    UNION ALL
+			    SELECT a.id, a.parent_id, a.status, chain.depth + 1 FROM agent a JOIN chain ON a.id = chain.parent_id
+			    WHERE chain.depth < 64
+			)
+			""";
+
+	/** Over {@link #CHAIN}: the agent exists, and it and every ancestor are active. */
+	private static final String ALL_ACTIVE = "count(*) > 0 AND count(*) FILTER (WHERE status <> 'active') = 0";
+
+	/**
 	 * The agent's version, and whether it and every ancestor are active: one statement.
 	 */
-	private static final String ACTIVE_VERSION = """
-			WITH RECURSIVE chain (id, parent_id, status, depth) AS (
-			    SELECT id, parent_id, status, 1 FROM agent WHERE id = ?
-			    UNION ALL
-			    SELECT a.id, a.parent_id, a.status, chain.depth + 1 FROM agent a JOIN chain ON a.id = chain.parent_id
-			    WHERE chain.depth < 64
-			)
-			SELECT (SELECT version FROM agent WHERE id = ?) AS version,
-			       count(*) > 0 AND count(*) FILTER (WHERE status <> 'active') = 0 AS active
-			FROM chain""";
+	private static final String ACTIVE_VERSION = CHAIN + "SELECT (SELECT version FROM agent WHERE id = ?) AS version, "
+			+ ALL_ACTIVE + " AS active FROM chain";
 
-	private static final String CHAIN_ACTIVE = """
-			WITH RECURSIVE chain (id, parent_id, status, depth) AS (
-			    SELECT id, parent_id, status, 1 FROM agent WHERE id = ?
-			    UNION ALL
-			    SELECT a.id, a.parent_id, a.status, chain.depth + 1 FROM agent a JOIN chain ON a.id = chain.parent_id
-			    WHERE chain.depth < 64
-			)
-			SELECT count(*) > 0 AND count(*) FILTER (WHERE status <> 'active') = 0 FROM chain""";
+	private static final String CHAIN_ACTIVE = CHAIN + "SELECT " + ALL_ACTIVE + " FROM chain";
 
 	private final JdbcClient jdbc;
 
