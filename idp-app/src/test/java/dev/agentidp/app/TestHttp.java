@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A small HTTP client for full-context tests: real requests over loopback.
  */
-final class TestHttp {
+public final class TestHttp {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -83,8 +83,18 @@ final class TestHttp {
 	}
 
 	private HttpResponse<String> send(HttpRequest request) {
+		return send(this.client, request);
+	}
+
+	/**
+	 * Sends a request and reads the body as text, as every HTTP helper of the tests does.
+	 * @param client the client
+	 * @param request the request
+	 * @return the response
+	 */
+	public static HttpResponse<String> send(HttpClient client, HttpRequest request) {
 		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,7 +1,5 @@
 package dev.agentidp.app.registry;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -10,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.agentidp.app.TestHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,16 +94,7 @@ final class AdminApi {
 	}
 
 	HttpResponse<String> send(HttpRequest request) {
-		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return TestHttp.send(this.client, request);
 	}
 
 	HttpRequest.Builder request(String path) {

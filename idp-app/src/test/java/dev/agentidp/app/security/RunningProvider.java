@@ -1,7 +1,5 @@
 package dev.agentidp.app.security;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,6 +26,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.app.IdentityProviderApplication;
+import dev.agentidp.app.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -111,16 +110,7 @@ final class RunningProvider implements AutoCloseable {
 	}
 
 	HttpResponse<String> send(HttpRequest request) {
-		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return TestHttp.send(this.client, request);
 	}
 
 	HttpResponse<String> get(String path, String bearer) {
