@@ -114,11 +114,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void expiryIsCappedByTheSubjectTokensExpiry() {
 		TestAgent root = registerRoot(3, "crm:read");
-		Map<String, String> form = root.form("EdDSA", "crm:read");
-		form.put("ttl", "120");
-		String rootToken = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form))
-			.get("access_token")
-			.asString();
+		String rootToken = tokenWithTtl(root, "crm:read", "120");
 		JsonNode body = TestHttp.json(exchange(root, rootToken, "s", "crm:read", null, Map.of("ttl", "3600")));
 		assertThat(claims(body.get("access_token").asString()).get("exp").asLong())
 			.isEqualTo(claims(rootToken).get("exp").asLong());
@@ -169,11 +165,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void expiredSubjectTokenIsInvalidGrant() throws Exception {
 		TestAgent root = registerRoot(3, "crm:read");
-		Map<String, String> form = root.form("EdDSA", "crm:read");
-		form.put("ttl", "1");
-		String rootToken = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form))
-			.get("access_token")
-			.asString();
+		String rootToken = tokenWithTtl(root, "crm:read", "1");
 		Thread.sleep(2100);
 		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read", null, Map.of()), "invalid_grant");
 	}
@@ -376,6 +368,14 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		}
 		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
 				body.toString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return TestHttp.json(response).get("access_token").asString();
+	}
+
+	private String tokenWithTtl(TestAgent agent, String scope, String ttl) {
+		Map<String, String> form = agent.form("EdDSA", scope);
+		form.put("ttl", ttl);
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return TestHttp.json(response).get("access_token").asString();
 	}
