@@ -1,7 +1,6 @@
 package dev.agentidp.bench;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -158,7 +157,7 @@ public final class IdpBenchmark {
 			log("run %d of %d", run, this.runs);
 			measure("client-credentials token (private_key_jwt EdDSA)", run, (worker, i) -> {
 				int a = (int) (i % agentCount);
-				HttpResponse<String> response = this.client.postForm("/oauth2/token", null, issuanceForm(a));
+				ProviderClient.Answer response = this.client.postForm("/oauth2/token", null, issuanceForm(a));
 				if (response.statusCode() != 200) {
 					throw new IllegalStateException(
 							"HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response));
@@ -183,7 +182,7 @@ public final class IdpBenchmark {
 				List<Integer> holders = parents;
 				measure("token exchange to a sub-agent (RFC 8693)", run, (worker, i) -> {
 					int a = holders.get((int) (i % holders.size()));
-					HttpResponse<String> response = exchange(a, latest.get(a), "bench-sub-" + (i % 4));
+					ProviderClient.Answer response = exchange(a, latest.get(a), "bench-sub-" + (i % 4));
 					if (response.statusCode() != 200) {
 						throw new IllegalStateException(
 								"HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response));
@@ -214,13 +213,13 @@ public final class IdpBenchmark {
 		List<String> active = activeTokens(pool, revoked);
 		measure("introspection, active token", run, (worker, i) -> {
 			String token = active.get((int) (i % active.size()));
-			HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token);
+			ProviderClient.Answer response = this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token);
 			return response.statusCode() == 200 && response.body().startsWith("{\"active\":true");
 		});
 		List<String> inactive = revoked;
 		measure("introspection, revoked token", run, (worker, i) -> {
 			String token = inactive.get((int) (i % inactive.size()));
-			HttpResponse<String> response = this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token);
+			ProviderClient.Answer response = this.client.postForm("/oauth2/introspect", this.rsBasic, "token=" + token);
 			return response.statusCode() == 200 && response.body().replace(" ", "").equals("{\"active\":false}");
 		});
 	}
@@ -298,7 +297,7 @@ public final class IdpBenchmark {
 		log("revoking %,d tokens through POST /admin/v1/tokens/revoke", chosen.size());
 		ClosedLoop.Outcome outcome = ClosedLoop.run(8, Duration.ZERO, Duration.ofMinutes(10), chosen.size(),
 				(worker, i) -> {
-					HttpResponse<String> response = this.client.adminPost("/admin/v1/tokens/revoke",
+					ProviderClient.Answer response = this.client.adminPost("/admin/v1/tokens/revoke",
 							Map.of("jti", ProviderClient.jti(chosen.get((int) i))));
 					ProviderClient.json(response, "revoke");
 					return true;
@@ -369,7 +368,7 @@ public final class IdpBenchmark {
 	 * sub-agent token, and the revocation of the token (and so of the sub-agent's).
 	 */
 	private boolean warmUp(int agent, long i) throws IOException, InterruptedException {
-		HttpResponse<String> response = this.client.postForm("/oauth2/token", null, issuanceForm(agent));
+		ProviderClient.Answer response = this.client.postForm("/oauth2/token", null, issuanceForm(agent));
 		if (response.statusCode() != 200) {
 			return false;
 		}
@@ -397,7 +396,7 @@ public final class IdpBenchmark {
 				+ credentials.assertion(this.issuer) + "&scope=crm%3Aread";
 	}
 
-	private HttpResponse<String> exchange(int agent, String subjectToken, String subAgent)
+	private ProviderClient.Answer exchange(int agent, String subjectToken, String subAgent)
 			throws IOException, InterruptedException {
 		AgentCredentials credentials = this.agents[agent];
 		Map<String, String> form = new LinkedHashMap<>();
@@ -414,7 +413,7 @@ public final class IdpBenchmark {
 
 	/** {@code null} when token exchange works, else why it is not available. */
 	private String probeExchange(int agent, String token) throws Exception {
-		HttpResponse<String> response = exchange(agent, token, "bench-sub-0");
+		ProviderClient.Answer response = exchange(agent, token, "bench-sub-0");
 		if (response.statusCode() == 200) {
 			return null;
 		}
@@ -424,7 +423,7 @@ public final class IdpBenchmark {
 	}
 
 	private String issue(int agent) throws IOException, InterruptedException {
-		HttpResponse<String> response = this.client.postForm("/oauth2/token", null, issuanceForm(agent));
+		ProviderClient.Answer response = this.client.postForm("/oauth2/token", null, issuanceForm(agent));
 		ProviderClient.json(response, "token");
 		return ProviderClient.accessToken(response.body());
 	}
@@ -455,7 +454,7 @@ public final class IdpBenchmark {
 					for (int j = 0; j < DESCENDANTS; j++) {
 						String subAgent = "tree-" + (j % 10);
 						children.add(pool.submit(() -> {
-							HttpResponse<String> response = exchange(agent, root, subAgent);
+							ProviderClient.Answer response = exchange(agent, root, subAgent);
 							ProviderClient.json(response, "exchange");
 							return ProviderClient.accessToken(response.body());
 						}));
@@ -466,7 +465,7 @@ public final class IdpBenchmark {
 				}
 				String form = revocationForm(agent, root);
 				long t0 = System.nanoTime();
-				HttpResponse<String> response = this.client.postForm("/oauth2/revoke", null, form);
+				ProviderClient.Answer response = this.client.postForm("/oauth2/revoke", null, form);
 				long t1 = System.nanoTime();
 				measuredNanos += t1 - t0;
 				if (response.statusCode() != 200) {
@@ -525,7 +524,7 @@ public final class IdpBenchmark {
 		for (int run = 1; run <= this.runs; run++) {
 			ProviderSampler sampler = new ProviderSampler(this.client);
 			long t0 = System.nanoTime();
-			HttpResponse<String> response = this.client.get("/admin/v1/audit/verify", this.client.adminToken(),
+			ProviderClient.Answer response = this.client.get("/admin/v1/audit/verify", this.client.adminToken(),
 					Duration.ofMinutes(10));
 			long t1 = System.nanoTime();
 			sampler.close();

@@ -15,10 +15,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The benchmark's HTTP side: one JDK {@link HttpClient} (HTTP/1.1, pooled keep-alive
- * connections) to a provider on 127.0.0.1, form posts for the OAuth endpoints and JSON
- * for the admin API. Response bodies of successful calls carry tokens and keys: they are
- * never printed; only error answers (RFC 6749 error JSON or problem documents) are.
+ * The benchmark's HTTP side, to a provider on 127.0.0.1: form posts to the OAuth
+ * endpoints over one {@link KeepAliveConnection} per load thread (the measured requests),
+ * and JSON for the admin API and reads of the provider's metrics over one JDK
+ * {@link HttpClient} (setup and sampling, not measured). Response bodies of successful
+ * calls carry tokens and keys: they are never printed; only error answers (RFC 6749 error
+ * JSON or problem documents) are.
  */
 final class ProviderClient {
 
@@ -34,6 +36,8 @@ final class ProviderClient {
 
 	private final String baseUrl;
 
+	private final ThreadLocal<KeepAliveConnection> connections;
+
 	private volatile String adminToken;
 
 	ProviderClient(String baseUrl) {
@@ -42,6 +46,8 @@ final class ProviderClient {
 			throw new IllegalArgumentException("the benchmark only targets 127.0.0.1, not " + uri.getHost());
 		}
 		this.baseUrl = baseUrl;
+		int port = (uri.getPort() > 0) ? uri.getPort() : 80;
+		this.connections = ThreadLocal.withInitial(() -> new KeepAliveConnection(uri.getHost(), port));
 		this.http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
@@ -52,33 +58,34 @@ final class ProviderClient {
 		return this.baseUrl;
 	}
 
-	HttpResponse<String> postForm(String path, String basicAuth, String form) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
-			.timeout(Duration.ofSeconds(60))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form));
-		if (basicAuth != null) {
-			request.header("Authorization", basicAuth);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	/**
+	 * Posts a form on the calling thread's own keep-alive connection.
+	 * @param path the endpoint, e.g. {@code /oauth2/token}
+	 * @param basicAuth the {@code Authorization} header's value, or {@code null}
+	 * @param form the URL-encoded form (ASCII)
+	 * @return the answer
+	 */
+	Answer postForm(String path, String basicAuth, String form) throws IOException {
+		return this.connections.get()
+			.post(path, "application/x-www-form-urlencoded", basicAuth, form.getBytes(StandardCharsets.US_ASCII));
 	}
 
-	HttpResponse<String> get(String path, String bearer, Duration timeout) throws IOException, InterruptedException {
+	Answer get(String path, String bearer, Duration timeout) throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(timeout).GET();
 		if (bearer != null) {
 			request.header("Authorization", "Bearer " + bearer);
 		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return Answer.of(this.http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
 	}
 
-	HttpResponse<String> adminPost(String path, Object body) throws IOException, InterruptedException {
+	Answer adminPost(String path, Object body) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(Duration.ofSeconds(60))
 			.header("Content-Type", "application/json")
 			.header("Authorization", "Bearer " + this.adminToken)
 			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
 			.build();
-		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		return Answer.of(this.http.send(request, HttpResponse.BodyHandlers.ofString()));
 	}
 
 	String adminToken() {
@@ -89,8 +96,8 @@ final class ProviderClient {
 	 * Obtains (or renews) the admin token with the bootstrap admin client's secret.
 	 * @param secret the bootstrap admin secret
 	 */
-	void authenticateAdmin(String secret) throws IOException, InterruptedException {
-		HttpResponse<String> response = postForm("/oauth2/token", basic("idp-admin", secret),
+	void authenticateAdmin(String secret) throws IOException {
+		Answer response = postForm("/oauth2/token", basic("idp-admin", secret),
 				"grant_type=client_credentials&scope=" + encode("idp:admin"));
 		this.adminToken = json(response, "admin token").get("access_token").asString();
 	}
@@ -121,7 +128,7 @@ final class ProviderClient {
 	 * @param what what was asked, for the message
 	 * @return the JSON body
 	 */
-	static JsonNode json(HttpResponse<String> response, String what) {
+	static JsonNode json(Answer response, String what) {
 		if (response.statusCode() / 100 != 2) {
 			throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + errorBody(response));
 		}
@@ -129,7 +136,7 @@ final class ProviderClient {
 	}
 
 	/** The body of an error answer, shortened; never called for a 2xx answer. */
-	static String errorBody(HttpResponse<String> response) {
+	static String errorBody(Answer response) {
 		if (response.statusCode() / 100 == 2) {
 			return "(2xx body not shown)";
 		}
@@ -163,6 +170,25 @@ final class ProviderClient {
 				Base64.getUrlDecoder().decode(token.substring(first + 1, token.indexOf('.', first + 1))),
 				StandardCharsets.UTF_8);
 		return JSON.readTree(payload).get("jti").asString();
+	}
+
+	/**
+	 * An HTTP answer: its status code and its body as text.
+	 *
+	 * @param statusCode the status code
+	 * @param body the body, UTF-8
+	 */
+	record Answer(int statusCode, String body) {
+
+		static Answer of(HttpResponse<String> response) {
+			return new Answer(response.statusCode(), response.body());
+		}
+
+		@Override
+		public String toString() {
+			return "Answer[statusCode=" + this.statusCode + "]";
+		}
+
 	}
 
 }

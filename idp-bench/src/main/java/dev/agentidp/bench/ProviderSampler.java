@@ -1,7 +1,6 @@
 package dev.agentidp.bench;
 
 import java.lang.management.ManagementFactory;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +59,7 @@ final class ProviderSampler implements AutoCloseable {
 			try {
 				Thread.sleep(1000);
 				double bench = os.getProcessCpuLoad();
-				HttpResponse<String> response = this.client.get("/actuator/prometheus", null, Duration.ofSeconds(5));
+				ProviderClient.Answer response = this.client.get("/actuator/prometheus", null, Duration.ofSeconds(5));
 				double heap = 0;
 				double cpu = -1;
 				for (String line : response.body().split("\n")) {
