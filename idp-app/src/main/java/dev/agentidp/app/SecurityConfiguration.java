@@ -16,9 +16,12 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -61,6 +64,19 @@ class SecurityConfiguration {
 			builder.issuer(properties.issuer());
 		}
 		return builder.build();
+	}
+
+	/**
+	 * No Micrometer observation around each security filter, authentication and
+	 * authorization: without this bean Spring Security wraps every filter of every chain
+	 * in an observation even when {@code management.observations.enable.spring.security}
+	 * is {@code false} (the observations are then dropped, the wrapping is still paid).
+	 * Request rates and latencies per endpoint still come from
+	 * {@code http.server.requests}.
+	 */
+	@Bean
+	static SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	@Bean
@@ -130,11 +146,12 @@ class SecurityConfiguration {
 			// Every request of this chain carries its own client authentication and no
 			// cookie is ever set, so the browser-session filters have nothing to do here;
 			// each costs CPU on the hot paths (BENCHMARKS.md). CSRF: this chain only
-			// matches the OAuth endpoints, which CSRF ignored anyway. Without an
-			// anonymous
-			// user, a request without client authentication meets the entry point above,
-			// as before (401 invalid_client).
-			.csrf((csrf) -> csrf.disable())
+			// matches the OAuth endpoints, which CSRF ignored anyway; the authorization
+			// server's configurer adds it back while it initializes, so it is removed
+			// once more after that (WithoutCsrf). Without an anonymous user, a request
+			// without client authentication meets the entry point above, as before (401
+			// invalid_client).
+			.with(new WithoutCsrf(), Customizer.withDefaults())
 			.logout((logout) -> logout.disable())
 			.requestCache((cache) -> cache.disable())
 			.anonymous((anonymous) -> anonymous.disable())
@@ -256,6 +273,22 @@ class SecurityConfiguration {
 	private static AuthenticationEntryPoint problemNotFound() {
 		return (request, response, ex) -> ProblemResponses.write(response,
 				ProblemResponses.problem(HttpStatus.NOT_FOUND, "No such resource", request));
+	}
+
+	/**
+	 * Removes CSRF protection from the authorization server's chain after
+	 * {@link OAuth2AuthorizationServerConfigurer#init} has added it back (it applies
+	 * {@code csrf().ignoringRequestMatchers(endpoints)} whatever was configured before).
+	 * Configurers initialize in the order they were applied, so this one, applied after
+	 * the server's, runs last.
+	 */
+	static final class WithoutCsrf extends AbstractHttpConfigurer<WithoutCsrf, HttpSecurity> {
+
+		@Override
+		public void init(HttpSecurity http) {
+			http.csrf((csrf) -> csrf.disable());
+		}
+
 	}
 
 }

@@ -7,9 +7,22 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.agentidp.registry.ClientKind;
+import jakarta.servlet.Filter;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.ObservationFilterChainDecorator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.savedrequest.RequestCacheAwareFilter;
+import org.springframework.security.web.servletapi.SecurityContextHolderAwareRequestFilter;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +32,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * formats.
  */
 class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport {
+
+	@Autowired
+	@Qualifier("authorizationServerChain")
+	SecurityFilterChain authorizationServerChain;
+
+	@Autowired
+	@Qualifier("springSecurityFilterChain")
+	Filter springSecurityFilterChain;
+
+	@Test
+	void theOAuthEndpointsRunWithoutBrowserSessionFiltersOrSecurityObservations() {
+		// each of these costs CPU on every OAuth call and has nothing to do there
+		// (SecurityConfiguration; BENCHMARKS.md)
+		assertThat(this.authorizationServerChain.getFilters()).extracting(Object::getClass)
+			.isNotEmpty()
+			.doesNotContain(CsrfFilter.class, LogoutFilter.class, RequestCacheAwareFilter.class,
+					AnonymousAuthenticationFilter.class, SecurityContextHolderAwareRequestFilter.class);
+		assertThat(this.springSecurityFilterChain).isInstanceOf(FilterChainProxy.class);
+		assertThat(ReflectionTestUtils.getField(this.springSecurityFilterChain, "filterChainDecorator"))
+			.isNotInstanceOf(ObservationFilterChainDecorator.class);
+	}
 
 	@Test
 	void contextStartsAndMigrates() {
