@@ -47,6 +47,18 @@ record AgentCredentials(String id, String kid, byte[] seed, byte[] publicKey) {
 		return input + "." + B64.encodeToString(signature);
 	}
 
+	/**
+	 * An RFC 7009 revocation form for one of this agent's tokens, authenticated with a
+	 * fresh assertion.
+	 * @param audience the issuer
+	 * @param token the token to revoke
+	 * @return the URL-encoded form
+	 */
+	String revocationForm(String audience, String token) {
+		return "client_id=" + this.id + "&client_assertion_type=" + ProviderClient.encode(ProviderClient.ASSERTION_TYPE)
+				+ "&client_assertion=" + assertion(audience) + "&token=" + token + "&token_type_hint=access_token";
+	}
+
 	@Override
 	public String toString() {
 		return "AgentCredentials[id=" + this.id + ", kid=" + this.kid + "]";

@@ -76,7 +76,7 @@ public final class IdpBenchmark {
 
 	private final String rsBasic;
 
-	private final List<Row> rows = new ArrayList<>();
+	private final List<ReportRow> rows = new ArrayList<>();
 
 	private final List<String> notes = new ArrayList<>();
 
@@ -118,6 +118,17 @@ public final class IdpBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
+		new IdpBenchmark(options).run();
+		System.exit(0);
+	}
+
+	/**
+	 * The command line's {@code --name value} pairs.
+	 * @param args the arguments
+	 * @return the options by name, in order
+	 */
+	static Map<String, String> options(String[] args) {
 		Map<String, String> options = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {
 			if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -125,8 +136,7 @@ public final class IdpBenchmark {
 			}
 			options.put(args[i].substring(2), args[++i]);
 		}
-		new IdpBenchmark(options).run();
-		System.exit(0);
+		return options;
 	}
 
 	private String option(String name, String fallback) {
@@ -192,7 +202,7 @@ public final class IdpBenchmark {
 			}
 		}
 		if (exchangeProbe != null) {
-			this.rows.add(Row.unavailable("token exchange to a sub-agent (RFC 8693)", exchangeProbe));
+			this.rows.add(ReportRow.unavailable("token exchange to a sub-agent (RFC 8693)", exchangeProbe));
 		}
 		if (phases.contains("revoke")) {
 			revokeTrees(agentCount, exchangeProbe == null);
@@ -262,7 +272,7 @@ public final class IdpBenchmark {
 					registered.length, count, limit.toMinutes()));
 		}
 		this.agents = registered;
-		Row row = new Row(
+		ReportRow row = new ReportRow(
 				String.format(Locale.ROOT, "agent registration (admin API, setup; %,d agents)", registered.length),
 				threads);
 		row.add(outcome, sampler.samples());
@@ -308,7 +318,8 @@ public final class IdpBenchmark {
 		return chosen;
 	}
 
-	private static List<String> activeTokens(AtomicReferenceArray<String> pool, List<String> revoked) {
+	/** The pooled tokens that were not revoked. */
+	static List<String> activeTokens(AtomicReferenceArray<String> pool, List<String> revoked) {
 		Set<String> gone = new HashSet<>(revoked);
 		List<String> active = new ArrayList<>();
 		for (int i = 0; i < pool.length(); i++) {
@@ -383,10 +394,7 @@ public final class IdpBenchmark {
 	}
 
 	private String revocationForm(int agent, String token) {
-		AgentCredentials credentials = this.agents[agent];
-		return "client_id=" + credentials.id() + "&client_assertion_type="
-				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
-				+ credentials.assertion(this.issuer) + "&token=" + token + "&token_type_hint=access_token";
+		return this.agents[agent].revocationForm(this.issuer, token);
 	}
 
 	private String issuanceForm(int agent) {
@@ -494,7 +502,7 @@ public final class IdpBenchmark {
 			}
 		}
 		sampler.close();
-		Row row = new Row(name, 1);
+		ReportRow row = new ReportRow(name, 1);
 		row.add(new ClosedLoop.Outcome(done, errors, measuredNanos / 1e9, latency, firstError), sampler.samples());
 		this.rows.add(row);
 		this.notes.add(String.format(Locale.ROOT,
@@ -509,7 +517,7 @@ public final class IdpBenchmark {
 		int records = Integer.parseInt(option("audit-records", "1000000"));
 		String jdbcUrl = this.options.get("jdbc-url");
 		if (records <= 0 || jdbcUrl == null) {
-			this.rows.add(Row.unavailable("audit verify (GET /admin/v1/audit/verify)",
+			this.rows.add(ReportRow.unavailable("audit verify (GET /admin/v1/audit/verify)",
 					"skipped (no --jdbc-url or --audit-records 0)"));
 			return;
 		}
@@ -520,7 +528,7 @@ public final class IdpBenchmark {
 				"Audit verify: %,d records inserted directly into PostgreSQL (COPY, %.1f s) on top of the "
 						+ "records the run itself wrote; figures are records verified per second per call.",
 				records, seeded));
-		Row row = new Row("audit verify (GET /admin/v1/audit/verify), records/s", 1);
+		ReportRow row = new ReportRow("audit verify (GET /admin/v1/audit/verify), records/s", 1);
 		for (int run = 1; run <= this.runs; run++) {
 			ProviderSampler sampler = new ProviderSampler(this.client);
 			long t0 = System.nanoTime();
@@ -557,20 +565,13 @@ public final class IdpBenchmark {
 				outcome.percentileMillis(95), outcome.percentileMillis(99), outcome.errors(),
 				(outcome.firstError() != null) ? " (first: " + outcome.firstError() + ")" : "", samples.heapMaxMiB(),
 				samples.providerCpu() * 100, samples.benchCpu() * 100, samples.loadBefore(), samples.loadAfter());
-		Row row = this.rows.stream().filter((r) -> r.name.equals(name)).findFirst().orElse(null);
-		if (row == null) {
-			row = new Row(name, this.concurrency);
-			this.rows.add(row);
-		}
-		row.add(outcome, samples);
+		ReportRow.add(this.rows, name, this.concurrency, outcome, samples);
 	}
 
 	private String table() {
 		StringBuilder out = new StringBuilder();
-		out.append("| operation | concurrency | throughput /s: median (min–max) | p50 ms | p95 ms | p99 ms | errors "
-				+ "| provider heap max MiB | provider CPU | load generator CPU | load average before → after |\n");
-		out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-		for (Row row : this.rows) {
+		out.append(ReportRow.header("provider"));
+		for (ReportRow row : this.rows) {
 			out.append(row.format()).append('\n');
 		}
 		out.append('\n');
@@ -592,70 +593,6 @@ public final class IdpBenchmark {
 		all[0] = first;
 		System.arraycopy(rest, 0, all, 1, rest.length);
 		return all;
-	}
-
-	/** One line of the report: an operation and its runs. */
-	private static final class Row {
-
-		private final String name;
-
-		private final int concurrency;
-
-		private final List<ClosedLoop.Outcome> outcomes = new ArrayList<>();
-
-		private final List<ProviderSampler.Samples> samples = new ArrayList<>();
-
-		private String unavailable;
-
-		Row(String name, int concurrency) {
-			this.name = name;
-			this.concurrency = concurrency;
-		}
-
-		static Row unavailable(String name, String why) {
-			Row row = new Row(name, 0);
-			row.unavailable = why;
-			return row;
-		}
-
-		void add(ClosedLoop.Outcome outcome, ProviderSampler.Samples samples) {
-			this.outcomes.add(outcome);
-			this.samples.add(samples);
-		}
-
-		String format() {
-			if (this.unavailable != null) {
-				return "| " + this.name + " | | not available: " + this.unavailable.replace("|", "/")
-						+ " | | | | | | | | |";
-			}
-			double[] throughput = this.outcomes.stream().mapToDouble(ClosedLoop.Outcome::throughput).sorted().toArray();
-			long errors = this.outcomes.stream().mapToLong(ClosedLoop.Outcome::errors).sum();
-			double heap = this.samples.stream().mapToDouble(ProviderSampler.Samples::heapMaxMiB).max().orElse(0);
-			double cpu = median(this.samples.stream().mapToDouble(ProviderSampler.Samples::providerCpu));
-			double bench = median(this.samples.stream().mapToDouble(ProviderSampler.Samples::benchCpu));
-			String range = (throughput.length > 1)
-					? String.format(Locale.ROOT, " (%,.0f–%,.0f)", throughput[0], throughput[throughput.length - 1])
-					: "";
-			return String.format(Locale.ROOT,
-					"| %s | %d | %,.0f%s | %.2f | %.2f | %.2f | %d | %.0f | %.0f%% | %.0f%% | %s → %s |", this.name,
-					this.concurrency, median(Arrays.stream(throughput)), range, percentile(50), percentile(95),
-					percentile(99), errors, heap, cpu * 100, bench * 100, this.samples.get(0).loadBefore(),
-					this.samples.get(this.samples.size() - 1).loadAfter());
-		}
-
-		private double percentile(double p) {
-			return median(this.outcomes.stream().mapToDouble((o) -> o.percentileMillis(p)));
-		}
-
-		private static double median(java.util.stream.DoubleStream values) {
-			double[] sorted = values.filter((v) -> !Double.isNaN(v)).sorted().toArray();
-			if (sorted.length == 0) {
-				return Double.NaN;
-			}
-			return (sorted.length % 2 == 1) ? sorted[sorted.length / 2]
-					: (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-		}
-
 	}
 
 }

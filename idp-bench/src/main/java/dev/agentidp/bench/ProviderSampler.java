@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Samples, once a second while a phase runs, the provider's heap in use
+ * Samples, once a second while a phase runs, the server's heap in use
  * ({@code jvm_memory_used_bytes{area="heap"}} summed over the pools) and its CPU
- * ({@code process_cpu_usage}, a fraction of the whole machine) from
- * {@code /actuator/prometheus}, and this process's own CPU, so that the report shows what
- * the load generator took from the shared cores.
+ * ({@code process_cpu_usage}, a fraction of the whole machine) from its Prometheus
+ * metrics (the provider's {@code /actuator/prometheus}, or Keycloak's {@code /metrics}),
+ * and this process's own CPU, so that the report shows what the load generator took from
+ * the shared cores.
  */
 final class ProviderSampler implements AutoCloseable {
 
@@ -27,7 +28,15 @@ final class ProviderSampler implements AutoCloseable {
 
 	}
 
-	private final ProviderClient client;
+	/** Reads the server's metrics in the Prometheus text format. */
+	@FunctionalInterface
+	interface Metrics {
+
+		String read() throws Exception;
+
+	}
+
+	private final Metrics metrics;
 
 	private final Thread thread;
 
@@ -46,7 +55,11 @@ final class ProviderSampler implements AutoCloseable {
 	private int benchCount;
 
 	ProviderSampler(ProviderClient client) {
-		this.client = client;
+		this(() -> client.get("/actuator/prometheus", null, Duration.ofSeconds(5)).body());
+	}
+
+	ProviderSampler(Metrics metrics) {
+		this.metrics = metrics;
 		this.loadBefore = loadAverage();
 		this.thread = Thread.ofPlatform().daemon().name("bench-sampler").start(this::loop);
 	}
@@ -59,10 +72,10 @@ final class ProviderSampler implements AutoCloseable {
 			try {
 				Thread.sleep(1000);
 				double bench = os.getProcessCpuLoad();
-				ProviderClient.Answer response = this.client.get("/actuator/prometheus", null, Duration.ofSeconds(5));
+				String text = this.metrics.read();
 				double heap = 0;
 				double cpu = -1;
-				for (String line : response.body().split("\n")) {
+				for (String line : text.split("\n")) {
 					if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
 						heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
 					}
