@@ -40,10 +40,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Options: {@code --base-url} (default {@code http://127.0.0.1:8080}), {@code --duration}
  * seconds per measured window (15), {@code --warmup} seconds (5), {@code --concurrency}
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
- * {@code --audit-records} (1000000; 0 skips), {@code --phases} (a comma-separated subset
- * of {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others
- * need its tokens), {@code --initial-warmup} seconds of issuance, introspection, exchange
- * and revocation before the first run (120), {@code --register-concurrency} (8),
+ * {@code --audit-records} (1000000; 0 skips), {@code --audit-chains} (the chains they are
+ * spread over, 1000), {@code --phases} (a comma-separated subset of
+ * {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others need
+ * its tokens), {@code --initial-warmup} seconds of issuance, introspection, exchange and
+ * revocation before the first run (120), {@code --register-concurrency} (8),
  * {@code --register-minutes} (40: the phases then run with the agents registered so far),
  * {@code --jdbc-url} (the provider's database, for the audit records), {@code --out} (a
  * file for the table). The bootstrap admin secret is read from the environment variable
@@ -521,13 +522,14 @@ public final class IdpBenchmark {
 					"skipped (no --jdbc-url or --audit-records 0)"));
 			return;
 		}
-		log("inserting %,d audit records over 1,000 chains (COPY, hashes computed by the rule)", records);
-		double seeded = AuditSeeder.seed(jdbcUrl, records, 1000);
+		int chains = Integer.parseInt(option("audit-chains", "1000"));
+		log("inserting %,d audit records over %,d chains (COPY, hashes computed by the rule)", records, chains);
+		double seeded = AuditSeeder.seed(jdbcUrl, records, chains);
 		log("inserted in %.1f s", seeded);
 		this.notes.add(String.format(Locale.ROOT,
-				"Audit verify: %,d records inserted directly into PostgreSQL (COPY, %.1f s) on top of the "
-						+ "records the run itself wrote; figures are records verified per second per call.",
-				records, seeded));
+				"Audit verify: %,d records over %,d chains inserted directly into PostgreSQL (COPY, %.1f s) on "
+						+ "top of the records the run itself wrote; figures are records verified per second per call.",
+				records, chains, seeded));
 		ReportRow row = new ReportRow("audit verify (GET /admin/v1/audit/verify), records/s", 1);
 		for (int run = 1; run <= this.runs; run++) {
 			ProviderSampler sampler = new ProviderSampler(this.client);
