@@ -48,6 +48,17 @@ record AgentCredentials(String id, String kid, byte[] seed, byte[] publicKey) {
 	}
 
 	/**
+	 * A client-credentials token request with a fresh assertion, for {@code crm:read}.
+	 * @param audience the issuer
+	 * @return the URL-encoded form
+	 */
+	String issuanceForm(String audience) {
+		return "grant_type=client_credentials&client_id=" + this.id + "&client_assertion_type="
+				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion=" + assertion(audience)
+				+ "&scope=crm%3Aread";
+	}
+
+	/**
 	 * An RFC 7009 revocation form for one of this agent's tokens, authenticated with a
 	 * fresh assertion.
 	 * @param audience the issuer

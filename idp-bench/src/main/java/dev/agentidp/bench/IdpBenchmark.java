@@ -399,10 +399,7 @@ public final class IdpBenchmark {
 	}
 
 	private String issuanceForm(int agent) {
-		AgentCredentials credentials = this.agents[agent];
-		return "grant_type=client_credentials&client_id=" + credentials.id() + "&client_assertion_type="
-				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
-				+ credentials.assertion(this.issuer) + "&scope=crm%3Aread";
+		return this.agents[agent].issuanceForm(this.issuer);
 	}
 
 	private ProviderClient.Answer exchange(int agent, String subjectToken, String subAgent)
@@ -586,15 +583,20 @@ public final class IdpBenchmark {
 	}
 
 	private static void log(String format, Object... args) {
-		System.out.printf(Locale.ROOT, "[bench %s] " + format + "%n",
-				prepend(java.time.LocalTime.now().format(TIME), args));
+		logAs("bench", format, args);
 	}
 
-	private static Object[] prepend(Object first, Object[] rest) {
-		Object[] all = new Object[rest.length + 1];
-		all[0] = first;
-		System.arraycopy(rest, 0, all, 1, rest.length);
-		return all;
+	/**
+	 * Prints a progress line, {@code [source HH:mm:ss] message}.
+	 * @param source who prints it
+	 * @param format the message, a {@link String#format} pattern
+	 * @param args its arguments
+	 */
+	static void logAs(String source, String format, Object... args) {
+		Object[] all = new Object[args.length + 1];
+		all[0] = java.time.LocalTime.now().format(TIME);
+		System.arraycopy(args, 0, all, 1, args.length);
+		System.out.printf(Locale.ROOT, "[" + source + " %s] " + format + "%n", all);
 	}
 
 }

@@ -52,9 +52,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class KeycloakBenchmark {
 
-	private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
-		.ofPattern("HH:mm:ss");
-
 	private static final String REALM = "bench";
 
 	private static final int TOKEN_POOL = 20_000;
@@ -81,10 +78,7 @@ public final class KeycloakBenchmark {
 
 	private final String revocationPath;
 
-	private static final HttpClient METRICS_HTTP = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(5))
-		.build();
+	private static final HttpClient METRICS_HTTP = ProviderClient.httpClient();
 
 	private final String metricsUrl;
 
@@ -187,7 +181,8 @@ public final class KeycloakBenchmark {
 				int a = (int) (i % agentCount);
 				var response = this.client.postForm(this.tokenPath, null, issuanceForm(a));
 				if (response.statusCode() != 200) {
-					throw new IllegalStateException("HTTP " + response.statusCode() + " " + shorten(response.body()));
+					throw new IllegalStateException(
+							"HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response));
 				}
 				int slot = (int) (i % TOKEN_POOL);
 				pool.set(slot, ProviderClient.accessToken(response.body()));
@@ -274,7 +269,8 @@ public final class KeycloakBenchmark {
 		var response = this.client.postForm(this.tokenPath, null, issuanceForm(0));
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException("Keycloak refused the client-credentials request with an Ed25519 "
-					+ "private_key_jwt assertion: HTTP " + response.statusCode() + " " + shorten(response.body()));
+					+ "private_key_jwt assertion: HTTP " + response.statusCode() + " "
+					+ ProviderClient.errorBody(response));
 		}
 		String scope = ProviderClient.JSON.readTree(response.body()).path("scope").asString("");
 		if (!Arrays.asList(scope.split(" ")).contains("crm:read")) {
@@ -291,12 +287,12 @@ public final class KeycloakBenchmark {
 		var introspection = this.client.postForm(this.introspectionPath, this.rsBasic, "token=" + token);
 		if (introspection.statusCode() != 200 || !introspection.body().contains("\"active\":true")) {
 			throw new IllegalStateException("introspection of a fresh token: HTTP " + introspection.statusCode() + " "
-					+ shorten(introspection.body()));
+					+ ((introspection.statusCode() == 200) ? "not active" : ProviderClient.errorBody(introspection)));
 		}
 		var revocation = this.client.postForm(this.revocationPath, null, revocationForm(0, token));
 		if (revocation.statusCode() != 200) {
 			this.revocationUnavailable = "Keycloak refused the revocation of an access token by its client: HTTP "
-					+ revocation.statusCode() + " " + shorten(revocation.body());
+					+ revocation.statusCode() + " " + ProviderClient.errorBody(revocation);
 		}
 		else {
 			var after = this.client.postForm(this.introspectionPath, this.rsBasic, "token=" + token);
@@ -338,7 +334,7 @@ public final class KeycloakBenchmark {
 							revocationForm(chosenOwners.get((int) i), chosen.get((int) i)));
 					if (response.statusCode() != 200) {
 						throw new IllegalStateException(
-								"HTTP " + response.statusCode() + " " + shorten(response.body()));
+								"HTTP " + response.statusCode() + " " + ProviderClient.errorBody(response));
 					}
 					return true;
 				});
@@ -366,23 +362,13 @@ public final class KeycloakBenchmark {
 				|| this.client.postForm(this.revocationPath, null, revocationForm(agent, token)).statusCode() == 200;
 	}
 
-	/**
-	 * Exactly the form of IdpBenchmark's issuance; the audience is the realm's issuer.
-	 */
+	/** The same form as IdpBenchmark's issuance; the audience is the realm's issuer. */
 	private String issuanceForm(int agent) {
-		AgentCredentials credentials = this.agents[agent];
-		return "grant_type=client_credentials&client_id=" + credentials.id() + "&client_assertion_type="
-				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
-				+ credentials.assertion(this.issuer) + "&scope=crm%3Aread";
+		return this.agents[agent].issuanceForm(this.issuer);
 	}
 
 	private String revocationForm(int agent, String token) {
 		return this.agents[agent].revocationForm(this.issuer, token);
-	}
-
-	/** An error answer's body, shortened; never called for a successful answer. */
-	private static String shorten(String body) {
-		return (body.length() > 300) ? body.substring(0, 300) + "…" : body;
 	}
 
 	// --- measuring and reporting -------------------------------------------------------
@@ -490,10 +476,7 @@ public final class KeycloakBenchmark {
 	}
 
 	private static void log(String format, Object... args) {
-		Object[] all = new Object[args.length + 1];
-		all[0] = java.time.LocalTime.now().format(TIME);
-		System.arraycopy(args, 0, all, 1, args.length);
-		System.out.printf(Locale.ROOT, "[keycloak-bench %s] " + format + "%n", all);
+		IdpBenchmark.logAs("keycloak-bench", format, args);
 	}
 
 }

@@ -29,10 +29,7 @@ final class KeycloakSetup {
 
 	private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(5))
-		.build();
+	private final HttpClient http = ProviderClient.httpClient();
 
 	private final SecureRandom random = new SecureRandom();
 
@@ -101,16 +98,11 @@ final class KeycloakSetup {
 	}
 
 	private static JsonNode json(HttpResponse<String> response, String what) {
-		check(response, what);
-		return ProviderClient.JSON.readTree(response.body());
+		return ProviderClient.json(ProviderClient.Answer.of(response), what);
 	}
 
 	private static void check(HttpResponse<String> response, String what) {
-		if (response.statusCode() / 100 != 2) {
-			String body = response.body();
-			throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " "
-					+ ((body.length() > 300) ? body.substring(0, 300) + "…" : body));
-		}
+		ProviderClient.ok(ProviderClient.Answer.of(response), what);
 	}
 
 	/**

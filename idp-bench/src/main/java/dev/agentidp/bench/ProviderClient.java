@@ -48,7 +48,15 @@ final class ProviderClient {
 		this.baseUrl = baseUrl;
 		int port = (uri.getPort() > 0) ? uri.getPort() : 80;
 		this.connections = ThreadLocal.withInitial(() -> new KeepAliveConnection(uri.getHost(), port));
-		this.http = HttpClient.newBuilder()
+		this.http = httpClient();
+	}
+
+	/**
+	 * A JDK client for the calls that are not measured (admin APIs, metrics): HTTP/1.1, 5
+	 * s to connect.
+	 */
+	static HttpClient httpClient() {
+		return HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build();
@@ -129,10 +137,20 @@ final class ProviderClient {
 	 * @return the JSON body
 	 */
 	static JsonNode json(Answer response, String what) {
+		return JSON.readTree(ok(response, what).body());
+	}
+
+	/**
+	 * A 2xx answer as it is, or a failure with the status and the (error) body.
+	 * @param response the answer
+	 * @param what what was asked, for the message
+	 * @return the answer
+	 */
+	static Answer ok(Answer response, String what) {
 		if (response.statusCode() / 100 != 2) {
 			throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + errorBody(response));
 		}
-		return JSON.readTree(response.body());
+		return response;
 	}
 
 	/** The body of an error answer, shortened; never called for a 2xx answer. */
