@@ -1,5 +1,6 @@
 package dev.agentidp.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -208,7 +209,7 @@ final class KeepAliveConnection implements Closeable {
 	}
 
 	private byte[] readChunked() throws IOException {
-		byte[] body = new byte[0];
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		while (true) {
 			String sizeLine = readLine();
 			int extension = sizeLine.indexOf(';');
@@ -225,11 +226,9 @@ final class KeepAliveConnection implements Closeable {
 				while (!readLine().isEmpty()) {
 					// trailers are not needed
 				}
-				return body;
+				return body.toByteArray();
 			}
-			byte[] chunk = readFully(size);
-			body = Arrays.copyOf(body, body.length + size);
-			System.arraycopy(chunk, 0, body, body.length - size, size);
+			body.write(readFully(size));
 			if (!readLine().isEmpty()) {
 				throw new IOException("a chunk was not followed by CRLF");
 			}
