@@ -1,11 +1,10 @@
 package dev.agentidp.app;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentidp.db.DurableSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,8 @@ import org.springframework.util.StringUtils;
  * As root (uid 0), PostgreSQL refuses to run; zonky detects this and starts it inside a
  * user namespace ({@code unshare -U}), which works on these machines. The embedded server
  * listens on 127.0.0.1 only, on {@code idp.embedded-database.port} (a free port when 0,
- * the default), and stops with the application.
+ * the default), and stops with the application. It runs with the durable settings of
+ * {@link DurableSettings} (zonky's own defaults turn fsync and synchronous commit off).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseConfiguration.NoDatasourceUrl.class)
@@ -43,13 +43,15 @@ class EmbeddedDatabaseConfiguration {
 	EmbeddedPostgres embeddedPostgres(IdpProperties properties, Environment environment) {
 		Path pgData = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
 		int port = environment.getProperty("idp.embedded-database.port", Integer.class, 0);
+		EmbeddedDataDirectory.prepare(pgData);
+		InitdbOutputFilter.install();
 		try {
-			Files.createDirectories(pgData);
 			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 				.setDataDirectory(pgData)
 				.setCleanDataDirectory(false)
 				.setRegisterShutdownHook(true)
 				.setServerConfig("listen_addresses", "127.0.0.1");
+			DurableSettings.SERVER_SETTINGS.forEach(builder::setServerConfig);
 			if (port > 0) {
 				builder.setPort(port);
 			}
@@ -59,8 +61,19 @@ class EmbeddedDatabaseConfiguration {
 			return postgres;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot start the embedded PostgreSQL in " + pgData
-					+ " (set spring.datasource.url to use an external PostgreSQL)", ex);
+			throw new StartupFailureException(
+					"The embedded PostgreSQL could not start in " + pgData + ": " + ex.getMessage() + ".",
+					"Read the PostgreSQL lines above for the cause (a full disk, a data directory of another"
+							+ " PostgreSQL version, a port in use), or set spring.datasource.url to use an external"
+							+ " PostgreSQL.",
+					ex);
+		}
+		catch (IllegalStateException ex) {
+			if (ex.getMessage() != null && ex.getMessage().startsWith("could not lock")) {
+				// another provider took the directory since prepare() looked
+				throw EmbeddedDataDirectory.inUse(pgData);
+			}
+			throw ex;
 		}
 	}
 

@@ -2,18 +2,32 @@ package dev.agentidp.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.Field;
+import java.nio.channels.FileLock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Map;
+import java.util.TreeMap;
 
+import javax.sql.DataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * With no {@code spring.datasource.url}, the provider starts an embedded PostgreSQL with
- * its data under {@code idp.data-dir}, and a restart finds the same data again.
+ * its data under {@code idp.data-dir}, durable (fsync, synchronous commit and full-page
+ * writes on, as {@code pg_settings} reports them), and a restart finds the same data
+ * again.
  */
 class EmbeddedDatabaseDefaultTests {
 
@@ -31,10 +45,63 @@ class EmbeddedDatabaseDefaultTests {
 			TestHttp http = new TestHttp(ProviderRestartTests.port(context));
 			assertThat(http.get("/.well-known/oauth-authorization-server", null).statusCode()).isEqualTo(200);
 			kid = ProviderRestartTests.kid(context);
+			assertThat(settings(context, "fsync", "synchronous_commit", "full_page_writes"))
+				.as("the default database keeps what it acknowledged (docs/operations.md)")
+				.containsOnly(entry("fsync", "on"), entry("synchronous_commit", "on"), entry("full_page_writes", "on"));
 		}
 		try (ConfigurableApplicationContext again = start()) {
 			assertThat(ProviderRestartTests.kid(again)).isEqualTo(kid);
 		}
+	}
+
+	/**
+	 * A provider killed with SIGKILL leaves its PostgreSQL running and
+	 * {@code postmaster.pid} in place; PostgreSQL then refuses to start on the directory
+	 * and the provider would never come back. Simulated here by letting go of zonky's
+	 * directory lock while its server runs, which is what the death of its JVM does.
+	 */
+	@Test
+	void startsAgainOnTheDataOfAProviderThatDiedWithoutStoppingItsDatabase() throws Exception {
+		try (ConfigurableApplicationContext context = start()) {
+			new TestHttp(ProviderRestartTests.port(context)).get("/.well-known/oauth-authorization-server", null);
+		}
+		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+			.setDataDirectory(this.dataDir.resolve("postgres"))
+			.setCleanDataDirectory(false);
+		EmbeddedPostgres orphan = builder.start();
+		Field lock = EmbeddedPostgres.class.getDeclaredField("lock");
+		lock.setAccessible(true);
+		((FileLock) lock.get(orphan)).release();
+		long orphanPid = Long
+			.parseLong(Files.readAllLines(this.dataDir.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+		assertThat(ProcessHandle.of(orphanPid)).get().matches(ProcessHandle::isAlive);
+		try (ConfigurableApplicationContext again = start()) {
+			assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+			assertThat(
+					new TestHttp(ProviderRestartTests.port(again)).get("/.well-known/oauth-authorization-server", null)
+						.statusCode())
+				.isEqualTo(200);
+		}
+	}
+
+	@Test
+	void refusesInASentenceADataDirectoryThatAnotherProviderUses() {
+		try (ConfigurableApplicationContext context = start()) {
+			assertThatExceptionOfType(Exception.class).isThrownBy(this::start)
+				.havingRootCause()
+				.isInstanceOf(StartupFailureException.class)
+				.withMessageContaining("is in use by another running provider");
+		}
+	}
+
+	private static Map<String, String> settings(ConfigurableApplicationContext context, String... names) {
+		Map<String, String> settings = new TreeMap<>();
+		JdbcClient.create(context.getBean(DataSource.class))
+			.sql("SELECT name, setting FROM pg_settings WHERE name IN (:names)")
+			.param("names", List.of(names))
+			.query((rs, row) -> settings.put(rs.getString("name"), rs.getString("setting")))
+			.list();
+		return settings;
 	}
 
 	private ConfigurableApplicationContext start() {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.agentidp.db.DurableSettings;
 import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -106,7 +107,12 @@ public final class TestDatabase {
 					"testcontainers");
 		}
 		try {
-			EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+			// the provider's own settings (fsync and synchronous commit on), so that
+			// tests
+			// of durability hold on this fallback too
+			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+			DurableSettings.SERVER_SETTINGS.forEach(builder::setServerConfig);
+			EmbeddedPostgres embedded = builder.start();
 			return new Server(embedded.getJdbcUrl("postgres", "postgres"), "postgres", null, "embedded");
 		}
 		catch (IOException ex) {
