@@ -1,20 +1,35 @@
 package dev.agentidp.app.audit;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
@@ -34,11 +49,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The audit admin API end to end, over HTTP, on a real PostgreSQL: who may call what
  * (401/403 problem documents, each denial recorded as {@code admin.denied}), query with
- * filters and paging, verify, export, and signed checkpoints.
+ * filters and paging, verify, export, signed checkpoints, and the offline verifier in
+ * {@code docs/verify-audit-export.py} run over what the API hands out.
  */
 // the inline datasource URL only keeps the embedded-database default from starting a
 // PostgreSQL in ./data (whose lock another cached context may hold); TestDatabase's URL,
@@ -229,6 +246,187 @@ class AuditApiTests {
 		assertThat(latest.statusCode()).isEqualTo(200);
 		assertThat(json(latest).get("checkpoint").asString()).isEqualTo(body.get("checkpoint").asString());
 		assertThat(json(get("/admin/v1/audit/verify", admin)).get("valid").asBoolean()).isTrue();
+	}
+
+	@Test
+	void offlineVerifierReportsAChainCutShortOrDeletedSinceTheSignedCheckpoint(@TempDir Path dir) throws Exception {
+		assumeThat(python3WithCryptography()).as("python3 with the cryptography package is installed").isTrue();
+		String admin = offlineVerifierTrail();
+		Path checkpoint = write(dir, "checkpoint.json", get("/admin/v1/audit/checkpoints/latest", admin).body());
+		Path jwks = write(dir, "jwks.json", get("/oauth2/jwks", null).body());
+		String export = get("/admin/v1/audit/export?format=jsonl", admin).body();
+		JsonNode latest = JSON.readTree(Files.readString(checkpoint));
+		String kid = JWSObject.parse(latest.get("checkpoint").asString()).getHeader().getKeyID();
+		String signedAt = Instant.parse(latest.get("createdAt").asString()).truncatedTo(ChronoUnit.SECONDS).toString();
+
+		Result intact = verifyOffline(write(dir, "audit.jsonl", export), "--checkpoint", checkpoint, "--jwks", jwks);
+		assertThat(intact.exit()).as(intact.output()).isZero();
+		assertThat(intact.output()).startsWith("valid: ")
+			.contains("; checkpoint of " + signedAt + " (kid " + kid + ") matched on ");
+		// the last record of a chain deleted: the rest of the chain still hashes
+		Path truncated = write(dir, "truncated.jsonl",
+				without(export, (r) -> ofChain(r, "chain-offline-a") && r.get("seq").asLong() == 3));
+		assertThat(verifyOffline(truncated).exit()).isZero();
+		Result behind = verifyOffline(truncated, "--checkpoint", checkpoint, "--jwks", jwks);
+		assertThat(behind.exit()).isNotZero();
+		assertThat(behind.output()).contains("INVALID: chain chain-offline-a is behind the signed checkpoint"
+				+ " (export ends at seq 2, checkpoint has seq 3)");
+		// a chain deleted whole
+		Path dropped = write(dir, "dropped.jsonl", without(export, (r) -> ofChain(r, "chain-offline-b")));
+		assertThat(verifyOffline(dropped).exit()).isZero();
+		Result missing = verifyOffline(dropped, "--checkpoint", checkpoint, "--jwks", jwks);
+		assertThat(missing.exit()).isNotZero();
+		assertThat(missing.output())
+			.contains("INVALID: chain chain-offline-b missing from the export (the signed checkpoint has seq 1)");
+		// an export of one chain, checked against that chain's signed head only
+		Path one = write(dir, "one.jsonl",
+				get("/admin/v1/audit/export?format=jsonl&chain=chain-offline-a", admin).body());
+		assertThat(verifyOffline(one, "--checkpoint", checkpoint, "--jwks", jwks).exit()).isNotZero();
+		Result onlyExported = verifyOffline(one, "--checkpoint", checkpoint, "--jwks", jwks, "--only-exported-chains");
+		assertThat(onlyExported.exit()).as(onlyExported.output()).isZero();
+		assertThat(onlyExported.output()).startsWith("valid: 1 chains, 3 records;").endsWith("matched on 1 chains\n");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void offlineVerifierTrustsOnlyACheckpointSignedWithAPublishedKey(@TempDir Path dir) throws Exception {
+		assumeThat(python3WithCryptography()).as("python3 with the cryptography package is installed").isTrue();
+		String admin = offlineVerifierTrail();
+		Path export = write(dir, "audit.jsonl", get("/admin/v1/audit/export?format=jsonl", admin).body());
+		String jwksJson = get("/oauth2/jwks", null).body();
+		Path jwks = write(dir, "jwks.json", jwksJson);
+		String jws = json(get("/admin/v1/audit/checkpoints/latest", admin)).get("checkpoint").asString();
+		JWSObject signed = JWSObject.parse(jws);
+		String kid = signed.getHeader().getKeyID();
+		// the JWS alone is accepted as well as the endpoint's JSON body
+		Result raw = verifyOffline(export, "--checkpoint", write(dir, "checkpoint.jws", jws), "--jwks", jwks);
+		assertThat(raw.exit()).as(raw.output()).isZero();
+
+		byte[] signature = signed.getSignature().decode();
+		signature[signature.length / 2] ^= 1;
+		String flipped = jws.substring(0, jws.lastIndexOf('.') + 1)
+				+ Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+		Result forged = verifyOffline(export, "--checkpoint", write(dir, "flipped.jws", flipped), "--jwks", jwks);
+		assertThat(forged.exit()).isNotZero();
+		assertThat(forged.output()).contains("INVALID: the checkpoint signature does not verify with key " + kid);
+
+		Path otherKeys = write(dir, "other-jwks.json", jwksJson.replace(kid, kid + "-rotated-away"));
+		Result unknown = verifyOffline(export, "--checkpoint", write(dir, "checkpoint.jws", jws), "--jwks", otherKeys);
+		assertThat(unknown.exit()).isNotZero();
+		assertThat(unknown.output())
+			.contains("INVALID: checkpoint signed with kid " + kid + ", which is not in the JWKS");
+
+		String unsigned = b64url("{\"alg\":\"none\",\"kid\":\"" + kid + "\",\"typ\":\"checkpoint+jwt\"}") + "."
+				+ signed.getPayload().toBase64URL() + ".";
+		Result none = verifyOffline(export, "--checkpoint", write(dir, "none.jws", unsigned), "--jwks", jwks);
+		assertThat(none.exit()).isNotZero();
+		assertThat(none.output()).contains("INVALID: checkpoint alg none refused");
+
+		// ES256, whatever the provider signs with: the same heads signed with a P-256 key
+		ECKey es256 = new ECKeyGenerator(Curve.P_256).keyID("offline-es256").algorithm(JWSAlgorithm.ES256).generate();
+		Path es256Keys = write(dir, "es256-jwks.json", new JWKSet(es256.toPublicJWK()).toString());
+		Map<String, Object> claims = signed.getPayload().toJSONObject();
+		Result es256Valid = verifyOffline(export, "--checkpoint", write(dir, "es256.jws", signEs256(es256, claims)),
+				"--jwks", es256Keys);
+		assertThat(es256Valid.exit()).as(es256Valid.output()).isZero();
+		assertThat(es256Valid.output()).contains("(kid offline-es256) matched on");
+		// a head whose hash is not the exported record's: a chain rewritten with
+		// consistent hashes
+		Map<String, Object> heads = new LinkedHashMap<>((Map<String, Object>) claims.get("heads"));
+		heads.put("chain-offline-a", Map.of("seq", 3, "hash", "0".repeat(64)));
+		Map<String, Object> rewritten = new LinkedHashMap<>(claims);
+		rewritten.put("heads", heads);
+		Result differs = verifyOffline(export, "--checkpoint", write(dir, "rewritten.jws", signEs256(es256, rewritten)),
+				"--jwks", es256Keys);
+		assertThat(differs.exit()).isNotZero();
+		assertThat(differs.output())
+			.contains("INVALID: chain chain-offline-a seq 3 differs from the signed checkpoint");
+		// an ES256 header naming an Ed25519 key
+		String ed25519 = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"offline-es256\",\"x\":\"%s\"}"
+			.formatted(b64url("x".repeat(32)));
+		Path okp = write(dir, "okp-jwks.json", "{\"keys\":[" + ed25519 + "]}");
+		Result mismatch = verifyOffline(export, "--checkpoint", write(dir, "es256.jws", signEs256(es256, claims)),
+				"--jwks", okp);
+		assertThat(mismatch.exit()).isNotZero();
+		assertThat(mismatch.output())
+			.contains("INVALID: checkpoint alg ES256 does not fit key offline-es256 (OKP Ed25519)");
+	}
+
+	/**
+	 * Three records in {@code chain-offline-a}, one in {@code chain-offline-b}, then a
+	 * checkpoint over them.
+	 * @return an admin token
+	 */
+	String offlineVerifierTrail() throws Exception {
+		if (this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = 'chain-offline-a'")
+			.query(Long.class)
+			.single() == 0) {
+			for (int i = 1; i <= 3; i++) {
+				this.trail.append(new AuditEntry("chain-offline-a", "client-1", "token.issued", "jti-" + i,
+						Decision.ALLOW, null, Map.of("n", i)));
+			}
+			this.trail.append(new AuditEntry("chain-offline-b", "client-1", "agent.registered", "chain-offline-b",
+					Decision.ALLOW, null, Map.of()));
+		}
+		String admin = adminToken();
+		assertThat(post("/admin/v1/audit/checkpoints", admin).statusCode()).isEqualTo(201);
+		return admin;
+	}
+
+	static String signEs256(ECKey key, Map<String, Object> claims) throws Exception {
+		JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+			.type(new JOSEObjectType("checkpoint+jwt"))
+			.build(), new Payload(claims));
+		jws.sign(new ECDSASigner(key));
+		return jws.serialize();
+	}
+
+	static String without(String jsonl, Predicate<JsonNode> dropped) {
+		return jsonl.lines()
+			.filter((line) -> !dropped.test(JSON.readTree(line)))
+			.map((line) -> line + "\n")
+			.reduce("", String::concat);
+	}
+
+	static boolean ofChain(JsonNode record, String chain) {
+		return record.get("chain").asString().equals(chain);
+	}
+
+	static Path write(Path dir, String name, String content) throws IOException {
+		return Files.writeString(dir.resolve(name), content);
+	}
+
+	static String b64url(String text) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	static boolean python3WithCryptography() {
+		try {
+			Process p = new ProcessBuilder("python3", "-c", "import cryptography").redirectErrorStream(true).start();
+			return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	static Result verifyOffline(Path export, Object... options) throws Exception {
+		Path script = Path.of("..", "docs", "verify-audit-export.py").toAbsolutePath().normalize();
+		List<String> command = new ArrayList<>(List.of("python3", script.toString(), export.toString()));
+		for (Object option : options) {
+			command.add(option.toString());
+		}
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		return new Result(p.exitValue(), output);
+	}
+
+	record Result(int exit, String output) {
 	}
 
 	String adminToken() throws Exception {

@@ -86,6 +86,10 @@ final class RunningProvider implements AutoCloseable {
 		return new RunningProvider(new SpringApplicationBuilder(IdentityProviderApplication.class).run(args));
 	}
 
+	String issuer() {
+		return this.issuer;
+	}
+
 	ConfigurableApplicationContext context() {
 		return this.context;
 	}
@@ -174,6 +178,21 @@ final class RunningProvider implements AutoCloseable {
 	}
 
 	Agent registerAgent(String adminToken, String... scopes) {
+		JsonNode document = JSON.readTree(registerAgentAnswer(adminToken, scopes));
+		try {
+			return new Agent(document.get("id").asString(), OctetKeyPair.parse(document.get("privateJwk").toString()),
+					this.issuer);
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Registers an agent with a generated key and returns the admin API's answer as it
+	 * came, {@code privateJwk} included (what a user saves with curl).
+	 */
+	String registerAgentAnswer(String adminToken, String... scopes) {
 		StringBuilder capabilities = new StringBuilder();
 		for (String scope : scopes) {
 			capabilities.append(capabilities.isEmpty() ? "" : ",")
@@ -187,14 +206,7 @@ final class RunningProvider implements AutoCloseable {
 		if (response.statusCode() != 201) {
 			throw new IllegalStateException("register agent: " + response.statusCode() + " " + response.body());
 		}
-		JsonNode document = json(response);
-		try {
-			return new Agent(document.get("id").asString(), OctetKeyPair.parse(document.get("privateJwk").toString()),
-					this.issuer);
-		}
-		catch (java.text.ParseException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return response.body();
 	}
 
 	long rows(String table) {

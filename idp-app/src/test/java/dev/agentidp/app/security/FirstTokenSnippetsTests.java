@@ -1,0 +1,190 @@
+package dev.agentidp.app.security;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.agentidp.db.test.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The "Your first token" snippets of {@code docs/tokens.md} work as shown: each of
+ * {@code docs/examples/get-token.py} (PyJWT), {@code get-token.mjs} (jose) and
+ * {@code GetToken.java} (Nimbus) is run as its own process, the way the page says,
+ * against a running provider with the registration answer of an agent saved to a file,
+ * and prints a token response whose access token introspects active for that agent; and
+ * the page shows each file verbatim. The Python snippet needs a {@code python3} with
+ * PyJWT and cryptography, the Node one {@code node} and
+ * {@code docs/examples/node_modules/jose} ({@code .ci/run} installs both); without them
+ * those tests are skipped. The Java one always runs, on this JVM's own classpath.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public final class FirstTokenSnippetsTests {
+
+	static final String SCOPE = "crm:read";
+
+	static final Path REPOSITORY = repositoryRoot();
+
+	static final Path EXAMPLES = REPOSITORY.resolve("docs/examples");
+
+	@TempDir
+	static Path dataDir;
+
+	@TempDir
+	static Path work;
+
+	private RunningProvider provider;
+
+	private String agentId;
+
+	private Path agentJson;
+
+	private String resourceServerId;
+
+	private String resourceServerSecret;
+
+	@BeforeAll
+	void start() throws IOException {
+		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir);
+		String admin = this.provider.adminToken();
+		String answer = this.provider.registerAgentAnswer(admin, SCOPE, "crm:write");
+		this.agentId = RunningProvider.JSON.readTree(answer).get("id").asString();
+		this.agentJson = Files.writeString(work.resolve("agent.json"), answer);
+		HttpResponse<String> client = this.provider.postJson("/admin/v1/clients",
+				"{\"name\":\"snippets-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", admin);
+		assertThat(client.statusCode()).isEqualTo(201);
+		this.resourceServerId = RunningProvider.json(client).get("clientId").asString();
+		this.resourceServerSecret = RunningProvider.json(client).get("clientSecret").asString();
+	}
+
+	@AfterAll
+	void stop() {
+		this.provider.close();
+	}
+
+	@Test
+	void pythonSnippetGetsAToken() {
+		Optional<String> python = List.of("python3", "/usr/bin/python3")
+			.stream()
+			.filter((candidate) -> run(List.of(candidate, "-c", "import jwt, cryptography")).exitCode() == 0)
+			.findFirst();
+		assumeThat(python).as("a python3 with PyJWT and cryptography (apt install python3-jwt python3-cryptography)")
+			.isPresent();
+		assertGetsAToken(List.of(python.get(), EXAMPLES.resolve("get-token.py").toString()));
+	}
+
+	@Test
+	void nodeSnippetGetsAToken() {
+		assumeThat(run(List.of("node", "--version")).exitCode()).as("node on the PATH").isZero();
+		assumeThat(EXAMPLES.resolve("node_modules/jose"))
+			.as("jose in docs/examples/node_modules (npm install --prefix docs/examples jose)")
+			.isDirectory();
+		assertGetsAToken(List.of("node", EXAMPLES.resolve("get-token.mjs").toString()));
+	}
+
+	@Test
+	void javaSnippetGetsAToken() {
+		String java = ProcessHandle.current().info().command().orElseThrow();
+		assertGetsAToken(List.of(java, "-cp", System.getProperty("java.class.path"),
+				EXAMPLES.resolve("GetToken.java").toString()));
+	}
+
+	@Test
+	void docsShowEachSnippetAsItIs() throws IOException {
+		String docs = Files.readString(REPOSITORY.resolve("docs/tokens.md"));
+		for (String snippet : List.of("get-token.py", "get-token.mjs", "GetToken.java")) {
+			String file = Files.readString(EXAMPLES.resolve(snippet));
+			assertThat(fencedBlockAfter(docs, "](examples/" + snippet + ")")).as("docs/tokens.md's copy of %s", snippet)
+				.isEqualTo(file);
+		}
+	}
+
+	private void assertGetsAToken(List<String> command) {
+		List<String> full = new ArrayList<>(command);
+		full.addAll(List.of(this.provider.issuer(), this.agentJson.toString(), SCOPE));
+		Result result = run(full);
+		assertThat(result.exitCode())
+			.as("exit code of %s; stdout: %s; stderr: %s", full, result.stdout(), result.stderr())
+			.isZero();
+		JsonNode answer = RunningProvider.JSON.readTree(result.stdout());
+		assertThat(answer.get("token_type").asString()).isEqualTo("Bearer");
+		assertThat(answer.get("scope").asString()).isEqualTo(SCOPE);
+		HttpResponse<String> introspected = this.provider.postForm("/oauth2/introspect",
+				Map.of("token", answer.get("access_token").asString()), this.resourceServerId,
+				this.resourceServerSecret);
+		JsonNode claims = RunningProvider.json(introspected);
+		assertThat(claims.get("active").asBoolean()).as(introspected.body()).isTrue();
+		assertThat(claims.get("sub").asString()).isEqualTo(this.agentId);
+		assertThat(claims.get("client_id").asString()).isEqualTo(this.agentId);
+		assertThat(claims.get("scope").asString()).isEqualTo(SCOPE);
+	}
+
+	/**
+	 * The text of the first fenced code block after {@code marker}, with its last
+	 * newline.
+	 */
+	static String fencedBlockAfter(String markdown, String marker) {
+		int at = markdown.indexOf(marker);
+		assertThat(at).as("docs/tokens.md mentions %s", marker).isNotNegative();
+		int fence = markdown.indexOf("\n```", at);
+		assertThat(fence).as("a fenced block after %s", marker).isNotNegative();
+		int start = markdown.indexOf('\n', fence + 1) + 1;
+		int end = markdown.indexOf("\n```\n", start - 1);
+		assertThat(end).as("the end of the fenced block after %s", marker).isGreaterThanOrEqualTo(start - 1);
+		return markdown.substring(start, end + 1);
+	}
+
+	private static Result run(List<String> command) {
+		try {
+			Path stdout = Files.createTempFile(work, "stdout", ".txt");
+			Path stderr = Files.createTempFile(work, "stderr", ".txt");
+			Process process = new ProcessBuilder(command).directory(work.toFile())
+				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+				.redirectOutput(stdout.toFile())
+				.redirectError(stderr.toFile())
+				.start();
+			if (!process.waitFor(120, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException(command + " did not end within 120 s");
+			}
+			return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+		}
+		catch (IOException ex) {
+			// not installed: the command cannot be started at all
+			return new Result(-1, "", ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Path repositoryRoot() {
+		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+			if (Files.isRegularFile(dir.resolve("docs/tokens.md")) && Files.isDirectory(dir.resolve("docs/examples"))) {
+				return dir;
+			}
+		}
+		throw new IllegalStateException("no docs/tokens.md above " + Path.of("").toAbsolutePath());
+	}
+
+	private record Result(int exitCode, String stdout, String stderr) {
+
+	}
+
+}
