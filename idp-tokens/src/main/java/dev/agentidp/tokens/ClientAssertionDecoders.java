@@ -51,12 +51,16 @@ import org.springframework.util.Assert;
  */
 final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClient> {
 
-	/** RFC 7523 §3 (4): how far ahead an assertion may expire. */
-	static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
+	/**
+	 * RFC 7523 §3 (4): how far ahead an assertion may expire, unless configured
+	 * ({@code idp.tokens.max-client-assertion-lifetime}).
+	 */
+	static final Duration MAX_LIFETIME = TokensProperties.DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME;
 
 	/**
 	 * RFC 7523 §3 (6): how far in the past {@code iat} and {@code nbf} may lie before the
-	 * assertion is "unreasonably far in the past" (this also refuses overflowed values).
+	 * assertion is "unreasonably far in the past" (this also refuses overflowed values),
+	 * unless the configured lifetime is longer.
 	 */
 	static final Duration MAX_AGE = Duration.ofHours(1);
 
@@ -81,15 +85,23 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private final FailedAuthentications failures;
 
+	private final Duration maxLifetime;
+
+	private final Duration maxAge;
+
 	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, Clock clock) {
-		this(assertions, clockSkew, TokensProperties.DEFAULT_MAX_FAILED_AUTHENTICATIONS, clock);
+		this(assertions, clockSkew, TokensProperties.DEFAULT_MAX_FAILED_AUTHENTICATIONS, MAX_LIFETIME, clock);
 	}
 
-	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, int maxFailuresPerMinute, Clock clock) {
+	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, int maxFailuresPerMinute,
+			Duration maxLifetime, Clock clock) {
 		Assert.notNull(assertions, "assertions cannot be null");
 		Assert.notNull(clockSkew, "clockSkew cannot be null");
 		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
 		Assert.notNull(clock, "clock cannot be null");
+		Assert.isTrue(maxLifetime != null && maxLifetime.isPositive(), "maxLifetime must be positive");
+		this.maxLifetime = maxLifetime;
+		this.maxAge = (maxLifetime.compareTo(MAX_AGE) > 0) ? maxLifetime : MAX_AGE;
 		this.assertions = assertions;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
@@ -197,8 +209,9 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			if (!now.minus(skew).isBefore(expiresAt)) {
 				return failure("the assertion has expired");
 			}
-			if (expiresAt.isAfter(now.plus(MAX_LIFETIME).plus(skew))) {
-				return failure("exp must be at most " + MAX_LIFETIME.toMinutes() + " minutes ahead");
+			Duration maxLifetime = ClientAssertionDecoders.this.maxLifetime;
+			if (expiresAt.isAfter(now.plus(maxLifetime).plus(skew))) {
+				return failure("the assertion expires more than " + maxLifetime.toMinutes() + " minutes ahead (exp)");
 			}
 			// RFC 7523 §3 (5) and (6): not used before nbf, not issued in the future, and
 			// neither unreasonably far in the past
@@ -208,10 +221,11 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			if (assertion.getIssuedAt() != null && assertion.getIssuedAt().isAfter(now.plus(skew))) {
 				return failure("the assertion is issued in the future (iat)");
 			}
-			Instant oldest = now.minus(MAX_AGE);
+			Duration maxAge = ClientAssertionDecoders.this.maxAge;
+			Instant oldest = now.minus(maxAge);
 			if ((assertion.getIssuedAt() != null && assertion.getIssuedAt().isBefore(oldest))
 					|| (assertion.getNotBefore() != null && assertion.getNotBefore().isBefore(oldest))) {
-				return failure("iat and nbf must be within the last " + MAX_AGE.toMinutes() + " minutes");
+				return failure("iat and nbf must be within the last " + maxAge.toMinutes() + " minutes");
 			}
 			// RFC 7523 §3 (7): jti is required and accepted once
 			String jti = assertion.getId();

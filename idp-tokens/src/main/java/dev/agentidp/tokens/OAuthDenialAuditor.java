@@ -12,7 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.AgentStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
-import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.util.Assert;
 
@@ -44,8 +45,6 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 	private final AuditTrail audit;
 
 	private final AgentRegistry agents;
-
-	private final AuthenticationFailureHandler delegate = new OAuth2ErrorAuthenticationFailureHandler();
 
 	private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
 
@@ -68,16 +67,56 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 			// the request is refused either way; the failure to record it must be seen
 			logger.error("Could not record a refused OAuth request in the audit trail", ex);
 		}
+		OAuth2Error answer = new OAuth2Error(error.getErrorCode(), publicDescription(request, error, exception),
+				error.getUri());
+		ServletServerHttpResponse httpResponse = new ServletServerHttpResponse(response);
 		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
 			// RFC 6749 §5.2: failed client authentication is 401 with a WWW-Authenticate
 			// header
-			ServletServerHttpResponse httpResponse = new ServletServerHttpResponse(response);
 			httpResponse.setStatusCode(HttpStatus.UNAUTHORIZED);
 			httpResponse.getHeaders().set("WWW-Authenticate", "Basic realm=\"oauth\"");
-			this.errors.write(error, null, httpResponse);
-			return;
 		}
-		this.delegate.onAuthenticationFailure(request, response, exception);
+		else {
+			httpResponse.setStatusCode(HttpStatus.BAD_REQUEST);
+		}
+		this.errors.write(answer, null, httpResponse);
+	}
+
+	/**
+	 * The {@code error_description} the client is told: what was wrong, without what
+	 * would help an attacker. A failed client authentication says which check of the
+	 * assertion failed (the client made the assertion, so this tells it nothing new), but
+	 * never whether a client exists or which part of a secret was wrong.
+	 */
+	static String publicDescription(HttpServletRequest request, OAuth2Error error, AuthenticationException exception) {
+		if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
+			for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+				if (cause instanceof JwtValidationException validation && !validation.getErrors().isEmpty()) {
+					String description = validation.getErrors().iterator().next().getDescription();
+					if (description != null) {
+						return description;
+					}
+				}
+			}
+			for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+				if (cause instanceof org.springframework.security.oauth2.jwt.JwtException) {
+					return "Client assertion rejected: it must be a JWT signed with a key registered for the client"
+							+ " (EdDSA, Ed25519 or ES256, the registered kid when one is given)";
+				}
+			}
+			String description = error.getDescription();
+			if (description != null && description.startsWith("Client assertion rejected")) {
+				return description;
+			}
+			return "Client authentication failed: unknown client, or credentials that do not match it";
+		}
+		if (error.getDescription() != null && !error.getDescription().isBlank()) {
+			return error.getDescription();
+		}
+		if (OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode())) {
+			return OAuthRequestShape.describe(request);
+		}
+		return null;
 	}
 
 	private AuditEntry entry(HttpServletRequest request, OAuth2Error error, AuthenticationException exception) {
@@ -95,15 +134,39 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 		if (grantType != null) {
 			details.put("grantType", clean(grantType));
 		}
+		String reason = reason(error, exception);
+		if (knownAgent && OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())) {
+			// an agent that is not active is not found as a client: say why (audit only)
+			AgentStatus status = RegistryClients.agentId(clientId)
+				.flatMap(this.agents::findAgent)
+				.map(Agent::status)
+				.orElse(AgentStatus.ACTIVE);
+			if (status != AgentStatus.ACTIVE) {
+				reason = clean("invalid_client: the agent is " + status.value());
+			}
+		}
 		return new AuditEntry(knownAgent ? clientId : AuditEntry.SYSTEM_CHAIN, clientId, action, clientId,
-				Decision.DENY, reason(error, exception), details);
+				Decision.DENY, reason, details);
 	}
 
-	/** The client named by the request: the form's client_id, else HTTP Basic's user. */
+	/**
+	 * The client named by the request: the form's client_id, else HTTP Basic's user, else
+	 * the client assertion's {@code iss} (RFC 7521 §4.2, read without verification: it
+	 * names who the request claims to be, as the form's client_id does).
+	 */
 	private static Optional<String> clientId(HttpServletRequest request) {
 		String clientId = request.getParameter("client_id");
 		if (clientId != null) {
 			return Optional.of(clientId);
+		}
+		String assertion = request.getParameter("client_assertion");
+		if (assertion != null && request.getHeader("Authorization") == null) {
+			try {
+				return Optional.ofNullable(com.nimbusds.jwt.SignedJWT.parse(assertion).getJWTClaimsSet().getIssuer());
+			}
+			catch (java.text.ParseException | RuntimeException ex) {
+				return Optional.empty();
+			}
 		}
 		String header = request.getHeader("Authorization");
 		if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {

@@ -5,6 +5,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.web.authentication.AuthenticationConverter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.util.Assert;
 
@@ -17,14 +18,16 @@ import org.springframework.util.Assert;
  *
  * @param clientAssertionDecoders decodes {@code private_key_jwt} assertions with the
  * registry's keys
+ * @param clientAssertionsWithoutClientId reads a {@code private_key_jwt} request that
+ * names its client only in the assertion (RFC 7521 §4.2), ahead of Spring's converter
  * @param agentClientCredentials issues agent tokens by client credentials
  * @param introspection RFC 7662 from the token store
  * @param revocation RFC 7009 with cascade
  * @param denials audits and answers every refused request
  */
 public record OAuthEndpoints(JwtDecoderFactory<RegisteredClient> clientAssertionDecoders,
-		AuthenticationProvider agentClientCredentials, AuthenticationProvider introspection,
-		AuthenticationProvider revocation, AuthenticationFailureHandler denials) {
+		AuthenticationConverter clientAssertionsWithoutClientId, AuthenticationProvider agentClientCredentials,
+		AuthenticationProvider introspection, AuthenticationProvider revocation, AuthenticationFailureHandler denials) {
 
 	/**
 	 * Wraps Spring's client-credentials provider so that it never handles an agent.
@@ -59,6 +62,7 @@ public record OAuthEndpoints(JwtDecoderFactory<RegisteredClient> clientAssertion
 
 	public OAuthEndpoints {
 		Assert.notNull(clientAssertionDecoders, "clientAssertionDecoders cannot be null");
+		Assert.notNull(clientAssertionsWithoutClientId, "clientAssertionsWithoutClientId cannot be null");
 		Assert.notNull(agentClientCredentials, "agentClientCredentials cannot be null");
 		Assert.notNull(introspection, "introspection cannot be null");
 		Assert.notNull(revocation, "revocation cannot be null");

@@ -103,9 +103,9 @@ public class TokensConfiguration {
 	OAuthEndpoints oauthEndpoints(JdbcClient jdbc, AccessTokenMinter minter, TokenService tokens, AuditTrail audit,
 			AuditProperties auditProperties, AgentRegistry agents, TransactionTemplate transactions,
 			ApplicationEventPublisher events, TokensProperties properties) {
-		return new OAuthEndpoints(
-				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
-						properties.maxFailedAuthenticationsPerMinute(), this.clock),
+		return new OAuthEndpoints(new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
+				properties.maxFailedAuthenticationsPerMinute(), properties.maxClientAssertionLifetime(), this.clock),
+				new ClientAssertionWithoutClientIdConverter(),
 				new AgentClientCredentialsAuthenticationProvider(minter, transactions, events,
 						properties.defaultAudience(), this.clock),
 				new TokenIntrospectionProvider(tokens, audit,

@@ -19,14 +19,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFailedAuthenticationsPerMinute failed {@code private_key_jwt} authentications
  * of one client per minute (per node) after which the client is refused without any
  * signature work until the minute is over (default 20)
+ * @param maxClientAssertionLifetime how far ahead of now a client assertion's {@code exp}
+ * may lie (RFC 7523 §3 (4) leaves the limit to the server; default 60 minutes, as Okta
+ * and Auth0 accept, and what stock clients such as authlib's {@code PrivateKeyJWT} send);
+ * its {@code jti} is kept for replay detection until then
  */
 @ConfigurationProperties("idp.tokens")
 public record TokensProperties(@DefaultValue("EdDSA") String signingAlgorithm, String keyEncryptionKey,
 		String defaultAudience, @DefaultValue("60s") Duration clockSkew,
-		@DefaultValue("20") int maxFailedAuthenticationsPerMinute) {
+		@DefaultValue("20") int maxFailedAuthenticationsPerMinute,
+		@DefaultValue("60m") Duration maxClientAssertionLifetime) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
+
+	/** The default of {@code idp.tokens.max-client-assertion-lifetime}. */
+	public static final Duration DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME = Duration.ofMinutes(60);
 
 	public TokensProperties {
 		if (clockSkew == null) {
@@ -35,6 +43,15 @@ public record TokensProperties(@DefaultValue("EdDSA") String signingAlgorithm, S
 		if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
 			throw new IllegalArgumentException(
 					"idp.tokens.clock-skew must be between 0 and 10 minutes, not " + clockSkew);
+		}
+		if (maxClientAssertionLifetime == null) {
+			maxClientAssertionLifetime = DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME;
+		}
+		if (maxClientAssertionLifetime.compareTo(Duration.ofMinutes(1)) < 0
+				|| maxClientAssertionLifetime.compareTo(Duration.ofHours(24)) > 0) {
+			throw new IllegalArgumentException(
+					"idp.tokens.max-client-assertion-lifetime must be between 1 minute and 24 hours, not "
+							+ maxClientAssertionLifetime);
 		}
 		if (maxFailedAuthenticationsPerMinute < 1) {
 			throw new IllegalArgumentException("idp.tokens.max-failed-authentications-per-minute must be at least 1");

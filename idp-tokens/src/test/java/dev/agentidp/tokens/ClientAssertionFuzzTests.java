@@ -99,7 +99,7 @@ public final class ClientAssertionFuzzTests {
 		// the failure cap would refuse every input after the first 20 without parsing it
 		ClientAssertionDecoders decoders = new ClientAssertionDecoders(
 				new ClientAssertions(JdbcClient.create(new UnreachableDataSource())), SKEW, Integer.MAX_VALUE,
-				Clock.fixed(NOW, ZoneOffset.UTC));
+				ClientAssertionDecoders.MAX_LIFETIME, Clock.fixed(NOW, ZoneOffset.UTC));
 		ed25519Client = decoders.createDecoder(client(ed25519));
 		p256Client = decoders.createDecoder(client(p256Key.toPublicJWK()));
 		AuthorizationServerSettings settings = AuthorizationServerSettings.builder().issuer(ISSUER).build();
