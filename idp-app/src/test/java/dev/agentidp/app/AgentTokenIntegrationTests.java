@@ -213,7 +213,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 					.build());
 		assertRefused(agent, agent.formWith(future, "crm:read"), 401, "invalid_client");
 		String tooLong = sign(agent.key(), JWSAlgorithm.EdDSA,
-				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(600)).build());
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(3700)).build());
 		assertRefused(agent, agent.formWith(tooLong, "crm:read"), 401, "invalid_client");
 	}
 

@@ -45,7 +45,10 @@ import org.springframework.util.Assert;
  * memory.
  * <p>
  * As a {@link JWKSource} it serves the public keys (current and retired ones kept for
- * verification) to the JWKS endpoint.
+ * verification) to the JWKS endpoint. When the configured algorithm changes, the node
+ * that starts with the new setting generates a key for it and retires the old
+ * algorithm's key, which stays published for 25 h: the JWKS serves both keys during the
+ * switch.
  */
 public final class SigningKeys implements JWKSource<SecurityContext>, InitializingBean {
 
@@ -65,6 +68,15 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 	private static final String INSERT_KEY = """
 			INSERT INTO signing_key (kid, algorithm, public_jwk, private_key_enc, status, created_at)
 			VALUES (?, ?, ?::jsonb, ?, 'active', now())""";
+
+	/**
+	 * A switch of {@code idp.tokens.signing-algorithm}: the other algorithm's key stops
+	 * signing but stays published for {@link #RETIRED_KEY_PUBLISHED}, longer than any
+	 * token lives, so that the tokens it signed still verify.
+	 */
+	private static final String RETIRE_OTHER_ALGORITHMS = """
+			UPDATE signing_key SET status = 'retired', retired_at = now()
+			WHERE status = 'active' AND algorithm <> ?""";
 
 	private static final String SELECT_PUBLISHED = """
 			SELECT kid, algorithm, public_jwk::text AS public_jwk, private_key_enc, status
@@ -110,6 +122,12 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 							this.cipher.encrypt(key.toJSONString().getBytes(StandardCharsets.UTF_8), key.getKeyID()))
 					.update();
 				logger.info("Generated a new {} signing key, kid {}", this.algorithm, key.getKeyID());
+			}
+			int retired = this.jdbc.sql(RETIRE_OTHER_ALGORITHMS).param(this.algorithm.getName()).update();
+			if (retired > 0) {
+				logger.info("idp.tokens.signing-algorithm is now {}: retired {} signing key(s) of another algorithm;"
+						+ " they stay in the JWKS for {} h so that the tokens they signed still verify", this.algorithm,
+						retired, RETIRED_KEY_PUBLISHED.toHours());
 			}
 		});
 		reload();

@@ -8,8 +8,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Configuration of the token module ({@code idp.tokens.*}).
  *
- * @param signingAlgorithm the algorithm of the provider's signing key: {@code EdDSA}
- * (Ed25519, the default) or {@code ES256}
+ * @param signingAlgorithm the algorithm of the provider's signing key: {@code ES256} (the
+ * default: every mainstream JWT library and Spring Boot's resource server verify it
+ * without configuration) or {@code EdDSA} (Ed25519: faster to sign and verify, but not
+ * verified by Spring's Nimbus decoder out of the box)
  * @param keyEncryptionKey base64 of 32 bytes: the AES-256 key that encrypts the signing
  * keys' private parts at rest. Required outside the {@code dev} profile.
  * @param defaultAudience the {@code aud} of a token requested without {@code resource};
@@ -25,7 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * its {@code jti} is kept for replay detection until then
  */
 @ConfigurationProperties("idp.tokens")
-public record TokensProperties(@DefaultValue("EdDSA") String signingAlgorithm, String keyEncryptionKey,
+public record TokensProperties(@DefaultValue("ES256") String signingAlgorithm, String keyEncryptionKey,
 		String defaultAudience, @DefaultValue("60s") Duration clockSkew,
 		@DefaultValue("20") int maxFailedAuthenticationsPerMinute,
 		@DefaultValue("60m") Duration maxClientAssertionLifetime) {

@@ -93,6 +93,34 @@ class ProviderJwtTests {
 	}
 
 	@Test
+	void switchingTheAlgorithmSignsWithANewKeyAndKeepsTheOldOnePublished() {
+		Jwt before = encode("at+jwt", Instant.now().plusSeconds(300));
+		String oldKid = this.keys.active().kid();
+		SigningKeys switched = newKeys("ES256", KEK);
+		assertThat(switched.active().algorithm().getName()).isEqualTo("ES256");
+		assertThat(switched.active().kid()).isNotEqualTo(oldKid);
+		// the JWKS serves both keys during the switch, so the old tokens still verify
+		assertThat(switched.publicKeys().getKeys()).extracting((key) -> key.getKeyID())
+			.containsExactlyInAnyOrder(oldKid, switched.active().kid());
+		JwtDecoder decoder = ProviderJwtDecoders.accessTokens(switched, "https://idp.example");
+		assertThat(decoder.decode(before.getTokenValue()).getId()).isEqualTo("jti-1");
+		Jwt after = new ProviderJwtEncoder(switched)
+			.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).type("at+jwt").build(),
+					JwtClaimsSet.builder()
+						.issuer("https://idp.example")
+						.subject("agent-1")
+						.audience(List.of("https://api.example"))
+						.expiresAt(Instant.now().plusSeconds(300))
+						.id("jti-2")
+						.build()));
+		assertThat(after.getHeaders()).containsEntry("alg", "ES256").containsEntry("kid", switched.active().kid());
+		assertThat(decoder.decode(after.getTokenValue()).getId()).isEqualTo("jti-2");
+		// the old algorithm's key signs no more: retired, with the time it was retired
+		assertThat(this.jdbc.sql("SELECT status FROM signing_key WHERE kid = ?").param(oldKid).query(String.class).single())
+			.isEqualTo("retired");
+	}
+
+	@Test
 	void anotherNodeOnTheSameDatabaseSignsWithTheSameKey() {
 		SigningKeys other = newKeys("EdDSA", KEK);
 		assertThat(other.active().kid()).isEqualTo(this.keys.active().kid());
