@@ -79,7 +79,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		JsonNode header = part(token, 0);
 		JsonNode claims = part(token, 1);
 		assertThat(header.get("typ").asString()).isEqualTo("at+jwt");
-		assertThat(header.get("alg").asString()).isEqualTo("EdDSA");
+		assertThat(header.get("alg").asString()).isEqualTo("ES256");
 		assertThat(claims.get("sub").asString()).isEqualTo(agent.id());
 		assertThat(claims.get("client_id").asString()).isEqualTo(agent.id());
 		assertThat(claims.get("scope").asString()).isEqualTo("crm:read");

@@ -8,7 +8,6 @@ import java.util.Set;
 
 import dev.agentidp.registry.ClientKind;
 import jakarta.servlet.Filter;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -82,6 +81,10 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 		assertThat(strings(metadata.get("token_endpoint_auth_signing_alg_values_supported")))
 			.containsExactlyInAnyOrder("EdDSA", "Ed25519", "ES256");
 		assertThat(metadata.has("dpop_signing_alg_values_supported")).isFalse();
+		// no client can use the authorization endpoint: advertise nothing of it
+		assertThat(metadata.has("authorization_endpoint")).isFalse();
+		assertThat(metadata.has("response_types_supported")).isFalse();
+		assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(response.body().length());
 	}
 
 	@Test
@@ -89,15 +92,17 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 		JsonNode jwks = TestHttp.json(http().get("/oauth2/jwks", null));
 		assertThat(jwks.get("keys").size()).isEqualTo(1);
 		JsonNode key = jwks.get("keys").get(0);
-		assertThat(key.get("kty").asString()).isEqualTo("OKP");
-		assertThat(key.get("crv").asString()).isEqualTo("Ed25519");
-		assertThat(key.get("alg").asString()).isEqualTo("EdDSA");
+		// ES256 by default: what Spring Boot's resource server and the mainstream JWT
+		// libraries verify without configuration
+		assertThat(key.get("kty").asString()).isEqualTo("EC");
+		assertThat(key.get("crv").asString()).isEqualTo("P-256");
+		assertThat(key.get("alg").asString()).isEqualTo("ES256");
 		assertThat(key.has("d")).isFalse();
 		assertThat(key.get("kid").asString()).isNotBlank();
 	}
 
 	@Test
-	void adminTokenIsASignedRfc9068JwtThatVerifiesWithTheJwks() {
+	void adminTokenIsASignedRfc9068JwtThatVerifiesWithTheJwks() throws Exception {
 		HttpResponse<String> response = http().postForm("/oauth2/token", "idp-admin", ADMIN_SECRET,
 				Map.of("grant_type", "client_credentials", "scope", "idp:admin"));
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -110,7 +115,7 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 		JsonNode header = TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
 		JsonNode claims = TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
 		assertThat(header.get("typ").asString()).isEqualTo("at+jwt");
-		assertThat(header.get("alg").asString()).isEqualTo("EdDSA");
+		assertThat(header.get("alg").asString()).isEqualTo("ES256");
 		assertThat(claims.get("client_id").asString()).isEqualTo("idp-admin");
 		assertThat(claims.get("sub").asString()).isEqualTo("idp-admin");
 		assertThat(claims.get("scope").asString()).isEqualTo("idp:admin");
@@ -120,12 +125,18 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 		// verify the signature independently of the provider's code, with the JWKS key
 		JsonNode jwk = TestHttp.json(http().get("/oauth2/jwks", null)).get("keys").get(0);
 		assertThat(header.get("kid").asString()).isEqualTo(jwk.get("kid").asString());
-		byte[] publicKey = Base64.getUrlDecoder().decode(jwk.get("x").asString());
+		java.security.PublicKey publicKey = com.nimbusds.jose.jwk.ECKey.parse(jwk.toString()).toECPublicKey();
 		byte[] signingInput = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
 		byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
-		assertThat(Ed25519.verify(signature, 0, publicKey, 0, signingInput, 0, signingInput.length)).isTrue();
+		// RFC 7518 §3.4: ES256 signatures are R || S, the JDK's P1363 format
+		java.security.Signature es256 = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+		es256.initVerify(publicKey);
+		es256.update(signingInput);
+		assertThat(es256.verify(signature)).isTrue();
 		signingInput[signingInput.length - 1] ^= 1;
-		assertThat(Ed25519.verify(signature, 0, publicKey, 0, signingInput, 0, signingInput.length)).isFalse();
+		es256.initVerify(publicKey);
+		es256.update(signingInput);
+		assertThat(es256.verify(signature)).isFalse();
 		// and the token store has its row, keyed by jti
 		assertThat(this.jdbc.sql("SELECT client_id FROM issued_token WHERE jti = ?")
 			.param(claims.get("jti").asString())
@@ -257,6 +268,33 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(response.body()).doesNotContain("<html");
 		assertThat(http().get("/actuator/env", null).statusCode()).isEqualTo(404);
+	}
+
+	/**
+	 * RFC 9457 §3.1: the same members in every problem document, whoever writes it (the
+	 * security chains, our exception handlers, Spring MVC's own).
+	 */
+	@Test
+	void everyProblemDocumentHasTypeTitleStatusDetailAndInstance() {
+		String admin = http().token("idp-admin", ADMIN_SECRET, "idp:admin");
+		Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+		answers.put("security chain, no token", http().get("/admin/v1/agents", null));
+		answers.put("default chain", http().get("/nothing/here", null));
+		answers.put("our handler, unknown agent",
+				http().get("/admin/v1/agents/00000000-0000-0000-0000-000000000000", admin));
+		answers.put("Spring, bad path variable", http().get("/admin/v1/agents/not-a-uuid", admin));
+		answers.put("Spring, no such resource", http().get("/admin/v1/nothing", admin));
+		answers.put("Spring, method not allowed", http().send("DELETE", "/admin/v1/agents", admin, null, null));
+		answers.put("Spring, media type", http().send("POST", "/admin/v1/agents", admin, "text/plain", "x"));
+		answers.forEach((what, response) -> {
+			assertThat(response.headers().firstValue("Content-Type")).as(what)
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			JsonNode problem = TestHttp.json(response);
+			assertThat(problem.propertyNames()).as(what + ": " + response.body())
+				.contains("type", "title", "status", "detail", "instance");
+			assertThat(problem.get("status").asInt()).as(what).isEqualTo(response.statusCode());
+			assertThat(problem.get("instance").asString()).as(what).startsWith("/");
+		});
 	}
 
 	@Test

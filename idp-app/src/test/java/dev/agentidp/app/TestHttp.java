@@ -69,6 +69,19 @@ public final class TestHttp {
 		return send(request.build());
 	}
 
+	HttpResponse<String> send(String method, String path, String bearer, String contentType, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return send(request.build());
+	}
+
 	String token(String clientId, String secret, String scope) {
 		HttpResponse<String> response = postForm("/oauth2/token", clientId, secret,
 				Map.of("grant_type", "client_credentials", "scope", scope));

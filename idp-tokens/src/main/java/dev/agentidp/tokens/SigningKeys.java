@@ -46,9 +46,8 @@ import org.springframework.util.Assert;
  * <p>
  * As a {@link JWKSource} it serves the public keys (current and retired ones kept for
  * verification) to the JWKS endpoint. When the configured algorithm changes, the node
- * that starts with the new setting generates a key for it and retires the old
- * algorithm's key, which stays published for 25 h: the JWKS serves both keys during the
- * switch.
+ * that starts with the new setting generates a key for it and retires the old algorithm's
+ * key, which stays published for 25 h: the JWKS serves both keys during the switch.
  */
 public final class SigningKeys implements JWKSource<SecurityContext>, InitializingBean {
 
@@ -125,9 +124,10 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 			}
 			int retired = this.jdbc.sql(RETIRE_OTHER_ALGORITHMS).param(this.algorithm.getName()).update();
 			if (retired > 0) {
-				logger.info("idp.tokens.signing-algorithm is now {}: retired {} signing key(s) of another algorithm;"
-						+ " they stay in the JWKS for {} h so that the tokens they signed still verify", this.algorithm,
-						retired, RETIRED_KEY_PUBLISHED.toHours());
+				logger.info(
+						"idp.tokens.signing-algorithm is now {}: retired {} signing key(s) of another algorithm;"
+								+ " they stay in the JWKS for {} h so that the tokens they signed still verify",
+						this.algorithm, retired, RETIRED_KEY_PUBLISHED.toHours());
 			}
 		});
 		reload();

@@ -116,8 +116,10 @@ class ProviderJwtTests {
 		assertThat(after.getHeaders()).containsEntry("alg", "ES256").containsEntry("kid", switched.active().kid());
 		assertThat(decoder.decode(after.getTokenValue()).getId()).isEqualTo("jti-2");
 		// the old algorithm's key signs no more: retired, with the time it was retired
-		assertThat(this.jdbc.sql("SELECT status FROM signing_key WHERE kid = ?").param(oldKid).query(String.class).single())
-			.isEqualTo("retired");
+		assertThat(this.jdbc.sql("SELECT status FROM signing_key WHERE kid = ?")
+			.param(oldKid)
+			.query(String.class)
+			.single()).isEqualTo("retired");
 	}
 
 	@Test
