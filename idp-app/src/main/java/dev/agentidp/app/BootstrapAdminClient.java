@@ -49,16 +49,30 @@ class BootstrapAdminClient implements InitializingBean {
 		this.configuredSecret = configuredSecret;
 	}
 
+	/**
+	 * Refuses a configured bootstrap secret that is too short, before anything is started
+	 * or stored (the embedded database calls this before it initialises).
+	 * @param configuredSecret {@code IDP_BOOTSTRAP_ADMIN_SECRET}, empty when unset
+	 * @throws StartupFailureException when it is set and shorter than 32 characters
+	 */
+	static void requireUsableSecret(String configuredSecret) {
+		if (!configuredSecret.isBlank() && configuredSecret.length() < MIN_SECRET_LENGTH) {
+			throw new StartupFailureException(
+					"IDP_BOOTSTRAP_ADMIN_SECRET has " + configuredSecret.length() + " characters; the bootstrap admin"
+							+ " client's secret needs at least " + MIN_SECRET_LENGTH + ".",
+					"Set IDP_BOOTSTRAP_ADMIN_SECRET to at least " + MIN_SECRET_LENGTH + " random characters (for"
+							+ " example 'openssl rand -base64 32'), or leave it unset to have one generated into the"
+							+ " data directory.");
+		}
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		if (this.registry.findClient(CLIENT_ID).isPresent()) {
 			return;
 		}
+		requireUsableSecret(this.configuredSecret);
 		boolean configured = !this.configuredSecret.isBlank();
-		if (configured && this.configuredSecret.length() < MIN_SECRET_LENGTH) {
-			throw new IllegalStateException("IDP_BOOTSTRAP_ADMIN_SECRET must have at least " + MIN_SECRET_LENGTH
-					+ " characters; leave it unset to have one generated");
-		}
 		String secret = configured ? this.configuredSecret : ClientSecrets.generate();
 		try {
 			this.registry.registerWithSecret(CLIENT_ID, "Bootstrap admin client", ClientKind.ADMIN, secret,

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentidp.db.DurableSettings;
+import dev.agentidp.tokens.SigningKeyCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,11 @@ class EmbeddedDatabaseConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
 	@Bean(destroyMethod = "close")
-	EmbeddedPostgres embeddedPostgres(IdpProperties properties, Environment environment) {
+	EmbeddedPostgres embeddedPostgres(IdpProperties properties, Environment environment, SigningKeyCipher cipher) {
+		// configuration is checked before the database is initialised and migrated: the
+		// key-encryption key (the cipher bean refuses a missing or malformed one) and the
+		// bootstrap secret
+		BootstrapAdminClient.requireUsableSecret(environment.getProperty("IDP_BOOTSTRAP_ADMIN_SECRET", ""));
 		Path pgData = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
 		int port = environment.getProperty("idp.embedded-database.port", Integer.class, 0);
 		EmbeddedDataDirectory.prepare(pgData);

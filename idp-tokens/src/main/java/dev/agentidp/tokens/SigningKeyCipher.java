@@ -62,7 +62,7 @@ public final class SigningKeyCipher {
 	 * @param sealed nonce || ciphertext || tag
 	 * @param kid the key id it was sealed with
 	 * @return the private key material
-	 * @throws IllegalStateException when the key is wrong or the data was altered
+	 * @throws SigningKeyDecryptionException when the key is wrong or the data was altered
 	 */
 	public byte[] decrypt(byte[] sealed, String kid) {
 		try {
@@ -72,8 +72,7 @@ public final class SigningKeyCipher {
 			return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
 		}
 		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Cannot decrypt signing key " + kid
-					+ ": the key-encryption key (idp.tokens.key-encryption-key) is not the one it was stored with", ex);
+			throw new SigningKeyDecryptionException(kid, ex);
 		}
 	}
 
