@@ -9,10 +9,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Counts every committed decision for {@code /actuator/prometheus}:
- * {@code idp_decisions_total{action, decision, error}} — tokens issued, exchanged and
- * revoked, denials by RFC 6749 error code, registry changes, admin denials. Fed by the
- * audit trail, so a decision is counted exactly when its record is committed. Request
- * rates and latencies per endpoint come from Spring's {@code http_server_requests}.
+ * {@code idp_decisions_total{action, decision, error, reason}} — tokens issued, exchanged
+ * and revoked, denials by RFC 6749 error code and by reason ({@link DenialReasons}:
+ * replay, expired, bad signature, suspended, scope, ...), registry changes, admin
+ * denials. Fed by the audit trail, so a decision is counted exactly when its record is
+ * committed. Request rates and latencies per endpoint come from Spring's
+ * {@code http_server_requests}.
  */
 @Component
 class DecisionMetrics implements AuditObserver {
@@ -32,6 +34,7 @@ class DecisionMetrics implements AuditObserver {
 			.tag("action", record.action())
 			.tag("decision", record.decision().value())
 			.tag("error", error(record))
+			.tag("reason", DenialReasons.of(record))
 			.register(this.registry)
 			.increment();
 	}

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.RefusalLog;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentStatus;
@@ -46,6 +47,8 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 
 	private final AgentRegistry agents;
 
+	private final RefusalLog refusals = new RefusalLog();
+
 	private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
 
 	OAuthDenialAuditor(AuditTrail audit, AgentRegistry agents) {
@@ -60,8 +63,10 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 			AuthenticationException exception) throws IOException, jakarta.servlet.ServletException {
 		OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth) ? oauth.getError()
 				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
+		AuditEntry entry = entry(request, error, exception);
+		this.refusals.refused(entry.actor(), clean(request.getRequestURI()), entry.reason());
 		try {
-			this.audit.appendDenial(entry(request, error, exception));
+			this.audit.appendDenial(entry);
 		}
 		catch (RuntimeException ex) {
 			// the request is refused either way; the failure to record it must be seen

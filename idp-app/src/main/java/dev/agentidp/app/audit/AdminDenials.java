@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.RefusalLog;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ public final class AdminDenials {
 	private static final int MAX_PATH = 256;
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminDenials.class);
+
+	private static final RefusalLog refusals = new RefusalLog();
 
 	private AdminDenials() {
 	}
@@ -43,6 +46,7 @@ public final class AdminDenials {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("method", request.getMethod());
 		details.put("path", path);
+		refusals.refused(actor, path, reason);
 		try {
 			audit.appendDenial(
 					new AuditEntry(AuditEntry.SYSTEM_CHAIN, actor, ACTION, path, Decision.DENY, reason, details));
