@@ -309,6 +309,11 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		TestAgent agent = registerAgent("crm:read");
 		this.agents.suspend(UUID.fromString(agent.id()), "test", "test");
 		assertRefused(null, agent.form("EdDSA", "crm:read"), 401, "invalid_client");
+		// the audit trail says why, not only that client authentication failed
+		assertThat(this.jdbc.sql("SELECT reason FROM audit_record WHERE chain = ? AND action = 'token.denied'")
+			.param(agent.id())
+			.query(String.class)
+			.list()).containsExactly("invalid_client: the agent is suspended");
 		TestAgent rotated = registerAgent("crm:read");
 		ObjectNode addKey = TestHttp.JSON.createObjectNode();
 		addKey.put("generateKey", true);
