@@ -59,7 +59,7 @@ class BootstrapAdminClient implements InitializingBean {
 		if (!configuredSecret.isBlank() && configuredSecret.length() < MIN_SECRET_LENGTH) {
 			throw new StartupFailureException(
 					"IDP_BOOTSTRAP_ADMIN_SECRET has " + configuredSecret.length() + " characters; the bootstrap admin"
-							+ " client's secret needs at least " + MIN_SECRET_LENGTH + ".",
+							+ " client's secret needs at least " + MIN_SECRET_LENGTH + " characters.",
 					"Set IDP_BOOTSTRAP_ADMIN_SECRET to at least " + MIN_SECRET_LENGTH + " random characters (for"
 							+ " example 'openssl rand -base64 32'), or leave it unset to have one generated into the"
 							+ " data directory.");

@@ -57,11 +57,24 @@ class SecurityConfiguration {
 
 	static final String AUDIT_READ = "SCOPE_idp:audit:read";
 
+	/**
+	 * The issuer. Outside the {@code dev} profile it must be configured: taken from each
+	 * request's {@code Host} header, anyone who can reach the provider under another name
+	 * would get tokens and metadata naming that host as the issuer.
+	 */
 	@Bean
-	AuthorizationServerSettings authorizationServerSettings(IdpProperties properties) {
+	AuthorizationServerSettings authorizationServerSettings(IdpProperties properties,
+			org.springframework.core.env.Environment environment) {
 		AuthorizationServerSettings.Builder builder = AuthorizationServerSettings.builder();
 		if (StringUtils.hasText(properties.issuer())) {
 			builder.issuer(properties.issuer());
+		}
+		else if (!environment.acceptsProfiles(org.springframework.core.env.Profiles.of("dev"))) {
+			throw new StartupFailureException(
+					"idp.issuer is not set, and outside the dev profile the provider does not take its issuer from"
+							+ " the Host header of each request.",
+					"Set idp.issuer (environment: IDP_ISSUER) to the provider's public base URL, for example"
+							+ " https://idp.example.com.");
 		}
 		return builder.build();
 	}

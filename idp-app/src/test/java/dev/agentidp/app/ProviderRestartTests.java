@@ -72,19 +72,21 @@ class ProviderRestartTests {
 		TestDatabase.Schema schema = TestDatabase.newSchema();
 		String key = Base64.getEncoder().encodeToString(new byte[32]);
 		try (ConfigurableApplicationContext context = start(schema, "idp.tokens.key-encryption-key", key,
-				"spring.profiles.active", "prod")) {
+				"spring.profiles.active", "prod", "idp.issuer", "http://localhost")) {
 			assertThat(kid(context)).isNotBlank();
 		}
 		byte[] other = new byte[32];
 		other[0] = 1;
-		assertThatThrownBy(() -> start(schema, "idp.tokens.key-encryption-key",
-				Base64.getEncoder().encodeToString(other), "spring.profiles.active", "prod"))
+		assertThatThrownBy(
+				() -> start(schema, "idp.tokens.key-encryption-key", Base64.getEncoder().encodeToString(other),
+						"spring.profiles.active", "prod", "idp.issuer", "http://localhost"))
 			.hasStackTraceContaining("key-encryption key");
 	}
 
 	@Test
 	void nonDevProfileWithoutKeyEncryptionKeyRefusesToStart() {
-		assertThatThrownBy(() -> start(TestDatabase.newSchema(), "spring.profiles.active", "prod"))
+		assertThatThrownBy(() -> start(TestDatabase.newSchema(), "spring.profiles.active", "prod", "idp.issuer",
+				"http://localhost"))
 			.hasRootCauseInstanceOf(MissingKeyEncryptionKeyException.class)
 			.hasStackTraceContaining("do not include dev");
 	}

@@ -71,6 +71,13 @@ class StartupFailureTests {
 				"Start with the idp.tokens.key-encryption-key");
 	}
 
+	@Test
+	void outsideTheDevProfileAMissingIssuerIsExplained(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("--spring.datasource.url=" + TestDatabase.newSchema().url(),
+				"--spring.profiles.active=prod", "--idp.tokens.key-encryption-key=" + key(3)));
+		assertAnalysis(output, "idp.issuer is not set", "Set idp.issuer");
+	}
+
 	private static void assertAnalysis(CapturedOutput output, String description, String action) {
 		String all = output.getAll();
 		assertThat(all).contains("APPLICATION FAILED TO START");
