@@ -1,6 +1,5 @@
 package dev.agentidp.app.security;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -8,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The "Your first token" snippets of {@code docs/tokens.md} work as shown: each of
@@ -38,9 +34,9 @@ public final class FirstTokenSnippetsTests {
 
 	static final String SCOPE = "crm:read";
 
-	static final Path REPOSITORY = repositoryRoot();
+	static final Path REPOSITORY = ExampleScripts.REPOSITORY;
 
-	static final Path EXAMPLES = REPOSITORY.resolve("docs/examples");
+	static final Path EXAMPLES = ExampleScripts.EXAMPLES;
 
 	@TempDir
 	static Path dataDir;
@@ -79,21 +75,13 @@ public final class FirstTokenSnippetsTests {
 
 	@Test
 	void pythonSnippetGetsAToken() {
-		Optional<String> python = List.of("python3", "/usr/bin/python3")
-			.stream()
-			.filter((candidate) -> run(List.of(candidate, "-c", "import jwt, cryptography")).exitCode() == 0)
-			.findFirst();
-		assumeThat(python).as("a python3 with PyJWT and cryptography (apt install python3-jwt python3-cryptography)")
-			.isPresent();
-		assertGetsAToken(List.of(python.get(), EXAMPLES.resolve("get-token.py").toString()));
+		String python = ExampleScripts.assumePythonWithPyJwt(work);
+		assertGetsAToken(List.of(python, EXAMPLES.resolve("get-token.py").toString()));
 	}
 
 	@Test
 	void nodeSnippetGetsAToken() {
-		assumeThat(run(List.of("node", "--version")).exitCode()).as("node on the PATH").isZero();
-		assumeThat(EXAMPLES.resolve("node_modules/jose"))
-			.as("jose in docs/examples/node_modules (npm install --prefix docs/examples jose)")
-			.isDirectory();
+		ExampleScripts.assumeNodeWithJose(work);
 		assertGetsAToken(List.of("node", EXAMPLES.resolve("get-token.mjs").toString()));
 	}
 
@@ -109,7 +97,8 @@ public final class FirstTokenSnippetsTests {
 		String docs = Files.readString(REPOSITORY.resolve("docs/tokens.md"));
 		for (String snippet : List.of("get-token.py", "get-token.mjs", "GetToken.java")) {
 			String file = Files.readString(EXAMPLES.resolve(snippet));
-			assertThat(fencedBlockAfter(docs, "](examples/" + snippet + ")")).as("docs/tokens.md's copy of %s", snippet)
+			assertThat(ExampleScripts.fencedBlockAfter(docs, "](examples/" + snippet + ")"))
+				.as("docs/tokens.md's copy of %s", snippet)
 				.isEqualTo(file);
 		}
 	}
@@ -117,7 +106,7 @@ public final class FirstTokenSnippetsTests {
 	private void assertGetsAToken(List<String> command) {
 		List<String> full = new ArrayList<>(command);
 		full.addAll(List.of(this.provider.issuer(), this.agentJson.toString(), SCOPE));
-		Result result = run(full);
+		ExampleScripts.Result result = ExampleScripts.run(work, full);
 		assertThat(result.exitCode())
 			.as("exit code of %s; stdout: %s; stderr: %s", full, result.stdout(), result.stderr())
 			.isZero();
@@ -132,59 +121,6 @@ public final class FirstTokenSnippetsTests {
 		assertThat(claims.get("sub").asString()).isEqualTo(this.agentId);
 		assertThat(claims.get("client_id").asString()).isEqualTo(this.agentId);
 		assertThat(claims.get("scope").asString()).isEqualTo(SCOPE);
-	}
-
-	/**
-	 * The text of the first fenced code block after {@code marker}, with its last
-	 * newline.
-	 */
-	static String fencedBlockAfter(String markdown, String marker) {
-		int at = markdown.indexOf(marker);
-		assertThat(at).as("docs/tokens.md mentions %s", marker).isNotNegative();
-		int fence = markdown.indexOf("\n```", at);
-		assertThat(fence).as("a fenced block after %s", marker).isNotNegative();
-		int start = markdown.indexOf('\n', fence + 1) + 1;
-		int end = markdown.indexOf("\n```\n", start - 1);
-		assertThat(end).as("the end of the fenced block after %s", marker).isGreaterThanOrEqualTo(start - 1);
-		return markdown.substring(start, end + 1);
-	}
-
-	private static Result run(List<String> command) {
-		try {
-			Path stdout = Files.createTempFile(work, "stdout", ".txt");
-			Path stderr = Files.createTempFile(work, "stderr", ".txt");
-			Process process = new ProcessBuilder(command).directory(work.toFile())
-				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-				.redirectOutput(stdout.toFile())
-				.redirectError(stderr.toFile())
-				.start();
-			if (!process.waitFor(120, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(command + " did not end within 120 s");
-			}
-			return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
-		}
-		catch (IOException ex) {
-			// not installed: the command cannot be started at all
-			return new Result(-1, "", ex.getMessage());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static Path repositoryRoot() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			if (Files.isRegularFile(dir.resolve("docs/tokens.md")) && Files.isDirectory(dir.resolve("docs/examples"))) {
-				return dir;
-			}
-		}
-		throw new IllegalStateException("no docs/tokens.md above " + Path.of("").toAbsolutePath());
-	}
-
-	private record Result(int exitCode, String stdout, String stderr) {
-
 	}
 
 }
