@@ -228,6 +228,33 @@ public final class ResourceServerInteropTests {
 			.withMessage("Failed to find any algorithms from the JWK set");
 	}
 
+	/**
+	 * An upgrade from the old EdDSA default: the first start with ES256 signs with a new
+	 * key at once while the JWKS still holds the EdDSA key, and Spring Boot's resource
+	 * server, which knows no EdDSA, verifies the new tokens from that mixed key set.
+	 */
+	@Test
+	void springBootByIssuerUriVerifiesTheNewKeysTokensWhileTheJwksStillHoldsTheOldEdDsaKey(@TempDir Path switchDir) {
+		TestDatabase.Schema schema = TestDatabase.newSchema();
+		String kek = Base64.getEncoder().encodeToString(new byte[32]);
+		try (RunningProvider before = RunningProvider.start(schema, switchDir, "idp.tokens.signing-algorithm", "EdDSA",
+				"idp.tokens.key-encryption-key", kek)) {
+			assertThat(RunningProvider.json(before.get("/oauth2/jwks", null)).get("keys").get(0).get("kty").asString())
+				.isEqualTo("OKP");
+		}
+		RunningProvider after = started(RunningProvider.start(schema, switchDir, "idp.tokens.signing-algorithm",
+				"ES256", "idp.tokens.key-encryption-key", kek));
+		JsonNode keys = RunningProvider.json(after.get("/oauth2/jwks", null)).get("keys");
+		assertThat(keys.valueStream().map((key) -> key.get("kty").asString())).containsExactlyInAnyOrder("EC", "OKP");
+		RunningProvider.Agent agent = after.registerAgent(after.adminToken(), SCOPE);
+		String resourceServer = startResourceServer(ResourceServerApplication.class,
+				"spring.security.oauth2.resourceserver.jwt.issuer-uri", after.issuer(),
+				"spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
+		HttpResponse<String> whoami = get(resourceServer, token(after, agent, AUDIENCE));
+		assertThat(whoami.statusCode()).as(whoami.body()).isEqualTo(200);
+		assertThat(RunningProvider.json(whoami).get("sub").asString()).isEqualTo(agent.id());
+	}
+
 	// --- Spring Boot, introspection ---------------------------------------------------
 
 	@Test
