@@ -274,13 +274,21 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
-	void aClientIdOtherThanTheAssertionsIssIsInvalidClient() {
+	void aClientIdOtherThanTheAssertionsIssIsInvalidClient() throws Exception {
 		TestAgent agent = registerAgent("crm:read");
 		TestAgent other = registerAgent("crm:read");
+		// the assertion is verified with the keys of the client that client_id names
 		Map<String, String> form = agent.form("EdDSA", "crm:read");
 		form.put("client_id", other.id());
 		JsonNode error = assertRefused(other, form, 401, "invalid_client");
-		assertThat(error.get("error_description").asString()).isNotBlank();
+		assertThat(error.get("error_description").asString()).contains("signed with a key registered for the client");
+		// and signed with that client's key, its iss and sub must still name that client
+		String signedByOther = sign(other.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).build());
+		Map<String, String> named = agent.formWith(signedByOther, "crm:read");
+		named.put("client_id", other.id());
+		assertThat(assertRefused(other, named, 401, "invalid_client").get("error_description").asString())
+			.contains("iss and sub must both be the client id");
 	}
 
 	@Test
