@@ -240,6 +240,89 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertRefused(agent, agent.formWith(wrongIssuer, "crm:read"), 401, "invalid_client");
 	}
 
+	// --- client_id from the assertion (RFC 7521 §4.2) and the assertion's lifetime ----
+
+	@Test
+	void aTokenRequestWithoutClientIdIsAuthenticatedAsTheAgentItsAssertionNamesInIssAndSub() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		Map<String, String> form = withoutClientId(agent.form("EdDSA", "crm:read"));
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode claims = part(TestHttp.json(response).get("access_token").asString(), 1);
+		assertThat(claims.get("client_id").asString()).isEqualTo(agent.id());
+		assertThat(claims.get("sub").asString()).isEqualTo(agent.id());
+		assertThat(auditCount(agent.id(), "token.issued", "allow")).isEqualTo(1);
+	}
+
+	@Test
+	void withoutClientIdAnAssertionWhoseIssIsNotItsSubIsInvalidClientAndSaysSo() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		TestAgent other = registerAgent("crm:read");
+		String assertion = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).subject(other.id()).build());
+		JsonNode error = assertRefused(agent, withoutClientId(agent.formWith(assertion, "crm:read")), 401,
+				"invalid_client");
+		assertThat(error.get("error_description").asString()).contains("iss and sub");
+	}
+
+	@Test
+	void withoutClientIdAClientAssertionThatIsNotAJwtIsInvalidRequestAndTheDescriptionNamesClientId() {
+		TestAgent agent = registerAgent("crm:read");
+		JsonNode error = assertRefused(null, withoutClientId(agent.formWith("not-a-jwt", "crm:read")), 400,
+				"invalid_request");
+		assertThat(error.get("error_description").asString()).contains("client_id");
+	}
+
+	@Test
+	void aClientIdOtherThanTheAssertionsIssIsInvalidClient() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		TestAgent other = registerAgent("crm:read");
+		// the assertion is verified with the keys of the client that client_id names
+		Map<String, String> form = agent.form("EdDSA", "crm:read");
+		form.put("client_id", other.id());
+		JsonNode error = assertRefused(other, form, 401, "invalid_client");
+		assertThat(error.get("error_description").asString()).contains("signed with a key registered for the client");
+		// and signed with that client's key, its iss and sub must still name that client
+		String signedByOther = sign(other.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).build());
+		Map<String, String> named = agent.formWith(signedByOther, "crm:read");
+		named.put("client_id", other.id());
+		assertThat(assertRefused(other, named, 401, "invalid_client").get("error_description").asString())
+			.contains("iss and sub must both be the client id");
+	}
+
+	@Test
+	void anAssertionMayExpireSixtyMinutesAheadButNotOneHundredSecondsMore() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		String hour = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(3600)).build());
+		HttpResponse<String> accepted = this.http.postForm("/oauth2/token", null, null,
+				agent.formWith(hour, "crm:read"));
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+		String longer = sign(agent.key(), JWSAlgorithm.EdDSA,
+				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(3700)).build());
+		JsonNode error = assertRefused(agent, agent.formWith(longer, "crm:read"), 401, "invalid_client");
+		assertThat(error.get("error_description").asString()).contains("expires more than 60 minutes ahead");
+	}
+
+	@Test
+	void aReplayedSixtyMinuteAssertionIsRefusedBecauseItsJtiIsKeptUntilItsExp() throws Exception {
+		TestAgent agent = registerAgent("crm:read");
+		Instant expiresAt = Instant.now().plusSeconds(3600);
+		JWTClaimsSet claims = agent.claims(this.http.baseUrl(), expiresAt).build();
+		Map<String, String> form = agent.formWith(sign(agent.key(), JWSAlgorithm.EdDSA, claims), "crm:read");
+		assertThat(this.http.postForm("/oauth2/token", null, null, form).statusCode()).isEqualTo(200);
+		this.tokens.purgeExpired();
+		Instant kept = this.jdbc.sql("SELECT expires_at FROM client_assertion WHERE client_id = ? AND jti = ?")
+			.params(agent.id(), claims.getJWTID())
+			.query(java.sql.Timestamp.class)
+			.single()
+			.toInstant();
+		assertThat(kept).isAfterOrEqualTo(expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		JsonNode error = assertRefused(agent, form, 401, "invalid_client");
+		assertThat(error.get("error_description").asString()).contains("replayed");
+	}
+
 	@Test
 	void unknownClientIsInvalidClient() {
 		TestAgent agent = registerAgent("crm:read");
@@ -534,17 +617,31 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		return TestHttp.json(response);
 	}
 
-	private void assertRefused(TestAgent agent, Map<String, String> form, int status, String error) {
+	/**
+	 * The request is refused with this status and error, says why in an
+	 * {@code error_description}, issues nothing and is audited on the agent's chain.
+	 */
+	private JsonNode assertRefused(TestAgent agent, Map<String, String> form, int status, String error) {
 		long rows = tokenRows();
 		long denials = (agent != null) ? auditCount(agent.id(), "token.denied", "deny") : 0;
 		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo(error);
+		JsonNode body = TestHttp.json(response);
+		assertThat(body.get("error").asString()).isEqualTo(error);
+		assertThat(body.hasNonNull("error_description")).as(response.body()).isTrue();
+		assertThat(body.get("error_description").asString()).as(response.body()).isNotBlank();
 		assertThat(response.body()).doesNotContain("Exception");
 		assertThat(tokenRows()).isEqualTo(rows);
 		if (agent != null) {
 			assertThat(auditCount(agent.id(), "token.denied", "deny")).isEqualTo(denials + 1);
 		}
+		return body;
+	}
+
+	/** The form as a client that names itself only in the assertion sends it. */
+	private static Map<String, String> withoutClientId(Map<String, String> form) {
+		form.remove("client_id");
+		return form;
 	}
 
 	private long tokenRows() {

@@ -121,7 +121,18 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 		if (OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode())) {
 			return OAuthRequestShape.describe(request);
 		}
-		return null;
+		// what Spring's own providers refuse without a description (its
+		// client-credentials
+		// provider for a scope outside a non-agent client's registration, for one)
+		return switch (error.getErrorCode()) {
+			case OAuth2ErrorCodes.INVALID_SCOPE ->
+				"The requested scope is not one this client may be granted (RFC 6749 §5.2)";
+			case OAuth2ErrorCodes.UNAUTHORIZED_CLIENT -> "This client may not use this grant type (RFC 6749 §5.2)";
+			case OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE ->
+				"Unsupported grant_type: client_credentials and token exchange are supported (RFC 6749 §5.2)";
+			case OAuth2ErrorCodes.INVALID_GRANT -> "The grant is invalid, expired or revoked (RFC 6749 §5.2)";
+			default -> null;
+		};
 	}
 
 	private AuditEntry entry(HttpServletRequest request, OAuth2Error error, AuthenticationException exception) {

@@ -186,6 +186,7 @@ public final class HostileInputTests {
 				assertThat(error.get("error").asString()).isIn("invalid_request", "invalid_client", "invalid_grant",
 						"unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_target",
 						"invalid_token");
+				assertDescribed(c, response);
 			}
 			case PROBLEM -> {
 				assertThat(response.status()).as(abbreviate(body)).isBetween(400, 499);
@@ -198,7 +199,10 @@ public final class HostileInputTests {
 				assertThat(response.status()).isEqualTo(200);
 				assertThat(body.replace(" ", "")).isEqualTo("{\"active\":false}");
 			}
-			case NOT_AN_ERROR -> assertThat(response.status()).as(abbreviate(body)).isBetween(200, 499);
+			case NOT_AN_ERROR -> {
+				assertThat(response.status()).as(abbreviate(body)).isBetween(200, 499);
+				assertDescribed(c, response);
+			}
 			case CONTAINER -> throw new IllegalStateException("handled above");
 			case ISSUED -> {
 				assertThat(response.status()).as(abbreviate(body)).isEqualTo(200);
@@ -206,6 +210,26 @@ public final class HostileInputTests {
 			}
 		}
 		assertThat(this.provider.guardedRows()).as("rows after %s", c.name()).isEqualTo(before);
+	}
+
+	/**
+	 * A 400 or 401 answered with an RFC 6749 §5.2 error object (the token, introspection
+	 * and revocation endpoints) says what was wrong in a non-empty
+	 * {@code error_description}.
+	 */
+	private static void assertDescribed(Case c, Response response) {
+		if ((response.status() != 400 && response.status() != 401)
+				|| !response.contentType().startsWith("application/json")) {
+			return;
+		}
+		JsonNode error = RunningProvider.JSON.readTree(response.body());
+		if (!error.has("error")) {
+			return;
+		}
+		String description = error.hasNonNull("error_description") ? error.get("error_description").asString() : "";
+		assertThat(description)
+			.as("error_description of %s (%d): %s", c.name(), response.status(), abbreviate(response.body()))
+			.isNotBlank();
 	}
 
 	// --- OAuth: the token endpoint

@@ -37,9 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code idp.tokens.max-failed-authentications-per-minute} failures a client is refused
  * without its assertion being verified, and that is audited; an exhausted connection pool
  * is 503 with {@code Retry-After} within Hikari's connection timeout, on the OAuth
- * endpoints and the admin API alike; and {@code idp.tokens.clock-skew} (here 20 s) is
+ * endpoints and the admin API alike; {@code idp.tokens.clock-skew} (here 20 s) is
  * tolerated on {@code exp}, {@code nbf} and {@code iat}, and not a second more than that
- * (checked 5 s inside and 5 s outside it).
+ * (checked 5 s inside and 5 s outside it); and a client assertion may expire no further
+ * ahead than {@code idp.tokens.max-client-assertion-lifetime} (here 5 minutes).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public final class LimitsAndClockTests {
@@ -58,8 +59,9 @@ public final class LimitsAndClockTests {
 	@BeforeAll
 	void start() {
 		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir, "idp.tokens.clock-skew", "20s",
-				"idp.tokens.max-failed-authentications-per-minute", "3", "spring.datasource.hikari.maximum-pool-size",
-				String.valueOf(POOL), "spring.datasource.hikari.connection-timeout", "1000");
+				"idp.tokens.max-failed-authentications-per-minute", "3", "idp.tokens.max-client-assertion-lifetime",
+				"5m", "spring.datasource.hikari.maximum-pool-size", String.valueOf(POOL),
+				"spring.datasource.hikari.connection-timeout", "1000");
 		this.admin = this.provider.adminToken();
 	}
 
@@ -206,6 +208,22 @@ public final class LimitsAndClockTests {
 		// RFC 7523 §3 (6): iat in the future only within the skew
 		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
 		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
+	}
+
+	// --- assertion lifetime
+	// -----------------------------------------------------------------
+
+	@Test
+	void aConfiguredFiveMinuteAssertionLifetimeRefusesAnAssertionThatExpiresTenMinutesAhead() {
+		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		assertThat(tokenWith(agent, (c) -> c.expirationTime(ahead(Duration.ofMinutes(4))))).isEqualTo(200);
+		HttpResponse<String> refused = this.provider.postForm("/oauth2/token",
+				agent.form(agent.assertion((c) -> c.expirationTime(ahead(Duration.ofMinutes(10))), (header) -> {
+				}), "crm:read"));
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(RunningProvider.json(refused).get("error_description").asString())
+			.contains("expires more than 5 minutes ahead");
 	}
 
 	@Test
