@@ -65,11 +65,9 @@ public final class AuthlibInteropTests {
 		String answer = this.provider.registerAgentAnswer(admin, SCOPE, "crm:write");
 		this.agent = RunningProvider.JSON.readTree(answer);
 		this.agentJson = Files.writeString(work.resolve("agent.json"), answer);
-		HttpResponse<String> client = this.provider.postJson("/admin/v1/clients",
-				"{\"name\":\"authlib-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", admin);
-		assertThat(client.statusCode()).as(client.body()).isEqualTo(201);
-		this.resourceServerId = RunningProvider.json(client).get("clientId").asString();
-		this.resourceServerSecret = RunningProvider.json(client).get("clientSecret").asString();
+		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "authlib-rs");
+		this.resourceServerId = client.clientId();
+		this.resourceServerSecret = client.secret();
 	}
 
 	@AfterAll
@@ -84,7 +82,7 @@ public final class AuthlibInteropTests {
 			.isZero();
 		Path script = Path.of(AuthlibInteropTests.class.getResource("/interop/authlib_client.py").toURI());
 		String agentId = this.agent.get("id").asString();
-		Result result = run(
+		ExampleScripts.Result result = run(
 				List.of(PYTHON, script.toString(), this.provider.issuer(), this.agentJson.toString(), SCOPE));
 		assertThat(result.exitCode()).as("authlib_client.py; stdout: %s; stderr: %s", result.stdout(), result.stderr())
 			.isZero();
@@ -143,33 +141,8 @@ public final class AuthlibInteropTests {
 		return RunningProvider.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[index]));
 	}
 
-	private static Result run(List<String> command) {
-		try {
-			Path stdout = Files.createTempFile(work, "stdout", ".txt");
-			Path stderr = Files.createTempFile(work, "stderr", ".txt");
-			Process process = new ProcessBuilder(command).directory(work.toFile())
-				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-				.redirectOutput(stdout.toFile())
-				.redirectError(stderr.toFile())
-				.start();
-			if (!process.waitFor(120, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(command + " did not end within 120 s");
-			}
-			return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
-		}
-		catch (IOException ex) {
-			// no such interpreter: it cannot be started at all
-			return new Result(-1, "", ex.getMessage());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private record Result(int exitCode, String stdout, String stderr) {
-
+	private static ExampleScripts.Result run(List<String> command) {
+		return ExampleScripts.run(work, command);
 	}
 
 }

@@ -61,11 +61,9 @@ public final class FirstTokenSnippetsTests {
 		String answer = this.provider.registerAgentAnswer(admin, SCOPE, "crm:write");
 		this.agentId = RunningProvider.JSON.readTree(answer).get("id").asString();
 		this.agentJson = Files.writeString(work.resolve("agent.json"), answer);
-		HttpResponse<String> client = this.provider.postJson("/admin/v1/clients",
-				"{\"name\":\"snippets-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", admin);
-		assertThat(client.statusCode()).isEqualTo(201);
-		this.resourceServerId = RunningProvider.json(client).get("clientId").asString();
-		this.resourceServerSecret = RunningProvider.json(client).get("clientSecret").asString();
+		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "snippets-rs");
+		this.resourceServerId = client.clientId();
+		this.resourceServerSecret = client.secret();
 	}
 
 	@AfterAll

@@ -134,11 +134,9 @@ public final class ResourceServerInteropTests {
 		String admin = this.provider.adminToken();
 		this.agent = this.provider.registerAgent(admin, SCOPE, "crm:write");
 		this.edDsaAgent = this.edDsa.registerAgent(this.edDsa.adminToken(), SCOPE);
-		HttpResponse<String> client = this.provider.postJson("/admin/v1/clients",
-				"{\"name\":\"crm-api\",\"kind\":\"resource_server\",\"scopes\":[]}", admin);
-		assertThat(client.statusCode()).as(client.body()).isEqualTo(201);
-		this.resourceServerId = RunningProvider.json(client).get("clientId").asString();
-		this.resourceServerSecret = RunningProvider.json(client).get("clientSecret").asString();
+		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "crm-api");
+		this.resourceServerId = client.clientId();
+		this.resourceServerSecret = client.secret();
 	}
 
 	@AfterAll

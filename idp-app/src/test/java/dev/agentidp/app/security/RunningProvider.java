@@ -145,6 +145,26 @@ final class RunningProvider implements AutoCloseable {
 			.build());
 	}
 
+	/**
+	 * Registers a resource server (client_secret_basic) through the admin API.
+	 * @param adminToken an admin token
+	 * @param name its name
+	 * @return its client id and the secret shown once
+	 */
+	ResourceServer registerResourceServer(String adminToken, String name) {
+		HttpResponse<String> client = postJson("/admin/v1/clients",
+				"{\"name\":\"" + name + "\",\"kind\":\"resource_server\",\"scopes\":[]}", adminToken);
+		if (client.statusCode() != 201) {
+			throw new IllegalStateException("registering " + name + ": " + client.statusCode() + " " + client.body());
+		}
+		JsonNode answer = json(client);
+		return new ResourceServer(answer.get("clientId").asString(), answer.get("clientSecret").asString());
+	}
+
+	/** A resource server's credentials. */
+	record ResourceServer(String clientId, String secret) {
+	}
+
 	static String basic(String user, String password) {
 		return "Basic " + Base64.getEncoder()
 			.encodeToString((enc(user) + ":" + enc(password)).getBytes(StandardCharsets.UTF_8));
