@@ -13,9 +13,12 @@ import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -29,13 +32,14 @@ import static org.assertj.core.api.Assertions.entry;
  * writes on, as {@code pg_settings} reports them), and a restart finds the same data
  * again.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EmbeddedDatabaseDefaultTests {
 
 	@TempDir
 	Path dataDir;
 
 	@Test
-	void startsOnAnEmbeddedPostgresqlWhenNoUrlIsConfiguredAndKeepsItsData() {
+	void startsOnAnEmbeddedPostgresqlWhenNoUrlIsConfiguredAndKeepsItsData(CapturedOutput output) {
 		String kid;
 		try (ConfigurableApplicationContext context = start()) {
 			assertThat(context.getBean(com.zaxxer.hikari.HikariDataSource.class).getJdbcUrl())
@@ -52,6 +56,10 @@ class EmbeddedDatabaseDefaultTests {
 		try (ConfigurableApplicationContext again = start()) {
 			assertThat(ProviderRestartTests.kid(again)).isEqualTo(kid);
 		}
+		// initdb's output is at DEBUG: its advice to start the server with pg_ctl
+		// misleads
+		assertThat(output.getAll()).contains("started an embedded PostgreSQL")
+			.doesNotContain("You can now start the database server");
 	}
 
 	/**
