@@ -2,6 +2,10 @@ package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.agentidp.registry.ClientKind;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,20 +41,29 @@ class OperatorSignalsTests extends ProviderIntegrationTestSupport {
 
 	@Test
 	void denialsAreCountedByReasonAndLoggedOncePerRefusalWithoutTheSecret(CapturedOutput output) {
-		String wrongSecret = "wrong-secret-of-the-admin-0123456789-abcdefghij";
-		HttpResponse<String> unknown = http().postForm("/oauth2/token", "idp-admin", wrongSecret,
+		// clients of this test's own: the log's per-client rate counts every refusal of
+		// the
+		// shared context's clients in the same minute
+		String unknownClient = "signals-" + UUID.randomUUID();
+		String wrongSecret = "wrong-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+		HttpResponse<String> unknown = http().postForm("/oauth2/token", unknownClient, wrongSecret,
 				Map.of("grant_type", "client_credentials", "scope", "idp:admin"));
 		assertThat(unknown.statusCode()).isEqualTo(401);
-		HttpResponse<String> scope = http().postForm("/oauth2/token", "idp-admin", ADMIN_SECRET,
+		String admin = "signals-admin-" + UUID.randomUUID();
+		String secret = "signals-admin-secret-0123456789-abcdefghijklmnop";
+		this.clients.registerWithSecret(admin, "Signals admin", ClientKind.ADMIN, secret, Set.of("idp:admin"));
+		HttpResponse<String> scope = http().postForm("/oauth2/token", admin, secret,
 				Map.of("grant_type", "client_credentials", "scope", "not-a-scope"));
 		assertThat(scope.statusCode()).isEqualTo(400);
 		String metrics = http().get("/actuator/prometheus", null).body();
 		assertThat(metrics)
 			.containsPattern("idp_decisions_total\\{[^}]*decision=\"deny\"[^}]*reason=\"unknown_client\"")
 			.containsPattern("idp_decisions_total\\{[^}]*decision=\"deny\"[^}]*reason=\"scope\"");
-		assertThat(output.getAll()).contains("Refused: client=idp-admin endpoint=/oauth2/token reason=invalid_client")
-			.contains("Refused: client=idp-admin endpoint=/oauth2/token reason=invalid_scope")
-			.doesNotContain(wrongSecret);
+		assertThat(output.getAll())
+			.contains("Refused: client=" + unknownClient + " endpoint=/oauth2/token reason=invalid_client")
+			.contains("Refused: client=" + admin + " endpoint=/oauth2/token reason=invalid_scope")
+			.doesNotContain(wrongSecret)
+			.doesNotContain(secret);
 	}
 
 }
