@@ -17,7 +17,6 @@ import java.util.Optional;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -198,16 +197,13 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 	private ActiveKey activeKey(String kid, ResultSet rs) throws SQLException {
 		byte[] privateJson = this.cipher.decrypt(rs.getBytes("private_key_enc"), kid);
 		JWK privateJwk = parse(new String(privateJson, StandardCharsets.UTF_8));
-		try {
-			if (privateJwk instanceof OctetKeyPair okp) {
-				return new ActiveKey(kid, this.algorithm,
-						new Ed25519JwsSigner(okp.getD().decode(), okp.getX().decode()));
-			}
-			return new ActiveKey(kid, this.algorithm, new ECDSASigner((ECKey) privateJwk));
+		if (privateJwk instanceof OctetKeyPair okp) {
+			return new ActiveKey(kid, this.algorithm, new Ed25519JwsSigner(okp.getD().decode(), okp.getX().decode()));
 		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("Unusable signing key " + kid, ex);
+		if (privateJwk instanceof ECKey ec && ec.getD() != null) {
+			return new ActiveKey(kid, this.algorithm, new Es256JwsSigner(ec.getD().decodeToBigInteger()));
 		}
+		throw new IllegalStateException("Unusable signing key " + kid);
 	}
 
 	private JWK generate() {
