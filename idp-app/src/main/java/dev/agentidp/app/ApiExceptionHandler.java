@@ -63,10 +63,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
 						"The request contains characters that cannot be stored (such as NUL)"));
 		}
+		if (malformedEncoding(ex)) {
+			// Tomcat decodes the query string when a parameter is first read: %ff is no
+			// UTF-8 (RFC 3986 §2.1, RFC 3629)
+			return ResponseEntity.badRequest()
+				.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+						"The request's percent-encoding does not decode to UTF-8 text"));
+		}
 		log.error("Unexpected error", ex);
 		return ResponseEntity.internalServerError()
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 					"The server could not complete the request"));
+	}
+
+	private static boolean malformedEncoding(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.nio.charset.CharacterCodingException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

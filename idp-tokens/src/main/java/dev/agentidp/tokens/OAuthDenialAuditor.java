@@ -223,10 +223,23 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 		if (value == null) {
 			return null;
 		}
+		// cut on code points, never inside a surrogate pair, and a lone surrogate is '?':
+		// half a pair is not Unicode text, and the audit record could not be stored
 		StringBuilder clean = new StringBuilder(Math.min(value.length(), 200));
-		for (int i = 0; i < value.length() && clean.length() < 200; i++) {
-			char c = value.charAt(i);
-			clean.append(Character.isISOControl(c) ? '?' : c);
+		int i = 0;
+		while (i < value.length()) {
+			int codePoint = value.codePointAt(i);
+			int length = Character.charCount(codePoint);
+			if (clean.length() + length > 200) {
+				break;
+			}
+			if (Character.isISOControl(codePoint) || (length == 1 && Character.isSurrogate((char) codePoint))) {
+				clean.append('?');
+			}
+			else {
+				clean.appendCodePoint(codePoint);
+			}
+			i += length;
 		}
 		return clean.toString();
 	}

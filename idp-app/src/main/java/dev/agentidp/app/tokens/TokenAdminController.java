@@ -28,6 +28,9 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 class TokenAdminController {
 
+	/** The longest revocation reason, within the audit trail's 1024 characters. */
+	static final int MAX_REASON = 512;
+
 	private final TokenService tokens;
 
 	private final AgentRegistry agents;
@@ -67,7 +70,17 @@ class TokenAdminController {
 		if (!value.isString() || value.asString().isBlank() || value.asString().length() > 128) {
 			throw badRequest(field + " must be a non-empty string of at most 128 characters");
 		}
-		String reason = body.has("reason") && body.get("reason").isString() ? body.get("reason").asString() : null;
+		String reason = null;
+		if (body.has("reason") && !body.get("reason").isNull()) {
+			JsonNode given = body.get("reason");
+			// the audit trail keeps a reason of at most 1024 characters
+			if (!given.isString() || given.asString().length() > MAX_REASON
+					|| given.asString().chars().anyMatch(Character::isISOControl)) {
+				throw badRequest(
+						"reason must be a string of at most " + MAX_REASON + " characters without control characters");
+			}
+			reason = given.asString();
+		}
 		String actor = actor(authentication);
 		int revoked = switch (field) {
 			case "jti" -> this.tokens.revokeByJti(value.asString(), actor, reason);

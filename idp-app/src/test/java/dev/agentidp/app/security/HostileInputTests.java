@@ -120,6 +120,7 @@ public final class HostileInputTests {
 		introspectionAndRevocationCases(cases);
 		metadataCases(cases);
 		adminCases(cases);
+		reviewFindingCases(cases);
 		List<DynamicTest> tests = new ArrayList<>();
 		for (Case c : cases) {
 			tests.add(DynamicTest.dynamicTest(c.name(), () -> check(c)));
@@ -129,6 +130,26 @@ public final class HostileInputTests {
 			assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
 		}));
 		return tests;
+	}
+
+	/**
+	 * Issue 14: a client_id whose 200-character cut fell inside a surrogate pair made the
+	 * denial's audit record unstorable, and the denial went unaudited.
+	 */
+	@Test
+	void aDenialOfAClientIdCutInsideASurrogatePairIsStillAudited() {
+		String clientId = "b".repeat(199) + "\ud83d\ude00";
+		long before = this.provider.jdbc()
+			.sql("SELECT count(*) FROM audit_record WHERE action = 'token.denied' AND actor LIKE 'bbbbbbbbbb%'")
+			.query(Long.class)
+			.single();
+		Response response = postForm("/oauth2/token", Map.of("grant_type", "client_credentials", "client_id", clientId,
+				"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "garbage"));
+		assertThat(response.status()).isBetween(400, 401);
+		assertThat(this.provider.jdbc()
+			.sql("SELECT count(*) FROM audit_record WHERE action = 'token.denied' AND actor LIKE 'bbbbbbbbbb%'")
+			.query(Long.class)
+			.single()).isEqualTo(before + 1);
 	}
 
 	@Test
@@ -230,6 +251,51 @@ public final class HostileInputTests {
 		assertThat(description)
 			.as("error_description of %s (%d): %s", c.name(), response.status(), abbreviate(response.body()))
 			.isNotBlank();
+	}
+
+	/**
+	 * The inputs of the outside review (issue 14) that were answered 500 or left a denial
+	 * unaudited: each must be a clean 4xx that changes nothing.
+	 */
+	private void reviewFindingCases(List<Case> cases) {
+		cases.add(adminJson("revoke with a reason of 1,100 characters", "POST", "/admin/v1/tokens/revoke",
+				"{\"jti\":\"x\",\"reason\":\"" + "A".repeat(1100) + "\"}"));
+		// JSON escapes of lone surrogates, as the client wrote them (an HTTP client would
+		// replace a lone surrogate in a Java string before sending it)
+		for (String lone : List.of("\\ud800", "\\udfff", "a\\ud83d", "\\ude00b")) {
+			cases.add(adminJson("revoke task with the lone surrogate " + lone, "POST", "/admin/v1/tokens/revoke",
+					"{\"task\":\"" + lone + "\"}"));
+			cases.add(adminJson("revoke jti with the lone surrogate " + lone, "POST", "/admin/v1/tokens/revoke",
+					"{\"jti\":\"" + lone + "\"}"));
+			cases.add(adminJson("revoke reason with the lone surrogate " + lone, "POST", "/admin/v1/tokens/revoke",
+					"{\"jti\":\"x\",\"reason\":\"" + lone + "\"}"));
+			cases.add(adminJson("agent name with the lone surrogate " + lone, "POST", "/admin/v1/agents",
+					"{\"name\":\"" + lone + "\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\"}],"
+							+ "\"generateKey\":true}"));
+			cases.add(adminJson("a member name with the lone surrogate " + lone, "POST", "/admin/v1/agents",
+					"{\"" + lone + "\":1}"));
+		}
+		for (String instant : List.of("%2B999999-01-01T00:00:00Z", "-999999-01-01T00:00:00Z", "%2B10000-01-01")) {
+			cases.add(new Case("admin: audit from " + instant, Expect.PROBLEM,
+					() -> request("GET", "/admin/v1/audit?from=" + instant, null, null, this.admin)));
+			cases.add(new Case("admin: audit to " + instant, Expect.PROBLEM,
+					() -> request("GET", "/admin/v1/audit?to=" + instant, null, null, this.admin)));
+		}
+		// a cursor whose time is out of PostgreSQL's range ("v1:" is the cursor's
+		// version)
+		String farCursor = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(("v1:" + Long.MAX_VALUE + ":1:chain").getBytes(StandardCharsets.UTF_8));
+		cases.add(new Case("admin: audit cursor with a time out of range", Expect.PROBLEM,
+				() -> request("GET", "/admin/v1/audit?cursor=" + farCursor, null, null, this.admin)));
+		for (String malformed : List.of("%00%ff", "%ff", "%c3%28", "%ed%a0%80")) {
+			cases.add(new Case("admin: audit cursor " + malformed, Expect.PROBLEM,
+					() -> request("GET", "/admin/v1/audit?cursor=" + malformed, null, null, this.admin)));
+		}
+		// a client_id cut at 200 characters inside a surrogate pair: still audited
+		cases.add(token("client_id of 199 characters and an emoji, garbage assertion",
+				() -> Map.of("grant_type", "client_credentials", "client_id", "a".repeat(199) + "\ud83d\ude00",
+						"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "garbage")));
 	}
 
 	// --- OAuth: the token endpoint
