@@ -561,6 +561,20 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
 	}
 
+	/** Issue 14, item 12: revoking any token needs idp:admin, as on the admin API. */
+	@Test
+	void anAdminClientWithoutIdpAdminCannotRevokeAnotherClientsToken() {
+		String reader = "audit-reader-" + UUID.randomUUID();
+		String secret = "audit-reader-secret-0123456789-abcdefghijklmn";
+		this.clients.registerWithSecret(reader, "Audit reader", ClientKind.ADMIN, secret, Set.of("idp:audit:read"));
+		TestAgent agent = registerAgent("crm:read");
+		String token = agent.token(this.http, "crm:read");
+		HttpResponse<String> response = this.http.postForm("/oauth2/revoke", reader, secret, Map.of("token", token));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("unauthorized_client");
+		assertThat(introspect("rs-1", RS_SECRET, token).get("active").asBoolean()).isTrue();
+	}
+
 	@Test
 	void suspendingAnAgentRevokesItsTokensForGood() {
 		TestAgent agent = registerAgent("crm:read");

@@ -106,6 +106,17 @@ public final class RegistryClients implements RegisteredClientRepository {
 	}
 
 	/**
+	 * Whether the registered client may revoke any token at {@code /oauth2/revoke}: an
+	 * admin client that holds {@code idp:admin}, as the admin API requires for the same
+	 * act. An admin client with {@code idp:audit:read} only reads the audit trail.
+	 * @param client the registered client
+	 * @return {@code true} for an admin client with {@code idp:admin}
+	 */
+	static boolean mayRevokeAny(RegisteredClient client) {
+		return isAdmin(client) && client.getScopes().contains("idp:admin");
+	}
+
+	/**
 	 * Whether the registered client may introspect any token (resource servers and admin
 	 * clients).
 	 * @param client the registered client

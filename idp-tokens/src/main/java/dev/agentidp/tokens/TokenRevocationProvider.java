@@ -48,7 +48,7 @@ public final class TokenRevocationProvider implements AuthenticationProvider {
 			// RFC 7009 §2.2: an invalid token is not an error
 			return request;
 		}
-		if (!RegistryClients.isAdmin(caller) && !entitled(caller.getClientId(), token)) {
+		if (!RegistryClients.mayRevokeAny(caller) && !entitled(caller.getClientId(), token)) {
 			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
 					: AuditEntry.SYSTEM_CHAIN;
 			this.audit.appendDenial(
