@@ -561,6 +561,26 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
 	}
 
+	/**
+	 * Issue 14, item 5: a failed HTTP Basic authentication is recorded against the Basic
+	 * user that failed, not against a client_id sent beside it (a victim's chain).
+	 */
+	@Test
+	void aFailedBasicAuthenticationIsAttributedToTheBasicUserNotToTheFormsClientId() {
+		TestAgent victim = registerAgent("crm:read");
+		long victimsDenials = auditCount(victim.id(), "token.denied", "deny");
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", "idp-admin",
+				"wrong-secret-0123456789-abcdefghijklmnopqrstu",
+				Map.of("grant_type", "client_credentials", "scope", "idp:admin", "client_id", victim.id()));
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(auditCount(victim.id(), "token.denied", "deny")).isEqualTo(victimsDenials);
+		assertThat(this.jdbc
+			.sql("SELECT actor FROM audit_record WHERE chain = '_system' AND action = 'token.denied'"
+					+ " ORDER BY occurred_at DESC, seq DESC LIMIT 1")
+			.query(String.class)
+			.single()).isEqualTo("idp-admin");
+	}
+
 	/** Issue 14, item 12: revoking any token needs idp:admin, as on the admin API. */
 	@Test
 	void anAdminClientWithoutIdpAdminCannotRevokeAnotherClientsToken() {

@@ -166,11 +166,17 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 	}
 
 	/**
-	 * The client named by the request: the form's client_id, else HTTP Basic's user, else
-	 * the client assertion's {@code iss} (RFC 7521 §4.2, read without verification: it
-	 * names who the request claims to be, as the form's client_id does).
+	 * The client whose authentication was attempted: HTTP Basic's user when the request
+	 * authenticated that way (a form {@code client_id} beside it names nobody who was
+	 * checked), else the form's client_id, else the client assertion's {@code iss} (RFC
+	 * 7521 §4.2, read without verification: it names who the request claims to be, as the
+	 * form's client_id does).
 	 */
 	private static Optional<String> clientId(HttpServletRequest request) {
+		Optional<String> basic = basicUser(request);
+		if (basic.isPresent()) {
+			return basic;
+		}
 		String clientId = request.getParameter("client_id");
 		if (clientId != null) {
 			return Optional.of(clientId);
@@ -184,6 +190,11 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 				return Optional.empty();
 			}
 		}
+		return Optional.empty();
+	}
+
+	/** HTTP Basic's user (RFC 6749 §2.3.1: form-encoded), never the secret. */
+	private static Optional<String> basicUser(HttpServletRequest request) {
 		String header = request.getHeader("Authorization");
 		if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
 			try {

@@ -292,6 +292,17 @@ public final class HostileInputTests {
 			cases.add(new Case("admin: audit cursor " + malformed, Expect.PROBLEM,
 					() -> request("GET", "/admin/v1/audit?cursor=" + malformed, null, null, this.admin)));
 		}
+		// encoded spellings of the endpoints skipped the provider's own request filters
+		for (String path : List.of("/%6Fauth2/token", "/oauth2/%74oken", "/%6f%61uth2/token")) {
+			cases.add(new Case("token: the encoded path " + path + " with valid admin credentials", Expect.OAUTH_ERROR,
+					() -> postBasic(path, Map.of("grant_type", "client_credentials", "scope", "idp:admin"), "idp-admin",
+							RunningProvider.ADMIN_SECRET)));
+		}
+		cases.add(new Case("introspection: the encoded path /oauth2/%69ntrospect", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/%69ntrospect", Map.of("token", this.agentToken), "idp-admin",
+						RunningProvider.ADMIN_SECRET)));
+		cases.add(new Case("admin: the encoded path /admin/v1/%61gents", Expect.PROBLEM,
+				() -> request("GET", "/admin/v1/%61gents", null, null, this.admin)));
 		// a client_id cut at 200 characters inside a surrogate pair: still audited
 		cases.add(token("client_id of 199 characters and an emoji, garbage assertion",
 				() -> Map.of("grant_type", "client_credentials", "client_id", "a".repeat(199) + "\ud83d\ude00",
