@@ -441,7 +441,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.update();
 		this.jdbc
 			.sql("INSERT INTO client_assertion (client_id, jti, expires_at)"
-					+ " VALUES ('c', 'old', now() - interval '1 minute')")
+					+ " VALUES ('c', 'old', now() - interval '10 minutes')")
 			.update();
 		this.tokens.purgeExpired();
 		assertThat(this.jdbc.sql("SELECT count(*) FROM issued_token WHERE jti IN ('expired-1', ?)")

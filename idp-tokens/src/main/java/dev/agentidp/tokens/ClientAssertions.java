@@ -37,7 +37,17 @@ final class ClientAssertions {
 			SELECT ?, ?, ? FROM no_flush_wait
 			ON CONFLICT (client_id, jti) DO NOTHING""";
 
-	private static final String PURGE = "DELETE FROM client_assertion WHERE expires_at < ?";
+	/**
+	 * RFC 7523 §3 (7): a jti must be remembered while its assertion could still be
+	 * accepted. The purge compares with the database's clock, never the purging node's (a
+	 * node whose clock runs ahead would forget jtis that another node still accepts), and
+	 * keeps each record {@link #PURGE_MARGIN} past its expiry (which already includes the
+	 * clock skew), for the nodes' clocks to differ from the database's.
+	 */
+	private static final String PURGE = "DELETE FROM client_assertion WHERE expires_at < now() - make_interval(secs => ?)";
+
+	/** How long past its expiry (and skew) a replay record is kept. */
+	static final java.time.Duration PURGE_MARGIN = java.time.Duration.ofMinutes(5);
 
 	private final JdbcClient jdbc;
 
@@ -62,8 +72,13 @@ final class ClientAssertions {
 		return this.jdbc.sql(claim).params(clientId, jti, Timestamp.from(keepUntil)).update() == 1;
 	}
 
-	int purgeExpiredBefore(Instant cutoff) {
-		return this.jdbc.sql(PURGE).param(Timestamp.from(cutoff)).update();
+	/**
+	 * Deletes the replay records expired more than {@link #PURGE_MARGIN} ago, by the
+	 * database's clock.
+	 * @return how many were deleted
+	 */
+	int purgeExpired() {
+		return this.jdbc.sql(PURGE).param(PURGE_MARGIN.toSeconds()).update();
 	}
 
 }

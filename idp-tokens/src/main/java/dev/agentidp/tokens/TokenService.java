@@ -264,7 +264,7 @@ public class TokenService {
 	public void purgeExpired() {
 		Instant now = this.clock.instant();
 		int tokens = this.tokens.purgeExpiredBefore(now.minus(RETAIN_EXPIRED));
-		int assertions = this.assertions.purgeExpiredBefore(now);
+		int assertions = this.assertions.purgeExpired();
 		if (tokens + assertions > 0) {
 			logger.debug("Purged {} expired tokens and {} expired client assertions", tokens, assertions);
 		}

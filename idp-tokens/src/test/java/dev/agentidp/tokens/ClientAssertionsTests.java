@@ -63,6 +63,24 @@ class ClientAssertionsTests {
 			.toInstant()).isEqualTo(KEEP_UNTIL);
 	}
 
+	/**
+	 * Issue 14, item 17: the purge keeps a margin past expiry and reads the database's
+	 * clock, not the purging node's.
+	 */
+	@Test
+	void purgeExpiredKeepsARecordWithinTheMarginAndDeletesOnlyOlderOnesByTheDatabasesClock() {
+		Instant databaseNow = this.jdbc.sql("SELECT now()").query(Timestamp.class).single().toInstant();
+		this.assertions.firstUse("agent-a", "just-expired", databaseNow.minusSeconds(60));
+		this.assertions.firstUse("agent-a", "long-expired",
+				databaseNow.minus(ClientAssertions.PURGE_MARGIN).minusSeconds(60));
+		this.assertions.firstUse("agent-a", "live", databaseNow.plusSeconds(600));
+		assertThat(this.assertions.purgeExpired()).isEqualTo(1);
+		assertThat(this.jdbc.sql("SELECT jti FROM client_assertion ORDER BY jti").query(String.class).list())
+			.containsExactly("just-expired", "live");
+		// a replay of the record kept within the margin is still refused
+		assertThat(this.assertions.firstUse("agent-a", "just-expired", databaseNow.plusSeconds(60))).isFalse();
+	}
+
 	@Test
 	void theRecordSkipsItsOwnFlushOnlyForItsOwnOneStatementTransaction() {
 		// what the statement does inside the transaction it makes: synchronous_commit off
