@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
 
+import dev.agentidp.audit.PrintableText;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.core.MethodParameter;
@@ -59,7 +60,7 @@ class AdminJsonText extends RequestBodyAdviceAdapter {
 
 	static void refuseLoneSurrogate(String text, String where) {
 		if (Texts.hasLoneSurrogate(text)) {
-			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, Texts.printable(where, 100)
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, PrintableText.of(where, 100)
 					+ ": contains a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which is not Unicode text"
 					+ " (RFC 8259 §8.2)");
 		}

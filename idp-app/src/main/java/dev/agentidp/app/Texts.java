@@ -22,14 +22,4 @@ final class Texts {
 		return false;
 	}
 
-	/** At most {@code max} characters, control characters and surrogates as '?'. */
-	static String printable(String text, int max) {
-		StringBuilder clean = new StringBuilder(Math.min(text.length(), max));
-		for (int i = 0; i < text.length() && clean.length() < max; i++) {
-			char c = text.charAt(i);
-			clean.append((Character.isISOControl(c) || Character.isSurrogate(c)) ? '?' : c);
-		}
-		return clean.toString();
-	}
-
 }

@@ -94,12 +94,7 @@ public final class RefusalLog {
 		if (value == null) {
 			return "-";
 		}
-		StringBuilder clean = new StringBuilder(Math.min(value.length(), MAX_VALUE_LENGTH));
-		for (int i = 0; i < value.length() && clean.length() < MAX_VALUE_LENGTH; i++) {
-			char c = value.charAt(i);
-			clean.append((Character.isISOControl(c) || Character.isSurrogate(c)) ? '?' : c);
-		}
-		return clean.toString();
+		return PrintableText.of(value, MAX_VALUE_LENGTH);
 	}
 
 }

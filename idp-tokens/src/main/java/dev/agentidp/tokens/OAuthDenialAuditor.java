@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.PrintableText;
 import dev.agentidp.audit.RefusalLog;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
@@ -234,25 +235,7 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 		if (value == null) {
 			return null;
 		}
-		// cut on code points, never inside a surrogate pair, and a lone surrogate is '?':
-		// half a pair is not Unicode text, and the audit record could not be stored
-		StringBuilder clean = new StringBuilder(Math.min(value.length(), 200));
-		int i = 0;
-		while (i < value.length()) {
-			int codePoint = value.codePointAt(i);
-			int length = Character.charCount(codePoint);
-			if (clean.length() + length > 200) {
-				break;
-			}
-			if (Character.isISOControl(codePoint) || (length == 1 && Character.isSurrogate((char) codePoint))) {
-				clean.append('?');
-			}
-			else {
-				clean.appendCodePoint(codePoint);
-			}
-			i += length;
-		}
-		return clean.toString();
+		return PrintableText.of(value, 200);
 	}
 
 }
