@@ -25,8 +25,34 @@ public record AuditQuery(String chain, String actor, String action, Decision dec
 	/** The largest page size. */
 	public static final int MAX_LIMIT = 500;
 
+	/**
+	 * The earliest instant a query (or a cursor) may name: PostgreSQL's timestamps end in
+	 * 294276 AD, and an instant beyond them failed in the database.
+	 */
+	public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+	/** The latest instant a query (or a cursor) may name. */
+	public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
 	public AuditQuery {
 		Assert.isTrue(limit >= 1 && limit <= MAX_LIMIT, "limit must be between 1 and " + MAX_LIMIT);
+		requireInRange("from", from);
+		requireInRange("to", to);
+	}
+
+	/**
+	 * Whether an instant lies between {@link #EARLIEST} and {@link #LATEST}.
+	 * @param instant the instant
+	 * @return {@code true} when a query may name it
+	 */
+	public static boolean inRange(Instant instant) {
+		return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+	}
+
+	private static void requireInRange(String parameter, Instant instant) {
+		if (instant != null && !inRange(instant)) {
+			throw new InvalidAuditQueryException(parameter, parameter + " must lie between 0001-01-01 and 9999-12-31");
+		}
 	}
 
 	/**

@@ -375,10 +375,6 @@ public class AuditTrail {
 	 */
 	private record Cursor(long occurredAtMillis, long seq, String chain) {
 
-		static final long CURSOR_EARLIEST_MILLIS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
-
-		static final long CURSOR_LATEST_MILLIS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
-
 		String encode() {
 			String raw = CURSOR_PREFIX + this.occurredAtMillis + ":" + this.seq + ":" + this.chain;
 			return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
@@ -396,7 +392,7 @@ public class AuditTrail {
 				}
 				long occurredAt = Long.parseLong(parts[0]);
 				// within PostgreSQL's timestamps (a cursor this API made always is)
-				if (occurredAt < CURSOR_EARLIEST_MILLIS || occurredAt > CURSOR_LATEST_MILLIS) {
+				if (!AuditQuery.inRange(Instant.ofEpochMilli(occurredAt))) {
 					throw new IllegalArgumentException("cursor time out of range");
 				}
 				return new Cursor(occurredAt, Long.parseLong(parts[1]), parts[2]);
