@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <li>a PostgreSQL server still runs on it although no provider holds the lock: the
  * provider that started it died without stopping it ({@code SIGKILL}, an out-of-memory
  * kill). PostgreSQL would refuse to start ("lock file postmaster.pid already exists") and
- * the provider would never come back; the orphan is stopped first (fast shutdown, which
- * keeps every committed transaction), then started again as usual.</li>
+ * the provider would never come back; the orphan is stopped first (a smart shutdown,
+ * which keeps every committed transaction), then started again as usual.</li>
  * </ul>
  * Written by hand: zonky offers neither.
  */

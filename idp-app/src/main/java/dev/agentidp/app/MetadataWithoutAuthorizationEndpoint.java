@@ -32,10 +32,12 @@ class MetadataWithoutAuthorizationEndpoint extends OncePerRequestFilter {
 
 	static final String PATH = "/.well-known/oauth-authorization-server";
 
-	/** Members that describe the authorization endpoint only (RFC 8414 §2). */
-	static final List<String> NOT_SERVED = List.of("authorization_endpoint", "response_types_supported",
-			"response_modes_supported", "code_challenge_methods_supported", "pushed_authorization_request_endpoint",
-			"require_pushed_authorization_requests");
+	/**
+	 * The members that describe the authorization endpoint only (RFC 8414 §2) and that
+	 * Spring's builder insists on; the others (PKCE, DPoP, mTLS) are left out where the
+	 * metadata is customized, in {@code SecurityConfiguration}.
+	 */
+	static final List<String> NOT_SERVED = List.of("authorization_endpoint", "response_types_supported");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 

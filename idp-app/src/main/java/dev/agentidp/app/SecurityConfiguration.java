@@ -13,6 +13,8 @@ import dev.agentidp.tokens.RegistryClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -63,13 +65,12 @@ class SecurityConfiguration {
 	 * would get tokens and metadata naming that host as the issuer.
 	 */
 	@Bean
-	AuthorizationServerSettings authorizationServerSettings(IdpProperties properties,
-			org.springframework.core.env.Environment environment) {
+	AuthorizationServerSettings authorizationServerSettings(IdpProperties properties, Environment environment) {
 		AuthorizationServerSettings.Builder builder = AuthorizationServerSettings.builder();
 		if (StringUtils.hasText(properties.issuer())) {
 			builder.issuer(properties.issuer());
 		}
-		else if (!environment.acceptsProfiles(org.springframework.core.env.Profiles.of("dev"))) {
+		else if (!environment.acceptsProfiles(Profiles.of("dev"))) {
 			throw new StartupFailureException(
 					"idp.issuer is not set, and outside the dev profile the provider does not take its issuer from"
 							+ " the Host header of each request.",
@@ -107,9 +108,8 @@ class SecurityConfiguration {
 							}
 						}))
 						.errorResponseHandler(endpoints.denials()))
-						// the agent provider first; Spring's client-credentials provider
-						// only
-						// for clients that are not agents; no other grant
+						// the agent provider first; Spring's client-credentials
+						// provider only for clients that are not agents; no other grant
 						.tokenEndpoint((token) -> token.accessTokenRequestConverter(delegation.converter())
 							.accessTokenRequestConverters((converters) -> converters.removeIf(
 									(converter) -> converter instanceof OAuth2TokenExchangeAuthenticationConverter))

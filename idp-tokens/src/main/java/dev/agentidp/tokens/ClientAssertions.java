@@ -1,6 +1,7 @@
 package dev.agentidp.tokens;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,7 +48,7 @@ final class ClientAssertions {
 	private static final String PURGE = "DELETE FROM client_assertion WHERE expires_at < now() - make_interval(secs => ?)";
 
 	/** How long past its expiry (and skew) a replay record is kept. */
-	static final java.time.Duration PURGE_MARGIN = java.time.Duration.ofMinutes(5);
+	static final Duration PURGE_MARGIN = Duration.ofMinutes(5);
 
 	private final JdbcClient jdbc;
 
