@@ -401,7 +401,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		ObjectNode addKey = TestHttp.JSON.createObjectNode();
 		addKey.put("generateKey", true);
 		this.agents.addKey(UUID.fromString(rotated.id()), addKey, "test");
-		this.agents.retireKey(UUID.fromString(rotated.id()), rotated.key().getKeyID(), 0, "test");
+		this.agents.retireKey(UUID.fromString(rotated.id()), rotated.key().getKeyID(), 0, false, "test");
 		assertRefused(rotated, rotated.form("EdDSA", "crm:read"), 401, "invalid_client");
 	}
 
@@ -603,6 +603,63 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		this.agents.resume(UUID.fromString(agent.id()), "resolved", "test");
 		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
 		assertThat(agent.token(this.http, "crm:read")).isNotBlank();
+	}
+
+	@Test
+	void retiringAKeyWithRevokeTokensRevokesWhatWasObtainedWithItAndNothingElse() throws Exception {
+		// issue 14, item 18: each token records the key that authenticated its request
+		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
+		TestAgent first = registerAgent("crm:read");
+		ObjectNode addKey = TestHttp.JSON.createObjectNode();
+		addKey.put("generateKey", true);
+		OctetKeyPair secondKey = OctetKeyPair
+			.parse(this.agents.addKey(UUID.fromString(first.id()), addKey, "test").privateJwk());
+		TestAgent second = new TestAgent(first.id(), secondKey, first.audience());
+		String withFirst = first.token(this.http, "crm:read");
+		String withSecond = second.token(this.http, "crm:read");
+		// a token derived by an exchange authenticated with the first key, from a token
+		// obtained with the second
+		Map<String, String> exchange = first.form("EdDSA", null);
+		exchange.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+		exchange.put("subject_token", withSecond);
+		exchange.put("subject_token_type", "urn:ietf:params:oauth:token-type:access_token");
+		exchange.put("sub_agent", "helper");
+		exchange.put("scope", "crm:read");
+		HttpResponse<String> exchanged = this.http.postForm("/oauth2/token", null, null, exchange);
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		String derived = TestHttp.json(exchanged).get("access_token").asString();
+		// an assertion without kid: the key whose signature verifies is recorded
+		JWTClaimsSet claims = second.claims(second.audience(), Instant.now().plusSeconds(60)).build();
+		SignedJWT noKid = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT).build(),
+				claims);
+		noKid.sign(new Ed25519Signer(secondKey));
+		HttpResponse<String> kidless = this.http.postForm("/oauth2/token", null, null,
+				second.formWith(noKid.serialize(), "crm:read"));
+		assertThat(kidless.statusCode()).as(kidless.body()).isEqualTo(200);
+		String withoutKid = TestHttp.json(kidless).get("access_token").asString();
+		assertThat(this.jdbc.sql("SELECT client_kid FROM issued_token WHERE jti = ?")
+			.param(part(withoutKid, 1).get("jti").asString())
+			.query(String.class)
+			.single()).isEqualTo(secondKey.getKeyID());
+		// without revokeTokens, retiring a key leaves its tokens alone (as before)
+		HttpResponse<String> bad = this.http.send("DELETE",
+				"/admin/v1/agents/" + first.id() + "/keys/" + first.key().getKeyID() + "?revokeTokens=maybe", admin,
+				null, null);
+		assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+		HttpResponse<String> retired = this.http.send("DELETE",
+				"/admin/v1/agents/" + first.id() + "/keys/" + first.key().getKeyID() + "?revokeTokens=true", admin,
+				null, null);
+		assertThat(retired.statusCode()).as(retired.body()).isEqualTo(200);
+		assertThat(introspect("rs-1", RS_SECRET, withFirst).get("active").asBoolean()).isFalse();
+		assertThat(introspect("rs-1", RS_SECRET, derived).get("active").asBoolean()).isFalse();
+		assertThat(introspect("rs-1", RS_SECRET, withSecond).get("active").asBoolean()).isTrue();
+		assertThat(introspect("rs-1", RS_SECRET, withoutKid).get("active").asBoolean()).isTrue();
+		assertThat(this.jdbc
+			.sql("SELECT details->>'revoked' FROM audit_record WHERE chain = ? AND action = 'token.revoked'"
+					+ " AND target = ?")
+			.params(first.id(), first.key().getKeyID())
+			.query(String.class)
+			.single()).isEqualTo("2");
 	}
 
 	// --- admin API over tokens

@@ -25,6 +25,7 @@ import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
 import dev.agentidp.tokens.AccessTokenMinter;
+import dev.agentidp.tokens.AuthenticatingKey;
 import dev.agentidp.tokens.IssuedToken;
 import dev.agentidp.tokens.OAuthParameters;
 import dev.agentidp.tokens.PresentedToken;
@@ -164,9 +165,17 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 		if (!expiresAt.isAfter(now)) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject_token expires now");
 		}
+		String clientKid = AuthenticatingKey.of(client, parent, now);
 		String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
 		String parentId = parent.id().toString();
 		Exchanged exchanged = this.transactions.execute((status) -> {
+			// issue 14, item 6: checked again, held, inside the transaction that writes
+			// the child, so that a concurrent revocation of the subject token revokes the
+			// child too, or the child is refused
+			if (!this.tokens.holdForDerivation(subject)) {
+				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
+						"The subject_token is not an active access token of this provider");
+			}
 			Agent subAgent = deriveSubAgent(parent, exchange);
 			Map<String, Object> act = new LinkedHashMap<>();
 			act.put("sub", subAgent.id().toString());
@@ -175,7 +184,7 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 			}
 			TokenGrant grant = new TokenGrant(subAgent.id(), held.subject(), parentId, exchange.scopes(), audience,
 					held.task(), now, expiresAt, held.jti(), held.rootJti(), depth, act, exchange.jwkThumbprint(),
-					held.owner(), subAgent.version());
+					held.owner(), subAgent.version(), clientKid);
 			IssuedToken token = this.minter.mint(grant, issuer);
 			String jti = token.record().jti();
 			String subAgentId = subAgent.id().toString();
@@ -206,7 +215,7 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 		catch (IllegalAgentStateException ex) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST, ex.getMessage());
 		}
-		if (!this.agents.isActiveWithAncestors(subAgent.id())) {
+		if (!this.agents.holdForIssuance(subAgent.id()) || !this.agents.isActiveWithAncestors(subAgent.id())) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST,
 					"Sub-agent " + exchange.subAgent() + " is not active");
 		}

@@ -21,6 +21,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -285,6 +286,39 @@ public class AgentRegistry {
 	}
 
 	/**
+	 * Holds an agent against suspension and retirement until the caller's transaction
+	 * ends, and says whether it is active now (issue 14, item 6). Every transaction that
+	 * writes a token for the agent calls this before it writes: a concurrent
+	 * {@link #suspend suspend} or {@link #retire retire} waits for it to commit, so that
+	 * the revocation it runs next sees the token; one that has already begun makes this
+	 * call wait, and then answer {@code false}. Holds do not block each other.
+	 * @param id the agent
+	 * @return {@code true} when the agent exists and is active
+	 * @throws IllegalStateException when no transaction is active
+	 */
+	public boolean holdForIssuance(UUID id) {
+		Assert.notNull(id, "id cannot be null");
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"an agent is held for the transaction that writes its token");
+		return this.agents.holdForIssuance(id);
+	}
+
+	/**
+	 * Stops issuance for an agent until the caller's transaction ends: waits for every
+	 * transaction {@link #holdForIssuance holding} it to end, and makes later ones wait.
+	 * Call it before revoking every token of the agent, so that no token written
+	 * concurrently escapes the revocation (issue 14, item 6).
+	 * @param id the agent
+	 * @throws IllegalStateException when no transaction is active
+	 */
+	public void stopIssuance(UUID id) {
+		Assert.notNull(id, "id cannot be null");
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"issuance is stopped for the transaction that revokes");
+		this.agents.stopIssuance(id);
+	}
+
+	/**
 	 * A key of an agent usable now (active, or retiring before its expiry), for verifying
 	 * a client assertion. One indexed read.
 	 * @param agentId the agent
@@ -441,6 +475,10 @@ public class AgentRegistry {
 	public Agent suspend(UUID id, String reason, String actor) {
 		checkReason(reason);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		// issue 14, item 6: wait for the tokens being issued to it, so that the
+		// revocation that follows sees them (after the row lock, the order every
+		// transaction that takes both follows)
+		this.agents.stopIssuance(id);
 		Instant now = Agents.now();
 		agent.suspend(now);
 		this.agents.save(agent, actor, now);
@@ -480,6 +518,10 @@ public class AgentRegistry {
 	public Agent retire(UUID id, String reason, String actor) {
 		checkReason(reason);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		// issue 14, item 6: wait for the tokens being issued to it, so that the
+		// revocation that follows sees them (after the row lock, the order every
+		// transaction that takes both follows)
+		this.agents.stopIssuance(id);
 		Instant now = Agents.now();
 		agent.retire(now);
 		this.agents.save(agent, actor, now);
@@ -571,6 +613,8 @@ public class AgentRegistry {
 	 * @param id the agent
 	 * @param kid the key id
 	 * @param graceSeconds the grace period, 0 or more
+	 * @param revokeTokens whether to revoke, in the same transaction, every live token
+	 * obtained by authenticating with the key, with every token derived from them
 	 * @param actor the admin client
 	 * @return the agent as it is now
 	 * @throws InvalidInputException when {@code graceSeconds} is negative or above a year
@@ -579,7 +623,7 @@ public class AgentRegistry {
 	 * active key, or the agent is retired
 	 */
 	@Transactional
-	public Agent retireKey(UUID id, String kid, long graceSeconds, String actor) {
+	public Agent retireKey(UUID id, String kid, long graceSeconds, boolean revokeTokens, String actor) {
 		if (graceSeconds < 0 || graceSeconds > Duration.ofDays(366).toSeconds()) {
 			throw new InvalidInputException("graceSeconds", "must be an integer between 0 and 31622400 (366 days)");
 		}
@@ -587,7 +631,12 @@ public class AgentRegistry {
 		Instant now = Agents.now();
 		AgentKey retired = agent.retireKey(kid, Duration.ofSeconds(graceSeconds), now);
 		this.agents.save(agent, actor, now);
-		this.events.publishEvent(new KeyRetired(id, kid, retired.status(), retired.expiresAt(), actor));
+		if (revokeTokens) {
+			// issue 14, item 6: tokens being obtained with the key now are committed
+			// first
+			this.agents.stopIssuance(id);
+		}
+		this.events.publishEvent(new KeyRetired(id, kid, retired.status(), retired.expiresAt(), revokeTokens, actor));
 		return agent;
 	}
 

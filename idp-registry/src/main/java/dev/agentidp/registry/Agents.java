@@ -116,6 +116,12 @@ class Agents {
 
 	private static final String CHAIN_ACTIVE = CHAIN + "SELECT " + ALL_ACTIVE + " FROM chain";
 
+	/** V6: a shared hold on the agent for the transaction, and whether it is active. */
+	private static final String HOLD_FOR_ISSUANCE = "SELECT agent_hold_for_issuance(?)";
+
+	/** V6: the exclusive hold: waits for every issuance holding the agent to end. */
+	private static final String STOP_ISSUANCE = "SELECT agent_stop_issuance(?)";
+
 	private final JdbcClient jdbc;
 
 	Agents(JdbcClient jdbc) {
@@ -160,6 +166,14 @@ class Agents {
 
 	boolean isActiveWithAncestors(UUID id) {
 		return this.jdbc.sql(CHAIN_ACTIVE).param(id).query(Boolean.class).single();
+	}
+
+	boolean holdForIssuance(UUID id) {
+		return this.jdbc.sql(HOLD_FOR_ISSUANCE).param(id).query(Boolean.class).single();
+	}
+
+	void stopIssuance(UUID id) {
+		this.jdbc.sql(STOP_ISSUANCE).param(id).query((rs, row) -> 0).list();
 	}
 
 	List<UUID> descendants(UUID id) {

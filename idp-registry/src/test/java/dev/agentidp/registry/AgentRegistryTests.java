@@ -78,7 +78,7 @@ class AgentRegistryTests {
 		assertThat(this.registry.findActiveAgent(agent.id())).containsSame(first);
 		String oldKid = first.keys().get(0).kid();
 		this.registry.addKey(agent.id(), TestAgents.json("{\"generateKey\": true}"), ADMIN);
-		this.registry.retireKey(agent.id(), oldKid, 0, ADMIN);
+		this.registry.retireKey(agent.id(), oldKid, 0, false, ADMIN);
 		Agent rotated = this.registry.findActiveAgent(agent.id()).orElseThrow();
 		assertThat(rotated.version()).isGreaterThan(first.version());
 		assertThat(rotated.usableKeys(java.time.Instant.now())).extracting(AgentKey::kid).doesNotContain(oldKid);
@@ -367,7 +367,7 @@ class AgentRegistryTests {
 		String newKid = added.agent().keys().get(1).kid();
 		assertThat(this.registry.activeKeys(agent.id())).extracting(AgentKey::kid).containsExactly(oldKid, newKid);
 
-		Agent rotated = this.registry.retireKey(agent.id(), oldKid, 1, ADMIN);
+		Agent rotated = this.registry.retireKey(agent.id(), oldKid, 1, false, ADMIN);
 		AgentKey retiring = rotated.key(oldKid).orElseThrow();
 		assertThat(retiring.status()).isEqualTo(KeyStatus.RETIRING);
 		assertThat(retiring.expiresAt()).isAfter(Instant.now().minusSeconds(1));
@@ -385,12 +385,12 @@ class AgentRegistryTests {
 			.stringValue()).isEqualTo("revoked");
 
 		Map<String, Long> before = counts();
-		assertThatIllegalStateException().isThrownBy(() -> this.registry.retireKey(agent.id(), newKid, 0, ADMIN))
+		assertThatIllegalStateException().isThrownBy(() -> this.registry.retireKey(agent.id(), newKid, 0, false, ADMIN))
 			.withMessageContaining("last active key");
 		assertThatExceptionOfType(AgentNotFoundException.class)
-			.isThrownBy(() -> this.registry.retireKey(agent.id(), "unknown", 0, ADMIN));
+			.isThrownBy(() -> this.registry.retireKey(agent.id(), "unknown", 0, false, ADMIN));
 		assertThatExceptionOfType(InvalidInputException.class)
-			.isThrownBy(() -> this.registry.retireKey(agent.id(), newKid, -1, ADMIN))
+			.isThrownBy(() -> this.registry.retireKey(agent.id(), newKid, -1, false, ADMIN))
 			.withMessageStartingWith("graceSeconds:");
 		assertThatIllegalStateException().isThrownBy(() -> this.registry.addKey(agent.id(),
 				TestAgents.json("{\"jwk\": " + added.agent().keys().get(1).jwk().toJSONString() + "}"), ADMIN));
@@ -399,7 +399,7 @@ class AgentRegistryTests {
 		AgentRegistration generated = this.registry.addKey(agent.id(), TestAgents.json("{\"generateKey\": true}"),
 				ADMIN);
 		assertThat(generated.privateJwk()).containsKey("d");
-		assertThat(this.registry.retireKey(agent.id(), newKid, 0, ADMIN).key(newKid).orElseThrow().status())
+		assertThat(this.registry.retireKey(agent.id(), newKid, 0, false, ADMIN).key(newKid).orElseThrow().status())
 			.isEqualTo(KeyStatus.REVOKED);
 		assertThat(this.registry.findActiveKey(agent.id(), newKid)).isEmpty();
 		assertThat(this.events.of(KeyAdded.class)).extracting(KeyAdded::generated).containsExactly(false, true);

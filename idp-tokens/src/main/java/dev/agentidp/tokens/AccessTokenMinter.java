@@ -89,7 +89,7 @@ public final class AccessTokenMinter {
 				grant.issuedAt(), grant.expiresAt(), null, grant.depth(),
 				(grant.act() != null) ? JSONObjectUtils.toJSONString(grant.act()) : null, grant.cnfJkt(), grant.owner(),
 				key.kid());
-		this.tokens.insert(record, sha256(value), grant.agentVersion());
+		this.tokens.insert(record, sha256(value), grant.agentVersion(), grant.clientKid());
 		return new IssuedToken(value, record);
 	}
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentRegistry;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -41,6 +42,8 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 
 	private final AccessTokenMinter minter;
 
+	private final AgentRegistry agents;
+
 	private final TransactionTemplate transactions;
 
 	private final ApplicationEventPublisher events;
@@ -49,13 +52,15 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 
 	private final Clock clock;
 
-	AgentClientCredentialsAuthenticationProvider(AccessTokenMinter minter, TransactionTemplate transactions,
-			ApplicationEventPublisher events, String defaultAudience, Clock clock) {
+	AgentClientCredentialsAuthenticationProvider(AccessTokenMinter minter, AgentRegistry agents,
+			TransactionTemplate transactions, ApplicationEventPublisher events, String defaultAudience, Clock clock) {
 		Assert.notNull(minter, "minter cannot be null");
+		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(transactions, "transactions cannot be null");
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		this.minter = minter;
+		this.agents = agents;
 		this.transactions = transactions;
 		this.events = events;
 		this.defaultAudience = defaultAudience;
@@ -99,8 +104,14 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		String agentId = agent.id().toString();
 		TokenGrant grant = new TokenGrant(agent.id(), agentId, agentId, scopes, audience, task, now, now.plus(ttl),
-				null, null, 0, null, null, agent.owner(), agent.version());
+				null, null, 0, null, null, agent.owner(), agent.version(), AuthenticatingKey.of(client, agent, now));
 		IssuedToken issued = this.transactions.execute((status) -> {
+			// issue 14, item 6: a suspension or retirement running now waits for this
+			// transaction, and its revocation then sees this token; one that has begun
+			// already is seen here
+			if (!this.agents.holdForIssuance(agent.id())) {
+				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT, "The agent is not active");
+			}
 			IssuedToken token = this.minter.mint(grant, issuer);
 			this.events.publishEvent(new TokenIssued(agent.id(), agentId, token.record().jti(), scopes, audience, task,
 					grant.expiresAt()));

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +24,8 @@ final class IssuedTokens {
 
 	private static final String INSERT = """
 			INSERT INTO issued_token (jti, client_id, subject, parent_jti, root_jti, task, scopes, audience,
-				issued_at, expires_at, agent_id, kid, token_hash, depth, act, cnf_jkt, owner, agent_version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""";
+				issued_at, expires_at, agent_id, kid, token_hash, depth, act, cnf_jkt, owner, agent_version, client_kid)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""";
 
 	private static final String COLUMNS = """
 			jti, agent_id, client_id, subject, parent_jti, root_jti, task, scopes, audience, issued_at, expires_at,
@@ -45,6 +46,31 @@ final class IssuedTokens {
 	/** Every live token of a task, and every token derived from them. */
 	private static final String REVOKE_TASK = revokeFrom("task = ? AND revoked_at IS NULL");
 
+	/**
+	 * Every live token a client obtained by authenticating with one of its keys, and
+	 * every token derived from them (issue 14, item 18).
+	 */
+	private static final String REVOKE_CLIENT_KEY = revokeFrom(
+			"client_id = ? AND client_kid = ? AND revoked_at IS NULL");
+
+	/**
+	 * Every token derived from the tokens named, transitively: a revocation's next pass.
+	 */
+	private static final String REVOKE_BELOW = revokeFrom("parent_jti = ANY(?)");
+
+	/**
+	 * A live token, locked against revocation until the transaction ends (FOR SHARE:
+	 * derivations do not block each other; a revocation waits for them, and they for it).
+	 */
+	private static final String HOLD_LIVE = "SELECT 1 FROM issued_token"
+			+ " WHERE jti = ? AND revoked_at IS NULL AND expires_at > ? FOR SHARE";
+
+	/**
+	 * Bound on a revocation's passes (each reaches one generation of tokens derived while
+	 * the previous pass ran; delegation depth is at most 10).
+	 */
+	private static final int MAX_REVOKE_PASSES = 64;
+
 	private static final String PURGE = "DELETE FROM issued_token WHERE expires_at < ?";
 
 	private final JdbcClient jdbc;
@@ -62,7 +88,8 @@ final class IssuedTokens {
 					SELECT t.jti FROM issued_token t JOIN tree ON t.parent_jti = tree.jti
 				)
 				UPDATE issued_token SET revoked_at = ?, revoked_why = ?
-				WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""".formatted(roots);
+				WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?
+				RETURNING jti""".formatted(roots);
 	}
 
 	IssuedTokens(JdbcClient jdbc) {
@@ -70,12 +97,12 @@ final class IssuedTokens {
 		this.jdbc = jdbc;
 	}
 
-	void insert(TokenRecord token, byte[] tokenHash, Long agentVersion) {
+	void insert(TokenRecord token, byte[] tokenHash, Long agentVersion, String clientKid) {
 		this.jdbc.sql(INSERT)
 			.params(token.jti(), token.clientId(), token.subject(), token.parentJti(), token.rootJti(), token.task(),
 					token.scopes().toArray(String[]::new), token.audience().toArray(String[]::new),
 					Timestamp.from(token.issuedAt()), Timestamp.from(token.expiresAt()), token.agentId(), token.kid(),
-					tokenHash, token.depth(), token.actJson(), token.cnfJkt(), token.owner(), agentVersion)
+					tokenHash, token.depth(), token.actJson(), token.cnfJkt(), token.owner(), agentVersion, clientKid)
 			.update();
 	}
 
@@ -94,18 +121,55 @@ final class IssuedTokens {
 	}
 
 	int revokeTree(String jti, String why, Instant now) {
-		Timestamp at = Timestamp.from(now);
-		return this.jdbc.sql(REVOKE_TREE).params(jti, at, why, at).update();
+		return revokeClosed(REVOKE_TREE, List.<Object>of(jti), why, now);
 	}
 
 	int revokeAgents(List<UUID> agentIds, String why, Instant now) {
-		Timestamp at = Timestamp.from(now);
-		return this.jdbc.sql(REVOKE_AGENTS).params(agentIds.toArray(UUID[]::new), at, why, at).update();
+		return revokeClosed(REVOKE_AGENTS, List.<Object>of((Object) agentIds.toArray(UUID[]::new)), why, now);
 	}
 
 	int revokeTask(String task, String why, Instant now) {
+		return revokeClosed(REVOKE_TASK, List.<Object>of(task), why, now);
+	}
+
+	int revokeObtainedWithKey(String clientId, String kid, String why, Instant now) {
+		return revokeClosed(REVOKE_CLIENT_KEY, List.<Object>of(clientId, kid), why, now);
+	}
+
+	/**
+	 * Whether a token is live, holding it so until the caller's transaction ends: a
+	 * concurrent revocation of it waits for the transaction, and the derivation the
+	 * caller writes in it is then seen by that revocation's next pass.
+	 */
+	boolean holdLive(String jti, Instant now) {
+		return this.jdbc.sql(HOLD_LIVE).params(jti, Timestamp.from(now)).query((rs, row) -> 1).optional().isPresent();
+	}
+
+	/**
+	 * Revokes what a statement selects, then, pass after pass, every token derived from
+	 * what the last pass revoked, until a pass finds none (issue 14, item 6). One
+	 * statement is not enough: it reads the tree as of its start, and a token derived
+	 * from a row it revokes may commit while it waits for that row's lock (a derivation
+	 * {@link #holdLive holds} its subject). Each pass is a new statement, so in READ
+	 * COMMITTED it sees what committed before it began; every derivation it could miss
+	 * committed before the previous pass took its locks, and every later one waits for
+	 * this transaction and then finds its subject revoked.
+	 */
+	private int revokeClosed(String first, List<Object> roots, String why, Instant now) {
 		Timestamp at = Timestamp.from(now);
-		return this.jdbc.sql(REVOKE_TASK).params(task, at, why, at).update();
+		List<Object> parameters = new ArrayList<>(roots);
+		parameters.addAll(List.of(at, why, at));
+		List<String> revoked = this.jdbc.sql(first).params(parameters).query(String.class).list();
+		int total = revoked.size();
+		for (int pass = 1; !revoked.isEmpty(); pass++) {
+			Assert.state(pass < MAX_REVOKE_PASSES, "a revocation did not close after " + pass + " passes");
+			revoked = this.jdbc.sql(REVOKE_BELOW)
+				.params(revoked.toArray(String[]::new), at, why, at)
+				.query(String.class)
+				.list();
+			total += revoked.size();
+		}
+		return total;
 	}
 
 	int purgeExpiredBefore(Instant cutoff) {

@@ -29,10 +29,12 @@ import org.springframework.util.Assert;
  * {@code null}
  * @param owner the {@code owner} claim, or {@code null}
  * @param agentVersion the {@code agent_version} claim, or {@code null}
+ * @param clientKid the {@code kid} of the client's key that authenticated the request, or
+ * {@code null} when no key did (a client secret); not a claim (issue 14, item 18)
  */
 public record TokenGrant(UUID agentId, String subject, String clientId, Set<String> scopes, List<String> audience,
 		String task, Instant issuedAt, Instant expiresAt, String parentJti, String rootJti, int depth,
-		Map<String, Object> act, String cnfJkt, String owner, Long agentVersion) {
+		Map<String, Object> act, String cnfJkt, String owner, Long agentVersion, String clientKid) {
 
 	public TokenGrant {
 		Assert.hasText(subject, "subject cannot be empty");

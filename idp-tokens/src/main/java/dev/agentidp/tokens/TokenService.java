@@ -18,12 +18,14 @@ import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentRetired;
 import dev.agentidp.registry.AgentSuspended;
+import dev.agentidp.registry.KeyRetired;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
@@ -152,6 +154,22 @@ public class TokenService {
 	}
 
 	/**
+	 * Holds a token live until the caller's transaction ends, for deriving a token from
+	 * it (issue 14, item 6): a concurrent revocation of it (or of an ancestor) waits for
+	 * the transaction and then revokes what it derived; one that has already revoked it
+	 * makes this call wait and then answer {@code false}.
+	 * @param token the subject token
+	 * @return {@code true} when it is neither revoked nor expired now
+	 * @throws IllegalStateException when no transaction is active
+	 */
+	public boolean holdForDerivation(PresentedToken token) {
+		Assert.notNull(token, "token cannot be null");
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"a token is held for the transaction that derives from it");
+		return this.tokens.holdLive(token.record().jti(), this.clock.instant());
+	}
+
+	/**
 	 * The live (neither revoked nor expired) tokens of an agent, newest first, at most
 	 * 500.
 	 * @param agentId the agent
@@ -210,7 +228,12 @@ public class TokenService {
 	 */
 	public int revokeByAgent(UUID agentId, String actor, String reason) {
 		Assert.notNull(agentId, "agentId cannot be null");
-		return this.transactions.execute((status) -> revokeAgentTree(agentId, List.of(), actor, reason));
+		return this.transactions.execute((status) -> {
+			// issue 14, item 6: tokens being issued to the agent now are committed first,
+			// so that the revocation sees them
+			this.agents.stopIssuance(agentId);
+			return revokeAgentTree(agentId, List.of(), actor, reason);
+		});
 	}
 
 	/**
@@ -247,6 +270,24 @@ public class TokenService {
 	@EventListener
 	public void on(AgentRetired event) {
 		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent retired");
+	}
+
+	/**
+	 * Retiring a key with {@code revokeTokens} revokes every live token obtained by
+	 * authenticating with it, and every token derived from them, in the retiring
+	 * transaction (issue 14, item 18).
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(KeyRetired event) {
+		if (!event.revokeTokens()) {
+			return;
+		}
+		String agentId = event.agentId().toString();
+		String reason = "key " + event.kid() + " retired";
+		int revoked = this.tokens.revokeObtainedWithKey(agentId, event.kid(), why(event.actor(), reason),
+				this.clock.instant());
+		this.events.publishEvent(new TokensRevoked(agentId, event.actor(), "key", event.kid(), revoked, reason));
 	}
 
 	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {

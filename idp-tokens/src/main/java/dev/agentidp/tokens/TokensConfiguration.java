@@ -106,7 +106,7 @@ public class TokensConfiguration {
 		return new OAuthEndpoints(new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
 				properties.maxFailedAuthenticationsPerMinute(), properties.maxClientAssertionLifetime(), this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
-				new AgentClientCredentialsAuthenticationProvider(minter, transactions, events,
+				new AgentClientCredentialsAuthenticationProvider(minter, agents, transactions, events,
 						properties.defaultAudience(), this.clock),
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),

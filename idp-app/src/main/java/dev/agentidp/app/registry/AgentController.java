@@ -113,8 +113,9 @@ class AgentController {
 
 	@DeleteMapping("/{id}/keys/{kid}")
 	ResponseEntity<JsonNode> retireKey(@PathVariable UUID id, @PathVariable String kid,
-			@RequestParam(defaultValue = "0") long graceSeconds, JwtAuthenticationToken authentication) {
-		return document(this.registry.retireKey(id, kid, graceSeconds, AdminActor.of(authentication)));
+			@RequestParam(defaultValue = "0") long graceSeconds,
+			@RequestParam(defaultValue = "false") boolean revokeTokens, JwtAuthenticationToken authentication) {
+		return document(this.registry.retireKey(id, kid, graceSeconds, revokeTokens, AdminActor.of(authentication)));
 	}
 
 	private ResponseEntity<JsonNode> document(Agent agent) {

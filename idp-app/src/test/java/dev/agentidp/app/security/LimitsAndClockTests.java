@@ -252,7 +252,8 @@ public final class LimitsAndClockTests {
 		AccessTokenMinter minter = this.provider.context().getBean(AccessTokenMinter.class);
 		TransactionTemplate transactions = this.provider.context().getBean(TransactionTemplate.class);
 		TokenGrant grant = new TokenGrant(null, "idp-admin", "idp-admin", Set.of("idp:admin"),
-				List.of(this.provider.baseUrl()), null, issuedAt, expiresAt, null, null, 0, null, null, null, null);
+				List.of(this.provider.baseUrl()), null, issuedAt, expiresAt, null, null, 0, null, null, null, null,
+				null);
 		return transactions.execute((status) -> minter.mint(grant, this.provider.baseUrl()).value());
 	}
 
