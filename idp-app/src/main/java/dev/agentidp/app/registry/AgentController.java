@@ -9,6 +9,7 @@ import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentFilter;
 import dev.agentidp.registry.AgentRegistration;
 import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.InvalidInputException;
 import dev.agentidp.registry.Page;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -114,8 +115,21 @@ class AgentController {
 	@DeleteMapping("/{id}/keys/{kid}")
 	ResponseEntity<JsonNode> retireKey(@PathVariable UUID id, @PathVariable String kid,
 			@RequestParam(defaultValue = "0") long graceSeconds,
-			@RequestParam(defaultValue = "false") boolean revokeTokens, JwtAuthenticationToken authentication) {
-		return document(this.registry.retireKey(id, kid, graceSeconds, revokeTokens, AdminActor.of(authentication)));
+			@RequestParam(defaultValue = "false") String revokeTokens, JwtAuthenticationToken authentication) {
+		return document(this.registry.retireKey(id, kid, graceSeconds, strictBoolean("revokeTokens", revokeTokens),
+				AdminActor.of(authentication)));
+	}
+
+	/**
+	 * {@code true} or {@code false}, nothing else: Spring's own conversion would take
+	 * {@code 1}, {@code yes} and {@code on} for {@code true}, and a typo must not revoke.
+	 */
+	private static boolean strictBoolean(String name, String value) {
+		return switch (value) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw new InvalidInputException(name, "must be true or false");
+		};
 	}
 
 	private ResponseEntity<JsonNode> document(Agent agent) {

@@ -303,6 +303,16 @@ public final class HostileInputTests {
 						RunningProvider.ADMIN_SECRET)));
 		cases.add(new Case("admin: the encoded path /admin/v1/%61gents", Expect.PROBLEM,
 				() -> request("GET", "/admin/v1/%61gents", null, null, this.admin)));
+		// issue 14, item 18: only true or false retires a key with its tokens (Spring
+		// would read 1, yes and on as true)
+		for (String value : List.of("1", "yes", "on", "TRUE", "maybe", "%00")) {
+			cases.add(
+					new Case("admin: retire a key with revokeTokens=" + value, Expect.PROBLEM,
+							() -> request(
+									"DELETE", "/admin/v1/agents/" + this.agent.id() + "/keys/"
+											+ this.agent.key().getKeyID() + "?revokeTokens=" + value,
+									null, null, this.admin)));
+		}
 		// a client_id cut at 200 characters inside a surrogate pair: still audited
 		cases.add(token("client_id of 199 characters and an emoji, garbage assertion",
 				() -> Map.of("grant_type", "client_credentials", "client_id", "a".repeat(199) + "\ud83d\ude00",
