@@ -116,6 +116,28 @@ class Agents {
 
 	private static final String CHAIN_ACTIVE = CHAIN + "SELECT " + ALL_ACTIVE + " FROM chain";
 
+	/** The root above an agent (the agent itself when it is a root). */
+	private static final String ROOT_OF = CHAIN + "SELECT id FROM chain WHERE parent_id IS NULL";
+
+	/**
+	 * Serialises the derivation of new sub-agents below one root, on every node, until
+	 * the transaction ends. An advisory lock rather than the root's row lock: suspend,
+	 * retire and PATCH lock agent rows, and token issuance must never wait behind them.
+	 */
+	private static final String LOCK_DERIVATIONS = "SELECT pg_advisory_xact_lock(hashtextextended('agent-sub-agents:' || ?, 0))";
+
+	private static final String COUNT_CHILDREN = "SELECT count(*) FROM agent WHERE parent_id = ?";
+
+	private static final String COUNT_CHILDREN_SINCE = "SELECT count(*) FROM agent WHERE parent_id = ? AND created_at > ?";
+
+	private static final String COUNT_DESCENDANTS = """
+			WITH RECURSIVE below (id, depth) AS (
+			    SELECT id, 1 FROM agent WHERE parent_id = ?
+			    UNION ALL
+			    SELECT a.id, below.depth + 1 FROM agent a JOIN below ON a.parent_id = below.id WHERE below.depth < 64
+			)
+			SELECT count(*) FROM below""";
+
 	private final JdbcClient jdbc;
 
 	Agents(JdbcClient jdbc) {
@@ -164,6 +186,36 @@ class Agents {
 
 	List<UUID> descendants(UUID id) {
 		return this.jdbc.sql(DESCENDANTS).param(id).query(UUID.class).list();
+	}
+
+	/**
+	 * The root agent above an agent.
+	 * @param id the agent
+	 * @return the root's id (the agent's own when it is a root)
+	 */
+	UUID rootOf(UUID id) {
+		return this.jdbc.sql(ROOT_OF).param(id).query(UUID.class).optional().orElse(id);
+	}
+
+	/**
+	 * Takes the transaction-scoped lock under which new sub-agents below a root are
+	 * counted and inserted.
+	 * @param rootId the root
+	 */
+	void lockDerivations(UUID rootId) {
+		this.jdbc.sql(LOCK_DERIVATIONS).param(rootId.toString()).query((rs, row) -> 1).list();
+	}
+
+	long countChildren(UUID parentId) {
+		return this.jdbc.sql(COUNT_CHILDREN).param(parentId).query(Long.class).single();
+	}
+
+	long countChildrenSince(UUID parentId, Instant since) {
+		return this.jdbc.sql(COUNT_CHILDREN_SINCE).params(parentId, Timestamp.from(since)).query(Long.class).single();
+	}
+
+	long countDescendants(UUID id) {
+		return this.jdbc.sql(COUNT_DESCENDANTS).param(id).query(Long.class).single();
 	}
 
 	List<AgentKey> usableKeys(UUID agentId, Instant now) {
