@@ -545,9 +545,18 @@ public class AgentRegistry {
 			causes.add("owner transferred with " + agent.id());
 		}
 		if (!removedScopes.isEmpty()) {
-			causes.add("capabilities removed from " + agent.id() + ": " + String.join(" ", removedScopes));
+			causes.add("capabilities removed from " + agent.id() + ": " + listed(removedScopes));
 		}
 		return String.join("; ", causes);
+	}
+
+	/**
+	 * Scopes for an audit reason (at most 1,024 characters): the first ones, then an
+	 * ellipsis; the audit details list them all.
+	 */
+	private static String listed(List<String> scopes) {
+		String all = String.join(" ", scopes);
+		return (all.length() <= 512) ? all : all.substring(0, 512) + " …";
 	}
 
 	/**

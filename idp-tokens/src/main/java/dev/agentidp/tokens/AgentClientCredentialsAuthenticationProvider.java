@@ -33,8 +33,9 @@ import org.springframework.util.StringUtils;
  * Rules (API.md §1): only root agents (a derived sub-agent is
  * {@code unauthorized_client}: it gets tokens by exchange); {@code scope} required and
  * within the agent's capabilities ({@code invalid_scope}); {@code resource} → {@code aud}
- * (RFC 8707); {@code task} → {@code task}; {@code ttl} capped by the agent's maximum and
- * 24 h. The token row and its {@code token.issued} audit record commit in one
+ * (RFC 8707), each one the agent declares ({@link AgentAudiences},
+ * {@code invalid_target}); {@code task} → {@code task}; {@code ttl} capped by the agent's
+ * maximum and 24 h. The token row and its {@code token.issued} audit record commit in one
  * transaction.
  */
 public final class AgentClientCredentialsAuthenticationProvider implements AuthenticationProvider {
@@ -94,8 +95,8 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 		Duration ttl = OAuthParameters.ttl(parameters, Duration.ofSeconds(agent.tokenPolicy().defaultTtlSeconds()),
 				Duration.ofSeconds(agent.tokenPolicy().maxTtlSeconds()));
 		String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
-		List<String> audience = !resources.isEmpty() ? resources
-				: List.of(StringUtils.hasText(this.defaultAudience) ? this.defaultAudience : issuer);
+		List<String> audience = AgentAudiences.of(agent.profile().audiences(), resources,
+				StringUtils.hasText(this.defaultAudience) ? this.defaultAudience : issuer);
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		String agentId = agent.id().toString();
 		TokenGrant grant = new TokenGrant(agent.id(), agentId, agentId, scopes, audience, task, now, now.plus(ttl),

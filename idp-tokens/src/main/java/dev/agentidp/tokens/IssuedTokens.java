@@ -42,6 +42,13 @@ final class IssuedTokens {
 	/** Every live token of the agents, and every token derived from them. */
 	private static final String REVOKE_AGENTS = revokeFrom("agent_id = ANY(?) AND revoked_at IS NULL");
 
+	/**
+	 * Every live token of the agents carrying one of the scopes, and every token derived
+	 * from them (issue 14, item 7: a capability removed).
+	 */
+	private static final String REVOKE_AGENTS_CARRYING = revokeFrom(
+			"agent_id = ANY(?) AND scopes && CAST(? AS text[]) AND revoked_at IS NULL");
+
 	/** Every live token of a task, and every token derived from them. */
 	private static final String REVOKE_TASK = revokeFrom("task = ? AND revoked_at IS NULL");
 
@@ -101,6 +108,13 @@ final class IssuedTokens {
 	int revokeAgents(List<UUID> agentIds, String why, Instant now) {
 		Timestamp at = Timestamp.from(now);
 		return this.jdbc.sql(REVOKE_AGENTS).params(agentIds.toArray(UUID[]::new), at, why, at).update();
+	}
+
+	int revokeAgentsCarrying(List<UUID> agentIds, List<String> scopes, String why, Instant now) {
+		Timestamp at = Timestamp.from(now);
+		return this.jdbc.sql(REVOKE_AGENTS_CARRYING)
+			.params(agentIds.toArray(UUID[]::new), scopes.toArray(String[]::new), at, why, at)
+			.update();
 	}
 
 	int revokeTask(String task, String why, Instant now) {

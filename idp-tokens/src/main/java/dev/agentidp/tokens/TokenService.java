@@ -18,6 +18,7 @@ import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentRetired;
 import dev.agentidp.registry.AgentSuspended;
+import dev.agentidp.registry.CapabilitiesRemoved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,6 +248,25 @@ public class TokenService {
 	@EventListener
 	public void on(AgentRetired event) {
 		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent retired");
+	}
+
+	/**
+	 * Removing capabilities from an agent revokes every live token of it and of its
+	 * sub-agents that carries a removed scope, with every token derived from them, in the
+	 * removing transaction (issue 14, item 7).
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(CapabilitiesRemoved event) {
+		List<UUID> ids = new ArrayList<>(event.subAgentIds().size() + 1);
+		ids.add(event.agentId());
+		ids.addAll(event.subAgentIds());
+		// the scopes are listed in the agent.capabilities_removed record
+		String reason = "capabilities removed";
+		int revoked = this.tokens.revokeAgentsCarrying(ids, event.removedScopes(), why(event.actor(), reason),
+				this.clock.instant());
+		this.events.publishEvent(new TokensRevoked(event.agentId().toString(), event.actor(), "scope",
+				event.agentId().toString(), revoked, reason));
 	}
 
 	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
