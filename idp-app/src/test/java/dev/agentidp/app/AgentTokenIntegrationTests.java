@@ -106,7 +106,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 
 	@Test
 	void resourcesBecomeTheAudienceAndTtlIsCappedByTheAgentsMaximum() {
-		TestAgent agent = registerAgent("crm:read");
+		TestAgent agent = registerAgent(List.of("https://api.example.com/crm", "https://mcp.example.com/tools"),
+				"crm:read");
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		agent.form("EdDSA", "crm:read").forEach(form::add);
 		form.add("resource", "https://api.example.com/crm");
@@ -125,6 +126,45 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(claims.get("aud").size()).isEqualTo(2);
 		assertThat(claims.get("aud").get(1).asString()).isEqualTo("https://mcp.example.com/tools");
 		assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(3600);
+	}
+
+	@Test
+	void aResourceTheAgentDoesNotDeclareIsInvalidTargetAndDeclaredOnesAreAccepted() {
+		// issue 14, item 10: the declared resources are the tools' MCP servers and the
+		// identity document's resources
+		ObjectNode document = document("agent-" + UUID.randomUUID(), List.of("crm:read"));
+		document.putArray("tools").addObject().put("id", "tickets").put("mcpServer", "https://mcp.example.com/tickets");
+		document.putArray("resources").add("https://api.example.com/crm");
+		TestAgent agent = registerDocument(document);
+		for (String undeclared : List.of("https://evil.example.com", "https://api.example.com/crm/",
+				"https://api.example.com", "urn:example:anything")) {
+			Map<String, String> form = agent.form("EdDSA", "crm:read");
+			form.put("resource", undeclared);
+			JsonNode refused = assertRefused(agent, form, 400, "invalid_target");
+			assertThat(refused.get("error_description").asString()).as(undeclared)
+				.contains(undeclared)
+				.contains("tools[].mcpServer or resources");
+		}
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		agent.form("EdDSA", "crm:read").forEach(form::add);
+		form.add("resource", "https://mcp.example.com/tickets");
+		form.add("resource", "https://api.example.com/crm");
+		JsonNode claims = part(RestClient.create(this.http.baseUrl())
+			.post()
+			.uri("/oauth2/token")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(form)
+			.retrieve()
+			.body(JsonNode.class)
+			.get("access_token")
+			.asString(), 1);
+		assertThat(claims.get("aud").values()).extracting(JsonNode::asString)
+			.containsExactly("https://mcp.example.com/tickets", "https://api.example.com/crm");
+		// without resource: the default audience, as before
+		JsonNode plain = TestHttp
+			.json(this.http.postForm("/oauth2/token", null, null, agent.form("EdDSA", "crm:read")));
+		assertThat(part(plain.get("access_token").asString(), 1).get("aud").get(0).asString())
+			.isEqualTo(this.http.baseUrl());
 	}
 
 	@Test
@@ -747,7 +787,16 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	private TestAgent registerAgent(String... scopes) {
+		return registerDocument(document("agent-" + UUID.randomUUID(), List.of(scopes)));
+	}
+
+	private TestAgent registerAgent(List<String> resources, String... scopes) {
 		ObjectNode document = document("agent-" + UUID.randomUUID(), List.of(scopes));
+		resources.forEach(document.putArray("resources")::add);
+		return registerDocument(document);
+	}
+
+	private TestAgent registerDocument(ObjectNode document) {
 		document.put("generateKey", true);
 		var registration = this.agents.register(document, "test");
 		try {

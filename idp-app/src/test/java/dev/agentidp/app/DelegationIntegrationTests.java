@@ -112,6 +112,58 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
+	void newSubAgentsBeyondTheParentsMaxSubAgentsAreInvalidRequestAndExistingOnesKeepWorking() {
+		// issue 14, item 2
+		TestAgent root = registerRoot(3, 2, "crm:read");
+		String rootToken = token(root, "crm:read");
+		String first = TestHttp.json(exchange(root, rootToken, "first", "crm:read", null, Map.of()))
+			.get("sub_agent_id")
+			.asString();
+		assertThat(exchange(root, rootToken, "second", "crm:read", null, Map.of()).statusCode()).isEqualTo(200);
+		HttpResponse<String> refused = assertRefused(root,
+				exchangeForm(root, rootToken, "third", "crm:read", null, Map.of()), "invalid_request");
+		assertThat(TestHttp.json(refused).get("error_description").asString()).contains("2 sub-agents")
+			.contains("tokenPolicy.maxSubAgents");
+		HttpResponse<String> again = exchange(root, rootToken, "first", "crm:read", null, Map.of());
+		assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+		assertThat(TestHttp.json(again).get("sub_agent_id").asString()).isEqualTo(first);
+	}
+
+	@Test
+	void removingACapabilityRevokesTheLiveTokensCarryingItWithTheirDescendantsAndNarrowsSubAgents() {
+		// issue 14, item 7
+		TestAgent root = registerRoot(3, "crm:read", "crm:write");
+		String both = token(root, "crm:read crm:write");
+		String readOnly = token(root, "crm:read");
+		JsonNode writer = TestHttp.json(exchange(root, both, "writer", "crm:write", null, Map.of()));
+		JsonNode mixed = TestHttp.json(exchange(root, both, "mixed", "crm:read crm:write", null, Map.of()));
+		JsonNode reader = TestHttp.json(exchange(root, readOnly, "reader", "crm:read", null, Map.of()));
+		long revokedRecords = auditCount(root.id(), "token.revoked");
+
+		this.agents.update(UUID.fromString(root.id()), TestHttp.JSON.readTree("""
+				{"capabilities": [{"scope": "crm:read", "riskLevel": "low"}]}"""), null, "test-admin");
+
+		assertThat(introspect(both).get("active").asBoolean()).isFalse();
+		assertThat(introspect(writer.get("access_token").asString()).get("active").asBoolean()).isFalse();
+		assertThat(introspect(mixed.get("access_token").asString()).get("active").asBoolean()).isFalse();
+		assertThat(introspect(readOnly).get("active").asBoolean()).isTrue();
+		assertThat(introspect(reader.get("access_token").asString()).get("active").asBoolean()).isTrue();
+		Agent writerAgent = this.agents.getAgent(UUID.fromString(writer.get("sub_agent_id").asString()));
+		assertThat(writerAgent.status()).isEqualTo(dev.agentidp.registry.AgentStatus.RETIRED);
+		Agent mixedAgent = this.agents.getAgent(UUID.fromString(mixed.get("sub_agent_id").asString()));
+		assertThat(mixedAgent.scopes()).containsExactly("crm:read");
+		assertThat(auditCount(root.id(), "token.revoked")).isEqualTo(revokedRecords + 1);
+		assertThat(auditCount(root.id(), "agent.capabilities_removed")).isEqualTo(1);
+		assertThat(auditCount(mixedAgent.id().toString(), "agent.updated")).isEqualTo(1);
+		assertThat(auditCount(writerAgent.id().toString(), "agent.retired")).isEqualTo(1);
+		// the removed scope can be obtained neither directly nor by delegation
+		assertThat(this.http.postForm("/oauth2/token", null, null, root.form("EdDSA", "crm:write")).statusCode())
+			.isEqualTo(400);
+		assertRefused(root, exchangeForm(root, readOnly, "mixed", "crm:read crm:write", null, Map.of()),
+				"invalid_scope");
+	}
+
+	@Test
 	void expiryIsCappedByTheSubjectTokensExpiry() {
 		TestAgent root = registerRoot(3, "crm:read");
 		String rootToken = tokenWithTtl(root, "crm:read", "120");
@@ -385,6 +437,10 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	private TestAgent registerRoot(int maxDepth, String... scopes) {
+		return registerRoot(maxDepth, 100, scopes);
+	}
+
+	private TestAgent registerRoot(int maxDepth, int maxSubAgents, String... scopes) {
 		ObjectNode document = TestHttp.JSON.createObjectNode();
 		document.put("name", "root-" + UUID.randomUUID());
 		document.put("owner", "owner@example.com");
@@ -396,6 +452,11 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 			.put("defaultTtlSeconds", 900)
 			.put("maxTtlSeconds", 7200)
 			.put("maxDelegationDepth", maxDepth);
+		if (maxSubAgents != 100) {
+			((ObjectNode) document.get("tokenPolicy")).put("maxSubAgents", maxSubAgents);
+		}
+		// the resources the tests' tokens name (issue 14, item 10)
+		document.putArray("resources").add("https://api.example.com").add("https://mail.example.com");
 		document.put("generateKey", true);
 		var registration = this.agents.register(document, "test");
 		try {

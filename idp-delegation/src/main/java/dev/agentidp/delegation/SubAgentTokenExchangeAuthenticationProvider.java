@@ -215,7 +215,7 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 		catch (IllegalAgentStateException ex) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST, ex.getMessage());
 		}
-		if (!this.agents.holdForIssuance(subAgent.id()) || !this.agents.isActiveWithAncestors(subAgent.id())) {
+		if (this.agents.holdForIssuance(subAgent.id()).isEmpty() || !this.agents.isActiveWithAncestors(subAgent.id())) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST,
 					"Sub-agent " + exchange.subAgent() + " is not active");
 		}

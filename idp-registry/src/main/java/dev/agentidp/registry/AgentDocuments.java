@@ -28,7 +28,7 @@ public final class AgentDocuments {
 
 	/** The fields an administrator writes (POST, PATCH). */
 	static final Set<String> MUTABLE_FIELDS = Set.of("name", "owner", "team", "platform", "environment", "description",
-			"role", "capabilities", "tools", "dataAccess", "humanOversight", "tokenPolicy");
+			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy");
 
 	/** The fields only the server sets. */
 	static final Set<String> SERVER_FIELDS = Set.of("id", "status", "version", "riskLevel", "parentId", "keys",
@@ -128,6 +128,8 @@ public final class AgentDocuments {
 			ArrayNode permissions = json.putArray("permissions");
 			tool.permissions().forEach(permissions::add);
 		}
+		ArrayNode resources = doc.putArray("resources");
+		profile.resources().forEach(resources::add);
 		ArrayNode dataAccess = doc.putArray("dataAccess");
 		for (DataAccess access : profile.dataAccess()) {
 			dataAccess.addObject()
@@ -143,7 +145,8 @@ public final class AgentDocuments {
 		doc.putObject("tokenPolicy")
 			.put("defaultTtlSeconds", profile.tokenPolicy().defaultTtlSeconds())
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
-			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth());
+			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
+			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents());
 	}
 
 	/**
@@ -207,11 +210,35 @@ public final class AgentDocuments {
 		String role = optionalText(doc, "role", "role", 128);
 		List<Capability> capabilities = readCapabilities(doc.get("capabilities"));
 		List<Tool> tools = readArray(doc.get("tools"), "tools", AgentDocuments::readTool);
+		List<String> resources = readResources(doc.get("resources"));
 		List<DataAccess> dataAccess = readArray(doc.get("dataAccess"), "dataAccess", AgentDocuments::readDataAccess);
 		HumanOversight oversight = readOversight(doc.get("humanOversight"));
 		TokenPolicy policy = readTokenPolicy(doc.get("tokenPolicy"));
 		return new AgentProfile(name, Emails.normalize(owner), team, platform, environment, description, role,
-				capabilities, tools, dataAccess, oversight, policy);
+				capabilities, tools, resources, dataAccess, oversight, policy);
+	}
+
+	/**
+	 * The resources an agent's tokens may name besides its tools' MCP servers: each an
+	 * absolute URI without a fragment (RFC 8707 §2, as the {@code resource} parameter
+	 * must be), at most 2,048 characters, each once.
+	 */
+	private static List<String> readResources(JsonNode node) {
+		List<String> resources = readArray(node, "resources", (element, path) -> {
+			String resource = string(element, path, 2048);
+			if (!isAbsoluteUriWithoutFragment(resource)) {
+				throw new InvalidInputException(path,
+						"must be an absolute URI without a fragment (RFC 8707 §2), at most 2048 characters");
+			}
+			return resource;
+		});
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < resources.size(); i++) {
+			if (!seen.add(resources.get(i))) {
+				throw new InvalidInputException("resources[" + i + "]", "duplicates " + resources.get(i));
+			}
+		}
+		return resources;
 	}
 
 	private static List<Capability> readCapabilities(JsonNode node) {
@@ -293,7 +320,8 @@ public final class AgentDocuments {
 		if (node == null || node.isNull()) {
 			return TokenPolicy.DEFAULT;
 		}
-		requireObject(node, "tokenPolicy", Set.of("defaultTtlSeconds", "maxTtlSeconds", "maxDelegationDepth"));
+		requireObject(node, "tokenPolicy",
+				Set.of("defaultTtlSeconds", "maxTtlSeconds", "maxDelegationDepth", "maxSubAgents"));
 		int maxTtl = optionalInt(node, "maxTtlSeconds", TokenPolicy.DEFAULT.maxTtlSeconds());
 		if (maxTtl < 1 || maxTtl > TokenPolicy.MAX_TTL_SECONDS) {
 			throw new InvalidInputException("tokenPolicy.maxTtlSeconds",
@@ -314,7 +342,12 @@ public final class AgentDocuments {
 			throw new InvalidInputException("tokenPolicy.maxDelegationDepth",
 					"must be between 0 and " + TokenPolicy.MAX_DELEGATION_DEPTH);
 		}
-		return new TokenPolicy(defaultTtl, maxTtl, depth);
+		int maxSubAgents = optionalInt(node, "maxSubAgents", TokenPolicy.DEFAULT_MAX_SUB_AGENTS);
+		if (maxSubAgents < 0 || maxSubAgents > TokenPolicy.MAX_SUB_AGENTS) {
+			throw new InvalidInputException("tokenPolicy.maxSubAgents",
+					"must be between 0 and " + TokenPolicy.MAX_SUB_AGENTS);
+		}
+		return new TokenPolicy(defaultTtl, maxTtl, depth, maxSubAgents);
 	}
 
 	private static int optionalInt(JsonNode node, String field, int defaultValue) {
@@ -430,6 +463,16 @@ public final class AgentDocuments {
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
 			return uri.isAbsolute() && (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
 					&& !uri.getHost().isEmpty();
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isAbsoluteUriWithoutFragment(String value) {
+		try {
+			URI uri = new URI(value);
+			return uri.isAbsolute() && uri.getRawFragment() == null && !value.contains("#");
 		}
 		catch (URISyntaxException ex) {
 			return false;

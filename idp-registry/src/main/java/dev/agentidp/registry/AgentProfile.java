@@ -1,6 +1,8 @@
 package dev.agentidp.registry;
 
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,13 +22,15 @@ import org.springframework.util.Assert;
  * @param role its role, or {@code null}
  * @param capabilities what it may do (at least one)
  * @param tools the tools it calls
+ * @param resources further resources (absolute URIs, RFC 8707) its tokens may name as
+ * audience, besides its tools' MCP servers
  * @param dataAccess the data it touches
  * @param humanOversight what needs a human's approval
  * @param tokenPolicy how long its tokens live and how deep it may delegate
  */
 public record AgentProfile(String name, String owner, String team, String platform, Environment environment,
-		String description, String role, List<Capability> capabilities, List<Tool> tools, List<DataAccess> dataAccess,
-		HumanOversight humanOversight, TokenPolicy tokenPolicy) {
+		String description, String role, List<Capability> capabilities, List<Tool> tools, List<String> resources,
+		List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy) {
 
 	public AgentProfile {
 		Assert.isTrue(Names.isValid(name), "name must match [A-Za-z0-9._-]{1,64}");
@@ -35,6 +39,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 		Assert.notEmpty(capabilities, "capabilities cannot be empty");
 		capabilities = List.copyOf(capabilities);
 		tools = (tools != null) ? List.copyOf(tools) : List.of();
+		resources = (resources != null) ? List.copyOf(resources) : List.of();
 		dataAccess = (dataAccess != null) ? List.copyOf(dataAccess) : List.of();
 		humanOversight = (humanOversight != null) ? humanOversight : HumanOversight.NONE;
 		tokenPolicy = (tokenPolicy != null) ? tokenPolicy : TokenPolicy.DEFAULT;
@@ -60,13 +65,26 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	}
 
 	/**
+	 * The resources the agent's tokens may name as audience (RFC 8707): its tools' MCP
+	 * servers and its declared {@code resources}, as written (compared exactly).
+	 * @return the resources, in document order, without duplicates
+	 */
+	public Set<String> audiences() {
+		Set<String> audiences = new LinkedHashSet<>();
+		this.tools.forEach((tool) -> audiences.add(tool.mcpServer()));
+		audiences.addAll(this.resources);
+		return Collections.unmodifiableSet(audiences);
+	}
+
+	/**
 	 * This profile with another owner.
 	 * @param newOwner the new owner
 	 * @return the new profile
 	 */
 	AgentProfile withOwner(String newOwner) {
 		return new AgentProfile(this.name, newOwner, this.team, this.platform, this.environment, this.description,
-				this.role, this.capabilities, this.tools, this.dataAccess, this.humanOversight, this.tokenPolicy);
+				this.role, this.capabilities, this.tools, this.resources, this.dataAccess, this.humanOversight,
+				this.tokenPolicy);
 	}
 
 	/**
@@ -76,7 +94,8 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	 */
 	AgentProfile withCapabilities(List<Capability> newCapabilities) {
 		return new AgentProfile(this.name, this.owner, this.team, this.platform, this.environment, this.description,
-				this.role, newCapabilities, this.tools, this.dataAccess, this.humanOversight, this.tokenPolicy);
+				this.role, newCapabilities, this.tools, this.resources, this.dataAccess, this.humanOversight,
+				this.tokenPolicy);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -54,11 +55,15 @@ public class AgentRegistry {
 
 	private final ApplicationEventPublisher events;
 
-	AgentRegistry(Agents agents, ApplicationEventPublisher events) {
+	private final SubAgentLimits limits;
+
+	AgentRegistry(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits) {
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(events, "events cannot be null");
+		Assert.notNull(limits, "limits cannot be null");
 		this.agents = agents;
 		this.events = events;
+		this.limits = limits;
 	}
 
 	// ---------------------------------------------------------------- registration
@@ -160,10 +165,23 @@ public class AgentRegistry {
 		AgentKey key = (publicJwk != null) ? PublicKeys.read("sub_agent_jwk", parseJwk(publicJwk), now) : null;
 		Optional<Agent> existing = this.agents.findSubAgent(parentId, name);
 		if (existing.isEmpty()) {
+			// issue 14, item 2: the limits are counted under the root's derivation lock,
+			// and the name is looked up again under it, so that two requests for the last
+			// allowed sub-agent (on any nodes) cannot both pass
+			UUID rootId = this.agents.rootOf(parentId);
+			this.agents.lockDerivations(rootId);
+			existing = this.agents.findSubAgent(parentId, name);
+			if (existing.isEmpty()) {
+				this.limits.check(parent, rootId, this.agents.countChildren(parentId),
+						this.agents.countDescendants(rootId),
+						this.agents.countChildrenSince(parentId, now.minus(SubAgentLimits.WINDOW)));
+			}
+		}
+		if (existing.isEmpty()) {
 			AgentProfile parentProfile = parent.profile();
 			AgentProfile profile = new AgentProfile(name, parentProfile.owner(), parentProfile.team(),
 					parentProfile.platform(), parentProfile.environment(), "Sub-agent derived from " + parent.name(),
-					parentProfile.role(), granted, List.of(), List.of(), HumanOversight.NONE,
+					parentProfile.role(), granted, List.of(), List.of(), List.of(), HumanOversight.NONE,
 					parentProfile.tokenPolicy());
 			Agent agent = Agent.register(UUID.randomUUID(), parentId, profile, key, now);
 			if (this.agents.insert(agent, actor, now)) {
@@ -291,12 +309,14 @@ public class AgentRegistry {
 	 * writes a token for the agent calls this before it writes: a concurrent
 	 * {@link #suspend suspend} or {@link #retire retire} waits for it to commit, so that
 	 * the revocation it runs next sees the token; one that has already begun makes this
-	 * call wait, and then answer {@code false}. Holds do not block each other.
+	 * call wait, and then answer empty. A removal of capabilities waits the same way, and
+	 * the version it wrote is answered: a caller that decided on an older version decides
+	 * again. Holds do not block each other.
 	 * @param id the agent
-	 * @return {@code true} when the agent exists and is active
+	 * @return the agent's version now, or empty when it is unknown or not active
 	 * @throws IllegalStateException when no transaction is active
 	 */
-	public boolean holdForIssuance(UUID id) {
+	public Optional<Long> holdForIssuance(UUID id) {
 		Assert.notNull(id, "id cannot be null");
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"an agent is held for the transaction that writes its token");
@@ -441,6 +461,10 @@ public class AgentRegistry {
 				&& this.agents.isNameTaken(profile.owner(), profile.name(), agent.id())) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
+		if (agent.isDerived()) {
+			checkWithinParent(agent, profile);
+		}
+		Set<String> previousScopes = agent.scopes();
 		Instant now = Agents.now();
 		if (!agent.update(profile, now)) {
 			return agent;
@@ -459,7 +483,116 @@ public class AgentRegistry {
 		boolean transferred = !profile.owner().equals(previousOwner);
 		this.events.publishEvent(new AgentUpdated(agent.id(), agent.version(), changed,
 				transferred ? previousOwner : null, transferred ? profile.owner() : null, actor));
+		Set<String> removed = new TreeSet<>(previousScopes);
+		removed.removeAll(profile.scopes());
+		if (transferred || !removed.isEmpty()) {
+			cascade(agent, previousOwner, removed, actor, now);
+		}
 		return agent;
+	}
+
+	/**
+	 * Issue 14, item 8: a sub-agent's capabilities stay within its parent's on every
+	 * write, as they are when it is derived.
+	 */
+	private void checkWithinParent(Agent subAgent, AgentProfile profile) {
+		Agent parent = this.agents.find(subAgent.parentId())
+			.orElseThrow(() -> AgentNotFoundException.agent(subAgent.parentId()));
+		Set<String> allowed = parent.scopes();
+		List<Capability> capabilities = profile.capabilities();
+		for (int i = 0; i < capabilities.size(); i++) {
+			String scope = capabilities.get(i).scope();
+			if (!allowed.contains(scope)) {
+				throw new InvalidInputException("capabilities[" + i + "].scope",
+						"'" + scope + "' is not a capability of the parent agent " + parent.id()
+								+ ": a sub-agent's capabilities stay within its parent's");
+			}
+		}
+	}
+
+	/**
+	 * Carries a change of an agent down to every sub-agent below it, in the same
+	 * transaction, each with its own version and its own audit record: a new owner (issue
+	 * 14, item 11) and removed capabilities (item 7). A sub-agent left with no capability
+	 * is retired; the tokens module revokes the live tokens carrying a removed scope on
+	 * {@link CapabilitiesRemoved}.
+	 */
+	private void cascade(Agent agent, String previousOwner, Set<String> removed, String actor, Instant now) {
+		String owner = agent.owner();
+		boolean transferred = !owner.equals(previousOwner);
+		List<String> removedScopes = List.copyOf(removed);
+		List<UUID> below = this.agents.descendants(agent.id());
+		List<UUID> narrowed = new ArrayList<>();
+		List<UUID> retired = new ArrayList<>();
+		String why = cause(agent, transferred, removedScopes);
+		for (UUID subAgentId : below) {
+			Agent sub = this.agents.lock(subAgentId).orElseThrow();
+			if (sub.status() == AgentStatus.RETIRED) {
+				continue;
+			}
+			List<Capability> kept = sub.profile()
+				.capabilities()
+				.stream()
+				.filter((capability) -> !removed.contains(capability.scope()))
+				.toList();
+			boolean narrows = kept.size() < sub.profile().capabilities().size();
+			if (narrows && kept.isEmpty()) {
+				sub.retire(now);
+				this.agents.save(sub, actor, now);
+				this.events
+					.publishEvent(new AgentRetired(sub.id(), List.of(), "its last capabilities were removed from "
+							+ agent.id() + ": " + String.join(" ", removedScopes), actor));
+				retired.add(sub.id());
+				continue;
+			}
+			AgentProfile profile = sub.profile();
+			if (narrows) {
+				profile = profile.withCapabilities(kept);
+			}
+			String subOwner = profile.owner();
+			if (transferred) {
+				profile = profile.withOwner(owner);
+			}
+			if (!sub.update(profile, now)) {
+				continue;
+			}
+			this.agents.save(sub, actor, now);
+			List<String> changed = new ArrayList<>();
+			if (narrows) {
+				changed.add("capabilities");
+				narrowed.add(sub.id());
+			}
+			boolean subTransferred = !subOwner.equals(owner);
+			if (subTransferred) {
+				changed.add("owner");
+			}
+			this.events.publishEvent(new AgentUpdated(sub.id(), sub.version(), changed,
+					subTransferred ? subOwner : null, subTransferred ? owner : null, actor, why));
+		}
+		if (!removed.isEmpty()) {
+			this.events
+				.publishEvent(new CapabilitiesRemoved(agent.id(), removedScopes, below, narrowed, retired, actor));
+		}
+	}
+
+	private static String cause(Agent agent, boolean transferred, List<String> removedScopes) {
+		List<String> causes = new ArrayList<>();
+		if (transferred) {
+			causes.add("owner transferred with " + agent.id());
+		}
+		if (!removedScopes.isEmpty()) {
+			causes.add("capabilities removed from " + agent.id() + ": " + listed(removedScopes));
+		}
+		return String.join("; ", causes);
+	}
+
+	/**
+	 * Scopes for an audit reason (at most 1,024 characters): the first ones, then an
+	 * ellipsis; the audit details list them all.
+	 */
+	private static String listed(List<String> scopes) {
+		String all = String.join(" ", scopes);
+		return (all.length() <= 512) ? all : all.substring(0, 512) + " …";
 	}
 
 	/**

@@ -19,12 +19,29 @@ import dev.agentidp.audit.Decision;
  * @param previousOwner the owner before, or {@code null} when the owner did not change
  * @param newOwner the owner after, or {@code null} when the owner did not change
  * @param actor the client that changed it
+ * @param cause why the server changed it, for a change carried down from an ancestor (an
+ * owner transfer, a removed capability), else {@code null}
  */
 public record AgentUpdated(UUID agentId, long version, List<String> changedFields, String previousOwner,
-		String newOwner, String actor) implements AuditableEvent {
+		String newOwner, String actor, String cause) implements AuditableEvent {
 
 	public AgentUpdated {
 		changedFields = List.copyOf(changedFields);
+	}
+
+	/**
+	 * A change an administrator asked for.
+	 * @param agentId the agent
+	 * @param version the new version
+	 * @param changedFields the document fields that changed
+	 * @param previousOwner the owner before, or {@code null} when the owner did not
+	 * change
+	 * @param newOwner the owner after, or {@code null} when the owner did not change
+	 * @param actor the client that changed it
+	 */
+	public AgentUpdated(UUID agentId, long version, List<String> changedFields, String previousOwner, String newOwner,
+			String actor) {
+		this(agentId, version, changedFields, previousOwner, newOwner, actor, null);
 	}
 
 	/**
@@ -44,7 +61,14 @@ public record AgentUpdated(UUID agentId, long version, List<String> changedField
 			details.put("ownerTransfer", Map.of("from", this.previousOwner, "to", this.newOwner));
 		}
 		return new AuditEntry(this.agentId.toString(), this.actor, "agent.updated", this.agentId.toString(),
-				Decision.ALLOW, ownerTransferred() ? "owner transferred" : null, details);
+				Decision.ALLOW, reason(), details);
+	}
+
+	private String reason() {
+		if (this.cause != null) {
+			return this.cause;
+		}
+		return ownerTransferred() ? "owner transferred" : null;
 	}
 
 }

@@ -116,11 +116,33 @@ class Agents {
 
 	private static final String CHAIN_ACTIVE = CHAIN + "SELECT " + ALL_ACTIVE + " FROM chain";
 
-	/** V6: a shared hold on the agent for the transaction, and whether it is active. */
+	/** V6: a shared hold on the agent for the transaction, and its version if active. */
 	private static final String HOLD_FOR_ISSUANCE = "SELECT agent_hold_for_issuance(?)";
 
 	/** V6: the exclusive hold: waits for every issuance holding the agent to end. */
 	private static final String STOP_ISSUANCE = "SELECT agent_stop_issuance(?)";
+
+	/** The root above an agent (the agent itself when it is a root). */
+	private static final String ROOT_OF = CHAIN + "SELECT id FROM chain WHERE parent_id IS NULL";
+
+	/**
+	 * Serialises the derivation of new sub-agents below one root, on every node, until
+	 * the transaction ends. An advisory lock rather than the root's row lock: suspend,
+	 * retire and PATCH lock agent rows, and token issuance must never wait behind them.
+	 */
+	private static final String LOCK_DERIVATIONS = "SELECT pg_advisory_xact_lock(hashtextextended('agent-sub-agents:' || ?, 0))";
+
+	private static final String COUNT_CHILDREN = "SELECT count(*) FROM agent WHERE parent_id = ?";
+
+	private static final String COUNT_CHILDREN_SINCE = "SELECT count(*) FROM agent WHERE parent_id = ? AND created_at > ?";
+
+	private static final String COUNT_DESCENDANTS = """
+			WITH RECURSIVE below (id, depth) AS (
+			    SELECT id, 1 FROM agent WHERE parent_id = ?
+			    UNION ALL
+			    SELECT a.id, below.depth + 1 FROM agent a JOIN below ON a.parent_id = below.id WHERE below.depth < 64
+			)
+			SELECT count(*) FROM below""";
 
 	private final JdbcClient jdbc;
 
@@ -168,8 +190,13 @@ class Agents {
 		return this.jdbc.sql(CHAIN_ACTIVE).param(id).query(Boolean.class).single();
 	}
 
-	boolean holdForIssuance(UUID id) {
-		return this.jdbc.sql(HOLD_FOR_ISSUANCE).param(id).query(Boolean.class).single();
+	Optional<Long> holdForIssuance(UUID id) {
+		// NULL when not active (JdbcClient's single() refuses a null row)
+		List<Long> version = this.jdbc.sql(HOLD_FOR_ISSUANCE)
+			.param(id)
+			.query((rs, row) -> rs.getObject(1, Long.class))
+			.list();
+		return Optional.ofNullable(version.get(0));
 	}
 
 	void stopIssuance(UUID id) {
@@ -178,6 +205,36 @@ class Agents {
 
 	List<UUID> descendants(UUID id) {
 		return this.jdbc.sql(DESCENDANTS).param(id).query(UUID.class).list();
+	}
+
+	/**
+	 * The root agent above an agent.
+	 * @param id the agent
+	 * @return the root's id (the agent's own when it is a root)
+	 */
+	UUID rootOf(UUID id) {
+		return this.jdbc.sql(ROOT_OF).param(id).query(UUID.class).optional().orElse(id);
+	}
+
+	/**
+	 * Takes the transaction-scoped lock under which new sub-agents below a root are
+	 * counted and inserted.
+	 * @param rootId the root
+	 */
+	void lockDerivations(UUID rootId) {
+		this.jdbc.sql(LOCK_DERIVATIONS).param(rootId.toString()).query((rs, row) -> 1).list();
+	}
+
+	long countChildren(UUID parentId) {
+		return this.jdbc.sql(COUNT_CHILDREN).param(parentId).query(Long.class).single();
+	}
+
+	long countChildrenSince(UUID parentId, Instant since) {
+		return this.jdbc.sql(COUNT_CHILDREN_SINCE).params(parentId, Timestamp.from(since)).query(Long.class).single();
+	}
+
+	long countDescendants(UUID id) {
+		return this.jdbc.sql(COUNT_DESCENDANTS).param(id).query(Long.class).single();
 	}
 
 	List<AgentKey> usableKeys(UUID agentId, Instant now) {

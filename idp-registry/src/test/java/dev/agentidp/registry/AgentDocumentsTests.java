@@ -92,6 +92,13 @@ class AgentDocumentsTests {
 					tokenPolicy | {"defaultTtlSeconds": 1.5} | tokenPolicy.defaultTtlSeconds: must be an integer
 					tokenPolicy | {"maxDelegationDepth": -1} | tokenPolicy.maxDelegationDepth: must be between 0 and 16
 					tokenPolicy | {"maxTtlSeconds": "1h"}    | tokenPolicy.maxTtlSeconds: must be an integer
+					tokenPolicy | {"maxSubAgents": 10001}    | tokenPolicy.maxSubAgents: must be between 0 and 10000
+					resources   | ["relative/path"]          | resources[0]: must be an absolute URI without a fragment (RFC 8707 §2)
+					resources   | ["https://api.example.com/x#frag"] | resources[0]: must be an absolute URI without a fragment
+					resources   | ["not a uri"]              | resources[0]: must be an absolute URI
+					resources   | ["https://a.example.com", "https://a.example.com"] | resources[1]: duplicates https://a.example.com
+					resources   | [42]                       | resources[0]: must be a string
+					resources   | "https://a.example.com"    | resources: must be an array
 					id          | "6f1c0b7e-0000-0000-0000-000000000000" | id: is set by the server
 					status      | "active"                   | status: is set by the server
 					keys        | []                         | keys: is set by the server
@@ -123,10 +130,12 @@ class AgentDocumentsTests {
 		ObjectNode json = AgentDocuments.toJson(agent, now);
 		assertThat(json.propertyNames()).containsExactly("id", "name", "version", "owner", "team", "platform",
 				"environment", "description", "role", "status", "riskLevel", "parentId", "capabilities", "tools",
-				"dataAccess", "humanOversight", "tokenPolicy", "keys", "createdAt", "updatedAt");
+				"resources", "dataAccess", "humanOversight", "tokenPolicy", "keys", "createdAt", "updatedAt");
 		assertThat(json.get("parentId").isNull()).isTrue();
 		assertThat(json.get("riskLevel").stringValue()).isEqualTo("medium");
 		assertThat(json.get("tokenPolicy").get("defaultTtlSeconds").intValue()).isEqualTo(900);
+		assertThat(json.get("tokenPolicy").get("maxSubAgents").intValue()).isEqualTo(100);
+		assertThat(json.get("resources").isEmpty()).isTrue();
 		JsonNode jsonKey = json.get("keys").get(0);
 		assertThat(jsonKey.propertyNames()).containsExactly("kid", "kty", "crv", "x", "alg", "status", "createdAt",
 				"expiresAt");

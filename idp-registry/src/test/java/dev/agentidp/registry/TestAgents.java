@@ -43,7 +43,7 @@ final class TestAgents {
 			capabilities.add(new Capability("scope:" + i, "capability " + i, risks[i]));
 		}
 		return new AgentProfile(name, owner, null, null, Environment.DEV, null, null, capabilities, List.of(),
-				List.of(), null, null);
+				List.of(), List.of(), null, null);
 	}
 
 	static JsonNode json(String text) {

@@ -34,8 +34,9 @@ import org.springframework.util.StringUtils;
  * Rules (API.md §1): only root agents (a derived sub-agent is
  * {@code unauthorized_client}: it gets tokens by exchange); {@code scope} required and
  * within the agent's capabilities ({@code invalid_scope}); {@code resource} → {@code aud}
- * (RFC 8707); {@code task} → {@code task}; {@code ttl} capped by the agent's maximum and
- * 24 h. The token row and its {@code token.issued} audit record commit in one
+ * (RFC 8707), each one the agent declares ({@link AgentAudiences},
+ * {@code invalid_target}); {@code task} → {@code task}; {@code ttl} capped by the agent's
+ * maximum and 24 h. The token row and its {@code token.issued} audit record commit in one
  * transaction.
  */
 public final class AgentClientCredentialsAuthenticationProvider implements AuthenticationProvider {
@@ -82,6 +83,43 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
 					"A derived sub-agent obtains tokens by token exchange only");
 		}
+		String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		TokenGrant decided = decide(agent, request, client, issuer, now);
+		Issued issued = this.transactions.execute((status) -> {
+			// issue 14, item 6: a suspension, retirement or removal of capabilities
+			// running
+			// now waits for this transaction, and its revocation then sees this token;
+			// one
+			// that has committed already is seen here
+			Long version = this.agents.holdForIssuance(agent.id())
+				.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT, "The agent is not active"));
+			TokenGrant held = decided;
+			if (version.longValue() != decided.agentVersion()) {
+				// the identity document changed while this request was decided: decide
+				// again on the document as it is now
+				Agent current = this.agents.findAgent(agent.id())
+					.orElseThrow(
+							() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT, "The agent is not active"));
+				held = decide(current, request, client, issuer, now);
+			}
+			IssuedToken token = this.minter.mint(held, issuer);
+			this.events.publishEvent(new TokenIssued(agent.id(), held.subject(), token.record().jti(),
+					request.getScopes(), held.audience(), held.task(), held.expiresAt()));
+			return new Issued(held, token);
+		});
+		TokenGrant grant = issued.grant();
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+				issued.token().value(), grant.issuedAt(), grant.expiresAt(), request.getScopes());
+		return new OAuth2AccessTokenAuthenticationToken(registeredClient, client, accessToken);
+	}
+
+	/**
+	 * The rules of API.md §1 for a root agent's request, applied to its identity document
+	 * as given.
+	 */
+	private static TokenGrant decide(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String defaultAudience) {
 		Set<String> scopes = request.getScopes();
 		// RFC 6749 §3.3: scope is required of agents here, and within the capabilities
 		if (scopes.isEmpty()) {
@@ -98,28 +136,20 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 		String task = OAuthParameters.task(parameters);
 		Duration ttl = OAuthParameters.ttl(parameters, Duration.ofSeconds(agent.tokenPolicy().defaultTtlSeconds()),
 				Duration.ofSeconds(agent.tokenPolicy().maxTtlSeconds()));
-		String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
-		List<String> audience = !resources.isEmpty() ? resources
-				: List.of(StringUtils.hasText(this.defaultAudience) ? this.defaultAudience : issuer);
-		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		List<String> audience = AgentAudiences.of(agent.profile().audiences(), resources,
+				StringUtils.hasText(defaultAudience) ? defaultAudience : issuer);
 		String agentId = agent.id().toString();
-		TokenGrant grant = new TokenGrant(agent.id(), agentId, agentId, scopes, audience, task, now, now.plus(ttl),
-				null, null, 0, null, null, agent.owner(), agent.version(), AuthenticatingKey.of(client, agent, now));
-		IssuedToken issued = this.transactions.execute((status) -> {
-			// issue 14, item 6: a suspension or retirement running now waits for this
-			// transaction, and its revocation then sees this token; one that has begun
-			// already is seen here
-			if (!this.agents.holdForIssuance(agent.id())) {
-				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT, "The agent is not active");
-			}
-			IssuedToken token = this.minter.mint(grant, issuer);
-			this.events.publishEvent(new TokenIssued(agent.id(), agentId, token.record().jti(), scopes, audience, task,
-					grant.expiresAt()));
-			return token;
-		});
-		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, issued.value(),
-				grant.issuedAt(), grant.expiresAt(), scopes);
-		return new OAuth2AccessTokenAuthenticationToken(registeredClient, client, accessToken);
+		return new TokenGrant(agent.id(), agentId, agentId, scopes, audience, task, now, now.plus(ttl), null, null, 0,
+				null, null, agent.owner(), agent.version(), AuthenticatingKey.of(client, agent, now));
+	}
+
+	private TokenGrant decide(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now) {
+		return decide(agent, request, client, issuer, now, this.defaultAudience);
+	}
+
+	/** A token and the grant it was minted for. */
+	private record Issued(TokenGrant grant, IssuedToken token) {
 	}
 
 	@Override

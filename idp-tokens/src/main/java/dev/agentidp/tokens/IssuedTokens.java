@@ -43,6 +43,13 @@ final class IssuedTokens {
 	/** Every live token of the agents, and every token derived from them. */
 	private static final String REVOKE_AGENTS = revokeFrom("agent_id = ANY(?) AND revoked_at IS NULL");
 
+	/**
+	 * Every live token of the agents carrying one of the scopes, and every token derived
+	 * from them (issue 14, item 7: a capability removed).
+	 */
+	private static final String REVOKE_AGENTS_CARRYING = revokeFrom(
+			"agent_id = ANY(?) AND scopes && CAST(? AS text[]) AND revoked_at IS NULL");
+
 	/** Every live token of a task, and every token derived from them. */
 	private static final String REVOKE_TASK = revokeFrom("task = ? AND revoked_at IS NULL");
 
@@ -126,6 +133,11 @@ final class IssuedTokens {
 
 	int revokeAgents(List<UUID> agentIds, String why, Instant now) {
 		return revokeClosed(REVOKE_AGENTS, List.<Object>of((Object) agentIds.toArray(UUID[]::new)), why, now);
+	}
+
+	int revokeAgentsCarrying(List<UUID> agentIds, List<String> scopes, String why, Instant now) {
+		return revokeClosed(REVOKE_AGENTS_CARRYING,
+				List.<Object>of(agentIds.toArray(UUID[]::new), scopes.toArray(String[]::new)), why, now);
 	}
 
 	int revokeTask(String task, String why, Instant now) {

@@ -19,6 +19,7 @@ import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentRetired;
 import dev.agentidp.registry.AgentSuspended;
 import dev.agentidp.registry.KeyRetired;
+import dev.agentidp.registry.CapabilitiesRemoved;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -288,6 +289,28 @@ public class TokenService {
 		int revoked = this.tokens.revokeObtainedWithKey(agentId, event.kid(), why(event.actor(), reason),
 				this.clock.instant());
 		this.events.publishEvent(new TokensRevoked(agentId, event.actor(), "key", event.kid(), revoked, reason));
+	}
+
+	/**
+	 * Removing capabilities from an agent revokes every live token of it and of its
+	 * sub-agents that carries a removed scope, with every token derived from them, in the
+	 * removing transaction (issue 14, item 7).
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(CapabilitiesRemoved event) {
+		List<UUID> ids = new ArrayList<>(event.subAgentIds().size() + 1);
+		ids.add(event.agentId());
+		ids.addAll(event.subAgentIds());
+		// issue 14, item 6: tokens being issued with the old capabilities now are
+		// committed first, so that the revocation sees them
+		this.agents.stopIssuance(event.agentId());
+		// the scopes are listed in the agent.capabilities_removed record
+		String reason = "capabilities removed";
+		int revoked = this.tokens.revokeAgentsCarrying(ids, event.removedScopes(), why(event.actor(), reason),
+				this.clock.instant());
+		this.events.publishEvent(new TokensRevoked(event.agentId().toString(), event.actor(), "scope",
+				event.agentId().toString(), revoked, reason));
 	}
 
 	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {

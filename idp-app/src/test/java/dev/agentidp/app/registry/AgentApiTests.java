@@ -6,12 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Flow;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
+import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentRegistry;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,12 +23,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every endpoint of {@code /admin/v1/agents} and every error it answers, over HTTP.
  */
 class AgentApiTests extends AdminApiTestSupport {
+
+	@Autowired
+	AgentRegistry registry;
 
 	private static final String AGENTS = "/admin/v1/agents";
 
@@ -53,8 +62,9 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertThat(created.get("riskLevel").asString()).isEqualTo("medium");
 		assertThat(created.get("owner").asString()).isEqualTo("support-team@company.com");
 		assertThat(created.get("parentId").isNull()).isTrue();
-		assertThat(created.get("tokenPolicy").toString())
-			.isEqualTo("{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3}");
+		assertThat(created.get("tokenPolicy").toString()).isEqualTo(
+				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100}");
+		assertThat(created.get("resources").isEmpty()).isTrue();
 		JsonNode key = created.get("keys").get(0);
 		assertThat(key.get("kty").asString()).isEqualTo("OKP");
 		assertThat(key.get("crv").asString()).isEqualTo("Ed25519");
@@ -72,6 +82,38 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertThat(read.body()).doesNotContain(d).doesNotContain("privateJwk");
 		assertThat(this.api.get(AGENTS + "/" + id + "/versions").body()).doesNotContain(d);
 		assertThat(this.api.get(AGENTS + "?limit=500").body()).doesNotContain(d);
+	}
+
+	@Test
+	void resourcesAreShownAndVersionedLikeTheRestOfTheDocument() {
+		ObjectNode doc = document(uniqueName("res"), "owner@example.com");
+		doc.putArray("resources").add("https://api.example.com/crm").add("urn:example:ledger");
+		HttpResponse<String> response = this.api.post(AGENTS, doc.toString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		String id = AdminApi.json(response).get("id").asString();
+		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + id)).get("resources").toString())
+			.isEqualTo("[\"https://api.example.com/crm\",\"urn:example:ledger\"]");
+		HttpResponse<String> patched = this.api.patch(AGENTS + "/" + id,
+				"{\"resources\": [\"https://api.example.com/crm\"]}", null);
+		assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+		JsonNode versions = AdminApi.json(this.api.get(AGENTS + "/" + id + "/versions")).get("items");
+		assertThat(versions.get(0).get("resources").toString()).isEqualTo("[\"https://api.example.com/crm\"]");
+		assertThat(versions.get(1).get("resources").size()).isEqualTo(2);
+	}
+
+	@Test
+	void patchWideningASubAgentsCapabilitiesIs400NamingTheScopeAndChangesNothing() {
+		// issue 14, item 8
+		String parentId = register(uniqueName("parent"), "owner@example.com").get("id").asString();
+		Agent sub = this.registry.registerSubAgent(UUID.fromString(parentId), "helper", Set.of("crm:read"), null,
+				parentId);
+		Map<String, Long> before = counts();
+		assertProblem(this.api.patch(AGENTS + "/" + sub.id(), """
+				{"capabilities": [{"scope": "crm:read", "riskLevel": "low"},
+				                  {"scope": "payments:refund", "riskLevel": "high"}]}""", null), 400,
+				"capabilities[1].scope: 'payments:refund' is not a capability of the parent agent " + parentId);
+		assertThat(counts()).isEqualTo(before);
+		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + sub.id())).get("version").intValue()).isEqualTo(1);
 	}
 
 	@Test
@@ -122,6 +164,10 @@ class AgentApiTests extends AdminApiTestSupport {
 					dataAccess   | [{"resource": "r", "access": "admin", "sensitivity": "public"}] | dataAccess[0].access: must be one of
 					tokenPolicy  | {"maxTtlSeconds": 86401}                   | tokenPolicy.maxTtlSeconds: must be between 1 and 86400 seconds (24 h)
 					tokenPolicy  | {"defaultTtlSeconds": 7200}                | tokenPolicy.defaultTtlSeconds: must not exceed
+					tokenPolicy  | {"maxSubAgents": -1}                       | tokenPolicy.maxSubAgents: must be between 0 and 10000
+					resources    | ["/relative"]                              | resources[0]: must be an absolute URI without a fragment (RFC 8707 §2)
+					resources    | ["https://api.example.com/#top"]           | resources[0]: must be an absolute URI without a fragment
+					resources    | ["https://a.example.com", "https://a.example.com"] | resources[1]: duplicates https://a.example.com
 					status       | "active"                                   | status: is set by the server
 					keys         | []                                         | keys: is set by the server
 					favouriteColour | "blue"                                  | favouriteColour: is not a field of the identity document

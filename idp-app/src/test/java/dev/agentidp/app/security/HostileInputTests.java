@@ -87,6 +87,14 @@ public final class HostileInputTests {
 
 	private OctetKeyPair attackerKey;
 
+	/** A sub-agent of {@link #agent} with {@code crm:read}. */
+	private String subAgentId;
+
+	/** An agent whose {@code tokenPolicy.maxSubAgents} is 0, and a token of it. */
+	private RunningProvider.Agent childless;
+
+	private String childlessToken;
+
 	@BeforeAll
 	void start() throws Exception {
 		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir,
@@ -104,6 +112,32 @@ public final class HostileInputTests {
 		this.rsId = RunningProvider.json(rs).get("clientId").asString();
 		this.rsSecret = RunningProvider.json(rs).get("clientSecret").asString();
 		this.attackerKey = new OctetKeyPairGenerator(Curve.Ed25519).keyIDFromThumbprint(true).generate();
+		HttpResponse<String> derived = this.provider.postForm("/oauth2/token",
+				exchangeForm(this.agent, this.agentToken, "hostile-sub"));
+		assertThat(derived.statusCode()).as(derived.body()).isEqualTo(200);
+		this.subAgentId = RunningProvider.json(derived).get("sub_agent_id").asString();
+		HttpResponse<String> childless = this.provider.postJson("/admin/v1/agents",
+				"{\"name\":\"childless\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"crm:read\","
+						+ "\"riskLevel\":\"low\"}],\"tokenPolicy\":{\"maxSubAgents\":0},\"generateKey\":true}",
+				this.admin);
+		assertThat(childless.statusCode()).as(childless.body()).isEqualTo(201);
+		this.childless = new RunningProvider.Agent(RunningProvider.json(childless).get("id").asString(),
+				OctetKeyPair.parse(RunningProvider.json(childless).get("privateJwk").toString()),
+				this.provider.baseUrl());
+		this.childlessToken = RunningProvider
+			.json(this.provider.postForm("/oauth2/token", this.childless.tokenForm("crm:read")))
+			.get("access_token")
+			.asString();
+	}
+
+	/** An RFC 8693 exchange of a token of the agent for one of its sub-agent. */
+	private static Map<String, String> exchangeForm(RunningProvider.Agent parent, String token, String subAgent) {
+		Map<String, String> form = parent.tokenForm("crm:read");
+		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+		form.put("subject_token", token);
+		form.put("subject_token_type", "urn:ietf:params:oauth:token-type:access_token");
+		form.put("sub_agent", subAgent);
+		return form;
 	}
 
 	@AfterAll
@@ -312,6 +346,29 @@ public final class HostileInputTests {
 									"DELETE", "/admin/v1/agents/" + this.agent.id() + "/keys/"
 											+ this.agent.key().getKeyID() + "?revokeTokens=" + value,
 									null, null, this.admin)));
+		}
+		// issue 14, items 2, 8 and 10: the registry's rules
+		cases.add(token("a resource the agent does not declare", () -> {
+			Map<String, String> form = this.agent.tokenForm("crm:read");
+			form.put("resource", "https://evil.example.com/");
+			return form;
+		}));
+		cases.add(token("a new sub-agent beyond tokenPolicy.maxSubAgents",
+				() -> exchangeForm(this.childless, this.childlessToken, "one-too-many")));
+		cases.add(adminJson("PATCH a sub-agent's capabilities wider than its parent's", "PATCH",
+				"/admin/v1/agents/" + this.subAgentId,
+				"{\"capabilities\":[{\"scope\":\"crm:read\",\"riskLevel\":\"low\"},"
+						+ "{\"scope\":\"admin:all\",\"riskLevel\":\"critical\"}]}"));
+		for (String resources : List.of("[\"relative\"]", "[\"https://a.example.com/#f\"]", "\"https://a.example.com\"",
+				"[\"https://a.example.com\",\"https://a.example.com\"]")) {
+			cases.add(adminJson("resources " + resources, "POST", "/admin/v1/agents",
+					"{\"name\":\"r\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\","
+							+ "\"riskLevel\":\"low\"}],\"resources\":" + resources + ",\"generateKey\":true}"));
+		}
+		for (String maxSubAgents : List.of("-1", "10001", "1e3", "\"5\"")) {
+			cases.add(adminJson("tokenPolicy.maxSubAgents " + maxSubAgents, "PATCH",
+					"/admin/v1/agents/" + this.agent.id(),
+					"{\"tokenPolicy\":{\"maxSubAgents\":" + maxSubAgents + "}}"));
 		}
 		// a client_id cut at 200 characters inside a surrogate pair: still audited
 		cases.add(token("client_id of 199 characters and an emoji, garbage assertion",

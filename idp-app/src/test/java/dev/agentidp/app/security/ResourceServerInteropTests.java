@@ -132,8 +132,8 @@ public final class ResourceServerInteropTests {
 		this.edDsa = started(
 				RunningProvider.start(TestDatabase.newSchema(), edDsaDataDir, "idp.tokens.signing-algorithm", "EdDSA"));
 		String admin = this.provider.adminToken();
-		this.agent = this.provider.registerAgent(admin, SCOPE, "crm:write");
-		this.edDsaAgent = this.edDsa.registerAgent(this.edDsa.adminToken(), SCOPE);
+		this.agent = this.provider.registerAgent(admin, List.of(AUDIENCE), SCOPE, "crm:write");
+		this.edDsaAgent = this.edDsa.registerAgent(this.edDsa.adminToken(), List.of(AUDIENCE), SCOPE);
 		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "crm-api");
 		this.resourceServerId = client.clientId();
 		this.resourceServerSecret = client.secret();
@@ -244,7 +244,7 @@ public final class ResourceServerInteropTests {
 				"ES256", "idp.tokens.key-encryption-key", kek));
 		JsonNode keys = RunningProvider.json(after.get("/oauth2/jwks", null)).get("keys");
 		assertThat(keys.valueStream().map((key) -> key.get("kty").asString())).containsExactlyInAnyOrder("EC", "OKP");
-		RunningProvider.Agent agent = after.registerAgent(after.adminToken(), SCOPE);
+		RunningProvider.Agent agent = after.registerAgent(after.adminToken(), List.of(AUDIENCE), SCOPE);
 		String resourceServer = startResourceServer(ResourceServerApplication.class,
 				"spring.security.oauth2.resourceserver.jwt.issuer-uri", after.issuer(),
 				"spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);

@@ -23,11 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 14, item 6: a token derived or issued while its parent is revoked, or its agent
- * suspended, must not escape. Two provider nodes on one database; many concurrent token
- * exchanges of one root token on both nodes while the agent revokes it (and many
- * concurrent client-credentials requests while an admin suspends the agent); once the
- * revoke (or suspend) call has returned and the requests in flight have finished, not one
- * child (or token of the agent) is live.
+ * suspended, or carrying a capability being removed, must not escape. Two provider nodes
+ * on one database; many concurrent token exchanges of one root token on both nodes while
+ * the agent revokes it (and many concurrent client-credentials requests while an admin
+ * suspends the agent); once the revoke (or suspend) call has returned and the requests in
+ * flight have finished, not one child (or token of the agent) is live.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public final class RevocationRaceTests {
@@ -133,6 +133,37 @@ public final class RevocationRaceTests {
 				.isZero();
 		}
 		assertThat(issuedAroundSuspends).isPositive();
+	}
+
+	@Test
+	void noTokenCarryingARemovedCapabilityIsLiveAfterThePatchReturns() throws Exception {
+		int issuedAroundPatches = 0;
+		for (int round = 0; round < ROUNDS; round++) {
+			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read", "crm:write");
+			AtomicInteger issued = new AtomicInteger();
+			race(REQUESTS, (i) -> {
+				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
+				HttpResponse<String> answer = node.postForm("/oauth2/token", agent.tokenForm("crm:read crm:write"));
+				assertThat(answer.statusCode()).as(answer.body()).isIn(200, 400);
+				if (answer.statusCode() == 200) {
+					issued.incrementAndGet();
+				}
+			}, () -> {
+				HttpResponse<String> patch = this.b.send(this.b.request("/admin/v1/agents/" + agent.id())
+					.header("Content-Type", "application/merge-patch+json")
+					.header("Authorization", "Bearer " + this.admin)
+					.method("PATCH",
+							java.net.http.HttpRequest.BodyPublishers
+								.ofString("{\"capabilities\":[{\"scope\":\"crm:read\",\"riskLevel\":\"low\"}]}"))
+					.build());
+				assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+			});
+			issuedAroundPatches += issued.get();
+			assertThat(liveTokens("agent_id = ?::uuid AND 'crm:write' = ANY(scopes)", agent.id()))
+				.as("live tokens carrying the removed scope, round " + round)
+				.isZero();
+		}
+		assertThat(issuedAroundPatches).isPositive();
 	}
 
 	/**

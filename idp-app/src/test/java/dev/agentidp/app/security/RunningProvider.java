@@ -198,7 +198,15 @@ final class RunningProvider implements AutoCloseable {
 	}
 
 	Agent registerAgent(String adminToken, String... scopes) {
-		JsonNode document = JSON.readTree(registerAgentAnswer(adminToken, scopes));
+		return registerAgent(adminToken, List.of(), scopes);
+	}
+
+	/**
+	 * Registers an agent with a generated key that declares these resources (the
+	 * audiences its tokens may name).
+	 */
+	Agent registerAgent(String adminToken, List<String> resources, String... scopes) {
+		JsonNode document = JSON.readTree(registerAgentAnswer(adminToken, resources, scopes));
 		try {
 			return new Agent(document.get("id").asString(), OctetKeyPair.parse(document.get("privateJwk").toString()),
 					this.issuer);
@@ -213,6 +221,10 @@ final class RunningProvider implements AutoCloseable {
 	 * came, {@code privateJwk} included (what a user saves with curl).
 	 */
 	String registerAgentAnswer(String adminToken, String... scopes) {
+		return registerAgentAnswer(adminToken, List.of(), scopes);
+	}
+
+	private String registerAgentAnswer(String adminToken, List<String> resources, String... scopes) {
 		StringBuilder capabilities = new StringBuilder();
 		for (String scope : scopes) {
 			capabilities.append(capabilities.isEmpty() ? "" : ",")
@@ -221,7 +233,7 @@ final class RunningProvider implements AutoCloseable {
 				.append("\",\"riskLevel\":\"low\"}");
 		}
 		String body = "{\"name\":\"agent-" + UUID.randomUUID() + "\",\"owner\":\"owner@example.com\",\"capabilities\":["
-				+ capabilities + "],\"generateKey\":true}";
+				+ capabilities + "],\"resources\":" + JSON.writeValueAsString(resources) + ",\"generateKey\":true}";
 		HttpResponse<String> response = postJson("/admin/v1/agents", body, adminToken);
 		if (response.statusCode() != 201) {
 			throw new IllegalStateException("register agent: " + response.statusCode() + " " + response.body());

@@ -1,0 +1,19 @@
+package dev.agentidp.registry;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The registry's configuration: {@link RegistryProperties} and the rules made from them.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RegistryProperties.class)
+class RegistryConfiguration {
+
+	@Bean
+	SubAgentLimits subAgentLimits(RegistryProperties properties) {
+		return new SubAgentLimits(properties.maxSubAgentsPerRoot(), properties.maxNewSubAgentsPerMinute());
+	}
+
+}
