@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Re-verifies an audit export (JSONL: file argument or stdin) with API.md §2's hash rule alone;
-given the latest signed checkpoint and the JWKS, also that no chain was cut short or dropped.
-usage: verify-audit-export.py [audit.jsonl] [--checkpoint checkpoint.json-or-jws --jwks jwks.json]"""
+given signed checkpoints and the JWKS, also that no chain was cut short, dropped or rewritten.
+usage: verify-audit-export.py [audit.jsonl] [--checkpoint checkpoint.json-or-jws ... --jwks jwks.json]"""
 import argparse, base64, datetime, hashlib, json, sys
 def num(x):  # ECMAScript Number::toString, as RFC 8785 §3.2.2.3 requires
     if isinstance(x, int) and abs(x) < 2 ** 53 or x == 0: return str(int(x))
@@ -28,7 +28,7 @@ def signed_checkpoint(path, jwks_path):  # the checkpoint's claims, once the pro
         sys.exit(2)
     try:
         text = open(path, encoding='utf-8').read().strip()  # the body of GET /admin/v1/audit/checkpoints/latest, or its JWS alone
-        h64, p64, s64 = (json.loads(text)['checkpoint'] if text.startswith('{') else text).split('.')
+        jws = json.loads(text)['checkpoint'] if text.startswith('{') else text; h64, p64, s64 = jws.split('.')
         header, claims, sig = json.loads(b64(h64)), json.loads(b64(p64)), b64(s64)
         keys = {k['kid']: k for k in json.load(open(jwks_path, encoding='utf-8'))['keys'] if 'kid' in k}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as ex:
@@ -51,19 +51,33 @@ def signed_checkpoint(path, jwks_path):  # the checkpoint's claims, once the pro
         else: ed25519.Ed25519PublicKey.from_public_bytes(b64(key['x'])).verify(sig, data)
     except (InvalidSignature, ValueError, KeyError):  # a checkpoint changed (or forged) after signing
         sys.exit(f'INVALID: the checkpoint signature does not verify with key {kid}')
-    heads = claims.get('heads')
+    heads, n, prev = claims.get('heads'), claims.get('seq'), claims.get('prev')
     if not isinstance(claims.get('iat'), int) or not isinstance(heads, dict) or not all(
             isinstance(h, dict) and isinstance(h.get('seq'), int) and isinstance(h.get('hash'), str) for h in heads.values()):
         sys.exit('INVALID: the checkpoint has no iat or malformed heads')
-    return claims, kid
+    # the checkpoint chain (docs/audit.md): seq from 1, prev = {seq - 1, SHA-256 of that checkpoint's JWS}, none on the first
+    if n is not None and (not isinstance(n, int) or n < 1 or (prev is not None if n == 1 else not (
+            isinstance(prev, dict) and prev.get('seq') == n - 1 and isinstance(prev.get('hash'), str)))):
+        sys.exit(f'INVALID: checkpoint {n} has a malformed seq or prev ({prev!r})')
+    return claims, kid, hashlib.sha256(jws.encode('ascii')).hexdigest()
 ap = argparse.ArgumentParser(description=' '.join(__doc__.splitlines()[:2]))
 ap.add_argument('export', nargs='?', default='-', help='the JSONL export (default: stdin)')
-ap.add_argument('--checkpoint', help='GET /admin/v1/audit/checkpoints/latest, its JSON body or the JWS alone')
+ap.add_argument('--checkpoint', action='append', help='GET /admin/v1/audit/checkpoints/latest, its JSON body or the JWS alone; repeat for several (they must link)')
 ap.add_argument('--jwks', help='GET /oauth2/jwks, holding the key that signed the checkpoint')
 ap.add_argument('--only-exported-chains', action='store_true', help='check only the chains in the export (for ?chain= exports)')
 a = ap.parse_args()
 if (a.checkpoint is None) != (a.jwks is None): ap.error('--checkpoint and --jwks go together')
-claims, kid = signed_checkpoint(a.checkpoint, a.jwks) if a.checkpoint else ({'heads': {}}, None)
+cps = sorted((signed_checkpoint(c, a.jwks) for c in a.checkpoint or []), key=lambda cp: cp[0].get('seq') or 0)
+bad, wanted = [], {}  # wanted: (chain, seq) -> hash, from every checkpoint given
+for (before, _, digest), (after, _, _) in zip(cps, cps[1:]):  # consecutive checkpoints must link, and keep every chain
+    if after.get('seq') is not None and before.get('seq') == after['seq'] - 1 and after['prev']['hash'] != digest:
+        bad.append(f'INVALID: checkpoint {after["seq"]} does not link to checkpoint {before["seq"]}')
+    for c, h in sorted(before['heads'].items()):
+        if after['heads'].get(c, {}).get('seq', -1) < h['seq']: bad.append(f'INVALID: chain {c} is missing or behind in checkpoint {after.get("seq")}')
+for cp, _, _ in cps:
+    for c, h in cp['heads'].items():
+        if wanted.setdefault((c, h['seq']), h['hash']) != h['hash']: bad.append(f'INVALID: checkpoints disagree on chain {c} seq {h["seq"]}')
+claims, kid, _ = cps[-1] if cps else ({'heads': {}}, None, None)
 signed, at_signed_seq, heads = claims['heads'], {}, {}
 for r in map(json.loads, open(a.export, encoding='utf-8') if a.export != '-' else sys.stdin):
     c, (prev, seq) = r['chain'], heads.get(r['chain'], ('0' * 64, 0)); rec = {k: r[k] for k in ('chain', 'seq', 'occurredAt', 'actor', 'action', 'target', 'decision', 'reason', 'details')}
@@ -71,7 +85,8 @@ for r in map(json.loads, open(a.export, encoding='utf-8') if a.export != '-' els
     if r['seq'] != seq + 1 or r['prevHash'] != prev or hashlib.sha256((prev + '\n' + jcs(rec)).encode()).hexdigest() != r['hash']: sys.exit(f'INVALID: chain {c} seq {r["seq"]}')
     heads[c] = (r['hash'], r['seq'])
     if r['seq'] == signed.get(c, {}).get('seq'): at_signed_seq[c] = r['hash']
-bad = []  # what the hash rule alone cannot see: records deleted from a chain's end, a chain deleted or rewritten whole
+    if signed.get(c, {}).get('seq') != r['seq'] and wanted.get((c, r['seq']), r['hash']) != r['hash']: bad.append(f'INVALID: chain {c} seq {r["seq"]} differs from a signed checkpoint')
+# what the hash rule alone cannot see: records deleted from a chain's end, a chain deleted or rewritten whole
 for c, h in sorted(signed.items()):
     if c not in heads:  # a deleted chain (unless only some chains were exported, and asked to look at those only)
         if not a.only_exported_chains: bad.append(f'INVALID: chain {c} missing from the export (the signed checkpoint has seq {h["seq"]})')
@@ -83,5 +98,5 @@ if bad: sys.exit('\n'.join(bad))
 line = f'valid: {len(heads)} chains, {sum(s for _, s in heads.values())} records'
 if a.checkpoint:
     at = datetime.datetime.fromtimestamp(claims['iat'], datetime.timezone.utc).isoformat().replace('+00:00', 'Z')
-    line += f'; checkpoint of {at} (kid {kid}) matched on {sum(c in heads for c in signed)} chains'
+    line += f'; checkpoint of {at} (kid {kid}) matched on {sum(c in heads for c in signed)} chains' + (f'; {len(cps)} checkpoints linked' if len(cps) > 1 else '')
 print(line)

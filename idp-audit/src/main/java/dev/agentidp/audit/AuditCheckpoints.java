@@ -1,14 +1,22 @@
 package dev.agentidp.audit;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +26,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
- * Signed checkpoints: a JWS over every chain's head, stored in an append-only table. The
- * scheduler ({@link AuditCheckpointScheduler}) makes one when the trail changed since the
- * latest (and at least daily, so the latest is always signed with a key still in
- * {@code /oauth2/jwks}); an advisory lock keeps two nodes from making the same one.
- * Transactions are the caller's ({@link AuditTrail} or the scheduler).
+ * Signed checkpoints: a JWS over every chain's head, stored in an append-only table, each
+ * one linked to the one before it (issue 14, item 1). The payload is <pre>
+ * {"iss", "iat", "seq": N, "prev": {"seq": N-1, "hash": hex SHA-256 of checkpoint N-1's JWS} (absent for N = 1),
+ *  "heads": {"&lt;chain&gt;": {"seq": S, "hash": "…"}}}
+ * </pre> {@code seq} is the checkpoint's place in the table (1, 2, …). A checkpoint is
+ * made only over a trail that extends the previous one: every chain it held is still
+ * there, and its record at the signed seq still has the signed hash; otherwise creation
+ * is refused ({@link AuditCheckpointRefusedException}) rather than signing a rewrite.
+ * Verify walks the whole checkpoint chain ({@link #signedHeads}). The scheduler
+ * ({@link AuditCheckpointScheduler}) makes one when the trail changed since the latest
+ * (and at least daily, so the latest is always signed with a key still in
+ * {@code /oauth2/jwks}); an advisory lock keeps two nodes (or the scheduler and
+ * {@code POST /admin/v1/audit/checkpoints}) from making two with the same seq.
+ * Transactions are the caller's ({@link AuditTrail}).
  */
 final class AuditCheckpoints {
 
@@ -35,6 +52,8 @@ final class AuditCheckpoints {
 
 	private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)";
 
+	private static final String LOCK = "SELECT pg_advisory_xact_lock(?)::text";
+
 	private static final String HEADS = "SELECT chain, seq, hash FROM audit_chain_head WHERE seq > 0 ORDER BY chain";
 
 	private static final String HEAD = "SELECT chain, seq, hash FROM audit_chain_head WHERE seq > 0 AND chain = ?";
@@ -46,6 +65,21 @@ final class AuditCheckpoints {
 
 	private static final String LATEST = """
 			SELECT created_at, chains, records, jws FROM audit_checkpoint ORDER BY id DESC LIMIT 1""";
+
+	private static final String COUNT = "SELECT count(*) FROM audit_checkpoint";
+
+	private static final String ALL = "SELECT jws FROM audit_checkpoint ORDER BY id";
+
+	/**
+	 * The first signed head whose record is gone or has another hash: one index lookup
+	 * per chain.
+	 */
+	private static final String FIRST_MISMATCH = """
+			SELECT s.chain, s.seq, r.hash IS NULL AS gone
+			FROM unnest(?::text[], ?::bigint[], ?::text[]) AS s (chain, seq, hash)
+			LEFT JOIN audit_record r ON r.chain = s.chain COLLATE "C" AND r.seq = s.seq
+			WHERE r.hash IS DISTINCT FROM s.hash
+			ORDER BY s.chain COLLATE "C" LIMIT 1""";
 
 	private final JdbcClient jdbc;
 
@@ -70,26 +104,98 @@ final class AuditCheckpoints {
 		return this.signer.getIfAvailable() != null;
 	}
 
+	/**
+	 * Makes the next checkpoint, after checking that the trail extends the latest one.
+	 * @return the checkpoint
+	 * @throws AuditCheckpointRefusedException when it does not
+	 */
 	AuditCheckpoint create() {
 		CheckpointSigner signer = this.signer.getIfAvailable();
 		Assert.state(signer != null, "No CheckpointSigner is configured: checkpoints are disabled");
+		this.jdbc.sql(LOCK).param(ADVISORY_LOCK_ID).query(String.class).single();
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		long count = this.jdbc.sql(COUNT).query(Long.class).single();
+		Map<String, Object> prev = null;
+		Map<String, ChainHead> previousHeads = Map.of();
+		if (count > 0) {
+			String latest = this.jdbc.sql(LATEST).query((rs, row) -> rs.getString("jws")).single();
+			Map<String, Object> claims;
+			try {
+				claims = signer.verify(latest);
+				previousHeads = heads(claims);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new AuditCheckpointRefusedException(null,
+						"the latest checkpoint (" + count + ") does not verify: " + ex.getMessage());
+			}
+			if (claims.containsKey("seq") && !(claims.get("seq") instanceof Number seq && seq.longValue() == count)) {
+				throw new AuditCheckpointRefusedException(null, "the latest checkpoint carries seq " + claims.get("seq")
+						+ " but is number " + count + ": it is not the one made last");
+			}
+			prev = new LinkedHashMap<>();
+			prev.put("seq", count);
+			prev.put("hash", sha256(latest));
+		}
+		Map<String, ChainHead> current = currentHeads(null);
+		checkExtends(previousHeads, current);
 		Map<String, Object> heads = new LinkedHashMap<>();
-		long[] records = new long[1];
-		this.jdbc.sql(HEADS).query((rs) -> {
-			long seq = rs.getLong("seq");
+		long records = 0;
+		for (Map.Entry<String, ChainHead> entry : new TreeMap<>(current).entrySet()) {
 			Map<String, Object> head = new LinkedHashMap<>();
-			head.put("seq", seq);
-			head.put("hash", rs.getString("hash"));
-			heads.put(rs.getString("chain"), head);
-			records[0] += seq;
-		});
+			head.put("seq", entry.getValue().seq());
+			head.put("hash", entry.getValue().hash());
+			heads.put(entry.getKey(), head);
+			records += entry.getValue().seq();
+		}
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("iat", now.getEpochSecond());
+		claims.put("seq", count + 1);
+		if (prev != null) {
+			// absent on the first (a JWT claim cannot be null)
+			claims.put("prev", prev);
+		}
 		claims.put("heads", heads);
 		String jws = signer.sign(claims);
-		this.jdbc.sql(INSERT).params(now.atOffset(ZoneOffset.UTC), heads.size(), records[0], jws).update();
+		this.jdbc.sql(INSERT).params(now.atOffset(ZoneOffset.UTC), heads.size(), records, jws).update();
 		return new AuditCheckpoint(jws, now, heads.size());
+	}
+
+	/**
+	 * Every chain the previous checkpoint held is still there, at least as long, and its
+	 * record at the signed seq still has the signed hash (a chain rewritten with
+	 * consistent hashes has another one there).
+	 */
+	private void checkExtends(Map<String, ChainHead> previous, Map<String, ChainHead> current) {
+		if (previous.isEmpty()) {
+			return;
+		}
+		for (Map.Entry<String, ChainHead> entry : new TreeMap<>(previous).entrySet()) {
+			ChainHead now = current.get(entry.getKey());
+			if (now == null || now.seq() < entry.getValue().seq()) {
+				throw new AuditCheckpointRefusedException(entry.getKey(), "chain " + entry.getKey()
+						+ " is missing or behind: the latest checkpoint has its head at seq " + entry.getValue().seq()
+						+ ((now != null) ? ", the trail at seq " + now.seq() : ", the trail has no head for it"));
+			}
+		}
+		List<String> chains = new ArrayList<>(previous.size());
+		List<Long> seqs = new ArrayList<>(previous.size());
+		List<String> hashes = new ArrayList<>(previous.size());
+		previous.forEach((chain, head) -> {
+			chains.add(chain);
+			seqs.add(head.seq());
+			hashes.add(head.hash());
+		});
+		this.jdbc.sql(FIRST_MISMATCH)
+			.params(chains.toArray(String[]::new), seqs.toArray(Long[]::new), hashes.toArray(String[]::new))
+			.query((rs, row) -> new AuditCheckpointRefusedException(rs.getString("chain"),
+					"chain " + rs.getString("chain") + " seq " + rs.getLong("seq")
+							+ (rs.getBoolean("gone") ? " is gone"
+									: " no longer has the hash the latest checkpoint signed")
+							+ ": the chain was rewritten or deleted"))
+			.optional()
+			.ifPresent((refusal) -> {
+				throw refusal;
+			});
 	}
 
 	/**
@@ -97,6 +203,7 @@ final class AuditCheckpoints {
 	 * older than {@link #RESIGN_AFTER}; another node doing the same at the same time
 	 * makes this one skip.
 	 * @return the new checkpoint, or empty when none was needed
+	 * @throws AuditCheckpointRefusedException when the trail does not extend the latest
 	 */
 	Optional<AuditCheckpoint> createIfChanged() {
 		if (!enabled()) {
@@ -110,7 +217,7 @@ final class AuditCheckpoints {
 			.query((rs, row) -> new long[] { rs.getLong("chains"), rs.getLong("records") })
 			.single();
 		Optional<Stored> latest = this.jdbc.sql(LATEST)
-			.query((rs, row) -> new Stored(rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+			.query((rs, row) -> new Stored(rs.getObject("created_at", OffsetDateTime.class).toInstant(),
 					rs.getInt("chains"), rs.getLong("records"), rs.getString("jws")))
 			.optional();
 		boolean changed = latest
@@ -128,7 +235,7 @@ final class AuditCheckpoints {
 	Optional<AuditCheckpoint> latest() {
 		return this.jdbc.sql(LATEST)
 			.query((rs, row) -> new AuditCheckpoint(rs.getString("jws"),
-					rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(), rs.getInt("chains")))
+					rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getInt("chains")))
 			.optional();
 	}
 
@@ -147,27 +254,111 @@ final class AuditCheckpoints {
 	}
 
 	/**
-	 * The heads in the latest checkpoint, its signature verified.
+	 * Walks the whole checkpoint chain, oldest first: every checkpoint's signature, its
+	 * {@code seq} (its place in the table: an old checkpoint re-inserted as the newest is
+	 * out of place), its link to the one before ({@code prev}), and that no chain one
+	 * checkpoint held is missing or shorter in the next. Checkpoints made before the
+	 * chain existed (no {@code seq}) may only come first.
 	 * @param chain one chain, or {@code null} for all
-	 * @return chain to head; empty when there is no checkpoint or no signer
-	 * @throws IllegalArgumentException when the checkpoint does not verify
+	 * @return every head the checkpoints signed, for the record scan to check; empty when
+	 * there is no checkpoint or no signer
+	 * @throws BrokenCheckpoint where the checkpoint chain breaks
 	 */
-	Map<String, ChainHead> latestSignedHeads(String chain) {
+	SignedHeads signedHeads(String chain) {
 		CheckpointSigner signer = this.signer.getIfAvailable();
-		Optional<AuditCheckpoint> latest = latest();
-		if (signer == null || latest.isEmpty()) {
-			return Map.of();
+		if (signer == null) {
+			return SignedHeads.none();
 		}
-		Map<String, Object> claims = signer.verify(latest.get().checkpoint());
+		SignedHeads signed = new SignedHeads();
+		Walk walk = new Walk();
+		this.jdbc.sql(ALL).query((rs) -> {
+			walk.next(signer, rs.getString(1), chain, signed);
+		});
+		return signed;
+	}
+
+	/** The state of a walk over the checkpoint chain. */
+	private static final class Walk {
+
+		private long number;
+
+		private boolean chained;
+
+		private String previousHash;
+
+		private Map<String, ChainHead> previousHeads = Map.of();
+
+		void next(CheckpointSigner signer, String jws, String only, SignedHeads signed) {
+			long n = ++this.number;
+			Map<String, Object> claims;
+			Map<String, ChainHead> heads;
+			try {
+				claims = signer.verify(jws);
+				heads = heads(claims);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new BrokenCheckpoint(null, null, n, "checkpoint " + n + " does not verify: " + ex.getMessage());
+			}
+			Object seq = claims.get("seq");
+			if (seq == null) {
+				if (this.chained) {
+					throw new BrokenCheckpoint(null, null, n, "checkpoint " + n
+							+ " has no seq but follows linked ones: an old checkpoint was re-inserted");
+				}
+			}
+			else {
+				this.chained = true;
+				if (!(seq instanceof Number number) || number.longValue() != n) {
+					throw new BrokenCheckpoint(null, null, n, "checkpoint " + n + " carries seq " + seq
+							+ ": it is not where it was made (an old checkpoint re-inserted, or one deleted)");
+				}
+				Object prev = claims.get("prev");
+				boolean linked = (n == 1) ? prev == null
+						: prev instanceof Map<?, ?> link && link.get("seq") instanceof Number prevSeq
+								&& prevSeq.longValue() == n - 1 && this.previousHash.equals(link.get("hash"));
+				if (!linked) {
+					throw new BrokenCheckpoint(null, null, n,
+							"checkpoint " + n + " does not link to checkpoint " + (n - 1) + " (prev " + prev + ")");
+				}
+			}
+			for (Map.Entry<String, ChainHead> entry : new TreeMap<>(this.previousHeads).entrySet()) {
+				ChainHead now = heads.get(entry.getKey());
+				if (now == null || now.seq() < entry.getValue().seq()) {
+					throw new BrokenCheckpoint(entry.getKey(), entry.getValue().seq(), n,
+							"chain missing or behind in signed checkpoint " + n + ": checkpoint " + (n - 1)
+									+ " has its head at seq " + entry.getValue().seq());
+				}
+			}
+			Map<String, ChainHead> kept = new HashMap<>();
+			for (Map.Entry<String, ChainHead> entry : heads.entrySet()) {
+				if (only != null && !only.equals(entry.getKey())) {
+					continue;
+				}
+				ChainHead head = entry.getValue();
+				SignedHeads.Signed earlier = signed.add(entry.getKey(), head.seq(), head.hash(), n);
+				if (earlier != null) {
+					throw new BrokenCheckpoint(entry.getKey(), head.seq(), n, "signed checkpoints "
+							+ earlier.checkpoint() + " and " + n + " hold different hashes at seq " + head.seq());
+				}
+				kept.put(entry.getKey(), head);
+			}
+			this.previousHeads = kept;
+			this.previousHash = sha256(jws);
+		}
+
+	}
+
+	/**
+	 * The heads of a checkpoint's verified payload.
+	 * @throws IllegalArgumentException when they are malformed
+	 */
+	static Map<String, ChainHead> heads(Map<String, Object> claims) {
 		if (!(claims.get("heads") instanceof Map<?, ?> heads)) {
 			throw new IllegalArgumentException("the checkpoint has no heads");
 		}
 		Map<String, ChainHead> result = new HashMap<>();
 		for (Map.Entry<?, ?> entry : heads.entrySet()) {
 			String name = String.valueOf(entry.getKey());
-			if (chain != null && !chain.equals(name)) {
-				continue;
-			}
 			if (!(entry.getValue() instanceof Map<?, ?> head) || !(head.get("seq") instanceof Number seq)
 					|| !(head.get("hash") instanceof String hash)) {
 				throw new IllegalArgumentException("the checkpoint's head of chain " + name + " is malformed");
@@ -175,6 +366,41 @@ final class AuditCheckpoints {
 			result.put(name, new ChainHead(seq.longValue(), hash));
 		}
 		return result;
+	}
+
+	/** Lowercase hex SHA-256 of a compact JWS (ASCII): what {@code prev.hash} holds. */
+	static String sha256(String jws) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(jws.getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Where the checkpoint chain breaks.
+	 */
+	static final class BrokenCheckpoint extends RuntimeException {
+
+		private final String chain;
+
+		private final Long seq;
+
+		private final long checkpoint;
+
+		BrokenCheckpoint(String chain, Long seq, long checkpoint, String reason) {
+			super(reason, null, false, false);
+			this.chain = chain;
+			this.seq = seq;
+			this.checkpoint = checkpoint;
+		}
+
+		AuditVerification.Broken toResult() {
+			return new AuditVerification.Broken(this.chain, this.seq, getMessage(), this.checkpoint);
+		}
+
 	}
 
 	private record Stored(Instant createdAt, int chains, long records, String jws) {

@@ -4,12 +4,15 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The audit module's beans: the {@link AuditTrail} facade, the recorder of published
@@ -26,9 +29,11 @@ public class AuditConfiguration {
 	}
 
 	@Bean
-	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints, ObjectProvider<Clock> clock,
-			ObjectProvider<AuditObserver> observers) {
-		AuditTrail trail = new AuditTrail(dataSource, checkpoints, clock.getIfAvailable(Clock::systemUTC));
+	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints,
+			PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry,
+			ObjectProvider<Clock> clock, ObjectProvider<AuditObserver> observers) {
+		AuditTrail trail = new AuditTrail(dataSource, checkpoints, transactionManager,
+				registry.getIfAvailable(SimpleMeterRegistry::new), clock.getIfAvailable(Clock::systemUTC));
 		trail.setObservers(observers.orderedStream().toList());
 		return trail;
 	}
@@ -39,8 +44,8 @@ public class AuditConfiguration {
 	}
 
 	@Bean
-	AuditCheckpointScheduler auditCheckpointScheduler(AuditCheckpoints checkpoints, TransactionTemplate transactions) {
-		return new AuditCheckpointScheduler(checkpoints, transactions);
+	AuditCheckpointScheduler auditCheckpointScheduler(AuditTrail trail) {
+		return new AuditCheckpointScheduler(trail);
 	}
 
 }

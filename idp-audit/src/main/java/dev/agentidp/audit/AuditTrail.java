@@ -16,17 +16,27 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
@@ -86,30 +96,61 @@ public class AuditTrail {
 
 	private static final String CURSOR_PREFIX = "v1:";
 
+	/** The action of the alert record a refused checkpoint writes. */
+	public static final String CHECKPOINT_REFUSED = "audit.checkpoint.refused";
+
+	private static final Logger logger = LoggerFactory.getLogger(AuditTrail.class);
+
 	private final JdbcClient jdbc;
 
 	private final JdbcClient streaming;
 
 	private final AuditCheckpoints checkpoints;
 
+	private final AuditScans scans;
+
+	private final TransactionTemplate snapshot;
+
+	private final TransactionTemplate transactions;
+
+	private final TransactionTemplate ownTransaction;
+
+	private final MeterRegistry registry;
+
 	private final Clock clock;
 
 	private List<AuditObserver> observers = List.of();
 
+	/** The last checkpoint refusal recorded by this node (one record per new refusal). */
+	private final AtomicReference<String> lastRefusal = new AtomicReference<>();
+
 	/**
 	 * @param dataSource the database
 	 * @param checkpoints the checkpoint store
+	 * @param transactionManager the application's transaction manager
+	 * @param registry where the refusals are counted
 	 * @param clock the clock records are stamped with
 	 */
-	AuditTrail(DataSource dataSource, AuditCheckpoints checkpoints, Clock clock) {
+	AuditTrail(DataSource dataSource, AuditCheckpoints checkpoints, PlatformTransactionManager transactionManager,
+			MeterRegistry registry, Clock clock) {
 		Assert.notNull(dataSource, "dataSource cannot be null");
 		Assert.notNull(checkpoints, "checkpoints cannot be null");
+		Assert.notNull(transactionManager, "transactionManager cannot be null");
+		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		this.jdbc = JdbcClient.create(dataSource);
 		JdbcTemplate cursor = new JdbcTemplate(dataSource);
 		cursor.setFetchSize(STREAM_FETCH_SIZE);
 		this.streaming = JdbcClient.create(cursor);
 		this.checkpoints = checkpoints;
+		this.scans = new AuditScans(registry);
+		this.snapshot = new TransactionTemplate(transactionManager);
+		this.snapshot.setReadOnly(true);
+		this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.registry = registry;
 		this.clock = clock;
 	}
 
@@ -253,32 +294,35 @@ public class AuditTrail {
 	/**
 	 * Verifies the whole trail or one chain in one consistent snapshot: every record's
 	 * hash against its contents and its predecessor, the sequence gap-free from 1, each
-	 * chain's end against its head and against the latest signed checkpoint (which
-	 * catches the rewrite or deletion of whole chains). Streams the records: memory does
-	 * not grow with the trail.
+	 * chain's end against its head; then the signed checkpoints, every one of them (each
+	 * signature, each link to the one before, no chain dropped from one to the next), and
+	 * that every head any checkpoint signed is still the record at that seq (which
+	 * catches the rewrite or deletion of whole chains, even one a later checkpoint was
+	 * made over). Streams the records: memory does not grow with the trail. One verify or
+	 * export at a time per node (issue 14, item 13).
 	 * @param chain one chain, or {@code null} for all
 	 * @return valid, or where the first break is
+	 * @throws AuditBusyException when another verify or export is running on this node
 	 */
-	@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 	public AuditVerification verify(String chain) {
-		Map<String, ChainHead> heads = this.checkpoints.currentHeads(chain);
-		Map<String, ChainHead> signed;
-		try {
-			signed = this.checkpoints.latestSignedHeads(chain);
-		}
-		catch (IllegalArgumentException ex) {
-			return new AuditVerification.Broken(null, null,
-					"the latest checkpoint cannot be verified: " + ex.getMessage());
-		}
-		return verify(chain, heads, signed, MAX_PENDING);
+		return this.scans.run("verify", () -> this.snapshot.execute((tx) -> {
+			Map<String, ChainHead> heads = this.checkpoints.currentHeads(chain);
+			SignedHeads signed;
+			try {
+				signed = this.checkpoints.signedHeads(chain);
+			}
+			catch (AuditCheckpoints.BrokenCheckpoint ex) {
+				return ex.toResult();
+			}
+			return verify(chain, heads, signed, MAX_PENDING);
+		}));
 	}
 
 	/**
 	 * Verifies in physical order, falling back to index order when too many records
 	 * arrive before their predecessors. Runs in the caller's snapshot.
 	 */
-	AuditVerification verify(String chain, Map<String, ChainHead> heads, Map<String, ChainHead> signed,
-			int maxPending) {
+	AuditVerification verify(String chain, Map<String, ChainHead> heads, SignedHeads signed, int maxPending) {
 		HeapOrderVerifier scan = new HeapOrderVerifier(heads, signed, maxPending);
 		try {
 			if (chain == null) {
@@ -305,13 +349,21 @@ public class AuditTrail {
 	 * Writes the trail (or one chain) as JSON Lines, ordered by chain and sequence
 	 * number, each line a record with {@code seq}, {@code prevHash} and {@code hash} so
 	 * that anyone can re-verify it. Streams from a database cursor: memory stays
-	 * constant.
+	 * constant. One verify or export at a time per node (issue 14, item 13): nothing is
+	 * written when another is running.
 	 * @param chain one chain, or {@code null} for all
 	 * @param out where to write (UTF-8); not closed
+	 * @throws AuditBusyException when another verify or export is running on this node
 	 */
-	@Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
 	public void export(String chain, OutputStream out) {
 		Assert.notNull(out, "out cannot be null");
+		this.scans.run("export", () -> this.snapshot.execute((tx) -> {
+			write(chain, out);
+			return null;
+		}));
+	}
+
+	private void write(String chain, OutputStream out) {
 		Writer writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8),
 				64 * 1024);
 		StringBuilder line = new StringBuilder(512);
@@ -341,13 +393,58 @@ public class AuditTrail {
 	}
 
 	/**
-	 * Makes a signed checkpoint of every chain's head now.
+	 * Makes a signed checkpoint of every chain's head now, linked to the latest one.
 	 * @return the checkpoint
 	 * @throws IllegalStateException when no {@link CheckpointSigner} is configured
+	 * @throws AuditCheckpointRefusedException when the trail does not extend the latest
+	 * checkpoint (recorded, counted and logged)
 	 */
-	@Transactional
 	public AuditCheckpoint createCheckpoint() {
-		return this.checkpoints.create();
+		return checkpoint(this.checkpoints::create);
+	}
+
+	/**
+	 * What the scheduler runs: a checkpoint when the trail changed.
+	 * @return the new checkpoint, or empty when none was needed
+	 * @throws AuditCheckpointRefusedException when the trail does not extend the latest
+	 * checkpoint (recorded, counted and logged)
+	 */
+	Optional<AuditCheckpoint> createCheckpointIfChanged() {
+		return checkpoint(this.checkpoints::createIfChanged);
+	}
+
+	private <T> T checkpoint(Supplier<T> create) {
+		try {
+			return this.transactions.execute((tx) -> create.get());
+		}
+		catch (AuditCheckpointRefusedException ex) {
+			refused(ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * A refused checkpoint: a WARN and a count every time, and an alert record on the
+	 * {@code _system} chain (in a transaction of its own, the checkpoint's has rolled
+	 * back) once per distinct refusal on this node, so that the scheduler, refused again
+	 * every interval until an operator restores the trail, does not flood the trail.
+	 */
+	private void refused(AuditCheckpointRefusedException ex) {
+		logger.warn("Audit checkpoint refused, the trail does not extend the latest signed checkpoint: {}",
+				ex.getMessage());
+		Counter.builder("idp.audit.checkpoint.refused")
+			.description("Checkpoints refused because the trail no longer extends the latest signed checkpoint")
+			.register(this.registry)
+			.increment();
+		if (!ex.getMessage().equals(this.lastRefusal.getAndSet(ex.getMessage()))) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			if (ex.chain() != null) {
+				details.put("chain", ex.chain());
+			}
+			AuditEntry alert = new AuditEntry(AuditEntry.SYSTEM_CHAIN, null, CHECKPOINT_REFUSED, ex.chain(),
+					Decision.DENY, PrintableText.of(ex.getMessage(), 1024), details);
+			this.ownTransaction.executeWithoutResult((tx) -> insert(alert));
+		}
 	}
 
 	/**

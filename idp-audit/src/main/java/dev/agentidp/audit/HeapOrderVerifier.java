@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -25,7 +26,7 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 
 	private final Map<String, ChainHead> heads;
 
-	private final Map<String, ChainHead> signed;
+	private final SignedHeads signed;
 
 	private final Map<String, Chain> chains;
 
@@ -35,7 +36,7 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 
 	private long records;
 
-	HeapOrderVerifier(Map<String, ChainHead> heads, Map<String, ChainHead> signed, int maxPending) {
+	HeapOrderVerifier(Map<String, ChainHead> heads, SignedHeads signed, int maxPending) {
 		this.heads = heads;
 		this.signed = signed;
 		this.maxPending = maxPending;
@@ -48,7 +49,7 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 		String name = rs.getString(1);
 		Chain chain = this.chains.get(name);
 		if (chain == null) {
-			chain = new Chain(this.signed.get(name));
+			chain = new Chain(this.signed.of(name));
 			this.chains.put(name, chain);
 		}
 		long seq = rs.getLong(2);
@@ -65,8 +66,11 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 		if (!RecordHashing.matches(computed, hash)) {
 			chain.fail(seq, "hash does not match the record's contents");
 		}
-		else if (chain.signedHead != null && chain.signedHead.seq() == seq && !chain.signedHead.hash().equals(hash)) {
-			chain.fail(seq, "record differs from the signed checkpoint (the chain was rewritten)");
+		else if (chain.signedHeads != null && chain.signedHeads.get(seq) instanceof SignedHeads.Signed signedHead
+				&& !signedHead.hash().equals(hash)) {
+			chain.fail(seq,
+					"record differs from signed checkpoint " + signedHead.checkpoint() + " (the chain was rewritten)",
+					signedHead.checkpoint());
 		}
 		link(chain, seq, prevHash, hash);
 	}
@@ -117,17 +121,16 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 			}
 		}
 		if (broken != null) {
-			return new AuditVerification.Broken(brokenName, broken.brokenSeq, broken.broken);
+			return new AuditVerification.Broken(brokenName, broken.brokenSeq, broken.broken, broken.brokenCheckpoint);
 		}
-		String missing = lowestWithoutRecords(this.heads);
+		String missing = lowestWithoutRecords(this.heads.keySet());
 		if (missing != null) {
 			return new AuditVerification.Broken(missing, 1L,
 					"chain missing: its head is at seq " + this.heads.get(missing).seq() + " but it has no records");
 		}
-		missing = lowestWithoutRecords(this.signed);
+		missing = lowestWithoutRecords(this.signed.chains());
 		if (missing != null) {
-			return new AuditVerification.Broken(missing, 1L, "chain missing: the signed checkpoint has its head at seq "
-					+ this.signed.get(missing).seq() + " but it has no records");
+			return missing(missing, this.signed.of(missing));
 		}
 		return new AuditVerification.Valid(this.chains.size(), this.records);
 	}
@@ -151,16 +154,27 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 		else if (head.seq() != last || !head.hash().equals(chain.lastHash)) {
 			chain.fail(last, "the chain's last record does not match its head");
 		}
-		if (chain.signedHead != null && chain.signedHead.seq() > last) {
-			chain.fail(last + 1, "records missing: the signed checkpoint has the chain's head at seq "
-					+ chain.signedHead.seq() + " but the chain ends at seq " + last);
+		if (chain.signedHeads != null && chain.signedHeads.lastKey() > last) {
+			SignedHeads.Signed newest = chain.signedHeads.lastEntry().getValue();
+			chain
+				.fail(last + 1,
+						"records missing: signed checkpoint " + newest.checkpoint() + " has the chain's head at seq "
+								+ chain.signedHeads.lastKey() + " but the chain ends at seq " + last,
+						newest.checkpoint());
 		}
 	}
 
-	/** The lowest chain name among these heads that had no record, or {@code null}. */
-	private String lowestWithoutRecords(Map<String, ChainHead> heads) {
+	/** A chain that signed checkpoints hold but that has no records. */
+	static AuditVerification.Broken missing(String name, NavigableMap<Long, SignedHeads.Signed> signed) {
+		SignedHeads.Signed newest = signed.lastEntry().getValue();
+		return new AuditVerification.Broken(name, 1L, "chain missing: signed checkpoint " + newest.checkpoint()
+				+ " has its head at seq " + signed.lastKey() + " but it has no records", newest.checkpoint());
+	}
+
+	/** The lowest chain name among these that had no record, or {@code null}. */
+	private String lowestWithoutRecords(java.util.Set<String> names) {
 		String lowest = null;
-		for (String name : heads.keySet()) {
+		for (String name : names) {
 			if (!this.chains.containsKey(name) && (lowest == null || name.compareTo(lowest) < 0)) {
 				lowest = name;
 			}
@@ -179,7 +193,7 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 
 	private static final class Chain {
 
-		final ChainHead signedHead;
+		final NavigableMap<Long, SignedHeads.Signed> signedHeads;
 
 		long nextSeq = 1;
 
@@ -191,14 +205,21 @@ final class HeapOrderVerifier implements RowCallbackHandler {
 
 		long brokenSeq = Long.MAX_VALUE;
 
-		Chain(ChainHead signedHead) {
-			this.signedHead = signedHead;
+		Long brokenCheckpoint;
+
+		Chain(NavigableMap<Long, SignedHeads.Signed> signedHeads) {
+			this.signedHeads = signedHeads;
 		}
 
 		void fail(long seq, String reason) {
+			fail(seq, reason, null);
+		}
+
+		void fail(long seq, String reason, Long checkpoint) {
 			if (seq < this.brokenSeq) {
 				this.brokenSeq = seq;
 				this.broken = reason;
+				this.brokenCheckpoint = checkpoint;
 			}
 		}
 

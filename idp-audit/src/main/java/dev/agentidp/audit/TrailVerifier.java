@@ -4,8 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.springframework.jdbc.core.RowCallbackHandler;
 
@@ -19,7 +21,7 @@ final class TrailVerifier implements RowCallbackHandler {
 
 	private final Map<String, ChainHead> heads;
 
-	private final Map<String, ChainHead> signed;
+	private final SignedHeads signed;
 
 	private final Set<String> seen = new HashSet<>();
 
@@ -29,7 +31,7 @@ final class TrailVerifier implements RowCallbackHandler {
 
 	private String prevHash;
 
-	private ChainHead signedHead;
+	private NavigableMap<Long, SignedHeads.Signed> signedHeads;
 
 	private long chains;
 
@@ -39,9 +41,9 @@ final class TrailVerifier implements RowCallbackHandler {
 
 	/**
 	 * @param heads the head of each chain from the head table
-	 * @param signed the head of each chain in the latest signed checkpoint
+	 * @param signed every head of each chain that a signed checkpoint holds
 	 */
-	TrailVerifier(Map<String, ChainHead> heads, Map<String, ChainHead> signed) {
+	TrailVerifier(Map<String, ChainHead> heads, SignedHeads signed) {
 		this.heads = heads;
 		this.signed = signed;
 	}
@@ -59,7 +61,7 @@ final class TrailVerifier implements RowCallbackHandler {
 			this.chain = recordChain;
 			this.expectedSeq = 1;
 			this.prevHash = RecordHashing.GENESIS;
-			this.signedHead = this.signed.get(recordChain);
+			this.signedHeads = this.signed.of(recordChain);
 			this.seen.add(recordChain);
 			this.chains++;
 		}
@@ -80,8 +82,10 @@ final class TrailVerifier implements RowCallbackHandler {
 			fail(seq, "hash does not match the record's contents");
 			return;
 		}
-		if (this.signedHead != null && this.signedHead.seq() == seq && !this.signedHead.hash().equals(stored)) {
-			fail(seq, "record differs from the signed checkpoint (the chain was rewritten)");
+		SignedHeads.Signed signedHead = (this.signedHeads != null) ? this.signedHeads.get(seq) : null;
+		if (signedHead != null && !signedHead.hash().equals(stored)) {
+			fail(seq, "record differs from signed checkpoint " + signedHead.checkpoint() + " (the chain was rewritten)",
+					signedHead.checkpoint());
 			return;
 		}
 		this.prevHash = stored;
@@ -105,9 +109,10 @@ final class TrailVerifier implements RowCallbackHandler {
 			fail(last, "the chain's last record does not match its head");
 			return false;
 		}
-		if (this.signedHead != null && this.signedHead.seq() > last) {
-			fail(last + 1, "records missing: the signed checkpoint has the chain's head at seq " + this.signedHead.seq()
-					+ " but the chain ends at seq " + last);
+		if (this.signedHeads != null && this.signedHeads.lastKey() > last) {
+			SignedHeads.Signed newest = this.signedHeads.lastEntry().getValue();
+			fail(last + 1, "records missing: signed checkpoint " + newest.checkpoint() + " has the chain's head at seq "
+					+ this.signedHeads.lastKey() + " but the chain ends at seq " + last, newest.checkpoint());
 			return false;
 		}
 		return true;
@@ -115,6 +120,10 @@ final class TrailVerifier implements RowCallbackHandler {
 
 	private void fail(long seq, String reason) {
 		this.broken = new AuditVerification.Broken(this.chain, seq, reason);
+	}
+
+	private void fail(long seq, String reason, long checkpoint) {
+		this.broken = new AuditVerification.Broken(this.chain, seq, reason, checkpoint);
 	}
 
 	/**
@@ -134,11 +143,9 @@ final class TrailVerifier implements RowCallbackHandler {
 						"chain missing: its head is at seq " + head.getValue().seq() + " but it has no records");
 			}
 		}
-		for (Map.Entry<String, ChainHead> head : new TreeMap<>(this.signed).entrySet()) {
-			if (!this.seen.contains(head.getKey())) {
-				return new AuditVerification.Broken(head.getKey(), 1L,
-						"chain missing: the signed checkpoint has its head at seq " + head.getValue().seq()
-								+ " but it has no records");
+		for (String name : new TreeSet<>(this.signed.chains())) {
+			if (!this.seen.contains(name)) {
+				return HeapOrderVerifier.missing(name, this.signed.of(name));
 			}
 		}
 		return new AuditVerification.Valid(this.chains, this.records);

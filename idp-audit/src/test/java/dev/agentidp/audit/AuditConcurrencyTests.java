@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentidp.db.test.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -55,7 +57,7 @@ class AuditConcurrencyTests {
 			AuditTrail second = new AuditTrail(otherNode,
 					new AuditCheckpoints(JdbcClient.create(otherNode),
 							new StaticListableBeanFactory().getBeanProvider(CheckpointSigner.class), Clock.systemUTC()),
-					Clock.systemUTC());
+					new DataSourceTransactionManager(otherNode), new SimpleMeterRegistry(), Clock.systemUTC());
 			ExecutorService pool = Executors.newFixedThreadPool(8);
 			List<Future<?>> done = new ArrayList<>();
 			for (int t = 0; t < 8; t++) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,9 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tampering as a database superuser would do it, bypassing the append-only trigger
  * ({@code session_replication_role = replica}): verify reports each break with its chain
  * and sequence number; rewrites and deletions of whole chains are caught by the signed
- * checkpoint.
+ * checkpoint. Each test gets a fresh schema: a tampered trail makes every later
+ * checkpoint refuse ({@code AuditCheckpointChainTests}).
  */
-@SpringBootTest(classes = AuditTestApplication.class)
+@SpringBootTest(classes = AuditTestApplication.class, properties = "spring.datasource.hikari.maximum-pool-size=4")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class AuditTamperTests {
 
 	@DynamicPropertySource
@@ -101,7 +104,7 @@ class AuditTamperTests {
 		// at most one record held back: the physical-order scan gives up, index order
 		// runs
 		AuditVerification result = this.transactions.execute((tx) -> this.trail.verify("t-delete-ordered",
-				checkpoints.currentHeads("t-delete-ordered"), checkpoints.latestSignedHeads("t-delete-ordered"), 1));
+				checkpoints.currentHeads("t-delete-ordered"), checkpoints.signedHeads("t-delete-ordered"), 1));
 		assertThat(result).isEqualTo(broken("t-delete-ordered"));
 		assertThat(((AuditVerification.Broken) result).seq()).isEqualTo(2);
 	}
@@ -164,18 +167,6 @@ class AuditTamperTests {
 		assertThat(broken.chain()).isEqualTo("t-rewrite");
 		assertThat(broken.seq()).isEqualTo(5);
 		assertThat(broken.reason()).contains("signed checkpoint");
-	}
-
-	@Test
-	void forgingTheCheckpointIsReported() {
-		chainOfFive("t-forged");
-		asSuperuser("INSERT INTO audit_checkpoint (created_at, chains, records, jws)"
-				+ " SELECT now(), chains, records, jws || 'A' FROM audit_checkpoint ORDER BY id DESC LIMIT 1");
-		AuditVerification.Broken broken = broken("t-forged");
-		assertThat(broken.chain()).isNull();
-		assertThat(broken.reason()).contains("checkpoint");
-		this.trail.createCheckpoint();
-		assertThat(this.trail.verify("t-forged").valid()).isTrue();
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentidp.db.test.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,7 +53,7 @@ public final class AuditVerifyBenchmark {
 			AuditTrail trail = new AuditTrail(dataSource,
 					new AuditCheckpoints(JdbcClient.create(dataSource),
 							new StaticListableBeanFactory().getBeanProvider(CheckpointSigner.class), Clock.systemUTC()),
-					Clock.systemUTC());
+					new DataSourceTransactionManager(dataSource), new SimpleMeterRegistry(), Clock.systemUTC());
 			TransactionTemplate snapshot = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 			snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 			snapshot.setReadOnly(true);

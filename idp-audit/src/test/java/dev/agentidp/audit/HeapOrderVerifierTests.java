@@ -74,7 +74,7 @@ class HeapOrderVerifierTests {
 		signed.put("gone-y", new ChainHead(3, "f".repeat(64)));
 		signed.put("gone-b", new ChainHead(5, "e".repeat(64)));
 		assertThat(verify(this.heads, signed)).isEqualTo(new AuditVerification.Broken("gone-b", 1L,
-				"chain missing: the signed checkpoint has its head at seq 5 but it has no records"));
+				"chain missing: signed checkpoint 1 has its head at seq 5 but it has no records", 1L));
 	}
 
 	@Test
@@ -123,7 +123,7 @@ class HeapOrderVerifierTests {
 	}
 
 	private AuditVerification verify(Map<String, ChainHead> heads, Map<String, ChainHead> signed) throws SQLException {
-		HeapOrderVerifier verifier = new HeapOrderVerifier(heads, signed, 1000);
+		HeapOrderVerifier verifier = new HeapOrderVerifier(heads, SignedHeads.of(signed), 1000);
 		for (Object[] row : this.rows) {
 			verifier.processRow(resultSet(row));
 		}

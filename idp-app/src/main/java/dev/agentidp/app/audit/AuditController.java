@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentidp.audit.AuditBusyException;
 import dev.agentidp.audit.AuditCheckpoint;
+import dev.agentidp.audit.AuditCheckpointRefusedException;
 import dev.agentidp.audit.AuditPage;
 import dev.agentidp.audit.AuditQuery;
 import dev.agentidp.audit.AuditTrail;
@@ -21,7 +23,9 @@ import dev.agentidp.audit.InvalidAuditQueryException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -34,7 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The audit trail's admin API (API.md §2): query, verify, export and checkpoints. Reads
  * need {@code idp:admin} or {@code idp:audit:read}, creating a checkpoint
- * {@code idp:admin} (the admin security chain enforces both).
+ * {@code idp:admin} (the admin security chain enforces both). Verify and export run one
+ * at a time per node: the others are answered 429 with {@code Retry-After}.
  */
 @RestController
 @RequestMapping("/admin/v1/audit")
@@ -79,6 +84,7 @@ class AuditController {
 			body.put("chain", broken.chain());
 			body.put("seq", broken.seq());
 			body.put("reason", broken.reason());
+			body.put("checkpoint", broken.checkpoint());
 		}
 		return body;
 	}
@@ -114,6 +120,40 @@ class AuditController {
 				problem.setInstance(URI.create(request.getRequestURI()));
 				return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
 			});
+	}
+
+	/**
+	 * Another verify or export is running on this node (issue 14, item 13): 429 (RFC 6585
+	 * §4) with {@code Retry-After} (RFC 9110 §10.2.3). An export has set its own headers
+	 * before the trail refused it, and nothing is written yet: they are cleared.
+	 */
+	@ExceptionHandler(AuditBusyException.class)
+	ResponseEntity<ProblemDetail> busy(AuditBusyException ex, HttpServletRequest request,
+			HttpServletResponse response) {
+		if (!response.isCommitted()) {
+			response.reset();
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage());
+		problem.setTitle("Audit reader busy");
+		problem.setInstance(URI.create(request.getRequestURI()));
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfter().toSeconds()))
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	/**
+	 * The trail no longer extends the latest checkpoint: signing it now would whitewash
+	 * the change (issue 14, item 1). 409, naming the chain; the refusal is recorded.
+	 */
+	@ExceptionHandler(AuditCheckpointRefusedException.class)
+	ProblemDetail checkpointRefused(AuditCheckpointRefusedException ex, HttpServletRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+				"No checkpoint was made: " + ex.getMessage());
+		problem.setTitle("Checkpoint refused");
+		problem.setInstance(URI.create(request.getRequestURI()));
+		problem.setProperty("chain", ex.chain());
+		return problem;
 	}
 
 	@ExceptionHandler(InvalidAuditQueryException.class)

@@ -1,6 +1,7 @@
 package dev.agentidp.app.audit;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -219,6 +225,60 @@ class AuditApiTests {
 	}
 
 	@Test
+	void aSecondVerifyOrExportWhileOneRunsIsRefusedWith429AndTokensAreStillIssued() throws Exception {
+		this.trail
+			.append(new AuditEntry("chain-busy", "client-1", "token.issued", "jti-1", Decision.ALLOW, null, Map.of()));
+		String reader = readerToken();
+		CountDownLatch writing = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// an export whose reader does not read: it holds its snapshot (and a pooled
+		// connection) until released
+		OutputStream stalled = new OutputStream() {
+			@Override
+			public void write(int b) throws IOException {
+				write(new byte[] { (byte) b }, 0, 1);
+			}
+
+			@Override
+			public void write(byte[] b, int off, int len) throws IOException {
+				writing.countDown();
+				try {
+					release.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IOException(ex);
+				}
+			}
+		};
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> held = pool.submit(() -> this.trail.export(null, stalled));
+			assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+			for (String path : List.of("/admin/v1/audit/verify", "/admin/v1/audit/export?format=jsonl")) {
+				HttpResponse<String> refused = get(path, reader);
+				assertThat(refused.statusCode()).as(path).isEqualTo(429);
+				assertThat(refused.headers().firstValue("Retry-After")).as(path)
+					.hasValueSatisfying((seconds) -> assertThat(Integer.parseInt(seconds)).isPositive());
+				assertThat(refused.headers().firstValue("Content-Type"))
+					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+				assertThat(json(refused).get("detail").asString()).contains("verify or export");
+			}
+			// token issuance does not wait on the audit reader
+			long start = System.nanoTime();
+			assertThat(adminToken()).isNotEmpty();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			release.countDown();
+			held.get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			release.countDown();
+			pool.shutdownNow();
+		}
+		assertThat(get("/admin/v1/audit/verify", reader).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void checkpointsAreSignedWithAPublishedKey() throws Exception {
 		String admin = adminToken();
 		HttpResponse<String> none = get("/admin/v1/audit/checkpoints/latest", admin);
@@ -350,6 +410,47 @@ class AuditApiTests {
 		assertThat(mismatch.exit()).isNotZero();
 		assertThat(mismatch.output())
 			.contains("INVALID: checkpoint alg ES256 does not fit key offline-es256 (OKP Ed25519)");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void offlineVerifierChecksThatSeveralCheckpointsLink(@TempDir Path dir) throws Exception {
+		assumeThat(python3WithCryptography()).as("python3 with the cryptography package is installed").isTrue();
+		String admin = offlineVerifierTrail();
+		Path older = write(dir, "older.json", get("/admin/v1/audit/checkpoints/latest", admin).body());
+		// the trail goes on, on a chain of its own (the other tests cut chain-offline-a
+		// at
+		// seq 3)
+		this.trail.append(new AuditEntry("chain-offline-c", "client-1", "token.issued", "jti-4", Decision.ALLOW, null,
+				Map.of("n", 4)));
+		assertThat(post("/admin/v1/audit/checkpoints", admin).statusCode()).isEqualTo(201);
+		String newest = json(get("/admin/v1/audit/checkpoints/latest", admin)).get("checkpoint").asString();
+		Path jwks = write(dir, "jwks.json", get("/oauth2/jwks", null).body());
+		Path export = write(dir, "audit.jsonl", get("/admin/v1/audit/export?format=jsonl", admin).body());
+		Map<String, Object> claims = JWSObject.parse(newest).getPayload().toJSONObject();
+		assertThat(((Number) claims.get("seq")).longValue())
+			.isEqualTo(((Number) JWSObject.parse(JSON.readTree(Files.readString(older)).get("checkpoint").asString())
+				.getPayload()
+				.toJSONObject()
+				.get("seq")).longValue() + 1);
+
+		Result linked = verifyOffline(export, "--checkpoint", older, "--checkpoint", write(dir, "newest.jws", newest),
+				"--jwks", jwks);
+		assertThat(linked.exit()).as(linked.output()).isZero();
+		assertThat(linked.output()).contains("; 2 checkpoints linked");
+		// the newest re-signed with another prev: it no longer links to the older one
+		ECKey es256 = new ECKeyGenerator(Curve.P_256).keyID("offline-es256").algorithm(JWSAlgorithm.ES256).generate();
+		JsonNode olderJwks = JSON.readTree(get("/oauth2/jwks", null).body());
+		List<Object> keys = new ArrayList<>(JSON.convertValue(olderJwks.get("keys"), List.class));
+		keys.add(es256.toPublicJWK().toJSONObject());
+		Path both = write(dir, "both-jwks.json", JSON.writeValueAsString(Map.of("keys", keys)));
+		Map<String, Object> relinked = new LinkedHashMap<>(claims);
+		relinked.put("prev",
+				Map.of("seq", ((Map<String, Object>) claims.get("prev")).get("seq"), "hash", "0".repeat(64)));
+		Result unlinked = verifyOffline(export, "--checkpoint", older, "--checkpoint",
+				write(dir, "relinked.jws", signEs256(es256, relinked)), "--jwks", both);
+		assertThat(unlinked.exit()).isNotZero();
+		assertThat(unlinked.output()).containsPattern("INVALID: checkpoint \\d+ does not link to checkpoint \\d+");
 	}
 
 	/**
