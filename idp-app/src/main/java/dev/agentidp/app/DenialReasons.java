@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.agentidp.audit.AuditRecord;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.Refusals;
 
 /**
  * The {@code reason} tag of {@code idp_decisions_total}: a denial's audited reason (free
@@ -20,10 +21,11 @@ final class DenialReasons {
 	static final List<String> VALUES = List.of("none", "replay", "expired", "not_yet_valid", "lifetime",
 			"bad_signature", "too_many_failures", "suspended", "retired", "audience", "issuer", "scope",
 			"unknown_client", "unauthorized_client", "unsupported_grant_type", "missing_token", "invalid_token",
-			"malformed", "other");
+			"malformed", "aggregated", "other");
 
 	/** Text of the audited reason → tag (checked in this order). */
-	private static final List<Map.Entry<String, String>> BY_TEXT = List.of(Map.entry("replayed", "replay"),
+	private static final List<Map.Entry<String, String>> BY_TEXT = List.of(
+			Map.entry(Refusals.SUMMARY_REASON, "aggregated"), Map.entry("replayed", "replay"),
 			Map.entry("too many failed", "too_many_failures"), Map.entry("has expired", "expired"),
 			Map.entry("not yet valid", "not_yet_valid"), Map.entry("issued in the future", "not_yet_valid"),
 			Map.entry("expires more than", "lifetime"), Map.entry("must be within the last", "lifetime"),

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.agentidp.app.audit.AdminDenials;
-import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.audit.Refusals;
 import dev.agentidp.delegation.DelegationEndpoints;
 import dev.agentidp.tokens.JoseVerifiers;
 import dev.agentidp.tokens.OAuthEndpoints;
@@ -179,7 +179,7 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain adminChain(HttpSecurity http, AuditTrail audit) throws Exception {
+	SecurityFilterChain adminChain(HttpSecurity http, Refusals audit) throws Exception {
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setPrincipalClaimName("client_id");
 		JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
@@ -257,7 +257,7 @@ class SecurityConfiguration {
 	 * 401 problem document; the denial is recorded as {@code admin.denied} on the
 	 * {@code _system} chain (never the token).
 	 */
-	private static AuthenticationEntryPoint problemUnauthorized(AuditTrail audit) {
+	private static AuthenticationEntryPoint problemUnauthorized(Refusals audit) {
 		return (request, response, ex) -> {
 			String header = request.getHeader("Authorization");
 			boolean presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
@@ -278,7 +278,7 @@ class SecurityConfiguration {
 	 * 403 problem document; the denial is recorded as {@code admin.denied} on the
 	 * {@code _system} chain, with the calling client as actor.
 	 */
-	private static AccessDeniedHandler problemForbidden(AuditTrail audit) {
+	private static AccessDeniedHandler problemForbidden(Refusals audit) {
 		return (request, response, ex) -> {
 			Authentication caller = SecurityContextHolder.getContext().getAuthentication();
 			AdminDenials.record(audit, request, (caller != null) ? caller.getName() : null, "insufficient scope");

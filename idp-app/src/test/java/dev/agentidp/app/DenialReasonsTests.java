@@ -27,6 +27,7 @@ class DenialReasonsTests {
 					invalid_target: not a declared resource                                                | invalid_target | audience
 					insufficient scope                                                                     | -              | scope
 					missing bearer token                                                                   | -              | missing_token
+					refusals aggregated: 12 from 127.0.0.1                                                 | -              | aggregated
 					something new                                                                          | server_error   | other
 					""")
 	void ofWhenDenialThenItsReasonTag(String reason, String error, String tag) {

@@ -34,6 +34,10 @@ abstract class ProviderIntegrationTestSupport {
 		TestDatabase.register(registry);
 		registry.add("idp.data-dir", () -> dataDir.toString());
 		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
+		// the journeys read refusals as individual records; their aggregation under a
+		// flood is RefusalFloodTests'
+		registry.add("idp.audit.refusals.individual-per-source", () -> "1000000");
+		registry.add("idp.audit.refusals.max-individual", () -> "1000000");
 	}
 
 	@LocalServerPort

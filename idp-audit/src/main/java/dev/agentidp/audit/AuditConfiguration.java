@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,10 +17,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The audit module's beans: the {@link AuditTrail} facade, the recorder of published
- * {@link AuditableEvent}s and the checkpoint scheduler.
+ * {@link AuditableEvent}s, the checkpoint scheduler, and {@link Refusals} with its
+ * summary scheduler.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AuditProperties.class)
+@EnableConfigurationProperties({ AuditProperties.class, RefusalsProperties.class })
 public class AuditConfiguration {
 
 	@Bean
@@ -36,6 +38,19 @@ public class AuditConfiguration {
 				registry.getIfAvailable(SimpleMeterRegistry::new), clock.getIfAvailable(Clock::systemUTC));
 		trail.setObservers(observers.orderedStream().toList());
 		return trail;
+	}
+
+	@Bean(destroyMethod = "flush")
+	Refusals refusals(AuditTrail trail, RefusalsProperties properties,
+			@Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize,
+			ObjectProvider<MeterRegistry> meters, ObjectProvider<Clock> clock) {
+		return new Refusals(trail, properties, poolSize, meters.getIfAvailable(SimpleMeterRegistry::new),
+				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	RefusalSummaryScheduler refusalSummaryScheduler(Refusals refusals) {
+		return new RefusalSummaryScheduler(refusals);
 	}
 
 	@Bean

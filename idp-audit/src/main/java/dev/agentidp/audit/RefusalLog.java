@@ -18,8 +18,8 @@ import org.springframework.util.Assert;
  * {@link #LINES_PER_CLIENT} lines per client per minute (the line that reaches the cap
  * says that the rest of the minute is not logged), and at most {@link #LINES_PER_MINUTE}
  * lines a minute in all, whatever the number of clients named (a flood of random client
- * ids). Every refusal is still recorded in the audit trail and counted in
- * {@code idp_decisions_total}; only the log is thinned.
+ * ids). Every refusal is still recorded in the audit trail or counted in a summary record
+ * ({@link Refusals}); only the log is thinned.
  */
 public final class RefusalLog {
 

@@ -18,6 +18,7 @@ import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentKey;
 
@@ -37,6 +38,9 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.util.Assert;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Decodes {@code private_key_jwt} client assertions (RFC 7523) with the keys registered
@@ -93,19 +97,26 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		this(assertions, clockSkew, TokensProperties.DEFAULT_MAX_FAILED_AUTHENTICATIONS, MAX_LIFETIME, clock);
 	}
 
-	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, int maxFailuresPerMinute,
+	/** Failures counted on this node only (tests without a database). */
+	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, int maxFailures, Duration maxLifetime,
+			Clock clock) {
+		this(assertions, clockSkew, new FailedAuthentications(null, maxFailures, clock), maxLifetime, clock);
+	}
+
+	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, FailedAuthentications failures,
 			Duration maxLifetime, Clock clock) {
 		Assert.notNull(assertions, "assertions cannot be null");
 		Assert.notNull(clockSkew, "clockSkew cannot be null");
 		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
 		Assert.notNull(clock, "clock cannot be null");
+		Assert.notNull(failures, "failures cannot be null");
 		Assert.isTrue(maxLifetime != null && maxLifetime.isPositive(), "maxLifetime must be positive");
 		this.maxLifetime = maxLifetime;
 		this.maxAge = (maxLifetime.compareTo(MAX_AGE) > 0) ? maxLifetime : MAX_AGE;
 		this.assertions = assertions;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
-		this.failures = new FailedAuthentications(maxFailuresPerMinute, clock);
+		this.failures = failures;
 	}
 
 	@Override
@@ -124,19 +135,32 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		decoder.setJwtValidator(new AssertionValidator(client.getClientId()));
 		String clientId = client.getClientId();
 		return (assertion) -> {
-			// a client over its cap is refused before any signature work
-			if (this.failures.exceeded(clientId)) {
+			String source = source();
+			// a client backing off from this source is refused before any signature work
+			if (this.failures.exceeded(clientId, source)) {
 				throw new JwtValidationException(TOO_MANY_FAILURES,
 						List.of(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, TOO_MANY_FAILURES, null)));
 			}
+			Jwt decoded;
 			try {
-				return decoder.decode(assertion);
+				decoded = decoder.decode(assertion);
 			}
 			catch (JwtException ex) {
-				this.failures.failed(clientId);
+				this.failures.failed(clientId, source);
 				throw ex;
 			}
+			this.failures.succeeded(clientId, source);
+			return decoded;
 		};
+	}
+
+	/** The address of the request being authenticated ({@link RequestSource}). */
+	private static String source() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		if (attributes instanceof ServletRequestAttributes servlet) {
+			return RequestSource.of(servlet.getRequest().getRemoteAddr());
+		}
+		return RequestSource.UNKNOWN;
 	}
 
 	private List<JWK> keysOf(RegisteredClient client) {

@@ -1,65 +1,172 @@
 package dev.agentidp.tokens;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
- * Counts failed client authentications per client in the current minute, on this node, so
- * that a client over the cap is refused before any signature is verified. The count is
- * kept in memory: with N nodes a client may fail at most N times the cap per minute,
- * which still bounds the signature work an attacker can cause per node.
+ * Throttles failed {@code private_key_jwt} authentications per client <em>and source
+ * address</em> (issue 14, item 4: agent ids are public, so a count per client alone let
+ * anyone lock a victim out): after {@code threshold} failures of a client from one
+ * source, that pair is refused without signature work for a back-off that doubles with
+ * each further failure, from {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF}; the count
+ * starts again after {@link #RESET_AFTER} without a failure. The victim's own address is
+ * not affected.
+ * <p>
+ * The count is kept in PostgreSQL ({@code failed_authentication}, one upsert per
+ * failure), so it is shared by every node; each node keeps the back-off its own failures
+ * returned. A node that has not yet seen the pair fail verifies one more assertion, fails
+ * it, and learns the shared count: an attacker gains at most one signature verification
+ * per node and back-off window. The happy path reads and writes nothing (a success after
+ * a failure this node saw deletes the pair's row).
  */
 final class FailedAuthentications {
 
-	/** Above this many tracked clients, windows of past minutes are dropped. */
+	/** The first back-off, once the threshold is reached. */
+	static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
+
+	/** The longest back-off. */
+	static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
+
+	/** The count of a pair starts again after this long without a failure. */
+	static final Duration RESET_AFTER = Duration.ofHours(1);
+
+	/** Above this many tracked pairs, the ones without a live back-off are dropped. */
 	private static final int MAX_TRACKED = 10_000;
 
-	private final int maxPerMinute;
+	/** Idle rows are deleted once per this many failures on a node. */
+	private static final int PURGE_EVERY = 1000;
+
+	private static final String FAILED = """
+			INSERT INTO failed_authentication AS f (client_id, source, failures, last_failure_at)
+			VALUES (?, ?, 1, now())
+			ON CONFLICT (client_id, source) DO UPDATE
+			   SET failures = CASE WHEN f.last_failure_at < now() - make_interval(secs => ?) THEN 1
+			                       ELSE f.failures + 1 END,
+			       last_failure_at = now()
+			RETURNING failures""";
+
+	private static final String SUCCEEDED = "DELETE FROM failed_authentication WHERE client_id = ? AND source = ?";
+
+	private static final String PURGE = """
+			DELETE FROM failed_authentication WHERE last_failure_at < now() - make_interval(secs => ?)""";
+
+	private static final Logger logger = LoggerFactory.getLogger(FailedAuthentications.class);
+
+	private final JdbcClient jdbc;
+
+	private final int threshold;
 
 	private final Clock clock;
 
-	private final Map<String, Window> windows = new ConcurrentHashMap<>();
+	private final Map<Pair, Backoff> pairs = new ConcurrentHashMap<>();
 
-	FailedAuthentications(int maxPerMinute, Clock clock) {
-		Assert.isTrue(maxPerMinute > 0, "maxPerMinute must be positive");
+	private final AtomicInteger failuresSincePurge = new AtomicInteger();
+
+	/**
+	 * @param jdbc the shared count, or {@code null} to count on this node only (tests)
+	 * @param threshold failures of a client from one source before back-off
+	 * @param clock the clock
+	 */
+	FailedAuthentications(JdbcClient jdbc, int threshold, Clock clock) {
+		Assert.isTrue(threshold > 0, "threshold must be positive");
 		Assert.notNull(clock, "clock cannot be null");
-		this.maxPerMinute = maxPerMinute;
+		this.jdbc = jdbc;
+		this.threshold = threshold;
 		this.clock = clock;
 	}
 
 	/**
-	 * Whether the client has used up its failures for this minute.
+	 * Whether the client, from this source, is backing off.
 	 * @param clientId the client
+	 * @param source the source ({@code RequestSource})
 	 * @return {@code true} when it must be refused without further work
 	 */
-	boolean exceeded(String clientId) {
-		Window window = this.windows.get(clientId);
-		return window != null && window.minute == minute() && window.failures.get() >= this.maxPerMinute;
+	boolean exceeded(String clientId, String source) {
+		Backoff backoff = this.pairs.get(new Pair(clientId, source));
+		return backoff != null && backoff.until > this.clock.millis();
 	}
 
 	/**
-	 * Records one failed authentication of the client.
+	 * Records one failed authentication of the client from the source.
 	 * @param clientId the client
+	 * @param source the source
 	 */
-	void failed(String clientId) {
-		long minute = minute();
-		if (this.windows.size() > MAX_TRACKED) {
-			this.windows.values().removeIf((window) -> window.minute != minute);
+	void failed(String clientId, String source) {
+		Pair pair = new Pair(clientId, source);
+		long now = this.clock.millis();
+		int failures = sharedCount(pair);
+		if (failures < 0) {
+			Backoff known = this.pairs.get(pair);
+			failures = (known != null && now - known.lastFailure < RESET_AFTER.toMillis()) ? known.failures + 1 : 1;
 		}
-		this.windows.compute(clientId, (id, window) -> (window != null && window.minute == minute) ? window
-				: new Window(minute, new AtomicInteger())).failures
-			.incrementAndGet();
+		long until = (failures >= this.threshold) ? now + backoff(failures).toMillis() : 0;
+		if (this.pairs.size() > MAX_TRACKED) {
+			this.pairs.values().removeIf((backoff) -> backoff.until <= now);
+		}
+		this.pairs.put(pair, new Backoff(failures, now, until));
 	}
 
-	private long minute() {
-		return this.clock.millis() / 60_000;
+	/**
+	 * Records a successful authentication: the pair's count starts again. A write only
+	 * when this node saw the pair fail.
+	 * @param clientId the client
+	 * @param source the source
+	 */
+	void succeeded(String clientId, String source) {
+		Pair pair = new Pair(clientId, source);
+		if (this.pairs.remove(pair) != null && this.jdbc != null) {
+			try {
+				this.jdbc.sql(SUCCEEDED).params(clientId, source).update();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not reset the failed authentications of a client: {}",
+						ex.getClass().getSimpleName());
+			}
+		}
 	}
 
-	private record Window(long minute, AtomicInteger failures) {
+	/** The back-off after this many failures: doubling from the first, capped. */
+	Duration backoff(int failures) {
+		int doublings = Math.min(failures - this.threshold, 20);
+		Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.max(0, doublings));
+		return (backoff.compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : backoff;
+	}
+
+	/** The pair's failures across nodes, this one included, or -1 when unknown. */
+	private int sharedCount(Pair pair) {
+		if (this.jdbc == null) {
+			return -1;
+		}
+		try {
+			if (this.failuresSincePurge.incrementAndGet() >= PURGE_EVERY) {
+				this.failuresSincePurge.set(0);
+				this.jdbc.sql(PURGE).param(RESET_AFTER.toSeconds()).update();
+			}
+			return this.jdbc.sql(FAILED)
+				.params(pair.clientId(), pair.source(), RESET_AFTER.toSeconds())
+				.query(Integer.class)
+				.single();
+		}
+		catch (RuntimeException ex) {
+			// counted on this node only until the database answers again
+			logger.warn("Could not count a failed authentication across nodes: {}", ex.getClass().getSimpleName());
+			return -1;
+		}
+	}
+
+	private record Pair(String clientId, String source) {
+	}
+
+	private record Backoff(int failures, long lastFailure, long until) {
 	}
 
 }

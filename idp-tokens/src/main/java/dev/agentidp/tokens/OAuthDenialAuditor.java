@@ -10,10 +10,11 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import dev.agentidp.audit.AuditEntry;
-import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.PrintableText;
 import dev.agentidp.audit.RefusalLog;
+import dev.agentidp.audit.Refusals;
+import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentStatus;
@@ -32,19 +33,22 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.util.Assert;
 
 /**
- * Answers every refused OAuth request with its RFC 6749 §5.2 error, after recording the
- * refusal in the audit trail in its own transaction: {@code token.denied} at the token
- * endpoint, {@code token.introspected} and {@code token.revoked} at the others, with the
- * precise reason (an expired, replayed or wrongly signed assertion, a scope outside the
- * capabilities, ...). The record goes to the agent's chain when the client is a known
- * agent, else to {@code _system}. Nothing secret is recorded: no assertion, no token, no
- * client secret.
+ * Answers every refused OAuth request with its RFC 6749 §5.2 error, after handing the
+ * refusal to {@link Refusals} (recorded on its own, or counted in the summary of its
+ * chain, source and interval; docs/audit.md "Refusals"): {@code token.denied} at the
+ * token endpoint, {@code token.introspected} and {@code token.revoked} at the others,
+ * with the precise reason (an expired, replayed or wrongly signed assertion, a scope
+ * outside the capabilities, ...). The record goes to the agent's chain when the client is
+ * a known agent, else to {@code _system}. Nothing secret is recorded: no assertion, no
+ * token, no client secret. The answer does not depend on whether the refusal could be
+ * recorded: a refusal that cannot be recorded is still refused, with the same error (fail
+ * closed), and counted in {@code idp.audit.refusal.unrecorded}.
  */
 public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(OAuthDenialAuditor.class);
 
-	private final AuditTrail audit;
+	private final Refusals audit;
 
 	private final AgentRegistry agents;
 
@@ -52,7 +56,7 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 
 	private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
 
-	OAuthDenialAuditor(AuditTrail audit, AgentRegistry agents) {
+	OAuthDenialAuditor(Refusals audit, AgentRegistry agents) {
 		Assert.notNull(audit, "audit cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		this.audit = audit;
@@ -64,15 +68,20 @@ public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 			AuthenticationException exception) throws IOException, jakarta.servlet.ServletException {
 		OAuth2Error error = (exception instanceof OAuth2AuthenticationException oauth) ? oauth.getError()
 				: new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
-		AuditEntry entry = entry(request, error, exception);
-		this.refusals.refused(entry.actor(), clean(request.getRequestURI()), entry.reason());
+		AuditEntry entry;
 		try {
-			this.audit.appendDenial(entry);
+			entry = entry(request, error, exception);
 		}
 		catch (RuntimeException ex) {
-			// the request is refused either way; the failure to record it must be seen
-			logger.error("Could not record a refused OAuth request in the audit trail", ex);
+			// the registry could not be read (the database is failing): the request is
+			// refused all the same, and recorded on _system
+			logger.warn("Could not look up the client of a refused OAuth request: {}", ex.getClass().getSimpleName());
+			entry = new AuditEntry(AuditEntry.SYSTEM_CHAIN, null, "token.denied", null, Decision.DENY,
+					reason(error, exception), Map.of("error", error.getErrorCode()));
 		}
+		this.refusals.refused(entry.actor(), clean(request.getRequestURI()), entry.reason());
+		// never throws: a refusal that cannot be recorded is counted and aggregated
+		this.audit.refused(entry, RequestSource.of(request.getRemoteAddr()));
 		OAuth2Error answer = new OAuth2Error(error.getErrorCode(), publicDescription(request, error, exception),
 				error.getUri());
 		ServletServerHttpResponse httpResponse = new ServletServerHttpResponse(response);

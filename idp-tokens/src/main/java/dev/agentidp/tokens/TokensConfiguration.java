@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.agentidp.audit.AuditProperties;
 import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ClientRegistry;
 
@@ -101,16 +102,18 @@ public class TokensConfiguration {
 
 	@Bean
 	OAuthEndpoints oauthEndpoints(JdbcClient jdbc, AccessTokenMinter minter, TokenService tokens, AuditTrail audit,
-			AuditProperties auditProperties, AgentRegistry agents, TransactionTemplate transactions,
+			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TransactionTemplate transactions,
 			ApplicationEventPublisher events, TokensProperties properties) {
-		return new OAuthEndpoints(new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
-				properties.maxFailedAuthenticationsPerMinute(), properties.maxClientAssertionLifetime(), this.clock),
+		return new OAuthEndpoints(
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
+						new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(), this.clock),
+						properties.maxClientAssertionLifetime(), this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
 				new AgentClientCredentialsAuthenticationProvider(minter, agents, transactions, events,
 						properties.defaultAudience(), this.clock),
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
-				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(audit, agents));
+				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents));
 	}
 
 }

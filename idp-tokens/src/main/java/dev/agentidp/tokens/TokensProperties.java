@@ -19,8 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clockSkew the clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
  * of client assertions and of access tokens presented to the admin API (default 60 s)
  * @param maxFailedAuthenticationsPerMinute failed {@code private_key_jwt} authentications
- * of one client per minute (per node) after which the client is refused without any
- * signature work until the minute is over (default 20)
+ * of one client from one source address (counted across nodes, reset after an hour
+ * without failure) after which that address is refused without any signature work, for a
+ * back-off of 10 s that doubles with each further failure up to 15 min (default 20; the
+ * name is kept for compatibility)
  * @param maxClientAssertionLifetime how far ahead of now a client assertion's {@code exp}
  * may lie (RFC 7523 §3 (4) leaves the limit to the server; default 60 minutes, as Okta
  * and Auth0 accept, and what stock clients such as authlib's {@code PrivateKeyJWT} send);

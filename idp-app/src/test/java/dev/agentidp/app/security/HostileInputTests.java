@@ -97,8 +97,11 @@ public final class HostileInputTests {
 
 	@BeforeAll
 	void start() throws Exception {
+		// every refusal recorded on its own: this suite checks that each hostile value is
+		// storable in a record (aggregation is RefusalFloodTests')
 		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir,
-				"idp.tokens.max-failed-authentications-per-minute", "1000000");
+				"idp.tokens.max-failed-authentications-per-minute", "1000000",
+				"idp.audit.refusals.individual-per-source", "1000000", "idp.audit.refusals.max-individual", "1000000");
 		this.admin = this.provider.adminToken();
 		this.agent = this.provider.registerAgent(this.admin, "crm:read", "crm:write");
 		this.other = this.provider.registerAgent(this.admin, "crm:read");

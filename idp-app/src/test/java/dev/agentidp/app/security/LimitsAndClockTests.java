@@ -34,13 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Limits and the clock: OAuth request bodies over 64 KiB are 413; after
- * {@code idp.tokens.max-failed-authentications-per-minute} failures a client is refused
- * without its assertion being verified, and that is audited; an exhausted connection pool
- * is 503 with {@code Retry-After} within Hikari's connection timeout, on the OAuth
- * endpoints and the admin API alike; {@code idp.tokens.clock-skew} (here 20 s) is
- * tolerated on {@code exp}, {@code nbf} and {@code iat}, and not a second more than that
- * (checked 5 s inside and 5 s outside it); and a client assertion may expire no further
- * ahead than {@code idp.tokens.max-client-assertion-lifetime} (here 5 minutes).
+ * {@code idp.tokens.max-failed-authentications-per-minute} failures from one address a
+ * client is refused from that address without its assertion being verified, and that is
+ * audited; an exhausted connection pool is 503 with {@code Retry-After} within Hikari's
+ * connection timeout, on the OAuth endpoints and the admin API alike;
+ * {@code idp.tokens.clock-skew} (here 20 s) is tolerated on {@code exp}, {@code nbf} and
+ * {@code iat}, and not a second more than that (checked 5 s inside and 5 s outside it);
+ * and a client assertion may expire no further ahead than
+ * {@code idp.tokens.max-client-assertion-lifetime} (here 5 minutes).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public final class LimitsAndClockTests {
@@ -105,7 +106,7 @@ public final class LimitsAndClockTests {
 	// -----------------------------------------------------------
 
 	@Test
-	void afterTheCapOfFailedAuthenticationsEvenAValidAssertionIsRefusedUnverifiedAndAudited() {
+	void afterTheCapOfFailedAuthenticationsFromOneAddressEvenAValidAssertionFromItIsRefusedUnverifiedAndAudited() {
 		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
 		RunningProvider.Agent bystander = this.provider.registerAgent(this.admin, "crm:read");
 		RunningProvider.Agent forger = this.provider.registerAgent(this.admin, "crm:read");
@@ -135,6 +136,11 @@ public final class LimitsAndClockTests {
 		// the cap is per client: another agent is not affected
 		assertThat(this.provider.postForm("/oauth2/token", bystander.tokenForm("crm:read")).statusCode())
 			.isEqualTo(200);
+		// and per source address (issue 14, item 4): the agent itself, from another
+		// address, is not locked out
+		HttpResponse<String> elsewhere = this.provider.postFormFrom("127.0.0.2", "/oauth2/token",
+				agent.tokenForm("crm:read"));
+		assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
 	}
 
 	// --- database exhaustion

@@ -53,6 +53,8 @@ final class RunningProvider implements AutoCloseable {
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+	private final Map<String, HttpClient> clientsBySource = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private final String baseUrl;
 
 	private final String issuer;
@@ -136,6 +138,36 @@ final class RunningProvider implements AutoCloseable {
 			request.header("Authorization", basic(basicUser, basicPassword));
 		}
 		return send(request.build());
+	}
+
+	/**
+	 * Posts a form from a given local address (a loopback address such as
+	 * {@code 127.0.0.2}: Linux routes all of 127/8 to the loopback interface), so that
+	 * the provider sees that address as the request's source.
+	 * @param source the local address to connect from
+	 * @param path the path
+	 * @param form the form
+	 * @return the response
+	 */
+	HttpResponse<String> postFormFrom(String source, String path, Map<String, String> form) {
+		HttpClient from = this.clientsBySource.computeIfAbsent(source, (address) -> {
+			try {
+				return HttpClient.newBuilder()
+					.connectTimeout(Duration.ofSeconds(5))
+					.localAddress(java.net.InetAddress.getByName(address))
+					.build();
+			}
+			catch (java.net.UnknownHostException ex) {
+				throw new IllegalArgumentException(ex);
+			}
+		});
+		// localhost resolves to 127.0.0.1 first (java.net.preferIPv6Addresses is false)
+		return TestHttp.send(from,
+				HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+					.timeout(Duration.ofSeconds(30))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(encode(form)))
+					.build());
 	}
 
 	HttpResponse<String> postJson(String path, String json, String bearer) {

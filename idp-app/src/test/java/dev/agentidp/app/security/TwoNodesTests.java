@@ -103,6 +103,37 @@ public final class TwoNodesTests {
 		assertThat(this.a.postForm("/oauth2/token", second).statusCode()).isEqualTo(401);
 	}
 
+	/**
+	 * Issue 14, item 4: the failed authentications of a client from one address are
+	 * counted across nodes (default threshold 20: 10 on each node).
+	 */
+	@Test
+	void failedAuthenticationsFromOneAddressAreCountedAcrossBothNodes() {
+		RunningProvider.Agent victim = this.a.registerAgent(this.admin, "crm:read");
+		RunningProvider.Agent forger = this.a.registerAgent(this.admin, "crm:read");
+		for (RunningProvider node : List.of(this.a, this.b)) {
+			for (int i = 0; i < 10; i++) {
+				String forged = forger
+					.sign(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.EdDSA)
+						.keyID(victim.key().getKeyID())
+						.build(), victim.claims().build());
+				assertThat(
+						node.postFormFrom("127.0.0.5", "/oauth2/token", victim.form(forged, "crm:read")).statusCode())
+					.isEqualTo(401);
+			}
+		}
+		HttpResponse<String> throttled = this.b.postFormFrom("127.0.0.5", "/oauth2/token",
+				victim.tokenForm("crm:read"));
+		assertThat(throttled.statusCode()).as(throttled.body()).isEqualTo(401);
+		assertThat(RunningProvider.json(throttled).get("error_description").asString())
+			.contains("too many failed authentications");
+		// the victim, from its own address, still gets tokens on either node
+		assertThat(this.a.postFormFrom("127.0.0.6", "/oauth2/token", victim.tokenForm("crm:read")).statusCode())
+			.isEqualTo(200);
+		assertThat(this.b.postFormFrom("127.0.0.6", "/oauth2/token", victim.tokenForm("crm:read")).statusCode())
+			.isEqualTo(200);
+	}
+
 	@Test
 	void parallelIssuanceOnBothNodesKeepsEveryAuditChainValid() throws Exception {
 		List<RunningProvider.Agent> agents = new ArrayList<>();
