@@ -42,6 +42,9 @@ final class IssuedTokens {
 	/** Every live token of the agents, and every token derived from them. */
 	private static final String REVOKE_AGENTS = revokeFrom("agent_id = ANY(?) AND revoked_at IS NULL");
 
+	/** Every live token issued to a client that is not an agent. */
+	private static final String REVOKE_CLIENT = revokeFrom("client_id = ? AND agent_id IS NULL AND revoked_at IS NULL");
+
 	/** Every live token of a task, and every token derived from them. */
 	private static final String REVOKE_TASK = revokeFrom("task = ? AND revoked_at IS NULL");
 
@@ -101,6 +104,11 @@ final class IssuedTokens {
 	int revokeAgents(List<UUID> agentIds, String why, Instant now) {
 		Timestamp at = Timestamp.from(now);
 		return this.jdbc.sql(REVOKE_AGENTS).params(agentIds.toArray(UUID[]::new), at, why, at).update();
+	}
+
+	int revokeClient(String clientId, String why, Instant now) {
+		Timestamp at = Timestamp.from(now);
+		return this.jdbc.sql(REVOKE_CLIENT).params(clientId, at, why, at).update();
 	}
 
 	int revokeTask(String task, String why, Instant now) {

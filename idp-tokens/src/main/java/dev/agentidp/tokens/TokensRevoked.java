@@ -13,8 +13,8 @@ import dev.agentidp.audit.Decision;
  *
  * @param chain the agent chain the record belongs to, or {@code _system}
  * @param actor who revoked
- * @param by what was named: {@code jti}, {@code agent} or {@code task}
- * @param target the jti, agent id or task named
+ * @param by what was named: {@code jti}, {@code agent}, {@code task} or {@code client}
+ * @param target the jti, agent id, task or client id named
  * @param revoked how many live tokens were revoked, descendants included
  * @param reason why, or {@code null}
  */
