@@ -3,6 +3,8 @@ package dev.agentidp.app;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
 import dev.agentidp.registry.AgentVersionMismatchException;
+import dev.agentidp.registry.ClientNotFoundException;
+import dev.agentidp.registry.IllegalClientStateException;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
 import org.slf4j.Logger;
@@ -32,12 +34,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	@ExceptionHandler(AgentNotFoundException.class)
-	ProblemDetail agentNotFound(AgentNotFoundException ex) {
+	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class })
+	ProblemDetail notFound(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
-	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class })
+	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class,
+			IllegalClientStateException.class })
 	ProblemDetail registryConflict(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}

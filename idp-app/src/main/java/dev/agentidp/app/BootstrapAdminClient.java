@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
+import dev.agentidp.registry.Client;
 import dev.agentidp.registry.ClientKind;
 import dev.agentidp.registry.ClientRegistry;
 import dev.agentidp.registry.ClientSecrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
@@ -24,9 +26,14 @@ import org.springframework.stereotype.Component;
  * generated (256 random bits) and written once to
  * {@code ${idp.data-dir}/bootstrap-admin-secret} with mode 0600. The log says where the
  * secret is, never what it is.
+ * <p>
+ * When {@code IDP_BOOTSTRAP_ADMIN_SECRET} is set and differs from the stored secret
+ * (issue 14, item 9), the stored hash is replaced at start, audited as
+ * {@code client.secret_replaced}, and the client's live tokens are revoked: the old
+ * secret stops working. Unset, the stored secret is kept (docs/operations.md).
  */
 @Component
-class BootstrapAdminClient implements InitializingBean {
+class BootstrapAdminClient implements SmartInitializingSingleton {
 
 	static final String CLIENT_ID = "idp-admin";
 
@@ -66,9 +73,16 @@ class BootstrapAdminClient implements InitializingBean {
 		}
 	}
 
+	/**
+	 * Runs once every singleton exists, so that the event listeners are registered: the
+	 * audit trail records what happens here, and the tokens module revokes the tokens of
+	 * a replaced secret. Still before the web server starts.
+	 */
 	@Override
-	public void afterPropertiesSet() {
-		if (this.registry.findClient(CLIENT_ID).isPresent()) {
+	public void afterSingletonsInstantiated() {
+		Optional<Client> existing = this.registry.findClient(CLIENT_ID);
+		if (existing.isPresent()) {
+			rotateWhenChanged(existing.get());
 			return;
 		}
 		requireUsableSecret(this.configuredSecret);
@@ -95,6 +109,32 @@ class BootstrapAdminClient implements InitializingBean {
 			throw new UncheckedIOException("Cannot write the bootstrap admin secret to " + file, ex);
 		}
 		logger.info("Created admin client {}; its secret is in {} (mode 0600)", CLIENT_ID, file);
+	}
+
+	private void rotateWhenChanged(Client client) {
+		if (this.configuredSecret.isBlank() || client.secretHash() == null
+				|| ClientSecrets.matches(this.configuredSecret, client.secretHash())) {
+			return;
+		}
+		requireUsableSecret(this.configuredSecret);
+		if (!this.registry.replaceSecret(CLIENT_ID, this.configuredSecret)) {
+			return;
+		}
+		logger.warn(
+				"IDP_BOOTSTRAP_ADMIN_SECRET changed: replaced the secret of admin client {} and revoked its"
+						+ " tokens; the old secret no longer works{}",
+				CLIENT_ID, client.disabled() ? " (the client stays disabled)" : "");
+		Path file = this.properties.dataDir().resolve(SECRET_FILE).toAbsolutePath().normalize();
+		try {
+			// a secret generated at first start no longer works: do not leave it lying
+			// about
+			if (Files.deleteIfExists(file)) {
+				logger.info("Deleted {}, which held the replaced secret", file);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not delete {}, which holds the replaced secret: {}", file, ex.getMessage());
+		}
 	}
 
 }

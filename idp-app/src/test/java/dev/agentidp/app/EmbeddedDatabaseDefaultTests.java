@@ -2,6 +2,11 @@ package dev.agentidp.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import java.lang.reflect.Field;
 import java.nio.channels.FileLock;
 import java.util.List;
@@ -75,7 +80,8 @@ class EmbeddedDatabaseDefaultTests {
 		}
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setDataDirectory(this.dataDir.resolve("postgres"))
-			.setCleanDataDirectory(false);
+			.setCleanDataDirectory(false)
+			.setConnectConfig("password", Files.readString(this.dataDir.resolve("postgres-password")).trim());
 		EmbeddedPostgres orphan = builder.start();
 		Field lock = EmbeddedPostgres.class.getDeclaredField("lock");
 		lock.setAccessible(true);
@@ -100,6 +106,81 @@ class EmbeddedDatabaseDefaultTests {
 				.isInstanceOf(StartupFailureException.class)
 				.withMessageContaining("is in use by another running provider");
 		}
+	}
+
+	/**
+	 * Issue 14, item 16: any local user could connect to the embedded PostgreSQL without
+	 * a password. Now it takes only the generated password, which only the owner can
+	 * read.
+	 */
+	@Test
+	void theEmbeddedDatabaseTakesOnlyAPasswordThatOnlyItsOwnerCanRead() throws Exception {
+		try (ConfigurableApplicationContext context = start()) {
+			Path file = this.dataDir.resolve("postgres-password");
+			assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+					PosixFilePermission.OWNER_WRITE);
+			String password = Files.readString(file).trim();
+			assertThat(password).hasSizeGreaterThanOrEqualTo(43);
+			int port = context.getBean(EmbeddedPostgres.class).getPort();
+			assertRefused(port, null);
+			assertRefused(port, "postgres");
+			try (Connection connection = connect(port, password)) {
+				assertThat(connection.isValid(5)).isTrue();
+			}
+			assertThat(new TestHttp(ProviderRestartTests.port(context))
+				.get("/.well-known/oauth-authorization-server", null)
+				.statusCode()).isEqualTo(200);
+		}
+		try (ConfigurableApplicationContext again = start()) {
+			assertRefused(again.getBean(EmbeddedPostgres.class).getPort(), null);
+		}
+	}
+
+	/**
+	 * A data directory an older version created (trust for every local connection) keeps
+	 * its data and gets a password on its next start.
+	 */
+	@Test
+	void aDataDirectoryCreatedWithoutAPasswordKeepsItsDataAndGetsOne() throws Exception {
+		try (EmbeddedPostgres old = EmbeddedPostgres.builder()
+			.setDataDirectory(this.dataDir.resolve("postgres"))
+			.setCleanDataDirectory(false)
+			.start()) {
+			// in a schema of its own: Flyway migrates public, which must be empty
+			JdbcClient.create(old.getPostgresDatabase())
+				.sql("CREATE SCHEMA before; CREATE TABLE before.kept (value text)")
+				.update();
+			JdbcClient.create(old.getPostgresDatabase()).sql("INSERT INTO before.kept VALUES ('from before')").update();
+		}
+		assertThat(this.dataDir.resolve("postgres-password")).doesNotExist();
+		try (ConfigurableApplicationContext context = start()) {
+			int port = context.getBean(EmbeddedPostgres.class).getPort();
+			assertRefused(port, null);
+			String password = Files.readString(this.dataDir.resolve("postgres-password")).trim();
+			assertThat(JdbcClient.create(context.getBean(DataSource.class))
+				.sql("SELECT value FROM before.kept")
+				.query(String.class)
+				.single()).isEqualTo("from before");
+			try (Connection connection = connect(port, password)) {
+				assertThat(connection.isValid(5)).isTrue();
+			}
+		}
+		try (ConfigurableApplicationContext again = start()) {
+			assertRefused(again.getBean(EmbeddedPostgres.class).getPort(), null);
+		}
+	}
+
+	private static void assertRefused(int port, String password) {
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connect(port, password).close());
+	}
+
+	private static Connection connect(int port, String password) throws SQLException {
+		Properties properties = new Properties();
+		properties.setProperty("user", "postgres");
+		if (password != null) {
+			properties.setProperty("password", password);
+		}
+		return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
 	}
 
 	private static Map<String, String> settings(ConfigurableApplicationContext context, String... names) {

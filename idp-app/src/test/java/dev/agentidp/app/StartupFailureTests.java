@@ -78,6 +78,16 @@ class StartupFailureTests {
 		assertAnalysis(output, "idp.issuer is not set", "Set idp.issuer");
 	}
 
+	/** Issue 14, item 16. */
+	@Test
+	void theEmbeddedDatabaseIsRefusedUnderTheProdProfile(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("--spring.profiles.active=prod", "--idp.issuer=https://idp.test",
+				"--idp.tokens.key-encryption-key=" + key(4)));
+		assertAnalysis(output, "No spring.datasource.url is configured, and the prod profile is active",
+				"Set spring.datasource.url");
+		assertThat(this.dataDir.resolve("postgres").resolve("PG_VERSION")).doesNotExist();
+	}
+
 	private static void assertAnalysis(CapturedOutput output, String description, String action) {
 		String all = output.getAll();
 		assertThat(all).contains("APPLICATION FAILED TO START");

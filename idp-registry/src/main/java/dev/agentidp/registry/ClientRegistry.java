@@ -23,6 +23,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
@@ -33,9 +34,23 @@ import org.springframework.util.Assert;
 @Service
 public class ClientRegistry {
 
-	private static final String SELECT_CLIENT = """
-			SELECT client_id, name, kind, secret_hash, jwk::text AS jwk, scopes, created_at
-			FROM oauth_client WHERE client_id = ?""";
+	private static final String COLUMNS = "client_id, name, kind, secret_hash, jwk::text AS jwk, scopes, created_at,"
+			+ " disabled_at";
+
+	private static final String SELECT_CLIENT = "SELECT " + COLUMNS + " FROM oauth_client WHERE client_id = ?";
+
+	private static final String SELECT_CLIENT_FOR_UPDATE = SELECT_CLIENT + " FOR UPDATE";
+
+	/** Keyset paging, oldest first (as agents are listed). */
+	private static final String SELECT_PAGE = "SELECT " + COLUMNS
+			+ " FROM oauth_client WHERE (created_at, client_id) > (?, ?) ORDER BY created_at, client_id LIMIT ?";
+
+	private static final String DISABLE = """
+			UPDATE oauth_client SET disabled_at = now(), disabled_by = ?, disabled_why = ?
+			WHERE client_id = ? AND disabled_at IS NULL""";
+
+	private static final String REPLACE_SECRET = """
+			UPDATE oauth_client SET secret_hash = ? WHERE client_id = ? AND secret_hash IS DISTINCT FROM ?""";
 
 	private static final String INSERT_CLIENT = """
 			INSERT INTO oauth_client (client_id, name, kind, secret_hash, jwk, scopes, created_at)
@@ -85,13 +100,16 @@ public class ClientRegistry {
 	}
 
 	/**
-	 * Finds a client by id. It runs on every request a resource server or admin client
-	 * authenticates, so a client found outside a transaction is kept in memory for
-	 * {@link #FOUND_CLIENT_TTL}: its row never changes once inserted (migration V5
-	 * refuses UPDATE), so the kept copy is as current as the database; the time limit
-	 * bounds how long a row deleted by hand in SQL still authenticates on a running node.
-	 * A client not found is never kept, so a client registered on another node is found
-	 * at once.
+	 * Finds a client by id, disabled or not ({@link Client#disabled()}: callers that
+	 * authenticate refuse a disabled one). It runs on every request a resource server or
+	 * admin client authenticates, so a client found outside a transaction is kept in
+	 * memory for {@link #FOUND_CLIENT_TTL}: its row changes only when it is disabled or
+	 * its secret is replaced (migrations V5 and V8 refuse any other UPDATE), which this
+	 * node forgets at once; another node may keep the old row up to the time limit, which
+	 * also bounds how long a row deleted by hand in SQL still authenticates on a running
+	 * node (token issuance itself reads the row, so no node issues a token to a disabled
+	 * client). A client not found is never kept, so a client registered on another node
+	 * is found at once.
 	 * @param clientId the client id
 	 * @return the client, or empty
 	 */
@@ -120,6 +138,129 @@ public class ClientRegistry {
 			this.foundClients.remove(clientId);
 		}
 		return client;
+	}
+
+	/**
+	 * The client with this id, disabled or not (the admin API's read).
+	 * @param clientId the client id
+	 * @return the client
+	 * @throws ClientNotFoundException when there is none (an agent's id included: agents
+	 * are not in this registry)
+	 */
+	@Transactional(readOnly = true)
+	public Client getClient(String clientId) {
+		if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
+			throw ClientNotFoundException.client(clientId);
+		}
+		return this.jdbc.sql(SELECT_CLIENT)
+			.param(clientId)
+			.query(ClientRegistry::mapClient)
+			.optional()
+			.orElseThrow(() -> ClientNotFoundException.client(clientId));
+	}
+
+	/**
+	 * One page of the clients that are not agents, oldest first.
+	 * @param cursor the cursor of a previous page, or {@code null} for the first
+	 * @param limit 1-500
+	 * @return the page
+	 * @throws InvalidInputException for a bad cursor or limit
+	 */
+	@Transactional(readOnly = true)
+	public Page<Client> list(String cursor, int limit) {
+		Page.checkLimit(limit);
+		ClientCursor after = (cursor != null) ? ClientCursor.decode(cursor) : ClientCursor.FIRST;
+		List<Client> rows = this.jdbc.sql(SELECT_PAGE)
+			.params(java.sql.Timestamp.from(after.createdAt()), after.clientId(), limit + 1)
+			.query(ClientRegistry::mapClient)
+			.list();
+		List<Client> items = rows.stream().limit(limit).toList();
+		String next = null;
+		if (rows.size() > limit) {
+			Client last = items.get(items.size() - 1);
+			next = new ClientCursor(last.createdAt(), last.clientId()).encode();
+		}
+		return new Page<>(items, next);
+	}
+
+	/**
+	 * Disables a client (issue 14, item 9): from the commit on it authenticates at no
+	 * endpoint of any node ({@link #findClient} still finds it, disabled, and the
+	 * authorization server refuses it), and {@link ClientDisabled} has the tokens module
+	 * revoke its live tokens in this transaction. A client is disabled for good: a new
+	 * client is registered instead. A client cannot disable itself, so the admin API
+	 * always keeps the admin client that is using it.
+	 * @param clientId the client
+	 * @param reason why (at most 512 characters), or {@code null}
+	 * @param actor the admin client disabling it
+	 * @return the client, disabled
+	 * @throws ClientNotFoundException when there is no such client
+	 * @throws IllegalClientStateException when it is disabled already, or is the actor
+	 * @throws InvalidInputException when the reason breaks a rule
+	 */
+	@Transactional
+	public Client disable(String clientId, String reason, String actor) {
+		Assert.hasText(actor, "actor cannot be empty");
+		if (reason != null && (reason.length() > 512 || reason.chars().anyMatch(Character::isISOControl))) {
+			throw new InvalidInputException("reason", "must be at most 512 characters without control characters");
+		}
+		if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
+			throw ClientNotFoundException.client(clientId);
+		}
+		Client client = this.jdbc.sql(SELECT_CLIENT_FOR_UPDATE)
+			.param(clientId)
+			.query(ClientRegistry::mapClient)
+			.optional()
+			.orElseThrow(() -> ClientNotFoundException.client(clientId));
+		if (client.disabled()) {
+			throw new IllegalClientStateException("Client " + clientId + " is disabled already (since "
+					+ client.disabledAt() + "); a disabled client is never enabled again");
+		}
+		if (client.clientId().equals(actor)) {
+			throw new IllegalClientStateException("Client " + clientId + " cannot disable itself: disable it with"
+					+ " another admin client, so that one always remains");
+		}
+		this.jdbc.sql(DISABLE).params(actor, reason, clientId).update();
+		forgetAfterCompletion(clientId);
+		this.events.publishEvent(new ClientDisabled(clientId, client.kind(), reason, actor));
+		return getClient(clientId);
+	}
+
+	/**
+	 * Replaces the secret of the bootstrap admin client when the configured one changed
+	 * (issue 14, item 9): the old secret stops authenticating. Does nothing when the
+	 * stored hash is already this secret's.
+	 * @param clientId the client ({@code idp-admin}; the database refuses any other)
+	 * @param secret the new secret in clear; only its hash is stored
+	 * @return {@code true} when the stored hash was replaced
+	 */
+	@Transactional
+	public boolean replaceSecret(String clientId, String secret) {
+		Assert.hasText(secret, "secret cannot be empty");
+		String hash = ClientSecrets.hash(secret);
+		if (this.jdbc.sql(REPLACE_SECRET).params(hash, clientId, hash).update() == 0) {
+			return false;
+		}
+		forgetAfterCompletion(clientId);
+		this.events.publishEvent(new ClientSecretReplaced(clientId,
+				"IDP_BOOTSTRAP_ADMIN_SECRET changed: the stored secret hash was replaced"));
+		return true;
+	}
+
+	/**
+	 * Forgets a kept client now and again when the transaction ends: a read by another
+	 * thread before the commit would otherwise keep the old row.
+	 */
+	private void forgetAfterCompletion(String clientId) {
+		this.foundClients.remove(clientId);
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCompletion(int status) {
+					ClientRegistry.this.foundClients.remove(clientId);
+				}
+			});
+		}
 	}
 
 	/**
@@ -284,7 +425,54 @@ public class ClientRegistry {
 		Array scopes = rs.getArray("scopes");
 		return new Client(rs.getString("client_id"), rs.getString("name"), ClientKind.fromValue(rs.getString("kind")),
 				rs.getString("secret_hash"), rs.getString("jwk"), Set.of((String[]) scopes.getArray()),
-				rs.getTimestamp("created_at").toInstant());
+				rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("disabled_at")));
+	}
+
+	private static Instant instant(java.sql.Timestamp timestamp) {
+		return (timestamp != null) ? timestamp.toInstant() : null;
+	}
+
+	/**
+	 * A position in the list of clients: base64url of {@code c1:<micros>:<clientId>},
+	 * opaque to callers.
+	 */
+	private record ClientCursor(Instant createdAt, String clientId) {
+
+		/** Before every client: PostgreSQL's timestamps start at 4713 BC. */
+		static final ClientCursor FIRST = new ClientCursor(Instant.parse("0001-01-01T00:00:00Z"), "");
+
+		/** The instants a cursor may name: those PostgreSQL can compare with. */
+		private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+		String encode() {
+			long micros = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, this.createdAt);
+			return java.util.Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(
+						("c1:" + micros + ":" + this.clientId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+
+		static ClientCursor decode(String cursor) {
+			if (cursor.length() <= 256) {
+				try {
+					String[] parts = new String(java.util.Base64.getUrlDecoder().decode(cursor),
+							java.nio.charset.StandardCharsets.UTF_8)
+						.split(":", 3);
+					if (parts.length == 3 && parts[0].equals("c1") && parts[2].matches("[A-Za-z0-9._-]{1,128}")) {
+						Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[1]),
+								java.time.temporal.ChronoUnit.MICROS);
+						if (!createdAt.isBefore(FIRST.createdAt()) && !createdAt.isAfter(LAST)) {
+							return new ClientCursor(createdAt, parts[2]);
+						}
+					}
+				}
+				catch (RuntimeException ex) {
+					// fall through
+				}
+			}
+			throw new InvalidInputException("cursor", "is not a cursor this server issued");
+		}
+
 	}
 
 }

@@ -12,6 +12,9 @@ import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -39,6 +42,14 @@ public final class IssuedTokenAuthorizationService implements OAuth2Authorizatio
 				expires_at, token_hash, kid)
 			VALUES (?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (jti) DO NOTHING""";
+
+	/**
+	 * The client's row, locked against a concurrent disable until this token's row is
+	 * committed: a disable that commits first makes this find nothing; one that commits
+	 * after finds (and revokes) this token.
+	 */
+	private static final String LOCK_ENABLED_CLIENT = """
+			SELECT 1 FROM oauth_client WHERE client_id = ? AND disabled_at IS NULL FOR SHARE""";
 
 	private static final String REVOKE = """
 			UPDATE issued_token SET revoked_at = now(), revoked_why = ?
@@ -94,6 +105,17 @@ public final class IssuedTokenAuthorizationService implements OAuth2Authorizatio
 		String[] audience = strings(claims.get("aud"));
 		// the row and its token.issued audit record commit together
 		this.transactions.executeWithoutResult((status) -> {
+			// another node may still keep the client's row from before it was disabled
+			// (ClientRegistry#findClient): the database has the last word
+			if (this.jdbc.sql(LOCK_ENABLED_CLIENT)
+				.param(authorization.getRegisteredClientId())
+				.query(Integer.class)
+				.optional()
+				.isEmpty()) {
+				// RFC 6749 §5.2: client authentication failed
+				throw new OAuth2AuthenticationException(
+						new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "The client is disabled", null));
+			}
 			this.jdbc.sql(INSERT)
 				.params(jti, authorization.getRegisteredClientId(), authorization.getPrincipalName(), jti,
 						accessToken.getScopes().toArray(String[]::new), audience,

@@ -50,6 +50,9 @@ final class IssuedTokens {
 	private static final String REVOKE_AGENTS_CARRYING = revokeFrom(
 			"agent_id = ANY(?) AND scopes && CAST(? AS text[]) AND revoked_at IS NULL");
 
+	/** Every live token issued to a client that is not an agent. */
+	private static final String REVOKE_CLIENT = revokeFrom("client_id = ? AND agent_id IS NULL AND revoked_at IS NULL");
+
 	/** Every live token of a task, and every token derived from them. */
 	private static final String REVOKE_TASK = revokeFrom("task = ? AND revoked_at IS NULL");
 
@@ -138,6 +141,10 @@ final class IssuedTokens {
 	int revokeAgentsCarrying(List<UUID> agentIds, List<String> scopes, String why, Instant now) {
 		return revokeClosed(REVOKE_AGENTS_CARRYING,
 				List.<Object>of(agentIds.toArray(UUID[]::new), scopes.toArray(String[]::new)), why, now);
+	}
+
+	int revokeClient(String clientId, String why, Instant now) {
+		return revokeClosed(REVOKE_CLIENT, List.<Object>of(clientId), why, now);
 	}
 
 	int revokeTask(String task, String why, Instant now) {

@@ -27,8 +27,9 @@ import org.springframework.util.Assert;
  * registered keys, and is known only while it and every ancestor are active; a client
  * that is not an agent authenticates with its secret ({@code client_secret_basic}) or its
  * key. The agent or client read from the registry travels in the
- * {@link RegisteredClient}'s settings, so one request reads the registry once.
- * Registration goes through the admin API, never through {@link #save}.
+ * {@link RegisteredClient}'s settings, so one request reads the registry once. A disabled
+ * client is not found. Registration goes through the admin API, never through
+ * {@link #save}.
  */
 public final class RegistryClients implements RegisteredClientRepository {
 
@@ -75,7 +76,13 @@ public final class RegistryClients implements RegisteredClientRepository {
 		if (agentId.isPresent()) {
 			return this.agents.findActiveAgent(agentId.get()).map(RegistryClients::toRegisteredClient).orElse(null);
 		}
-		return this.clients.findClient(clientId).map(RegistryClients::toRegisteredClient).orElse(null);
+		// a disabled client authenticates nowhere: to the authorization server it is
+		// unknown, hence invalid_client (RFC 6749 §5.2), audited as any failed
+		// authentication
+		return this.clients.findClient(clientId)
+			.filter((client) -> !client.disabled())
+			.map(RegistryClients::toRegisteredClient)
+			.orElse(null);
 	}
 
 	/**

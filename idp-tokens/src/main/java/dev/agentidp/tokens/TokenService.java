@@ -20,6 +20,8 @@ import dev.agentidp.registry.AgentRetired;
 import dev.agentidp.registry.AgentSuspended;
 import dev.agentidp.registry.KeyRetired;
 import dev.agentidp.registry.CapabilitiesRemoved;
+import dev.agentidp.registry.ClientDisabled;
+import dev.agentidp.registry.ClientSecretReplaced;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -311,6 +313,34 @@ public class TokenService {
 				this.clock.instant());
 		this.events.publishEvent(new TokensRevoked(event.agentId().toString(), event.actor(), "scope",
 				event.agentId().toString(), revoked, reason));
+	}
+
+	/**
+	 * Disabling a client revokes every live token issued to it, in the disabling
+	 * transaction (issue 14, item 9).
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(ClientDisabled event) {
+		revokeClient(event.clientId(), event.actor(), "client disabled");
+	}
+
+	/**
+	 * Replacing the bootstrap admin client's secret revokes the tokens the old secret
+	 * obtained, in the same transaction.
+	 * @param event the registry's event
+	 */
+	@EventListener
+	public void on(ClientSecretReplaced event) {
+		revokeClient(event.clientId(), null, "client secret replaced");
+	}
+
+	private int revokeClient(String clientId, String actor, String reason) {
+		int revoked = this.tokens.revokeClient(clientId, why((actor != null) ? actor : "the provider", reason),
+				this.clock.instant());
+		this.events
+			.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "client", clientId, revoked, reason));
+		return revoked;
 	}
 
 	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {

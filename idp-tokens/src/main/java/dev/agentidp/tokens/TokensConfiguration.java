@@ -41,8 +41,8 @@ public class TokensConfiguration {
 
 	@Bean
 	SigningKeys signingKeys(JdbcClient jdbc, TransactionTemplate transactions, SigningKeyCipher cipher,
-			TokensProperties properties) {
-		return new SigningKeys(jdbc, transactions, cipher, properties.signingAlgorithm());
+			TokensProperties properties, ApplicationEventPublisher events) {
+		return new SigningKeys(jdbc, transactions, cipher, properties.signingAlgorithm(), events);
 	}
 
 	@Bean

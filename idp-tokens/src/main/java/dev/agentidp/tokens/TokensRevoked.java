@@ -13,10 +13,10 @@ import dev.agentidp.audit.Decision;
  *
  * @param chain the agent chain the record belongs to, or {@code _system}
  * @param actor who revoked
- * @param by what was named: {@code jti}, {@code agent}, {@code task}, or {@code scope}
- * (the tokens of an agent and its sub-agents carrying a scope removed from its
- * capabilities)
- * @param target the jti, agent id or task named
+ * @param by what was named: {@code jti}, {@code agent}, {@code task}, {@code client},
+ * {@code key} (the tokens obtained with a retired key) or {@code scope} (the tokens of an
+ * agent and its sub-agents carrying a scope removed from its capabilities)
+ * @param target the jti, agent id, task, client id or kid named
  * @param revoked how many live tokens were revoked, descendants included
  * @param reason why, or {@code null}
  */

@@ -103,7 +103,7 @@ class TokenAdminController {
 		return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
 	}
 
-	private static String actor(JwtAuthenticationToken authentication) {
+	static String actor(JwtAuthenticationToken authentication) {
 		String clientId = authentication.getToken().getClaimAsString("client_id");
 		return (clientId != null) ? clientId : authentication.getName();
 	}
