@@ -350,6 +350,21 @@ public final class HostileInputTests {
 											+ this.agent.key().getKeyID() + "?revokeTokens=" + value,
 									null, null, this.admin)));
 		}
+		// issue 14, item 9: the new client and signing-key endpoints
+		for (String id : List.of("no-such-client", "%00", "..%2F..%2Fetc", "a".repeat(300), "%E2%80%AE")) {
+			cases.add(adminJson("disable the client " + id, "POST", "/admin/v1/clients/" + id + "/disable", "{}"));
+			cases.add(adminJson("read the client " + id, "GET", "/admin/v1/clients/" + id, null));
+		}
+		for (String cursor : List.of("%00%ff", "bm90LWEtY3Vyc29y", "-1")) {
+			cases.add(adminJson("clients cursor " + cursor, "GET", "/admin/v1/clients?cursor=" + cursor, null));
+		}
+		cases.add(adminJson("clients limit 0", "GET", "/admin/v1/clients?limit=0", null));
+		for (String body : List.of("{\"algorithm\":\"RS256\"}", "{\"algorithm\":\"none\"}",
+				"{\"algorithm\":\"\\ud800\"}", "{\"algorithm\":[\"ES256\"]}", "{\"kid\":\"mine\"}", "[]", "not json")) {
+			cases.add(adminJson("rotate the signing key with " + body, "POST", "/admin/v1/signing-keys/rotate", body));
+		}
+		cases.add(adminJson("disable a client with a reason of 1,100 characters", "POST",
+				"/admin/v1/clients/idp-admin/disable", "{\"reason\":\"" + "A".repeat(1100) + "\"}"));
 		// issue 14, items 2, 8 and 10: the registry's rules
 		cases.add(token("a resource the agent does not declare", () -> {
 			Map<String, String> form = this.agent.tokenForm("crm:read");
