@@ -12,7 +12,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,12 +53,10 @@ public final class RevocationRaceTests {
 
 	@BeforeAll
 	void start() {
-		TestDatabase.Schema schema = TestDatabase.newSchema();
-		String kek = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-		this.a = RunningProvider.start(schema, dataA, "idp.tokens.key-encryption-key", kek, "idp.issuer",
-				"http://idp.test", "idp.tokens.max-failed-authentications-per-minute", "100000");
-		this.b = RunningProvider.start(schema, dataB, "idp.tokens.key-encryption-key", kek, "idp.issuer",
-				"http://idp.test", "idp.tokens.max-failed-authentications-per-minute", "100000");
+		List<RunningProvider> nodes = RunningProvider.twoNodes(dataA, dataB,
+				"idp.tokens.max-failed-authentications-per-minute", "100000");
+		this.a = nodes.get(0);
+		this.b = nodes.get(1);
 		this.admin = this.a.adminToken();
 	}
 

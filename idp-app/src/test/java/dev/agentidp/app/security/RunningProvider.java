@@ -88,6 +88,34 @@ final class RunningProvider implements AutoCloseable {
 		return new RunningProvider(new SpringApplicationBuilder(IdentityProviderApplication.class).run(args));
 	}
 
+	/**
+	 * Two provider nodes on one new schema, as behind a load balancer: they share the
+	 * key-encryption key, as a deployment's nodes must, and one issuer, the load
+	 * balancer's URL (assertions name it as their audience).
+	 * @param dataA the first node's data directory
+	 * @param dataB the second node's
+	 * @param extra further properties of both, as name-value pairs
+	 * @return the two nodes, started
+	 */
+	static List<RunningProvider> twoNodes(Path dataA, Path dataB, String... extra) {
+		TestDatabase.Schema schema = TestDatabase.newSchema();
+		String kek = Base64.getEncoder().encodeToString(new byte[32]);
+		String[] shared = new String[extra.length + 4];
+		shared[0] = "idp.tokens.key-encryption-key";
+		shared[1] = kek;
+		shared[2] = "idp.issuer";
+		shared[3] = "http://idp.test";
+		System.arraycopy(extra, 0, shared, 4, extra.length);
+		RunningProvider a = start(schema, dataA, shared);
+		try {
+			return List.of(a, start(schema, dataB, shared));
+		}
+		catch (RuntimeException ex) {
+			a.close();
+			throw ex;
+		}
+	}
+
 	String issuer() {
 		return this.issuer;
 	}

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,14 +47,9 @@ public final class TwoNodesTests {
 
 	@BeforeAll
 	void start() {
-		TestDatabase.Schema schema = TestDatabase.newSchema();
-		// both nodes share the key-encryption key, as a deployment's nodes must
-		String kek = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-		// and one issuer, the load balancer's URL: assertions name it as their audience
-		this.a = RunningProvider.start(schema, dataA, "idp.tokens.key-encryption-key", kek, "idp.issuer",
-				"http://idp.test");
-		this.b = RunningProvider.start(schema, dataB, "idp.tokens.key-encryption-key", kek, "idp.issuer",
-				"http://idp.test");
+		List<RunningProvider> nodes = RunningProvider.twoNodes(dataA, dataB);
+		this.a = nodes.get(0);
+		this.b = nodes.get(1);
 		this.admin = this.a.adminToken();
 		HttpResponse<String> rs = this.a.postJson("/admin/v1/clients",
 				"{\"name\":\"two-nodes-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", this.admin);
