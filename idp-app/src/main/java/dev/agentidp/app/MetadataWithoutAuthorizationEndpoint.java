@@ -35,7 +35,7 @@ class MetadataWithoutAuthorizationEndpoint extends OncePerRequestFilter {
 	/**
 	 * The members that describe the authorization endpoint only (RFC 8414 §2) and that
 	 * Spring's builder insists on; the others (PKCE, DPoP, mTLS) are left out where the
-	 * metadata is customized, in {@code SecurityConfiguration}.
+	 * metadata is customized, in idp-tokens ({@code OAuthEndpoints}).
 	 */
 	static final List<String> NOT_SERVED = List.of("authorization_endpoint", "response_types_supported");
 

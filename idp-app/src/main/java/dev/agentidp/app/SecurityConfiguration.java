@@ -5,9 +5,7 @@ import java.util.List;
 
 import dev.agentidp.app.audit.AdminDenials;
 import dev.agentidp.audit.Refusals;
-import dev.agentidp.delegation.DelegationEndpoints;
-import dev.agentidp.tokens.JoseVerifiers;
-import dev.agentidp.tokens.OAuthEndpoints;
+import dev.agentidp.tokens.AuthorizationServerContribution;
 import dev.agentidp.tokens.RegistryClients;
 
 import org.springframework.context.annotation.Bean;
@@ -27,13 +25,8 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -93,71 +86,19 @@ class SecurityConfiguration {
 		return SecurityObservationSettings.noObservations();
 	}
 
+	/**
+	 * The OAuth endpoints, as the modules configure them: each module that serves an
+	 * endpoint or a grant contributes its own converter, provider and metadata entries
+	 * ({@link AuthorizationServerContribution}, in {@code @Order}); this chain names no
+	 * grant.
+	 */
 	@Bean
 	@Order(1)
-	SecurityFilterChain authorizationServerChain(HttpSecurity http, OAuthEndpoints endpoints,
-			DelegationEndpoints delegation) throws Exception {
+	SecurityFilterChain authorizationServerChain(HttpSecurity http, List<AuthorizationServerContribution> contributions)
+			throws Exception {
 		OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
 		http.securityMatcher(server.getEndpointsMatcher())
-			.with(server,
-					(as) -> as.clientAuthentication((authentication) -> authentication
-						.authenticationConverter(endpoints.clientAssertionsWithoutClientId())
-						.authenticationProviders((providers) -> providers.forEach((provider) -> {
-							if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
-								assertions.setJwtDecoderFactory(endpoints.clientAssertionDecoders());
-							}
-						}))
-						.errorResponseHandler(endpoints.denials()))
-						// the agent provider first; Spring's client-credentials
-						// provider only for clients that are not agents; no other grant
-						.tokenEndpoint((token) -> token.accessTokenRequestConverter(delegation.converter())
-							.accessTokenRequestConverters((converters) -> converters.removeIf(
-									(converter) -> converter instanceof OAuth2TokenExchangeAuthenticationConverter))
-							.authenticationProviders((providers) -> {
-								providers.removeIf((
-										provider) -> !(provider instanceof OAuth2ClientCredentialsAuthenticationProvider));
-								providers.replaceAll(OAuthEndpoints::forClientsThatAreNotAgents);
-								providers.add(0, endpoints.agentClientCredentials());
-								providers.add(0, delegation.provider());
-							})
-							.errorResponseHandler(endpoints.denials()))
-						.tokenIntrospectionEndpoint(
-								(introspection) -> introspection.authenticationProviders((providers) -> {
-									providers.clear();
-									providers.add(endpoints.introspection());
-								}).errorResponseHandler(endpoints.denials()))
-						.tokenRevocationEndpoint((revocation) -> revocation.authenticationProviders((providers) -> {
-							providers.clear();
-							providers.add(endpoints.revocation());
-						}).errorResponseHandler(endpoints.denials()))
-						.authorizationServerMetadataEndpoint((metadata) -> metadata
-							.authorizationServerMetadataCustomizer((builder) -> builder.grantTypes((grants) -> {
-								grants.clear();
-								grants.add(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue());
-								grants.add(AuthorizationGrantType.TOKEN_EXCHANGE.getValue());
-							}).tokenEndpointAuthenticationMethods((methods) -> {
-								methods.clear();
-								methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
-								methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
-							}).tokenIntrospectionEndpointAuthenticationMethods((methods) -> {
-								methods.clear();
-								methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
-								methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
-							}).tokenRevocationEndpointAuthenticationMethods((methods) -> {
-								methods.clear();
-								methods.add(ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue());
-								methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
-							})
-								.claim("token_endpoint_auth_signing_alg_values_supported",
-										JoseVerifiers.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
-								.claim("scopes_supported", List.of("idp:admin", "idp:audit:read"))
-								// no DPoP, mTLS-bound tokens or PKCE here: advertise none
-								// of them
-								.claims((claims) -> {
-									claims.remove("dpop_signing_alg_values_supported");
-									claims.remove("tls_client_certificate_bound_access_tokens");
-									claims.remove("code_challenge_methods_supported");
-								}))))
+			.with(server, AuthorizationServerContribution.customizer(contributions))
 			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(oauthInvalidClient()))

@@ -4,25 +4,32 @@ import java.time.Clock;
 
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.AccessTokenMinter;
+import dev.agentidp.tokens.AuthorizationServerContribution;
 import dev.agentidp.tokens.TokenService;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The delegation module's beans.
+ * The delegation module's beans: its grant, plugged into the authorization server as an
+ * {@link AuthorizationServerContribution}.
  */
 @Configuration(proxyBeanMethods = false)
 public class DelegationConfiguration {
 
+	/**
+	 * The token-exchange grant, after the client-credentials one.
+	 */
 	@Bean
-	DelegationEndpoints delegationEndpoints(TokenService tokens, AccessTokenMinter minter, AgentRegistry agents,
-			TransactionTemplate transactions, ApplicationEventPublisher events) {
-		return new DelegationEndpoints(new SubAgentTokenExchangeAuthenticationConverter(),
+	@Order(100)
+	AuthorizationServerContribution tokenExchangeGrant(TokenService tokens, AccessTokenMinter minter,
+			AgentRegistry agents, TransactionTemplate transactions, ApplicationEventPublisher events) {
+		return new TokenExchangeGrant(new SubAgentTokenExchangeAuthenticationConverter(),
 				new SubAgentTokenExchangeAuthenticationProvider(tokens, minter, agents, transactions, events,
-						Clock.systemUTC()));
+						new DelegationPolicy(), Clock.systemUTC()));
 	}
 
 }

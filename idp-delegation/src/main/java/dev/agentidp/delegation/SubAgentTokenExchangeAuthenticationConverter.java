@@ -14,10 +14,11 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
 
 /**
  * Reads an RFC 8693 token-exchange request from the token endpoint's form. Returns
- * {@code null} for any other grant, so Spring's other converters see it. It only collects
- * the parameters (keeping repeated ones as arrays, so the provider can refuse them, RFC
- * 6749 §3.2); every rule is checked by
- * {@link SubAgentTokenExchangeAuthenticationProvider}.
+ * {@code null} for any other grant, so Spring's other converters see it. The syntax is
+ * checked here ({@link ExchangeRequest#read}: required parameters, scope-tokens, resource
+ * URIs, the sub-agent's key, {@code ttl}; a repeated parameter is refused, RFC 6749
+ * §3.2), so the token carries typed fields; what may be granted is decided by
+ * {@link SubAgentTokenExchangeAuthenticationProvider} and {@link DelegationPolicy}.
  */
 public final class SubAgentTokenExchangeAuthenticationConverter implements AuthenticationConverter {
 
@@ -40,7 +41,7 @@ public final class SubAgentTokenExchangeAuthenticationConverter implements Authe
 			}
 		});
 		Authentication client = SecurityContextHolder.getContext().getAuthentication();
-		return new SubAgentTokenExchangeAuthenticationToken(client, parameters);
+		return new SubAgentTokenExchangeAuthenticationToken(client, ExchangeRequest.read(parameters), parameters);
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.agentidp.delegation.SubAgentTokenExchangeAuthenticationProvider.ExchangeRequest;
 
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 

@@ -101,7 +101,7 @@ public class AgentRegistry {
 	}
 
 	private AgentRegistration registerRoot(AgentProfile profile, Map<String, Object> jwk, String actor) {
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		NewKey key = newKey(jwk, now);
 		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
@@ -161,7 +161,7 @@ public class AgentRegistry {
 						"'" + scope + "' is not a capability of the parent agent"));
 			granted.add(capability);
 		}
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		AgentKey key = (publicJwk != null) ? PublicKeys.read("sub_agent_jwk", parseJwk(publicJwk), now) : null;
 		Optional<Agent> existing = this.agents.findSubAgent(parentId, name);
 		if (existing.isEmpty()) {
@@ -349,7 +349,7 @@ public class AgentRegistry {
 		if (agentId == null || kid == null || kid.isEmpty() || kid.length() > 64) {
 			return Optional.empty();
 		}
-		return this.agents.usableKey(agentId, kid, Agents.now());
+		return this.agents.usableKey(agentId, kid, this.agents.now());
 	}
 
 	/**
@@ -361,7 +361,7 @@ public class AgentRegistry {
 		if (agentId == null) {
 			return List.of();
 		}
-		return this.agents.usableKeys(agentId, Agents.now());
+		return this.agents.usableKeys(agentId, this.agents.now());
 	}
 
 	/**
@@ -408,7 +408,7 @@ public class AgentRegistry {
 	 * @return the document
 	 */
 	public ObjectNode document(Agent agent) {
-		return AgentDocuments.toJson(agent, Agents.now());
+		return AgentDocuments.toJson(agent, this.agents.now());
 	}
 
 	// ---------------------------------------------------------------- changes
@@ -465,7 +465,7 @@ public class AgentRegistry {
 			checkWithinParent(agent, profile);
 		}
 		Set<String> previousScopes = agent.scopes();
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		if (!agent.update(profile, now)) {
 			return agent;
 		}
@@ -612,7 +612,7 @@ public class AgentRegistry {
 		// revocation that follows sees them (after the row lock, the order every
 		// transaction that takes both follows)
 		this.agents.stopIssuance(id);
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		agent.suspend(now);
 		this.agents.save(agent, actor, now);
 		this.events.publishEvent(new AgentSuspended(id, this.agents.descendants(id), reason, actor));
@@ -632,7 +632,7 @@ public class AgentRegistry {
 	public Agent resume(UUID id, String reason, String actor) {
 		checkReason(reason);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		agent.resume(now);
 		this.agents.save(agent, actor, now);
 		this.events.publishEvent(new AgentResumed(id, reason, actor));
@@ -655,7 +655,7 @@ public class AgentRegistry {
 		// revocation that follows sees them (after the row lock, the order every
 		// transaction that takes both follows)
 		this.agents.stopIssuance(id);
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		agent.retire(now);
 		this.agents.save(agent, actor, now);
 		List<UUID> below = this.agents.descendants(id);
@@ -731,7 +731,7 @@ public class AgentRegistry {
 			}
 		}
 		Map<String, Object> jwk = AgentDocuments.readKeyChoice(body);
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		NewKey key = newKey(jwk, now);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		agent.addKey(key.key(), now);
@@ -761,7 +761,7 @@ public class AgentRegistry {
 			throw new InvalidInputException("graceSeconds", "must be an integer between 0 and 31622400 (366 days)");
 		}
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		Instant now = Agents.now();
+		Instant now = this.agents.now();
 		AgentKey retired = agent.retireKey(kid, Duration.ofSeconds(graceSeconds), now);
 		this.agents.save(agent, actor, now);
 		if (revokeTokens) {

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import com.nimbusds.jose.jwk.JWK;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Repository;
 import org.springframework.util.Assert;
 
@@ -146,9 +149,24 @@ class Agents {
 
 	private final JdbcClient jdbc;
 
-	Agents(JdbcClient jdbc) {
+	private final Clock clock;
+
+	/**
+	 * @param jdbc the database
+	 * @param clock the registry's clock: the {@link Clock} bean when there is one (tests
+	 * set the time with it, nothing sleeps), else the system clock in UTC, as in the
+	 * audit module
+	 */
+	@Autowired
+	Agents(JdbcClient jdbc, ObjectProvider<Clock> clock) {
+		this(jdbc, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	Agents(JdbcClient jdbc, Clock clock) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
+		Assert.notNull(clock, "clock cannot be null");
 		this.jdbc = jdbc;
+		this.clock = clock;
 	}
 
 	Optional<Agent> find(UUID id) {
@@ -411,8 +429,8 @@ class Agents {
 	 * The current time as PostgreSQL stores it (microseconds).
 	 * @return now
 	 */
-	static Instant now() {
-		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.agentidp.registry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,9 @@ class AgentRegistryTests {
 
 	@Autowired
 	RegistryTestApplication.PublishedEvents events;
+
+	@Autowired
+	TestClock clock;
 
 	@BeforeEach
 	void clearEvents() {
@@ -358,7 +362,7 @@ class AgentRegistryTests {
 	}
 
 	@Test
-	void keyRotationWithGrace() throws Exception {
+	void keyRotationWithGrace() {
 		Agent agent = register(uniqueName("rotate"), "owner@example.com");
 		String oldKid = agent.keys().get(0).kid();
 		AgentRegistration added = this.registry.addKey(agent.id(),
@@ -375,10 +379,11 @@ class AgentRegistryTests {
 		KeyRetired event = this.events.of(KeyRetired.class).get(0);
 		assertThat(event.status()).isEqualTo(KeyStatus.RETIRING);
 		assertThat(event.auditEntry().action()).isEqualTo("key.retired");
-		Thread.sleep(1100);
+		// the grace period ends: the registry's clock moves, nothing sleeps
+		this.clock.advance(Duration.ofMillis(1100));
 		assertThat(this.registry.findActiveKey(agent.id(), oldKid)).isEmpty();
 		assertThat(this.registry.activeKeys(agent.id())).extracting(AgentKey::kid).containsExactly(newKid);
-		assertThat(AgentDocuments.toJson(this.registry.getAgent(agent.id()), Instant.now())
+		assertThat(AgentDocuments.toJson(this.registry.getAgent(agent.id()), this.clock.instant())
 			.get("keys")
 			.get(0)
 			.get("status")

@@ -13,12 +13,18 @@ import org.springframework.context.event.EventListener;
 
 /**
  * The registry alone on a real PostgreSQL, with a listener that keeps every auditable
- * event published (the audit module itself is not part of these tests).
+ * event published (the audit module itself is not part of these tests) and a clock the
+ * tests move forward ({@link TestClock}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ComponentScan(basePackageClasses = AgentRegistry.class)
 class RegistryTestApplication {
+
+	@Bean
+	TestClock clock() {
+		return new TestClock();
+	}
 
 	@Bean
 	PublishedEvents publishedEvents() {

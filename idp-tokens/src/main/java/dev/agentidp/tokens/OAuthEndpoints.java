@@ -1,72 +1,137 @@
 package dev.agentidp.tokens;
 
+import java.util.List;
+
 import org.springframework.security.authentication.AuthenticationProvider;
-import org.springframework.security.core.Authentication;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.util.Assert;
 
 /**
- * What the application plugs into Spring Security's authorization server endpoints: the
- * client-assertion decoder factory (for
- * {@code JwtClientAssertionAuthenticationProvider}), the agent client-credentials
- * provider, the introspection and revocation providers, and the failure handler that
- * audits every refusal.
- *
- * @param clientAssertionDecoders decodes {@code private_key_jwt} assertions with the
- * registry's keys
- * @param clientAssertionsWithoutClientId reads a {@code private_key_jwt} request that
- * names its client only in the assertion (RFC 7521 §4.2), ahead of Spring's converter
- * @param agentClientCredentials issues agent tokens by client credentials
- * @param introspection RFC 7662 from the token store
- * @param revocation RFC 7009 with cascade
- * @param denials audits and answers every refused request
+ * The endpoints every client uses, whatever its grant, and what this provider keeps of
+ * Spring's authorization server: client authentication ({@code private_key_jwt} with the
+ * registry's keys, or a client secret), introspection (RFC 7662 from the token store),
+ * revocation (RFC 7009 with cascade), the failure handler that audits every refusal, and
+ * the metadata the endpoints share. Ordered first among the
+ * {@link AuthorizationServerContribution}s: of Spring's token endpoint defaults it keeps
+ * only the client-credentials provider (a grant module adds its own provider and
+ * converter), so no grant is served that no module contributes.
  */
-public record OAuthEndpoints(JwtDecoderFactory<RegisteredClient> clientAssertionDecoders,
-		AuthenticationConverter clientAssertionsWithoutClientId, AuthenticationProvider agentClientCredentials,
-		AuthenticationProvider introspection, AuthenticationProvider revocation, AuthenticationFailureHandler denials) {
+final class OAuthEndpoints implements AuthorizationServerContribution {
+
+	/** The client authentication methods of every endpoint. */
+	private static final List<String> CLIENT_AUTHENTICATION = List.of(
+			ClientAuthenticationMethod.PRIVATE_KEY_JWT.getValue(),
+			ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
+
+	private final JwtDecoderFactory<RegisteredClient> clientAssertionDecoders;
+
+	private final AuthenticationConverter clientAssertionsWithoutClientId;
+
+	private final AuthenticationProvider introspection;
+
+	private final AuthenticationProvider revocation;
+
+	private final AuthenticationFailureHandler denials;
 
 	/**
-	 * Wraps Spring's client-credentials provider so that it never handles an agent.
-	 * Needed because Spring's {@code ProviderManager} moves on to the next provider when
-	 * one refuses: without this, a request the agent provider refused (a scope outside
-	 * the capabilities, a malformed {@code ttl}) would be granted by Spring's provider.
-	 * @param springProvider Spring's
-	 * {@code OAuth2ClientCredentialsAuthenticationProvider}
-	 * @return a provider that answers {@code null} for agents
+	 * @param clientAssertionDecoders decodes {@code private_key_jwt} assertions with the
+	 * registry's keys
+	 * @param clientAssertionsWithoutClientId reads a {@code private_key_jwt} request that
+	 * names its client only in the assertion (RFC 7521 §4.2), ahead of Spring's converter
+	 * @param introspection RFC 7662 from the token store
+	 * @param revocation RFC 7009 with cascade
+	 * @param denials audits and answers every refused request
 	 */
-	public static AuthenticationProvider forClientsThatAreNotAgents(AuthenticationProvider springProvider) {
-		Assert.notNull(springProvider, "springProvider cannot be null");
-		return new AuthenticationProvider() {
-
-			@Override
-			public Authentication authenticate(Authentication authentication) {
-				if (authentication.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
-						&& (client.getRegisteredClient() == null
-								|| RegistryClients.agentOf(client.getRegisteredClient()).isPresent())) {
-					return null;
-				}
-				return springProvider.authenticate(authentication);
-			}
-
-			@Override
-			public boolean supports(Class<?> authentication) {
-				return springProvider.supports(authentication);
-			}
-
-		};
-	}
-
-	public OAuthEndpoints {
+	OAuthEndpoints(JwtDecoderFactory<RegisteredClient> clientAssertionDecoders,
+			AuthenticationConverter clientAssertionsWithoutClientId, AuthenticationProvider introspection,
+			AuthenticationProvider revocation, AuthenticationFailureHandler denials) {
 		Assert.notNull(clientAssertionDecoders, "clientAssertionDecoders cannot be null");
 		Assert.notNull(clientAssertionsWithoutClientId, "clientAssertionsWithoutClientId cannot be null");
-		Assert.notNull(agentClientCredentials, "agentClientCredentials cannot be null");
 		Assert.notNull(introspection, "introspection cannot be null");
 		Assert.notNull(revocation, "revocation cannot be null");
 		Assert.notNull(denials, "denials cannot be null");
+		this.clientAssertionDecoders = clientAssertionDecoders;
+		this.clientAssertionsWithoutClientId = clientAssertionsWithoutClientId;
+		this.introspection = introspection;
+		this.revocation = revocation;
+		this.denials = denials;
+	}
+
+	@Override
+	public void configure(OAuth2AuthorizationServerConfigurer server) {
+		server.clientAuthentication(
+				(authentication) -> authentication.authenticationConverter(this.clientAssertionsWithoutClientId)
+					.authenticationProviders((providers) -> providers.forEach((provider) -> {
+						if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
+							assertions.setJwtDecoderFactory(this.clientAssertionDecoders);
+						}
+					}))
+					.errorResponseHandler(this.denials))
+			.tokenEndpoint((token) -> token.errorResponseHandler(this.denials))
+			.tokenIntrospectionEndpoint((introspection) -> introspection.authenticationProviders((providers) -> {
+				providers.clear();
+				providers.add(this.introspection);
+			}).errorResponseHandler(this.denials))
+			.tokenRevocationEndpoint((revocation) -> revocation.authenticationProviders((providers) -> {
+				providers.clear();
+				providers.add(this.revocation);
+			}).errorResponseHandler(this.denials));
+	}
+
+	/**
+	 * Spring's token-exchange converter goes: it reads requests into a token that only
+	 * Spring's own exchange provider (not kept, see {@link #tokenProviders}) would
+	 * accept; a module that serves the grant brings its own converter.
+	 */
+	@Override
+	public void tokenRequestConverters(List<AuthenticationConverter> converters) {
+		converters.removeIf((converter) -> converter instanceof OAuth2TokenExchangeAuthenticationConverter);
+	}
+
+	/**
+	 * Of Spring's providers only the client-credentials one stays (for clients that are
+	 * not agents, {@link ClientCredentialsGrant}); no other grant unless a module adds
+	 * it.
+	 */
+	@Override
+	public void tokenProviders(List<AuthenticationProvider> providers) {
+		providers.removeIf((provider) -> !(provider instanceof OAuth2ClientCredentialsAuthenticationProvider));
+	}
+
+	/**
+	 * RFC 8414 §2: no grant until a grant module adds its own; the client authentication
+	 * methods and algorithms accepted; no DPoP, mTLS-bound tokens or PKCE here, so none
+	 * of them is advertised.
+	 */
+	@Override
+	public void metadata(OAuth2AuthorizationServerMetadata.Builder metadata) {
+		metadata.grantTypes((grants) -> grants.clear()).tokenEndpointAuthenticationMethods((methods) -> {
+			methods.clear();
+			methods.addAll(CLIENT_AUTHENTICATION);
+		}).tokenIntrospectionEndpointAuthenticationMethods((methods) -> {
+			methods.clear();
+			methods.addAll(CLIENT_AUTHENTICATION);
+		}).tokenRevocationEndpointAuthenticationMethods((methods) -> {
+			methods.clear();
+			methods.addAll(CLIENT_AUTHENTICATION);
+		})
+			.claim("token_endpoint_auth_signing_alg_values_supported",
+					JoseVerifiers.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
+			.claim("scopes_supported", List.of("idp:admin", "idp:audit:read"))
+			.claims((claims) -> {
+				claims.remove("dpop_signing_alg_values_supported");
+				claims.remove("tls_client_certificate_bound_access_tokens");
+				claims.remove("code_challenge_methods_supported");
+			});
 	}
 
 }

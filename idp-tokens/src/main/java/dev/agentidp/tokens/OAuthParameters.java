@@ -78,15 +78,38 @@ public final class OAuthParameters {
 	 * @throws OAuth2AuthenticationException {@code invalid_request} when malformed
 	 */
 	public static Duration ttl(Map<String, Object> parameters, Duration defaultTtl, Duration maxTtl) {
+		return cappedTtl(requestedTtl(parameters), defaultTtl, maxTtl);
+	}
+
+	/**
+	 * The {@code ttl} parameter, its syntax only: a positive whole number of seconds (an
+	 * empty value counts as omitted, RFC 6749 §3.1).
+	 * @param parameters the request's additional parameters
+	 * @return the lifetime asked for, or {@code null} when none is
+	 * @throws OAuth2AuthenticationException {@code invalid_request} when malformed
+	 */
+	public static Duration requestedTtl(Map<String, Object> parameters) {
 		String ttl = single(parameters, "ttl");
-		Duration cap = (maxTtl.compareTo(MAX_TTL) < 0) ? maxTtl : MAX_TTL;
-		Duration asked = defaultTtl;
-		if (ttl != null && !ttl.isEmpty()) {
-			if (!TTL.matcher(ttl).matches()) {
-				throw error(OAuth2ErrorCodes.INVALID_REQUEST, "ttl must be a positive whole number of seconds");
-			}
-			asked = Duration.ofSeconds(Long.parseLong(ttl));
+		if (ttl == null || ttl.isEmpty()) {
+			return null;
 		}
+		if (!TTL.matcher(ttl).matches()) {
+			throw error(OAuth2ErrorCodes.INVALID_REQUEST, "ttl must be a positive whole number of seconds");
+		}
+		return Duration.ofSeconds(Long.parseLong(ttl));
+	}
+
+	/**
+	 * The lifetime a token gets: the one asked for, else the policy's default, capped by
+	 * the policy's maximum and 24 h.
+	 * @param requested the lifetime asked for, or {@code null}
+	 * @param defaultTtl the lifetime when none is asked for
+	 * @param maxTtl the agent's maximum
+	 * @return the lifetime
+	 */
+	public static Duration cappedTtl(Duration requested, Duration defaultTtl, Duration maxTtl) {
+		Duration cap = (maxTtl.compareTo(MAX_TTL) < 0) ? maxTtl : MAX_TTL;
+		Duration asked = (requested != null) ? requested : defaultTtl;
 		return (asked.compareTo(cap) > 0) ? cap : asked;
 	}
 

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -28,8 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The token module's beans: the seams Spring Security's authorization server picks up
  * (registered clients, authorization service, JWT encoder and customizer, password
- * encoder, JWK source), the providers the application plugs into its endpoints
- * ({@link OAuthEndpoints}), and the {@link TokenService} facade. The
+ * encoder, JWK source), what this module plugs into the authorization server (its
+ * {@link AuthorizationServerContribution}s: the shared endpoints and the
+ * client-credentials grant), and the {@link TokenService} facade. The
  * {@link SigningKeyCipher} is supplied by the application (it knows where the
  * key-encryption key comes from).
  */
@@ -100,20 +103,33 @@ public class TokensConfiguration {
 				this.clock);
 	}
 
+	/**
+	 * The endpoints every client uses, first among the contributions: it keeps only what
+	 * this provider serves of Spring's defaults.
+	 */
 	@Bean
-	OAuthEndpoints oauthEndpoints(JdbcClient jdbc, AccessTokenMinter minter, TokenService tokens, AuditTrail audit,
-			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TransactionTemplate transactions,
-			ApplicationEventPublisher events, TokensProperties properties) {
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	AuthorizationServerContribution oauthEndpoints(JdbcClient jdbc, TokenService tokens, AuditTrail audit,
+			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TokensProperties properties) {
 		return new OAuthEndpoints(
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
 						new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(), this.clock),
 						properties.maxClientAssertionLifetime(), this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
-				new AgentClientCredentialsAuthenticationProvider(minter, agents, transactions, events,
-						properties.defaultAudience(), this.clock),
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
 				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents));
+	}
+
+	/**
+	 * The client-credentials grant.
+	 */
+	@Bean
+	@Order(0)
+	AuthorizationServerContribution clientCredentialsGrant(AccessTokenMinter minter, AgentRegistry agents,
+			TransactionTemplate transactions, ApplicationEventPublisher events, TokensProperties properties) {
+		return new ClientCredentialsGrant(new AgentClientCredentialsAuthenticationProvider(minter, agents, transactions,
+				events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock));
 	}
 
 }

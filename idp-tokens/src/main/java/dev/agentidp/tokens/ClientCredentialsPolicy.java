@@ -1,0 +1,124 @@
+package dev.agentidp.tokens;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.TokenPolicy;
+
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * The issuance limits of the client-credentials grant for agents (API.md §1), in the
+ * order they are checked:
+ * <ol>
+ * <li>only root agents: a derived sub-agent gets tokens by exchange only, never outside
+ * its root's authority ({@code unauthorized_client});</li>
+ * <li>{@code scope} is required ({@code invalid_scope});</li>
+ * <li>every scope is one of the agent's capabilities ({@code invalid_scope});</li>
+ * <li>{@code resource}, {@code task} and {@code ttl} are well formed
+ * ({@link OAuthParameters});</li>
+ * <li>the lifetime is {@code ttl}, else the agent's
+ * {@code tokenPolicy.defaultTtlSeconds}, capped by its {@code tokenPolicy.maxTtlSeconds}
+ * and 24 h;</li>
+ * <li>the audience is the resources asked for, each one the agent declares
+ * ({@link AgentAudiences}, {@code invalid_target}), else the default audience.</li>
+ * </ol>
+ * A pure function of the agent's identity document and the request: no database, no clock
+ * of its own, so each rule is unit-tested alone.
+ */
+final class ClientCredentialsPolicy {
+
+	private final String defaultAudience;
+
+	/**
+	 * @param defaultAudience {@code idp.tokens.default-audience}; when empty, the issuer
+	 */
+	ClientCredentialsPolicy(String defaultAudience) {
+		this.defaultAudience = defaultAudience;
+	}
+
+	/**
+	 * Decides a root agent's request.
+	 * @param agent the agent, as its identity document says now
+	 * @param scopes the scopes asked for
+	 * @param parameters the request's other parameters ({@code resource}, {@code task},
+	 * {@code ttl})
+	 * @param issuer the issuer (the audience when none is configured or asked for)
+	 * @param now the time of issue
+	 * @return what the token may say
+	 * @throws OAuth2AuthenticationException naming the first rule the request breaks
+	 */
+	Issuance decide(Requester agent, Set<String> scopes, Map<String, Object> parameters, String issuer, Instant now) {
+		Assert.notNull(agent, "agent cannot be null");
+		Assert.notNull(scopes, "scopes cannot be null");
+		Assert.notNull(parameters, "parameters cannot be null");
+		Assert.notNull(now, "now cannot be null");
+		// API.md §1: sub-agents get tokens only by exchange, never outside their root's
+		// authority
+		if (agent.derived()) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
+					"A derived sub-agent obtains tokens by token exchange only");
+		}
+		// RFC 6749 §3.3: scope is required of agents here, and within the capabilities
+		if (scopes.isEmpty()) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE, "scope is required");
+		}
+		if (!agent.capabilities().containsAll(scopes)) {
+			Set<String> outside = new TreeSet<>(scopes);
+			outside.removeAll(agent.capabilities());
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE,
+					"Scope outside the agent's capabilities: " + String.join(" ", outside));
+		}
+		List<String> resources = OAuthParameters.resources(parameters);
+		String task = OAuthParameters.task(parameters);
+		Duration ttl = OAuthParameters.ttl(parameters, Duration.ofSeconds(agent.tokenPolicy().defaultTtlSeconds()),
+				Duration.ofSeconds(agent.tokenPolicy().maxTtlSeconds()));
+		List<String> audience = AgentAudiences.of(agent.declaredAudiences(), resources,
+				StringUtils.hasText(this.defaultAudience) ? this.defaultAudience : issuer);
+		return new Issuance(scopes, audience, task, now.plus(ttl));
+	}
+
+	/**
+	 * What the rules read of the agent asking.
+	 *
+	 * @param derived whether it is a derived sub-agent
+	 * @param capabilities the scopes of its capabilities
+	 * @param tokenPolicy its token policy
+	 * @param declaredAudiences the resources it declares
+	 * ({@link dev.agentidp.registry.AgentProfile#audiences()})
+	 */
+	record Requester(boolean derived, Set<String> capabilities, TokenPolicy tokenPolicy,
+			Set<String> declaredAudiences) {
+
+		Requester {
+			Assert.notNull(capabilities, "capabilities cannot be null");
+			Assert.notNull(tokenPolicy, "tokenPolicy cannot be null");
+			Assert.notNull(declaredAudiences, "declaredAudiences cannot be null");
+		}
+
+		static Requester of(Agent agent) {
+			return new Requester(agent.isDerived(), agent.scopes(), agent.tokenPolicy(), agent.profile().audiences());
+		}
+
+	}
+
+	/**
+	 * The decision: what the token may say.
+	 *
+	 * @param scopes the granted scopes
+	 * @param audience {@code aud}
+	 * @param task the {@code task} claim, or {@code null}
+	 * @param expiresAt {@code exp}
+	 */
+	record Issuance(Set<String> scopes, List<String> audience, String task, Instant expiresAt) {
+	}
+
+}
