@@ -9,9 +9,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
- * The module dependencies of DESIGN.md §3, enforced: audit depends on no other module;
- * registry → audit; tokens → registry, audit; delegation → tokens, registry, audit; app →
- * all. No cycles.
+ * The module dependencies of CONTRIBUTING.md "Where things live", enforced: audit depends
+ * on no other module; registry → audit; tokens → registry, audit; delegation → tokens,
+ * registry, audit; app → all. No cycles.
  */
 class ModuleBoundariesTests {
 

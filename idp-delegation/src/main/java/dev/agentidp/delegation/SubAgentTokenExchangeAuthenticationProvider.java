@@ -65,7 +65,8 @@ import org.springframework.util.Assert;
  * Every check runs before anything is written; the sub-agent, the token row and the two
  * {@code token.exchanged} records commit in one transaction. Spring's own
  * {@code OAuth2TokenExchangeAuthenticationProvider} is not used: it checks scopes only
- * against the client registration and writes no {@code act} (DESIGN.md §4a).
+ * against the client registration and writes no {@code act} (docs/tokens.md "Design
+ * notes").
  */
 public final class SubAgentTokenExchangeAuthenticationProvider implements AuthenticationProvider {
 
@@ -188,7 +189,8 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 			IssuedToken token = this.minter.mint(grant, issuer);
 			String jti = token.record().jti();
 			String subAgentId = subAgent.id().toString();
-			// API.md §2: token.exchanged on the parent's chain and on the sub-agent's
+			// docs/audit.md "Contract": token.exchanged on the parent's chain and on the
+			// sub-agent's
 			this.events.publishEvent(new TokenExchanged(parentId, parentId, subAgentId, jti, held.jti(),
 					exchange.scopes(), depth, expiresAt));
 			this.events.publishEvent(new TokenExchanged(subAgentId, parentId, subAgentId, jti, held.jti(),
@@ -240,7 +242,8 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 	}
 
 	/**
-	 * The parameters of an exchange request, checked (RFC 8693 §2.1, API.md §1).
+	 * The parameters of an exchange request, checked (RFC 8693 §2.1, docs/tokens.md
+	 * "Contract").
 	 */
 	record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes, List<String> resources,
 			String jwkJson, String jwkThumbprint) {

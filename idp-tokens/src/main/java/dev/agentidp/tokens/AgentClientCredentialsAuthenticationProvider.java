@@ -31,7 +31,7 @@ import org.springframework.util.StringUtils;
  * its own key, gets a short-lived, task-scoped RFC 9068 token. Clients that are not
  * agents are left to Spring's own provider (this one answers {@code null} for them).
  * <p>
- * Rules (API.md §1): only root agents (a derived sub-agent is
+ * Rules (docs/tokens.md "Contract"): only root agents (a derived sub-agent is
  * {@code unauthorized_client}: it gets tokens by exchange); {@code scope} required and
  * within the agent's capabilities ({@code invalid_scope}); {@code resource} → {@code aud}
  * (RFC 8707), each one the agent declares ({@link AgentAudiences},
@@ -77,7 +77,8 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 		if (agent == null) {
 			return null;
 		}
-		// API.md §1: sub-agents get tokens only by exchange, never outside their root's
+		// docs/tokens.md "Contract": sub-agents get tokens only by exchange, never
+		// outside their root's
 		// authority
 		if (agent.isDerived()) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
@@ -115,8 +116,8 @@ public final class AgentClientCredentialsAuthenticationProvider implements Authe
 	}
 
 	/**
-	 * The rules of API.md §1 for a root agent's request, applied to its identity document
-	 * as given.
+	 * The rules of docs/tokens.md "Contract" for a root agent's request, applied to its
+	 * identity document as given.
 	 */
 	private static TokenGrant decide(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
 			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String defaultAudience) {
