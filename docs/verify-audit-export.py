@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Re-verifies an audit export (JSONL: file argument or stdin) with API.md §2's hash rule alone;
+"""Re-verifies an audit export (JSONL: file argument or stdin) with the hash rule of docs/audit.md "Contract" alone;
 given signed checkpoints and the JWKS, also that no chain was cut short, dropped or rewritten.
 usage: verify-audit-export.py [audit.jsonl] [--checkpoint checkpoint.json-or-jws ... --jwks jwks.json]"""
 import argparse, base64, datetime, hashlib, json, sys

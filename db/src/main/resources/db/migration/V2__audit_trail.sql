@@ -1,4 +1,4 @@
--- The audit trail (API.md §2, DESIGN.md §4): one SHA-256 hash chain per agent, `_system` for
+-- The audit trail (docs/audit.md "Contract"): one SHA-256 hash chain per agent, `_system` for
 -- events with no known agent. Append-only: a trigger rejects UPDATE, DELETE and TRUNCATE.
 -- hash = lowercase hex SHA-256 of UTF-8(prev_hash || '\n' || JCS(record)), genesis prev_hash
 -- = 64 zeros. Chains sort bytewise (COLLATE "C") so that verify streams them in index order.

@@ -16,10 +16,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admin API bodies are at most 64 KiB (API.md §2): a larger one is answered 413 with a
- * problem document before any controller reads it. A body with a declared length is
- * judged by its {@code Content-Length}; a chunked one is read up to the limit and no
- * further.
+ * Admin API bodies are at most 64 KiB (docs/api.md "Contract"): a larger one is answered
+ * 413 with a problem document before any controller reads it. A body with a declared
+ * length is judged by its {@code Content-Length}; a chunked one is read up to the limit
+ * and no further.
  */
 @Component
 class AdminRequestBodyLimit extends OncePerRequestFilter {

@@ -20,10 +20,10 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the first admin client on first start (API.md §3): client {@code idp-admin},
- * {@code client_secret_basic}, scopes {@code idp:admin} and {@code idp:audit:read}. Its
- * secret is {@code IDP_BOOTSTRAP_ADMIN_SECRET} when set (at least 32 characters), else
- * generated (256 random bits) and written once to
+ * Creates the first admin client on first start (docs/operations.md "Contract"): client
+ * {@code idp-admin}, {@code client_secret_basic}, scopes {@code idp:admin} and
+ * {@code idp:audit:read}. Its secret is {@code IDP_BOOTSTRAP_ADMIN_SECRET} when set (at
+ * least 32 characters), else generated (256 random bits) and written once to
  * {@code ${idp.data-dir}/bootstrap-admin-secret} with mode 0600. The log says where the
  * secret is, never what it is.
  * <p>

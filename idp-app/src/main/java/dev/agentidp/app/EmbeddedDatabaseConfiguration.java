@@ -69,7 +69,7 @@ class EmbeddedDatabaseConfiguration {
 		BootstrapAdminClient.requireUsableSecret(environment.getProperty("IDP_BOOTSTRAP_ADMIN_SECRET", ""));
 		Path pgData = properties.dataDir().resolve("postgres").toAbsolutePath().normalize();
 		Path passwordFile = EmbeddedDatabasePassword.file(properties.dataDir());
-		int port = environment.getProperty("idp.embedded-database.port", Integer.class, 0);
+		int port = properties.embeddedDatabase().port();
 		EmbeddedDataDirectory.prepare(pgData);
 		InitdbOutputFilter.install();
 		boolean initialised = Files.exists(pgData.resolve("postgresql.conf"));

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run against a fixture that breaks it ({@code fixture.boundaries} in the test classes),
  * so that a rule that can no longer fail is itself a failure:
  * <ul>
- * <li>module dependencies: audit depends on no other module; registry → audit; tokens →
- * registry, audit; delegation → tokens, registry, audit; app → all; no cycles;</li>
+ * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit depends on no
+ * other module; registry → audit; tokens → registry, audit; delegation → tokens,
+ * registry, audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}) and the admin API's JSON binding that issue 15,

@@ -6,7 +6,8 @@ import org.springframework.util.Assert;
 
 /**
  * A signed checkpoint: a JWS over the head ({@code seq} and {@code hash}) of every chain,
- * so that even a rewrite or deletion of whole chains is detectable (API.md §2).
+ * so that even a rewrite or deletion of whole chains is detectable (docs/audit.md
+ * "Contract").
  *
  * @param checkpoint the compact JWS; payload {@code {"iss", "iat", "heads": {"<chain>":
  * {"seq": N, "hash": "…"}}}}

@@ -10,7 +10,8 @@ import org.springframework.util.Assert;
  *
  * @param chain the agent id the record belongs to, or {@link #SYSTEM_CHAIN}
  * @param actor who acted: a client id, an admin client, or {@code null} when unknown
- * @param action what happened, e.g. {@code token.issued} (API.md §2 lists them)
+ * @param action what happened, e.g. {@code token.issued} (docs/audit.md "Contract" lists
+ * them)
  * @param target what it happened to (an agent id, a jti, a client id), or {@code null}
  * @param decision allow or deny
  * @param reason why (always for a denial), or {@code null}

@@ -2,8 +2,11 @@ package dev.agentidp.audit;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.NotNull;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration of the audit trail ({@code idp.audit.*}).
@@ -14,8 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * (default) or {@code all}
  */
 @ConfigurationProperties("idp.audit")
-public record AuditProperties(@DefaultValue("60s") Duration checkpointInterval,
-		@DefaultValue("denied") Introspection introspection) {
+@Validated
+public record AuditProperties(@DefaultValue("60s") @NotNull Duration checkpointInterval,
+		@DefaultValue("denied") @NotNull Introspection introspection) {
 
 	/**
 	 * Which introspections are audited.

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.springframework.util.Assert;
 
 /**
- * A record of the audit trail as stored, read and exported (API.md §2).
+ * A record of the audit trail as stored, read and exported (docs/audit.md "Contract").
  *
  * @param chain the agent id or {@link AuditEntry#SYSTEM_CHAIN}
  * @param seq the sequence number in the chain, from 1, gap-free
@@ -42,7 +42,7 @@ public record AuditRecord(String chain, long seq, Instant occurredAt, String act
 
 	/**
 	 * The record as the API returns it and the export writes it: the nine hashed fields
-	 * plus {@code prevHash} and {@code hash}, in the order of API.md §2.
+	 * plus {@code prevHash} and {@code hash}, in the order of docs/audit.md "Contract".
 	 * @return a JSON-ready map ({@code occurredAt} formatted, {@code decision} as its
 	 * value)
 	 */

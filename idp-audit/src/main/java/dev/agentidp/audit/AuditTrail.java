@@ -41,7 +41,7 @@ import org.springframework.util.Assert;
 
 /**
  * The audit module's facade: appends records to the hash-chained trail, reads, verifies
- * and exports it, and makes signed checkpoints (API.md §2, DESIGN.md §4).
+ * and exports it, and makes signed checkpoints (docs/audit.md "Contract").
  * <p>
  * <b>Append</b> is one SQL statement: it takes the chain's head row (its row lock
  * serialises the appends of one chain across threads and nodes, while different chains do

@@ -1,7 +1,8 @@
 package dev.agentidp.audit;
 
 /**
- * The outcome of verifying the trail (API.md §2, {@code GET /admin/v1/audit/verify}).
+ * The outcome of verifying the trail (docs/audit.md "Contract",
+ * {@code GET /admin/v1/audit/verify}).
  */
 public sealed interface AuditVerification {
 

@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * Signs and verifies checkpoints with the provider's key. The audit module depends on no
- * other module (DESIGN.md §3), so the application supplies the implementation (over the
- * token module's signing keys, published in {@code /oauth2/jwks}). Without a bean of this
- * type no checkpoints are made and verify checks none.
+ * other module (CONTRIBUTING.md "Where things live"), so the application supplies the
+ * implementation (over the token module's signing keys, published in
+ * {@code /oauth2/jwks}). Without a bean of this type no checkpoints are made and verify
+ * checks none.
  */
 public interface CheckpointSigner {
 

@@ -5,9 +5,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 
 /**
- * The hash rule of API.md §2: {@code hash} = lowercase hex SHA-256 of the UTF-8 bytes of
- * {@code prevHash + "\n" + JCS(record)}, where {@code record} is the object of exactly
- * the nine fields {@code chain, seq, occurredAt, actor, action, target, decision, reason,
+ * The hash rule of docs/audit.md "Contract": {@code hash} = lowercase hex SHA-256 of the
+ * UTF-8 bytes of {@code prevHash + "\n" + JCS(record)}, where {@code record} is the
+ * object of exactly the nine fields
+ * {@code chain, seq, occurredAt, actor, action, target, decision, reason,
  * details}. The nine names in RFC 8785 order (UTF-16 code units) are {@code action,
  * actor, chain, decision, details, occurredAt, reason, seq, target}, so the canonical
  * record is written straight in that order, without building a map.

@@ -2,11 +2,19 @@ package dev.agentidp.audit;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * How refusals are recorded ({@code idp.audit.refusals.*}, docs/audit.md "Refusals").
+ * How refusals are recorded ({@code idp.audit.refusals.*}, docs/audit.md "Refusals"),
+ * checked when it is bound: a value out of range refuses the start with the property's
+ * name and its range.
  *
  * @param interval the length of a summary interval: the refusals aggregated in one are
  * written as one summary record per chain, action and source at its end (default 10 s)
@@ -21,20 +29,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code spring.datasource.hikari.maximum-pool-size}, at least 1)
  */
 @ConfigurationProperties("idp.audit.refusals")
-public record RefusalsProperties(@DefaultValue("10s") Duration interval, @DefaultValue("10") int individualPerSource,
-		@DefaultValue("1000") int maxIndividual, @DefaultValue("1000") int maxSources,
-		@DefaultValue("0") int connections) {
+@Validated
+public record RefusalsProperties(
+		@DefaultValue("10s") @NotNull(message = BETWEEN_1S_AND_1H) @DurationMin(seconds = 1,
+				message = BETWEEN_1S_AND_1H) @DurationMax(hours = 1, message = BETWEEN_1S_AND_1H) Duration interval,
+		@DefaultValue("10") @Min(value = 0, message = NOT_NEGATIVE) int individualPerSource,
+		@DefaultValue("1000") @Min(value = 0, message = NOT_NEGATIVE) int maxIndividual,
+		@DefaultValue("1000") @Min(value = 1, message = "must be at least 1") int maxSources,
+		@DefaultValue("0") @Min(value = 0, message = NOT_NEGATIVE) int connections) {
 
-	public RefusalsProperties {
-		if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0
-				|| interval.compareTo(Duration.ofHours(1)) > 0) {
-			throw new IllegalArgumentException(
-					"idp.audit.refusals.interval must be between 1 second and 1 hour, not " + interval);
-		}
-		if (individualPerSource < 0 || maxIndividual < 0 || maxSources < 1 || connections < 0) {
-			throw new IllegalArgumentException("idp.audit.refusals.individual-per-source, max-individual and"
-					+ " connections must not be negative, max-sources must be at least 1");
-		}
-	}
+	static final String BETWEEN_1S_AND_1H = "must be between 1 second and 1 hour";
+
+	static final String NOT_NEGATIVE = "must not be negative";
 
 }

@@ -78,7 +78,8 @@ class AuditTrailTests {
 		assertThat(first.prevHash()).isEqualTo("0".repeat(64));
 		assertThat(second.seq()).isEqualTo(2);
 		assertThat(second.prevHash()).isEqualTo(first.hash());
-		// the hash PostgreSQL computed is exactly the rule of API.md §2, recomputed here
+		// the hash PostgreSQL computed is exactly the rule of docs/audit.md "Contract",
+		// recomputed here
 		Map<String, Object> record = new LinkedHashMap<>();
 		record.put("chain", "chain-rule");
 		record.put("seq", 1);

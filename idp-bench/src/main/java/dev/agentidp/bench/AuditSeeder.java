@@ -17,11 +17,12 @@ import org.postgresql.PGConnection;
 /**
  * Puts many audit records into the provider's PostgreSQL, fast, for the verify phase: the
  * approach of idp-audit's {@code AuditVerifyBenchmark} (every hash computed in Java by
- * the rule of API.md §2, over interleaved chains, chain heads written in the same
- * transaction), re-implemented here because the load generator depends on no project
- * module, and streamed with {@code COPY} instead of JDBC batches. The chains are named
- * {@code 00000000-0000-4000-8000-<12 digits>}, ids no registered agent gets (version 4
- * UUIDs are random). The records are valid: verify must answer {@code valid: true}.
+ * the rule of docs/audit.md "Contract", over interleaved chains, chain heads written in
+ * the same transaction), re-implemented here because the load generator depends on no
+ * project module, and streamed with {@code COPY} instead of JDBC batches. The chains are
+ * named {@code 00000000-0000-4000-8000-<12 digits>}, ids no registered agent gets
+ * (version 4 UUIDs are random). The records are valid: verify must answer
+ * {@code valid: true}.
  */
 final class AuditSeeder {
 

@@ -20,9 +20,10 @@ import dev.agentidp.tokens.OAuthParameters;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
- * The parameters of a token-exchange request, checked for syntax (RFC 8693 §2.1, API.md
- * §1) by {@link SubAgentTokenExchangeAuthenticationConverter}: what the request says, in
- * typed fields. Whether it may be granted is {@link DelegationPolicy}'s to decide.
+ * The parameters of a token-exchange request, checked for syntax (RFC 8693 §2.1,
+ * docs/tokens.md "Contract") by {@link SubAgentTokenExchangeAuthenticationConverter}:
+ * what the request says, in typed fields. Whether it may be granted is
+ * {@link DelegationPolicy}'s to decide.
  *
  * @param subjectToken the token the parent holds
  * @param subAgent the sub-agent's name ({@code [A-Za-z0-9._-]{1,64}})

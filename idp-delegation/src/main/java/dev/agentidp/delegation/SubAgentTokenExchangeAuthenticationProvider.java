@@ -54,7 +54,8 @@ import org.springframework.util.Assert;
  * Every check runs before anything is written; the sub-agent, the token row and the two
  * {@code token.exchanged} records commit in one transaction. Spring's own
  * {@code OAuth2TokenExchangeAuthenticationProvider} is not used: it checks scopes only
- * against the client registration and writes no {@code act} (DESIGN.md §4a).
+ * against the client registration and writes no {@code act} (docs/tokens.md "Design
+ * notes").
  */
 public final class SubAgentTokenExchangeAuthenticationProvider implements AuthenticationProvider {
 
@@ -149,7 +150,8 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 			IssuedToken token = this.minter.mint(grant, issuer);
 			String jti = token.record().jti();
 			String subAgentId = subAgent.id().toString();
-			// API.md §2: token.exchanged on the parent's chain and on the sub-agent's
+			// docs/audit.md "Contract": token.exchanged on the parent's chain and on the
+			// sub-agent's
 			this.events.publishEvent(
 					new TokenExchanged(parentId, parentId, subAgentId, jti, held.jti(), scopes, depth, expiresAt));
 			this.events.publishEvent(

@@ -13,7 +13,7 @@ import dev.agentidp.audit.Decision;
 /**
  * A parent agent exchanged one of its tokens for a narrower token of a sub-agent.
  * Published twice in the exchanging transaction: once for the parent's chain, once for
- * the sub-agent's (API.md §2). Carries jtis, never tokens.
+ * the sub-agent's (docs/audit.md "Contract"). Carries jtis, never tokens.
  *
  * @param chain the chain this record goes to (the parent's or the sub-agent's id)
  * @param parentId the parent agent that asked

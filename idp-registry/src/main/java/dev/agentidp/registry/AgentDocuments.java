@@ -20,9 +20,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The identity document as JSON (API.md §2): how an {@link Agent} is shown, and how a
- * submitted document or merge patch is read, with an error naming the field and the rule
- * for anything out of place. Field names are exactly those of the admin API.
+ * The identity document as JSON (docs/api.md "Contract"): how an {@link Agent} is shown,
+ * and how a submitted document or merge patch is read, with an error naming the field and
+ * the rule for anything out of place. Field names are exactly those of the admin API.
  */
 public final class AgentDocuments {
 

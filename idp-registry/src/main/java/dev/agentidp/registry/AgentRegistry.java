@@ -69,8 +69,8 @@ public class AgentRegistry {
 	// ---------------------------------------------------------------- registration
 
 	/**
-	 * Registers an agent from a submitted identity document (API.md §2): the writable
-	 * fields plus {@code "jwk": {public JWK}} or {@code "generateKey": true}.
+	 * Registers an agent from a submitted identity document (docs/api.md "Contract"): the
+	 * writable fields plus {@code "jwk": {public JWK}} or {@code "generateKey": true}.
 	 * @param document the submitted JSON object
 	 * @param actor the admin client registering it
 	 * @return the agent and, when generated, its private JWK (to be returned once)
@@ -119,11 +119,11 @@ public class AgentRegistry {
 	}
 
 	/**
-	 * Finds or derives a sub-agent of a parent (DESIGN.md §4, Delegation): same owner as
-	 * the parent, the parent's environment and token policy, capabilities = the granted
-	 * scopes (with the parent's description and risk for each). The same name under the
-	 * same parent reuses the identity; scopes it lacks are added to its capabilities and
-	 * a new public key is added to its keys.
+	 * Finds or derives a sub-agent of a parent (docs/tokens.md "Contract", token
+	 * exchange): same owner as the parent, the parent's environment and token policy,
+	 * capabilities = the granted scopes (with the parent's description and risk for
+	 * each). The same name under the same parent reuses the identity; scopes it lacks are
+	 * added to its capabilities and a new public key is added to its keys.
 	 * @param parentId the parent agent
 	 * @param name the sub-agent's name, {@code [A-Za-z0-9._-]{1,64}}
 	 * @param grantedScopes the scopes granted to it, each a capability of the parent

@@ -58,7 +58,7 @@ public class ClientRegistry {
 
 	private static final String COUNT_KIND = "SELECT count(*) FROM oauth_client WHERE kind = ?";
 
-	/** The scopes an admin client may hold (API.md §2). */
+	/** The scopes an admin client may hold (docs/api.md "Contract"). */
 	public static final Set<String> ADMIN_SCOPES = Set.of("idp:admin", "idp:audit:read");
 
 	private static final Set<String> FIELDS = Set.of("name", "kind", "scopes", "jwk");
@@ -284,8 +284,8 @@ public class ClientRegistry {
 	}
 
 	/**
-	 * Registers a client from the admin API's body (API.md §2): {@code {"name", "kind":
-	 * "resource_server"|"admin", "scopes": [...], "jwk"?}}.
+	 * Registers a client from the admin API's body (docs/api.md "Contract"):
+	 * {@code {"name", "kind": "resource_server"|"admin", "scopes": [...], "jwk"?}}.
 	 * @param body the JSON object
 	 * @param actor the admin client registering it
 	 * @return the client and, when no {@code jwk} was given, its generated secret (to be

@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * <p>
  * A generated secret carries 256 random bits, so one SHA-256 is a sound way to store it
  * (no dictionary to attack) and a fast one to check: bcrypt would cost ~64 ms on every
- * introspection call (DESIGN.md §4a). Comparison is constant-time.
+ * introspection call (docs/tokens.md "Design notes"). Comparison is constant-time.
  */
 public final class ClientSecrets {
 

@@ -3,7 +3,7 @@ package dev.agentidp.registry;
 import java.util.List;
 
 /**
- * One page of a list, and the cursor of the next (API.md §2).
+ * One page of a list, and the cursor of the next (docs/api.md "Contract").
  *
  * @param <T> the item type
  * @param items the items

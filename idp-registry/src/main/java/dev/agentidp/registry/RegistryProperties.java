@@ -1,10 +1,14 @@
 package dev.agentidp.registry;
 
+import org.hibernate.validator.constraints.Range;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Configuration of the registry ({@code idp.registry.*}).
+ * Configuration of the registry ({@code idp.registry.*}), checked when it is bound: a
+ * value out of range refuses the start with the property's name and its range.
  *
  * @param maxSubAgentsPerRoot how many sub-agents may live below one root agent, at every
  * depth together (default 10,000); a token exchange naming a new sub-agent beyond it is
@@ -14,8 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * bound holds across every node together
  */
 @ConfigurationProperties("idp.registry")
-public record RegistryProperties(@DefaultValue("10000") int maxSubAgentsPerRoot,
-		@DefaultValue("30") int maxNewSubAgentsPerMinute) {
+@Validated
+public record RegistryProperties(@DefaultValue("10000") @Range(min = 0, max = 1_000_000) int maxSubAgentsPerRoot,
+		@DefaultValue("30") @Range(min = 1, max = 10_000) int maxNewSubAgentsPerMinute) {
 
 	/** The default of {@code idp.registry.max-sub-agents-per-root}. */
 	public static final int DEFAULT_MAX_SUB_AGENTS_PER_ROOT = 10_000;
@@ -26,17 +31,5 @@ public record RegistryProperties(@DefaultValue("10000") int maxSubAgentsPerRoot,
 	/** The defaults. */
 	public static final RegistryProperties DEFAULTS = new RegistryProperties(DEFAULT_MAX_SUB_AGENTS_PER_ROOT,
 			DEFAULT_MAX_NEW_SUB_AGENTS_PER_MINUTE);
-
-	public RegistryProperties {
-		if (maxSubAgentsPerRoot < 0 || maxSubAgentsPerRoot > 1_000_000) {
-			throw new IllegalArgumentException(
-					"idp.registry.max-sub-agents-per-root must be between 0 and 1000000, not " + maxSubAgentsPerRoot);
-		}
-		if (maxNewSubAgentsPerMinute < 1 || maxNewSubAgentsPerMinute > 10_000) {
-			throw new IllegalArgumentException(
-					"idp.registry.max-new-sub-agents-per-minute must be between 1 and 10000, not "
-							+ maxNewSubAgentsPerMinute);
-		}
-	}
 
 }

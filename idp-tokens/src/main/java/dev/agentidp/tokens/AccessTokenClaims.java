@@ -12,7 +12,7 @@ import org.springframework.util.StringUtils;
 /**
  * Shapes every access token as RFC 9068 asks: header {@code typ} {@code at+jwt} (§2.1),
  * {@code client_id} and a unique {@code jti} (§2.2), and {@code aud} = the configured
- * default audience, or the issuer when none is configured (API.md §1).
+ * default audience, or the issuer when none is configured (docs/tokens.md "Contract").
  */
 public final class AccessTokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 

@@ -47,7 +47,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * for the client: an agent's usable keys straight from the registry (no
  * {@code jwk_set_url}), or a non-agent client's registered key. Plugged into Spring's
  * {@code JwtClientAssertionAuthenticationProvider}, whose own decoder factory knows only
- * {@code jwk_set_url} and client secrets and has no EdDSA (DESIGN.md §4a).
+ * {@code jwk_set_url} and client secrets and has no EdDSA (docs/tokens.md "Design
+ * notes").
  * <p>
  * Accepted algorithms: Ed25519 as {@code EdDSA} or RFC 9864's {@code Ed25519} (verified
  * with BouncyCastle), and ES256. The claims checks are RFC 7523 §3, plus a cap on the

@@ -16,8 +16,8 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * The issuance limits of the client-credentials grant for agents (API.md §1), in the
- * order they are checked:
+ * The issuance limits of the client-credentials grant for agents (docs/tokens.md
+ * "Contract"), in the order they are checked:
  * <ol>
  * <li>only root agents: a derived sub-agent gets tokens by exchange only, never outside
  * its root's authority ({@code unauthorized_client});</li>
@@ -61,7 +61,8 @@ final class ClientCredentialsPolicy {
 		Assert.notNull(scopes, "scopes cannot be null");
 		Assert.notNull(parameters, "parameters cannot be null");
 		Assert.notNull(now, "now cannot be null");
-		// API.md §1: sub-agents get tokens only by exchange, never outside their root's
+		// docs/tokens.md "Contract": sub-agents get tokens only by exchange, never
+		// outside their root's
 		// authority
 		if (agent.derived()) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,

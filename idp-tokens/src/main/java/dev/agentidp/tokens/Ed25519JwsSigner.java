@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
 /**
  * Signs JWS objects with Ed25519 (RFC 8037, RFC 8032 §5.1.6) using BouncyCastle. Written
  * by hand: Nimbus's {@code Ed25519Signer} needs Tink, and the JDK's provider is about
- * nine times slower here (DESIGN.md §2).
+ * nine times slower here (docs/tokens.md "Design notes").
  */
 final class Ed25519JwsSigner implements JWSSigner {
 

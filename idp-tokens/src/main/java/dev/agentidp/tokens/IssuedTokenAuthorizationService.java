@@ -32,8 +32,9 @@ import org.springframework.util.Assert;
  * own client-credentials provider issues to clients that are not agents (admin clients,
  * resource servers): one row per token, keyed by {@code jti}, never by the token's value
  * (unlike {@code JdbcOAuth2AuthorizationService}, which keeps whole tokens and scans by
- * value, DESIGN.md §4a), written with its {@code token.issued} audit record. Agent
- * tokens, introspection and revocation go through {@link TokenService} directly.
+ * value, docs/tokens.md "Design notes"), written with its {@code token.issued} audit
+ * record. Agent tokens, introspection and revocation go through {@link TokenService}
+ * directly.
  */
 public final class IssuedTokenAuthorizationService implements OAuth2AuthorizationService {
 

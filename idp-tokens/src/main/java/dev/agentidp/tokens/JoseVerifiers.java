@@ -18,7 +18,7 @@ import com.nimbusds.jose.util.Base64URL;
  * {@code alg} {@code EdDSA}, or RFC 9864's fully-specified {@code Ed25519}) verified with
  * BouncyCastle, and ES256 verified with Nimbus over the JDK. Written by hand because
  * Nimbus's own Ed25519 verifier needs Tink and the JDK's Ed25519 is about nine times
- * slower (DESIGN.md §2).
+ * slower (docs/tokens.md "Design notes").
  */
 public final class JoseVerifiers implements JWSVerifierFactory {
 

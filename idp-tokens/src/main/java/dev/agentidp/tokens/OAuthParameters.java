@@ -15,8 +15,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 
 /**
  * The checks of the token request parameters this provider adds to RFC 6749:
- * {@code resource} (RFC 8707), {@code task} and {@code ttl} (API.md §1). Shared by every
- * grant that issues agent tokens.
+ * {@code resource} (RFC 8707), {@code task} and {@code ttl} (docs/tokens.md "Contract").
+ * Shared by every grant that issues agent tokens.
  */
 public final class OAuthParameters {
 

@@ -23,9 +23,9 @@ import org.springframework.util.Assert;
 
 /**
  * Signs JWTs with the provider's active key ({@link SigningKeys}). Needed because
- * {@code NimbusJwtEncoder} cannot select an OKP (Ed25519) key (DESIGN.md §4a). The
- * algorithm and {@code kid} always come from the active key; the requested header's
- * {@code typ} is kept (RFC 9068 access tokens ask for {@code at+jwt}).
+ * {@code NimbusJwtEncoder} cannot select an OKP (Ed25519) key (docs/tokens.md "Design
+ * notes"). The algorithm and {@code kid} always come from the active key; the requested
+ * header's {@code typ} is kept (RFC 9068 access tokens ask for {@code at+jwt}).
  */
 public final class ProviderJwtEncoder implements JwtEncoder {
 

@@ -19,9 +19,9 @@ import org.springframework.util.Assert;
 
 /**
  * Token revocation (RFC 7009) with cascade: revoking a token revokes every token derived
- * from it, in one statement, before the call returns. Who may revoke (API.md §1): an
- * admin client, the token's {@code client_id}, its {@code sub}, or any agent on its
- * delegation path ({@code act} chain). Another authenticated client gets
+ * from it, in one statement, before the call returns. Who may revoke (docs/tokens.md
+ * "Contract"): an admin client, the token's {@code client_id}, its {@code sub}, or any
+ * agent on its delegation path ({@code act} chain). Another authenticated client gets
  * {@code unauthorized_client} and the token stays active (audited). An unknown or
  * malformed token answers 200 (RFC 7009 §2.2).
  */

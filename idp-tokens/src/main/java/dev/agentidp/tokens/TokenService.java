@@ -257,7 +257,7 @@ public class TokenService {
 
 	/**
 	 * Suspending an agent revokes every live token of it and of its sub-agents, in the
-	 * suspending transaction (API.md §2).
+	 * suspending transaction (docs/api.md "Contract").
 	 * @param event the registry's event
 	 */
 	@EventListener
@@ -267,7 +267,7 @@ public class TokenService {
 
 	/**
 	 * Retiring an agent revokes every live token of it and of its sub-agents, in the
-	 * retiring transaction (API.md §2).
+	 * retiring transaction (docs/api.md "Contract").
 	 * @param event the registry's event
 	 */
 	@EventListener

@@ -2,11 +2,19 @@ package dev.agentidp.tokens;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * Configuration of the token module ({@code idp.tokens.*}).
+ * Configuration of the token module ({@code idp.tokens.*}), checked when it is bound: a
+ * value out of range refuses the start with the property's name and its range.
  *
  * @param signingAlgorithm the algorithm of the provider's signing key: {@code ES256} (the
  * default: every mainstream JWT library and Spring Boot's resource server verify it
@@ -27,12 +35,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * may lie (RFC 7523 §3 (4) leaves the limit to the server; default 60 minutes, as Okta
  * and Auth0 accept, and what stock clients such as authlib's {@code PrivateKeyJWT} send);
  * its {@code jti} is kept for replay detection until then
+ * @param purgeInterval how often expired token rows and used client assertions are
+ * deleted (default 10 minutes; read by the purge's {@code @Scheduled} placeholder)
  */
 @ConfigurationProperties("idp.tokens")
-public record TokensProperties(@DefaultValue("ES256") String signingAlgorithm, String keyEncryptionKey,
-		String defaultAudience, @DefaultValue("60s") Duration clockSkew,
-		@DefaultValue("20") int maxFailedAuthenticationsPerMinute,
-		@DefaultValue("60m") Duration maxClientAssertionLifetime) {
+@Validated
+public record TokensProperties(
+		@DefaultValue("ES256") @NotNull(message = EDDSA_OR_ES256) @Pattern(
+				regexp = "EdDSA|ES256", message = EDDSA_OR_ES256) String signingAlgorithm,
+		String keyEncryptionKey, String defaultAudience,
+		@DefaultValue("60s") @DurationMin(seconds = 0, message = CLOCK_SKEW_RANGE) @DurationMax(minutes = 10,
+				message = CLOCK_SKEW_RANGE) Duration clockSkew,
+		@DefaultValue("20") @Min(value = 1, message = "must be at least 1") int maxFailedAuthenticationsPerMinute,
+		@DefaultValue("60m") @DurationMin(minutes = 1, message = ASSERTION_LIFETIME_RANGE) @DurationMax(hours = 24,
+				message = ASSERTION_LIFETIME_RANGE) Duration maxClientAssertionLifetime,
+		@DefaultValue("10m") @NotNull Duration purgeInterval) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
@@ -40,29 +57,19 @@ public record TokensProperties(@DefaultValue("ES256") String signingAlgorithm, S
 	/** The default of {@code idp.tokens.max-client-assertion-lifetime}. */
 	public static final Duration DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME = Duration.ofMinutes(60);
 
+	static final String EDDSA_OR_ES256 = "must be EdDSA or ES256";
+
+	static final String CLOCK_SKEW_RANGE = "must be between 0 and 10 minutes";
+
+	static final String ASSERTION_LIFETIME_RANGE = "must be between 1 minute and 24 hours";
+
 	public TokensProperties {
+		// an empty value binds to null: it means the default
 		if (clockSkew == null) {
 			clockSkew = ProviderJwtDecoders.CLOCK_SKEW;
 		}
-		if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(10)) > 0) {
-			throw new IllegalArgumentException(
-					"idp.tokens.clock-skew must be between 0 and 10 minutes, not " + clockSkew);
-		}
 		if (maxClientAssertionLifetime == null) {
 			maxClientAssertionLifetime = DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME;
-		}
-		if (maxClientAssertionLifetime.compareTo(Duration.ofMinutes(1)) < 0
-				|| maxClientAssertionLifetime.compareTo(Duration.ofHours(24)) > 0) {
-			throw new IllegalArgumentException(
-					"idp.tokens.max-client-assertion-lifetime must be between 1 minute and 24 hours, not "
-							+ maxClientAssertionLifetime);
-		}
-		if (maxFailedAuthenticationsPerMinute < 1) {
-			throw new IllegalArgumentException("idp.tokens.max-failed-authentications-per-minute must be at least 1");
-		}
-		if (!"EdDSA".equals(signingAlgorithm) && !"ES256".equals(signingAlgorithm)) {
-			throw new IllegalArgumentException(
-					"idp.tokens.signing-algorithm must be EdDSA or ES256, not '" + signingAlgorithm + "'");
 		}
 	}
 

@@ -11,11 +11,11 @@ import dev.agentidp.audit.RequestSource;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Records denied admin requests (API.md §2: {@code admin.denied} on the {@code _system}
- * chain) for the admin security chain's entry point and access-denied handler, through
- * {@link Refusals}: one by one within the budget of the request's source, else counted in
- * the summary of its source and interval (docs/audit.md "Refusals"). Details are the
- * method and the path, never a header or a token.
+ * Records denied admin requests (docs/audit.md "Contract": {@code admin.denied} on the
+ * {@code _system} chain) for the admin security chain's entry point and access-denied
+ * handler, through {@link Refusals}: one by one within the budget of the request's
+ * source, else counted in the summary of its source and interval (docs/audit.md
+ * "Refusals"). Details are the method and the path, never a header or a token.
  */
 public final class AdminDenials {
 

@@ -36,10 +36,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The audit trail's admin API (API.md §2): query, verify, export and checkpoints. Reads
- * need {@code idp:admin} or {@code idp:audit:read}, creating a checkpoint
- * {@code idp:admin} (the admin security chain enforces both). Verify and export run one
- * at a time per node: the others are answered 429 with {@code Retry-After}.
+ * The audit trail's admin API (docs/audit.md "Contract"): query, verify, export and
+ * checkpoints. Reads need {@code idp:admin} or {@code idp:audit:read}, creating a
+ * checkpoint {@code idp:admin} (the admin security chain enforces both). Verify and
+ * export run one at a time per node: the others are answered 429 with
+ * {@code Retry-After}.
  */
 @RestController
 @RequestMapping("/admin/v1/audit")

@@ -8,11 +8,11 @@ import java.util.Map;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSObject;
+import dev.agentidp.app.IdpProperties;
 import dev.agentidp.audit.CheckpointSigner;
 import dev.agentidp.tokens.JoseVerifiers;
 import dev.agentidp.tokens.SigningKeys;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -51,13 +51,13 @@ final class ProviderCheckpointSigner implements CheckpointSigner {
 
 	private volatile String lastSeenIssuer;
 
-	ProviderCheckpointSigner(JwtEncoder encoder, SigningKeys keys, @Value("${idp.issuer:}") String issuer,
-			Environment environment) {
+	ProviderCheckpointSigner(JwtEncoder encoder, SigningKeys keys, IdpProperties properties, Environment environment) {
 		Assert.notNull(encoder, "encoder cannot be null");
 		Assert.notNull(keys, "keys cannot be null");
+		Assert.notNull(properties, "properties cannot be null");
 		this.encoder = encoder;
 		this.keys = keys;
-		this.configuredIssuer = issuer;
+		this.configuredIssuer = properties.issuer();
 		this.environment = environment;
 	}
 

@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /admin/v1/agents}: register, read, list, patch, versions, lifecycle and keys
- * (API.md §2). Documents carry an {@code ETag} of their version in quotes.
+ * (docs/api.md "Contract"). Documents carry an {@code ETag} of their version in quotes.
  */
 @RestController
 @RequestMapping(path = "/admin/v1/agents", produces = MediaType.APPLICATION_JSON_VALUE)
