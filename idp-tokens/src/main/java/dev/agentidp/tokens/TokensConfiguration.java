@@ -101,12 +101,17 @@ public class TokensConfiguration {
 	}
 
 	@Bean
+	FailedAuthentications failedAuthentications(JdbcClient jdbc, TokensProperties properties) {
+		return new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(),
+				properties.maxTrackedFailedAuthentications(), this.clock);
+	}
+
+	@Bean
 	OAuthEndpoints oauthEndpoints(JdbcClient jdbc, AccessTokenMinter minter, TokenService tokens, AuditTrail audit,
 			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TransactionTemplate transactions,
-			ApplicationEventPublisher events, TokensProperties properties) {
+			ApplicationEventPublisher events, TokensProperties properties, FailedAuthentications failures) {
 		return new OAuthEndpoints(
-				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
-						new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(), this.clock),
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
 						properties.maxClientAssertionLifetime(), this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
 				new AgentClientCredentialsAuthenticationProvider(minter, agents, transactions, events,

@@ -27,18 +27,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * may lie (RFC 7523 §3 (4) leaves the limit to the server; default 60 minutes, as Okta
  * and Auth0 accept, and what stock clients such as authlib's {@code PrivateKeyJWT} send);
  * its {@code jti} is kept for replay detection until then
+ * @param maxTrackedFailedAuthentications how many pairs of client and source address that
+ * failed to authenticate each node keeps in memory with their back-off (default 10,000,
+ * about 200 bytes each); beyond it the least valuable pairs are evicted one by one, and
+ * an evicted pair is counted again from the shared count in PostgreSQL
  */
 @ConfigurationProperties("idp.tokens")
 public record TokensProperties(@DefaultValue("ES256") String signingAlgorithm, String keyEncryptionKey,
 		String defaultAudience, @DefaultValue("60s") Duration clockSkew,
 		@DefaultValue("20") int maxFailedAuthenticationsPerMinute,
-		@DefaultValue("60m") Duration maxClientAssertionLifetime) {
+		@DefaultValue("60m") Duration maxClientAssertionLifetime,
+		@DefaultValue("10000") int maxTrackedFailedAuthentications) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
 
 	/** The default of {@code idp.tokens.max-client-assertion-lifetime}. */
 	public static final Duration DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME = Duration.ofMinutes(60);
+
+	/** The default of {@code idp.tokens.max-tracked-failed-authentications}. */
+	public static final int DEFAULT_MAX_TRACKED_FAILED_AUTHENTICATIONS = 10_000;
 
 	public TokensProperties {
 		if (clockSkew == null) {
@@ -59,6 +67,11 @@ public record TokensProperties(@DefaultValue("ES256") String signingAlgorithm, S
 		}
 		if (maxFailedAuthenticationsPerMinute < 1) {
 			throw new IllegalArgumentException("idp.tokens.max-failed-authentications-per-minute must be at least 1");
+		}
+		if (maxTrackedFailedAuthentications < 1 || maxTrackedFailedAuthentications > 1_000_000) {
+			throw new IllegalArgumentException(
+					"idp.tokens.max-tracked-failed-authentications must be between 1 and 1000000, not "
+							+ maxTrackedFailedAuthentications);
 		}
 		if (!"EdDSA".equals(signingAlgorithm) && !"ES256".equals(signingAlgorithm)) {
 			throw new IllegalArgumentException(
