@@ -473,6 +473,27 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
+	void prometheusShowsEachCachesHitsMissesSizeAndEvictions() {
+		TestAgent agent = registerAgent("crm:read");
+		agent.token(this.http, "crm:read");
+		agent.token(this.http, "crm:read");
+		this.http.postForm("/oauth2/introspect", "idp-admin", ADMIN_SECRET, Map.of("token", "x"));
+		String metrics = this.http.get("/actuator/prometheus", null).body();
+		// issue 15, item 6: the registry's and the failed authentications' Caffeine
+		// caches
+		for (String cache : List.of("agents", "clients", "failed_authentications")) {
+			String tag = "cache=\"" + cache + "\"";
+			assertThat(metrics).as(cache)
+				.containsPattern("cache_gets_total\\{[^}]*" + tag + "[^}]*result=\"hit\"[^}]*} ")
+				.containsPattern("cache_gets_total\\{[^}]*" + tag + "[^}]*result=\"miss\"[^}]*} ")
+				.containsPattern("cache_size\\{[^}]*" + tag + "[^}]*} ")
+				.containsPattern("cache_evictions_total\\{[^}]*" + tag + "[^}]*} ");
+		}
+		assertThat(metrics).as("the second token found the agent parsed")
+			.containsPattern("cache_gets_total\\{[^}]*cache=\"agents\"[^}]*result=\"hit\"[^}]*} [1-9]");
+	}
+
+	@Test
 	void expiredRowsArePurgedAndLiveOnesKept() {
 		TestAgent agent = registerAgent("crm:read");
 		String live = part(agent.token(this.http, "crm:read"), 1).get("jti").asString();

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -44,26 +44,24 @@ public class AgentRegistry {
 
 	private static final int MAX_REASON_LENGTH = 512;
 
-	/**
-	 * Parsed agents kept for the token path (a few KB each): bounds the heap they take.
-	 */
-	private static final int MAX_CACHED_AGENTS = 10_000;
-
 	private final Agents agents;
 
-	private final Map<UUID, Agent> activeAgents = new ConcurrentHashMap<>();
+	/** Parsed agents kept for the token path ({@link RegistryCaches#activeAgents()}). */
+	private final Cache<UUID, Agent> activeAgents;
 
 	private final ApplicationEventPublisher events;
 
 	private final SubAgentLimits limits;
 
-	AgentRegistry(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits) {
+	AgentRegistry(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits, RegistryCaches caches) {
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(limits, "limits cannot be null");
+		Assert.notNull(caches, "caches cannot be null");
 		this.agents = agents;
 		this.events = events;
 		this.limits = limits;
+		this.activeAgents = caches.activeAgents();
 	}
 
 	// ---------------------------------------------------------------- registration
@@ -243,6 +241,8 @@ public class AgentRegistry {
 	 * version and the state of its chain; the parsed agent (document and keys) is reused
 	 * while its version is unchanged, so the answer is always as current as the database
 	 * (every change of an agent, its status and its keys included, makes a new version).
+	 * The parsed agents are bounded by {@code idp.registry.agent-cache-size}
+	 * ({@link RegistryCaches}).
 	 * @param id the agent id
 	 * @return the agent, or empty when unknown or when it or an ancestor is suspended or
 	 * retired
@@ -255,17 +255,12 @@ public class AgentRegistry {
 		if (version.isEmpty()) {
 			return Optional.empty();
 		}
-		Agent cached = this.activeAgents.get(id);
+		Agent cached = this.activeAgents.getIfPresent(id);
 		if (cached != null && cached.version() == version.get()) {
 			return Optional.of(cached);
 		}
 		Optional<Agent> loaded = this.agents.find(id).filter((agent) -> agent.status() == AgentStatus.ACTIVE);
-		loaded.ifPresent((agent) -> {
-			if (this.activeAgents.size() >= MAX_CACHED_AGENTS) {
-				this.activeAgents.clear();
-			}
-			this.activeAgents.put(id, agent);
-		});
+		loaded.ifPresent((agent) -> this.activeAgents.put(id, agent));
 		return loaded;
 	}
 

@@ -4,7 +4,6 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,13 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -63,53 +60,39 @@ public class ClientRegistry {
 
 	private static final Set<String> FIELDS = Set.of("name", "kind", "scopes", "jwk");
 
-	/** How long a found client is kept in memory (see {@link #findClient}). */
-	static final Duration FOUND_CLIENT_TTL = Duration.ofSeconds(30);
-
-	/** Bounds the heap the found clients take (a few hundred bytes each). */
-	private static final int MAX_FOUND_CLIENTS = 10_000;
-
 	private final JdbcClient jdbc;
 
 	private final ApplicationEventPublisher events;
 
-	private final Map<String, FoundClient> foundClients = new ConcurrentHashMap<>();
-
-	private final LongSupplier ticker;
-
-	private final long foundClientTtlNanos;
+	/** Found clients kept in memory ({@link RegistryCaches#foundClients()}). */
+	private final Cache<String, Client> foundClients;
 
 	/**
 	 * @param jdbc the database
 	 * @param events where {@link ClientRegistered} is published
+	 * @param caches where found clients are kept
 	 */
-	@Autowired
-	public ClientRegistry(JdbcClient jdbc, ApplicationEventPublisher events) {
-		this(jdbc, events, System::nanoTime, FOUND_CLIENT_TTL);
-	}
-
-	ClientRegistry(JdbcClient jdbc, ApplicationEventPublisher events, LongSupplier ticker, Duration foundClientTtl) {
+	ClientRegistry(JdbcClient jdbc, ApplicationEventPublisher events, RegistryCaches caches) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		Assert.notNull(events, "events cannot be null");
-		Assert.notNull(ticker, "ticker cannot be null");
-		Assert.isTrue(!foundClientTtl.isNegative(), "foundClientTtl cannot be negative");
+		Assert.notNull(caches, "caches cannot be null");
 		this.jdbc = jdbc;
 		this.events = events;
-		this.ticker = ticker;
-		this.foundClientTtlNanos = foundClientTtl.toNanos();
+		this.foundClients = caches.foundClients();
 	}
 
 	/**
 	 * Finds a client by id, disabled or not ({@link Client#disabled()}: callers that
 	 * authenticate refuse a disabled one). It runs on every request a resource server or
 	 * admin client authenticates, so a client found outside a transaction is kept in
-	 * memory for {@link #FOUND_CLIENT_TTL}: its row changes only when it is disabled or
-	 * its secret is replaced (migrations V5 and V8 refuse any other UPDATE), which this
-	 * node forgets at once; another node may keep the old row up to the time limit, which
-	 * also bounds how long a row deleted by hand in SQL still authenticates on a running
-	 * node (token issuance itself reads the row, so no node issues a token to a disabled
-	 * client). A client not found is never kept, so a client registered on another node
-	 * is found at once.
+	 * memory for {@code idp.registry.client-cache-ttl} (30 s by default; at most
+	 * {@code idp.registry.client-cache-size} clients, {@link RegistryCaches}): its row
+	 * changes only when it is disabled or its secret is replaced (migrations V5 and V8
+	 * refuse any other UPDATE), which this node forgets at once; another node may keep
+	 * the old row up to the time limit, which also bounds how long a row deleted by hand
+	 * in SQL still authenticates on a running node (token issuance itself reads the row,
+	 * so no node issues a token to a disabled client). A client not found is never kept,
+	 * so a client registered on another node is found at once.
 	 * @param clientId the client id
 	 * @return the client, or empty
 	 */
@@ -117,10 +100,9 @@ public class ClientRegistry {
 		if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
 			return Optional.empty();
 		}
-		long now = this.ticker.getAsLong();
-		FoundClient found = this.foundClients.get(clientId);
-		if (found != null && now - found.foundAt() < this.foundClientTtlNanos) {
-			return Optional.of(found.client());
+		Client found = this.foundClients.getIfPresent(clientId);
+		if (found != null) {
+			return Optional.of(found);
 		}
 		Optional<Client> client = this.jdbc.sql(SELECT_CLIENT)
 			.param(clientId)
@@ -129,13 +111,10 @@ public class ClientRegistry {
 		// a row read inside a transaction may be that transaction's own insert, which a
 		// rollback would take back: keep only what was read outside one
 		if (client.isPresent() && !TransactionSynchronizationManager.isActualTransactionActive()) {
-			if (this.foundClients.size() >= MAX_FOUND_CLIENTS) {
-				this.foundClients.clear();
-			}
-			this.foundClients.put(clientId, new FoundClient(client.get(), now));
+			this.foundClients.put(clientId, client.get());
 		}
 		else if (client.isEmpty()) {
-			this.foundClients.remove(clientId);
+			this.foundClients.invalidate(clientId);
 		}
 		return client;
 	}
@@ -252,12 +231,12 @@ public class ClientRegistry {
 	 * thread before the commit would otherwise keep the old row.
 	 */
 	private void forgetAfterCompletion(String clientId) {
-		this.foundClients.remove(clientId);
+		this.foundClients.invalidate(clientId);
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCompletion(int status) {
-					ClientRegistry.this.foundClients.remove(clientId);
+					ClientRegistry.this.foundClients.invalidate(clientId);
 				}
 			});
 		}
@@ -416,9 +395,6 @@ public class ClientRegistry {
 			.params(client.clientId(), client.name(), client.kind().value(), client.secretHash(), client.jwk(),
 					client.scopes().toArray(String[]::new), java.sql.Timestamp.from(client.createdAt()))
 			.update();
-	}
-
-	private record FoundClient(Client client, long foundAt) {
 	}
 
 	private static Client mapClient(ResultSet rs, int row) throws SQLException {

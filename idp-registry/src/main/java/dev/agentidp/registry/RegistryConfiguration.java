@@ -5,7 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The registry's configuration: {@link RegistryProperties} and the rules made from them.
+ * The registry's configuration: {@link RegistryProperties} and the rules and caches made
+ * from them.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RegistryProperties.class)
@@ -14,6 +15,11 @@ class RegistryConfiguration {
 	@Bean
 	SubAgentLimits subAgentLimits(RegistryProperties properties) {
 		return new SubAgentLimits(properties.maxSubAgentsPerRoot(), properties.maxNewSubAgentsPerMinute());
+	}
+
+	@Bean
+	RegistryCaches registryCaches(RegistryProperties properties) {
+		return new RegistryCaches(properties);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.db.test.TestDatabase;
@@ -46,6 +47,12 @@ class AgentRegistryTests {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	Agents agents;
+
+	@Autowired
+	SubAgentLimits limits;
 
 	@Autowired
 	RegistryTestApplication.PublishedEvents events;
@@ -95,6 +102,54 @@ class AgentRegistryTests {
 		this.registry.suspend(agent.id(), "parent down", ADMIN);
 		assertThat(this.registry.findActiveAgent(child.id())).isEmpty();
 		assertThat(this.registry.findActiveAgent(java.util.UUID.randomUUID())).isEmpty();
+	}
+
+	@Test
+	void beyondItsSizeTheAgentCacheEvictsAFewAgentsNotAll() {
+		RegistryCaches caches = new RegistryCaches(cacheSizes(5, 5));
+		AgentRegistry registry = new AgentRegistry(this.agents, (event) -> {
+		}, this.limits, caches);
+		List<Agent> registered = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			registered.add(register(uniqueName("cached"), "cache@example.com"));
+		}
+		for (Agent agent : registered) {
+			assertThat(registry.findActiveAgent(agent.id())).isPresent();
+		}
+		caches.activeAgents().cleanUp();
+		// issue 15, item 6: the map before Caffeine was cleared when full, which would
+		// leave 3 of the 8 here; the cache keeps its maximum and evicts the overflow
+		assertThat(caches.activeAgents().estimatedSize()).isEqualTo(5);
+		assertThat(caches.activeAgents().stats().evictionCount()).isEqualTo(3);
+		for (Agent agent : registered) {
+			assertThat(registry.findActiveAgent(agent.id())).as("still answered from the database").isPresent();
+		}
+	}
+
+	@Test
+	void anAgentUnusedForAnHourLeavesTheCache() {
+		AtomicLong nanos = new AtomicLong();
+		RegistryCaches caches = new RegistryCaches(RegistryProperties.DEFAULTS, nanos::get);
+		AgentRegistry registry = new AgentRegistry(this.agents, (event) -> {
+		}, this.limits, caches);
+		Agent agent = register(uniqueName("idle"), "idle@example.com");
+		Agent first = registry.findActiveAgent(agent.id()).orElseThrow();
+		nanos.addAndGet(RegistryCaches.AGENT_IDLE.minusSeconds(1).toNanos());
+		assertThat(registry.findActiveAgent(agent.id())).containsSame(first);
+		nanos.addAndGet(RegistryCaches.AGENT_IDLE.minusSeconds(1).toNanos());
+		assertThat(registry.findActiveAgent(agent.id())).as("used within the hour: kept").containsSame(first);
+		nanos.addAndGet(RegistryCaches.AGENT_IDLE.plusSeconds(1).toNanos());
+		assertThat(caches.activeAgents().getIfPresent(agent.id())).isNull();
+		assertThat(registry.findActiveAgent(agent.id())).get()
+			.isNotSameAs(first)
+			.extracting(Agent::version)
+			.isEqualTo(first.version());
+	}
+
+	static RegistryProperties cacheSizes(int agents, int clients) {
+		RegistryProperties defaults = RegistryProperties.DEFAULTS;
+		return new RegistryProperties(defaults.maxSubAgentsPerRoot(), defaults.maxNewSubAgentsPerMinute(), agents,
+				clients, defaults.clientCacheTtl());
 	}
 
 	@Test

@@ -126,7 +126,7 @@ class ClientRegistryTests {
 	void aFoundClientIsKeptAndARowDeletedByHandStopsAuthenticatingAfterTheTimeLimit() {
 		AtomicLong nanos = new AtomicLong();
 		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
-		}, nanos::get, Duration.ofSeconds(30));
+		}, new RegistryCaches(RegistryProperties.DEFAULTS, nanos::get));
 		Client client = this.clients.registerWithSecret("kept-" + System.nanoTime(), "Kept", ClientKind.RESOURCE_SERVER,
 				"k".repeat(43), Set.of());
 		assertThat(registry.findClient(client.clientId())).contains(client);
@@ -138,10 +138,36 @@ class ClientRegistryTests {
 	}
 
 	@Test
+	void beyondItsSizeTheClientCacheEvictsAFewClientsNotAll() {
+		RegistryCaches caches = new RegistryCaches(AgentRegistryTests.cacheSizes(5, 5));
+		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
+		}, caches);
+		for (int i = 0; i < 8; i++) {
+			Client client = this.clients.registerWithSecret("many-" + i + "-" + System.nanoTime(), "Many",
+					ClientKind.RESOURCE_SERVER, "m".repeat(43), Set.of());
+			assertThat(registry.findClient(client.clientId())).contains(client);
+		}
+		caches.foundClients().cleanUp();
+		// issue 15, item 6: the map before Caffeine was cleared when full (3 of 8 left)
+		assertThat(caches.foundClients().estimatedSize()).isEqualTo(5);
+		assertThat(caches.foundClients().stats().evictionCount()).isEqualTo(3);
+	}
+
+	@Test
+	void aDisabledClientIsForgottenAtOnceOnTheNodeThatDisabledIt() {
+		Client client = this.clients.registerWithSecret("forgotten-" + System.nanoTime(), "Forgotten",
+				ClientKind.RESOURCE_SERVER, "g".repeat(43), Set.of());
+		assertThat(this.clients.findClient(client.clientId())).contains(client);
+		this.clients.disable(client.clientId(), "test", "admin");
+		assertThat(this.clients.findClient(client.clientId())).get()
+			.satisfies((found) -> assertThat(found.disabled()).isTrue());
+	}
+
+	@Test
 	void aClientNotFoundIsNotKeptSoOneRegisteredLaterIsFoundAtOnce() {
 		AtomicLong nanos = new AtomicLong();
 		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
-		}, nanos::get, Duration.ofSeconds(30));
+		}, new RegistryCaches(RegistryProperties.DEFAULTS, nanos::get));
 		String clientId = "later-" + System.nanoTime();
 		assertThat(registry.findClient(clientId)).isEmpty();
 		Client client = this.clients.registerWithSecret(clientId, "Later", ClientKind.RESOURCE_SERVER, "l".repeat(43),
@@ -153,7 +179,7 @@ class ClientRegistryTests {
 	void aClientReadInsideATransactionThatRollsBackIsNotKept() {
 		AtomicLong nanos = new AtomicLong();
 		ClientRegistry registry = new ClientRegistry(this.jdbc, (event) -> {
-		}, nanos::get, Duration.ofSeconds(30));
+		}, new RegistryCaches(RegistryProperties.DEFAULTS, nanos::get));
 		String clientId = "rolled-back-" + System.nanoTime();
 		new TransactionTemplate(this.transactionManager).executeWithoutResult((status) -> {
 			this.clients.registerWithSecret(clientId, "Rolled back", ClientKind.RESOURCE_SERVER, "r".repeat(43),

@@ -101,7 +101,7 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 	/** Failures counted on this node only (tests without a database). */
 	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, int maxFailures, Duration maxLifetime,
 			Clock clock) {
-		this(assertions, clockSkew, new FailedAuthentications(null, maxFailures, clock), maxLifetime, clock);
+		this(assertions, clockSkew, new FailedAuthentications(maxFailures, clock), maxLifetime, clock);
 	}
 
 	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, FailedAuthentications failures,

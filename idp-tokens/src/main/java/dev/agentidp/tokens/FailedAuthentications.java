@@ -2,10 +2,14 @@ package dev.agentidp.tokens;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +31,19 @@ import org.springframework.util.Assert;
  * it, and learns the shared count: an attacker gains at most one signature verification
  * per node and back-off window. The happy path reads and writes nothing (a success after
  * a failure this node saw deletes the pair's row).
+ * <p>
+ * The pairs this node saw fail are kept in a Caffeine cache (issue 15, item 6), each for
+ * {@link #RESET_AFTER} after its last failure (the count starts again then anyway, and
+ * every back-off has ended: {@link #MAX_BACKOFF} is shorter) and at most
+ * {@code idp.tokens.max-tracked-failed-authentications} of them; beyond it the least
+ * valuable pairs are evicted one by one, the ones failing most often kept. An evicted
+ * pair still backing off is one a node has not seen: it gets one verification, and the
+ * shared count. Bound to Micrometer as {@code cache="failed_authentications"}.
  */
-final class FailedAuthentications {
+final class FailedAuthentications implements MeterBinder {
+
+	/** The {@code cache} tag of the metrics. */
+	static final String CACHE = "failed_authentications";
 
 	/** The first back-off, once the threshold is reached. */
 	static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
@@ -38,9 +53,6 @@ final class FailedAuthentications {
 
 	/** The count of a pair starts again after this long without a failure. */
 	static final Duration RESET_AFTER = Duration.ofHours(1);
-
-	/** Above this many tracked pairs, the ones without a live back-off are dropped. */
-	private static final int MAX_TRACKED = 10_000;
 
 	/** Idle rows are deleted once per this many failures on a node. */
 	private static final int PURGE_EVERY = 1000;
@@ -67,21 +79,38 @@ final class FailedAuthentications {
 
 	private final Clock clock;
 
-	private final Map<Pair, Backoff> pairs = new ConcurrentHashMap<>();
+	private final Cache<Pair, Backoff> pairs;
 
 	private final AtomicInteger failuresSincePurge = new AtomicInteger();
 
 	/**
 	 * @param jdbc the shared count, or {@code null} to count on this node only (tests)
 	 * @param threshold failures of a client from one source before back-off
-	 * @param clock the clock
+	 * @param maxTracked how many pairs this node keeps at most
+	 * @param clock the clock, also of the pairs' expiry
 	 */
-	FailedAuthentications(JdbcClient jdbc, int threshold, Clock clock) {
+	FailedAuthentications(JdbcClient jdbc, int threshold, int maxTracked, Clock clock) {
 		Assert.isTrue(threshold > 0, "threshold must be positive");
+		Assert.isTrue(maxTracked > 0, "maxTracked must be positive");
 		Assert.notNull(clock, "clock cannot be null");
 		this.jdbc = jdbc;
 		this.threshold = threshold;
 		this.clock = clock;
+		this.pairs = Caffeine.newBuilder()
+			.maximumSize(maxTracked)
+			.expireAfterWrite(RESET_AFTER)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.recordStats()
+			.build();
+	}
+
+	/**
+	 * A node-local count (tests) keeping the default number of pairs.
+	 * @param threshold failures of a client from one source before back-off
+	 * @param clock the clock
+	 */
+	FailedAuthentications(int threshold, Clock clock) {
+		this(null, threshold, TokensProperties.DEFAULT_MAX_TRACKED_FAILED_AUTHENTICATIONS, clock);
 	}
 
 	/**
@@ -91,7 +120,7 @@ final class FailedAuthentications {
 	 * @return {@code true} when it must be refused without further work
 	 */
 	boolean exceeded(String clientId, String source) {
-		Backoff backoff = this.pairs.get(new Pair(clientId, source));
+		Backoff backoff = this.pairs.getIfPresent(new Pair(clientId, source));
 		return backoff != null && backoff.until > this.clock.millis();
 	}
 
@@ -105,13 +134,10 @@ final class FailedAuthentications {
 		long now = this.clock.millis();
 		int failures = sharedCount(pair);
 		if (failures < 0) {
-			Backoff known = this.pairs.get(pair);
+			Backoff known = this.pairs.getIfPresent(pair);
 			failures = (known != null && now - known.lastFailure < RESET_AFTER.toMillis()) ? known.failures + 1 : 1;
 		}
 		long until = (failures >= this.threshold) ? now + backoff(failures).toMillis() : 0;
-		if (this.pairs.size() > MAX_TRACKED) {
-			this.pairs.values().removeIf((backoff) -> backoff.until <= now);
-		}
 		this.pairs.put(pair, new Backoff(failures, now, until));
 	}
 
@@ -123,7 +149,7 @@ final class FailedAuthentications {
 	 */
 	void succeeded(String clientId, String source) {
 		Pair pair = new Pair(clientId, source);
-		if (this.pairs.remove(pair) != null && this.jdbc != null) {
+		if (this.pairs.asMap().remove(pair) != null && this.jdbc != null) {
 			try {
 				this.jdbc.sql(SUCCEEDED).params(clientId, source).update();
 			}
@@ -132,6 +158,21 @@ final class FailedAuthentications {
 						ex.getClass().getSimpleName());
 			}
 		}
+	}
+
+	/**
+	 * Registers the tracked pairs' metrics (Spring Boot binds every {@link MeterBinder}
+	 * bean to its registry).
+	 * @param registry the registry
+	 */
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		CaffeineCacheMetrics.monitor(registry, this.pairs, CACHE);
+	}
+
+	/** The pairs this node keeps (tests). */
+	Cache<?, ?> pairs() {
+		return this.pairs;
 	}
 
 	/** The back-off after this many failures: doubling from the first, capped. */

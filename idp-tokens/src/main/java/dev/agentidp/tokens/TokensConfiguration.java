@@ -103,6 +103,12 @@ public class TokensConfiguration {
 				this.clock);
 	}
 
+	@Bean
+	FailedAuthentications failedAuthentications(JdbcClient jdbc, TokensProperties properties) {
+		return new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(),
+				properties.maxTrackedFailedAuthentications(), this.clock);
+	}
+
 	/**
 	 * The endpoints every client uses, first among the contributions: it keeps only what
 	 * this provider serves of Spring's defaults.
@@ -110,10 +116,10 @@ public class TokensConfiguration {
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	AuthorizationServerContribution oauthEndpoints(JdbcClient jdbc, TokenService tokens, AuditTrail audit,
-			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TokensProperties properties) {
+			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TokensProperties properties,
+			FailedAuthentications failures) {
 		return new OAuthEndpoints(
-				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(),
-						new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(), this.clock),
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
 						properties.maxClientAssertionLifetime(), this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
 				new TokenIntrospectionProvider(tokens, audit,

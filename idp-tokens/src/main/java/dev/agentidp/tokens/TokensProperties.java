@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.Range;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
@@ -37,6 +38,10 @@ import org.springframework.validation.annotation.Validated;
  * its {@code jti} is kept for replay detection until then
  * @param purgeInterval how often expired token rows and used client assertions are
  * deleted (default 10 minutes; read by the purge's {@code @Scheduled} placeholder)
+ * @param maxTrackedFailedAuthentications how many pairs of client and source address that
+ * failed to authenticate each node keeps in memory with their back-off (default 10,000,
+ * about 200 bytes each); beyond it the least valuable pairs are evicted one by one, and
+ * an evicted pair is counted again from the shared count in PostgreSQL
  */
 @ConfigurationProperties("idp.tokens")
 @Validated
@@ -49,7 +54,8 @@ public record TokensProperties(
 		@DefaultValue("20") @Min(value = 1, message = "must be at least 1") int maxFailedAuthenticationsPerMinute,
 		@DefaultValue("60m") @DurationMin(minutes = 1, message = ASSERTION_LIFETIME_RANGE) @DurationMax(hours = 24,
 				message = ASSERTION_LIFETIME_RANGE) Duration maxClientAssertionLifetime,
-		@DefaultValue("10m") @NotNull Duration purgeInterval) {
+		@DefaultValue("10m") @NotNull Duration purgeInterval,
+		@DefaultValue("10000") @Range(min = 1, max = 1_000_000) int maxTrackedFailedAuthentications) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
@@ -62,6 +68,9 @@ public record TokensProperties(
 	static final String CLOCK_SKEW_RANGE = "must be between 0 and 10 minutes";
 
 	static final String ASSERTION_LIFETIME_RANGE = "must be between 1 minute and 24 hours";
+
+	/** The default of {@code idp.tokens.max-tracked-failed-authentications}. */
+	public static final int DEFAULT_MAX_TRACKED_FAILED_AUTHENTICATIONS = 10_000;
 
 	public TokensProperties {
 		// an empty value binds to null: it means the default
