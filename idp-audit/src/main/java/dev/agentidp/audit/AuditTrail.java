@@ -43,15 +43,16 @@ import org.springframework.util.Assert;
  * The audit module's facade: appends records to the hash-chained trail, reads, verifies
  * and exports it, and makes signed checkpoints (API.md §2, DESIGN.md §4).
  * <p>
- * <b>Append</b> is one SQL statement: it takes the chain's head row (its row lock
+ * <b>Append</b> takes the chain's head row lock ({@code SELECT ... FOR UPDATE}: it
  * serialises the appends of one chain across threads and nodes, while different chains do
- * not contend), computes the new hash in PostgreSQL ({@code sha256}) over the canonical
- * record that Java prepared around the sequence number, advances the head and inserts the
- * record. {@link #append} joins the caller's transaction, so the record commits or rolls
- * back with the change it describes, and a failed append fails the caller; the chain's
- * lock is held until the caller commits, so callers append last. {@link #appendDenial}
- * records in a transaction of its own, which survives the caller's rollback (a denial
- * changes nothing else).
+ * not contend), computes the new hash in Java ({@link RecordHashing}, the one place the
+ * rule is computed, at append and at verify), then advances the head and inserts the
+ * record, with the canonical details text that was hashed, in one statement.
+ * {@link #append} joins the caller's transaction, so the record commits or rolls back
+ * with the change it describes, and a failed append fails the caller; the chain's lock is
+ * held until the caller commits, so callers append last. {@link #appendDenial} records in
+ * a transaction of its own, which survives the caller's rollback (a denial changes
+ * nothing else).
  */
 public class AuditTrail {
 
