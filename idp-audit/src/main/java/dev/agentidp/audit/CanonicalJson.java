@@ -1,25 +1,27 @@
 package dev.agentidp.audit;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * RFC 8785 JSON Canonicalization Scheme (JCS), and the small JSON parser the trail needs
- * to read {@code details} back from PostgreSQL.
+ * RFC 8785 JSON Canonicalization Scheme (JCS): writes the canonical text of a record's
+ * details (stored as hashed, {@code audit_record.details_jcs}, and never parsed back for
+ * the hash) and of the fields around them.
  * <p>
  * Written by hand, on purpose: no maintained JCS implementation for Java is available to
  * this build (the one Java port, {@code io.github.erdtman:java-json-canonicalization}, is
- * a single-author project without releases since 2020 and is not in the registry subset
- * this project draws from), and the trail needs only the subset of JSON it writes itself.
- * The number serialization is ECMAScript's {@code Number.prototype.toString} (RFC 8785
- * §3.2.2.3), derived from {@link Double#toString(double)}, which since JDK 19 yields the
- * shortest decimal that rounds to the double; the one case where Java and ECMAScript
- * choose differently (Java never answers with one digit) is corrected below. Tested with
- * the RFC's test vectors ({@code CanonicalJsonTests}).
+ * a single-author project without releases since 2020, and neither it nor
+ * {@code com.apicatalog:titanium-jcs} is in the registry subset this project draws from),
+ * and the trail writes only Java values, so it needs a writer and no parser. It is
+ * cross-checked against the reference implementation's test vectors
+ * ({@code Rfc8785VectorsTests}) and, through every export, against the npm
+ * {@code canonicalize} package that the offline verifier uses. The number serialization
+ * is ECMAScript's {@code Number.prototype.toString} (RFC 8785 §3.2.2.3), derived from
+ * {@link Double#toString(double)}, which since JDK 19 yields the shortest decimal that
+ * rounds to the double; the one case where Java and ECMAScript choose differently (Java
+ * never answers with one digit) is corrected below. Tested with the RFC's test vectors
+ * ({@code CanonicalJsonTests}).
  * <p>
  * Values: {@code null}, {@link CharSequence}, {@link Boolean}, {@link Number} (every
  * number is an IEEE 754 double, as RFC 8785 §3.2.2.3 requires), {@link Map} (keys sorted
@@ -284,230 +286,6 @@ final class CanonicalJson {
 			}
 		}
 		return null;
-	}
-
-	/**
-	 * Parses JSON text into {@link LinkedHashMap}, {@link ArrayList}, {@link String},
-	 * {@link Long} (integers within ±2^53), {@link Double}, {@link Boolean} and
-	 * {@code null}.
-	 * @param json the text
-	 * @return the value
-	 * @throws IllegalArgumentException when the text is not JSON
-	 */
-	static Object parse(String json) {
-		Parser parser = new Parser(json);
-		Object value = parser.value();
-		parser.skipWhitespace();
-		if (parser.position != json.length()) {
-			throw parser.error("trailing characters");
-		}
-		return value;
-	}
-
-	/**
-	 * Appends the canonical form of JSON text.
-	 * @param out where to append
-	 * @param json the text
-	 */
-	static void canonicalize(StringBuilder out, String json) {
-		if ("{}".equals(json)) {
-			out.append("{}");
-			return;
-		}
-		write(out, parse(json));
-	}
-
-	private static final class Parser {
-
-		private final String text;
-
-		private int position;
-
-		Parser(String text) {
-			this.text = text;
-		}
-
-		Object value() {
-			skipWhitespace();
-			if (this.position >= this.text.length()) {
-				throw error("unexpected end");
-			}
-			char c = this.text.charAt(this.position);
-			return switch (c) {
-				case '{' -> object();
-				case '[' -> array();
-				case '"' -> string();
-				case 't' -> literal("true", Boolean.TRUE);
-				case 'f' -> literal("false", Boolean.FALSE);
-				case 'n' -> literal("null", null);
-				default -> number();
-			};
-		}
-
-		private Map<String, Object> object() {
-			Map<String, Object> map = new LinkedHashMap<>();
-			this.position++;
-			skipWhitespace();
-			if (peek() == '}') {
-				this.position++;
-				return map;
-			}
-			while (true) {
-				skipWhitespace();
-				if (peek() != '"') {
-					throw error("member name expected");
-				}
-				String name = string();
-				skipWhitespace();
-				expect(':');
-				map.put(name, value());
-				skipWhitespace();
-				char c = next();
-				if (c == '}') {
-					return map;
-				}
-				if (c != ',') {
-					throw error("',' or '}' expected");
-				}
-			}
-		}
-
-		private List<Object> array() {
-			List<Object> list = new ArrayList<>();
-			this.position++;
-			skipWhitespace();
-			if (peek() == ']') {
-				this.position++;
-				return list;
-			}
-			while (true) {
-				list.add(value());
-				skipWhitespace();
-				char c = next();
-				if (c == ']') {
-					return list;
-				}
-				if (c != ',') {
-					throw error("',' or ']' expected");
-				}
-			}
-		}
-
-		private String string() {
-			this.position++;
-			int start = this.position;
-			StringBuilder out = null;
-			while (true) {
-				char c = next();
-				if (c == '"') {
-					return (out != null) ? out.append(this.text, start, this.position - 1).toString()
-							: this.text.substring(start, this.position - 1);
-				}
-				if (c == '\\') {
-					if (out == null) {
-						out = new StringBuilder();
-					}
-					out.append(this.text, start, this.position - 1);
-					char escape = next();
-					switch (escape) {
-						case '"', '\\', '/' -> out.append(escape);
-						case 'b' -> out.append('\b');
-						case 'f' -> out.append('\f');
-						case 'n' -> out.append('\n');
-						case 'r' -> out.append('\r');
-						case 't' -> out.append('\t');
-						case 'u' -> {
-							if (this.position + 4 > this.text.length()) {
-								throw error("bad unicode escape");
-							}
-							out.append((char) Integer.parseInt(this.text, this.position, this.position + 4, 16));
-							this.position += 4;
-						}
-						default -> throw error("bad escape");
-					}
-					start = this.position;
-				}
-				else if (c < 0x20) {
-					throw error("control character in string");
-				}
-			}
-		}
-
-		private Object number() {
-			int start = this.position;
-			boolean integral = true;
-			while (this.position < this.text.length()) {
-				char c = this.text.charAt(this.position);
-				if ((c >= '0' && c <= '9') || c == '-') {
-					this.position++;
-				}
-				else if (c == '.' || c == 'e' || c == 'E' || c == '+') {
-					integral = false;
-					this.position++;
-				}
-				else {
-					break;
-				}
-			}
-			if (start == this.position) {
-				throw error("value expected");
-			}
-			String literal = this.text.substring(start, this.position);
-			try {
-				if (integral && literal.length() <= 17) {
-					long value = Long.parseLong(literal);
-					if (value > -MAX_SAFE_INTEGER && value < MAX_SAFE_INTEGER) {
-						return value;
-					}
-				}
-				return Double.parseDouble(literal);
-			}
-			catch (NumberFormatException ex) {
-				throw error("bad number");
-			}
-		}
-
-		private Object literal(String word, Object value) {
-			if (!this.text.startsWith(word, this.position)) {
-				throw error("bad literal");
-			}
-			this.position += word.length();
-			return value;
-		}
-
-		private void expect(char c) {
-			if (next() != c) {
-				throw error("'" + c + "' expected");
-			}
-		}
-
-		private char peek() {
-			if (this.position >= this.text.length()) {
-				throw error("unexpected end");
-			}
-			return this.text.charAt(this.position);
-		}
-
-		private char next() {
-			char c = peek();
-			this.position++;
-			return c;
-		}
-
-		void skipWhitespace() {
-			while (this.position < this.text.length()) {
-				char c = this.text.charAt(this.position);
-				if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-					return;
-				}
-				this.position++;
-			}
-		}
-
-		IllegalArgumentException error(String what) {
-			return new IllegalArgumentException("Invalid JSON at " + this.position + ": " + what);
-		}
-
 	}
 
 }

@@ -5,13 +5,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 
 /**
- * The hash rule of docs/audit.md "Contract": {@code hash} = lowercase hex SHA-256 of the
- * UTF-8 bytes of {@code prevHash + "\n" + JCS(record)}, where {@code record} is the
- * object of exactly the nine fields
- * {@code chain, seq, occurredAt, actor, action, target, decision, reason,
- * details}. The nine names in RFC 8785 order (UTF-16 code units) are {@code action,
- * actor, chain, decision, details, occurredAt, reason, seq, target}, so the canonical
- * record is written straight in that order, without building a map.
+ * The hash rule of docs/audit.md "Contract", computed here and nowhere else in the
+ * provider (append and verify both call {@link #hash}): {@code hash} = lowercase hex
+ * SHA-256 of the UTF-8 bytes of {@code prevHash + "\n" + JCS(record)}, where
+ * {@code record} is the object of exactly the nine fields {@code chain, seq, occurredAt,
+ * actor, action, target, decision, reason, details}. The nine names in RFC 8785 order
+ * (UTF-16 code units) are {@code action, actor, chain, decision, details, occurredAt,
+ * reason, seq, target}, so the canonical record is written straight in that order,
+ * without building a map; {@code details} is spliced in as the canonical text that is
+ * stored beside the record ({@code details_jcs}), never re-derived.
  * <p>
  * An instance keeps its buffers and digest between records (verify hashes a million
  * records without allocating per record beyond the JDBC strings); it is not thread-safe.
@@ -27,10 +29,6 @@ final class RecordHashing {
 
 	private final StringBuilder text = new StringBuilder(512);
 
-	private final StringBuilder time = new StringBuilder(24);
-
-	private final StringBuilder details = new StringBuilder(256);
-
 	private byte[] bytes = new byte[1024];
 
 	private final char[] hex = new char[64];
@@ -42,45 +40,6 @@ final class RecordHashing {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is not available", ex);
 		}
-	}
-
-	/**
-	 * Appends the canonical record up to and including {@code "seq":}: everything before
-	 * the sequence number, which only the append statement knows.
-	 * @param out where to append
-	 * @param chain the chain
-	 * @param occurredAt the time, as {@link #appendTime} writes it
-	 * @param actor the actor or {@code null}
-	 * @param action the action
-	 * @param decision {@code allow} or {@code deny}
-	 * @param reason the reason or {@code null}
-	 * @param canonicalDetails the canonical JSON of the details
-	 */
-	static void appendPrefix(StringBuilder out, String chain, CharSequence occurredAt, String actor, String action,
-			String decision, String reason, CharSequence canonicalDetails) {
-		out.append("{\"action\":");
-		CanonicalJson.writeString(out, action);
-		out.append(",\"actor\":");
-		writeNullable(out, actor);
-		out.append(",\"chain\":");
-		CanonicalJson.writeString(out, chain);
-		out.append(",\"decision\":");
-		CanonicalJson.writeString(out, decision);
-		out.append(",\"details\":").append(canonicalDetails).append(",\"occurredAt\":\"").append(occurredAt);
-		out.append("\",\"reason\":");
-		writeNullable(out, reason);
-		out.append(",\"seq\":");
-	}
-
-	/**
-	 * Appends the canonical record after the sequence number.
-	 * @param out where to append
-	 * @param target the target or {@code null}
-	 */
-	static void appendSuffix(StringBuilder out, String target) {
-		out.append(",\"target\":");
-		writeNullable(out, target);
-		out.append('}');
 	}
 
 	private static void writeNullable(StringBuilder out, String value) {
@@ -152,9 +111,8 @@ final class RecordHashing {
 	}
 
 	/**
-	 * The hash of a record as stored (details as JSON text, read back from
-	 * {@code jsonb}).
-	 * @param prevHash the previous record's hash
+	 * The hash of a record: the one place the rule is computed, at append and at verify.
+	 * @param prevHash the previous record's hash ({@link #GENESIS} for seq 1)
 	 * @param chain the chain
 	 * @param seq the sequence number
 	 * @param occurredAtMillis the time in epoch milliseconds
@@ -163,37 +121,32 @@ final class RecordHashing {
 	 * @param target the target or {@code null}
 	 * @param decision {@code allow} or {@code deny}
 	 * @param reason the reason or {@code null}
-	 * @param detailsJson the details as JSON text (any formatting)
+	 * @param canonicalDetails the details as RFC 8785 text, exactly as hashed and stored
+	 * ({@code audit_record.details_jcs})
 	 * @return the hash, lowercase hex, in a buffer reused by the next call
 	 */
 	char[] hash(String prevHash, String chain, long seq, long occurredAtMillis, String actor, String action,
-			String target, String decision, String reason, String detailsJson) {
-		StringBuilder time = this.time;
-		time.setLength(0);
-		appendTime(time, occurredAtMillis);
-		StringBuilder details = this.details;
-		details.setLength(0);
-		CanonicalJson.canonicalize(details, detailsJson);
+			String target, String decision, String reason, CharSequence canonicalDetails) {
 		StringBuilder out = this.text;
 		out.setLength(0);
 		out.append(prevHash).append('\n');
-		appendPrefix(out, chain, time, actor, action, decision, reason, details);
-		out.append(seq);
-		appendSuffix(out, target);
+		// the nine members in RFC 8785 order (§3.2.3, UTF-16 code units)
+		out.append("{\"action\":");
+		CanonicalJson.writeString(out, action);
+		out.append(",\"actor\":");
+		writeNullable(out, actor);
+		out.append(",\"chain\":");
+		CanonicalJson.writeString(out, chain);
+		out.append(",\"decision\":");
+		CanonicalJson.writeString(out, decision);
+		out.append(",\"details\":").append(canonicalDetails).append(",\"occurredAt\":\"");
+		appendTime(out, occurredAtMillis);
+		out.append("\",\"reason\":");
+		writeNullable(out, reason);
+		out.append(",\"seq\":").append(seq).append(",\"target\":");
+		writeNullable(out, target);
+		out.append('}');
 		return digest(out);
-	}
-
-	/**
-	 * The hash of {@code prevHash + "\n" + canonicalRecord}.
-	 * @param prevHash the previous hash
-	 * @param canonicalRecord the canonical record
-	 * @return the hash, lowercase hex
-	 */
-	String hash(String prevHash, CharSequence canonicalRecord) {
-		StringBuilder out = this.text;
-		out.setLength(0);
-		out.append(prevHash).append('\n').append(canonicalRecord);
-		return new String(digest(out));
 	}
 
 	private char[] digest(StringBuilder out) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tampering as a database superuser would do it, bypassing the append-only trigger
@@ -82,9 +84,26 @@ class AuditTamperTests {
 	@Test
 	void changingDetailsIsReportedAtThatRecord() {
 		chainOfFive("t-details");
-		asSuperuser("UPDATE audit_record SET details = '{\"n\": 20}' WHERE chain = 't-details' AND seq = 2");
+		// the hashed canonical text (the jsonb copy for queries follows it: PostgreSQL
+		// generates it)
+		asSuperuser("UPDATE audit_record SET details_jcs = '{\"n\":20}' WHERE chain = 't-details' AND seq = 2");
+		assertThat(JdbcClient.create(this.dataSource)
+			.sql("SELECT details->>'n' FROM audit_record WHERE chain = 't-details' AND seq = 2")
+			.query(String.class)
+			.single()).isEqualTo("20");
 		AuditVerification.Broken broken = broken("t-details");
 		assertThat(broken.seq()).isEqualTo(2);
+		assertThat(broken.reason()).contains("hash");
+	}
+
+	@Test
+	void theQueryCopyOfDetailsCannotBeWrittenApartFromTheHashedText() {
+		chainOfFive("t-details-copy");
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> asSuperuser(
+					"UPDATE audit_record SET details = '{\"n\": 20}' WHERE chain = 't-details-copy' AND seq = 2"))
+			.satisfies((ex) -> assertThat(ex.getMostSpecificCause()).hasMessageContaining("generated column"));
+		assertThat(this.trail.verify("t-details-copy").valid()).isTrue();
 	}
 
 	@Test

@@ -64,7 +64,7 @@ class AuditTrailTests {
 	}
 
 	@Test
-	void appendWhenNewChainThenGenesisAndHashFollowTheRule() {
+	void appendWhenNewChainThenGenesisAndHashFollowTheRule() throws Exception {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("scopes", List.of("crm:read", "crm:write"));
 		details.put("ttl", 900);
@@ -78,8 +78,9 @@ class AuditTrailTests {
 		assertThat(first.prevHash()).isEqualTo("0".repeat(64));
 		assertThat(second.seq()).isEqualTo(2);
 		assertThat(second.prevHash()).isEqualTo(first.hash());
-		// the hash PostgreSQL computed is exactly the rule of docs/audit.md "Contract",
-		// recomputed here
+		// the hash the trail computed is exactly the rule of docs/audit.md "Contract",
+		// recomputed here from a map of the nine fields with the generic writer and the
+		// JDK's SHA-256
 		Map<String, Object> record = new LinkedHashMap<>();
 		record.put("chain", "chain-rule");
 		record.put("seq", 1);
@@ -90,7 +91,13 @@ class AuditTrailTests {
 		record.put("decision", "allow");
 		record.put("reason", null);
 		record.put("details", details);
-		assertThat(new RecordHashing().hash("0".repeat(64), CanonicalJson.write(record))).isEqualTo(first.hash());
+		byte[] sum = java.security.MessageDigest.getInstance("SHA-256")
+			.digest(("0".repeat(64) + "\n" + CanonicalJson.write(record)).getBytes(StandardCharsets.UTF_8));
+		assertThat(java.util.HexFormat.of().formatHex(sum)).isEqualTo(first.hash());
+		// and the canonical details text stored beside it is the one that was hashed
+		assertThat(jdbc().sql("SELECT details_jcs FROM audit_record WHERE chain = 'chain-rule' AND seq = 1")
+			.query(String.class)
+			.single()).isEqualTo(CanonicalJson.write(details));
 		assertThat(first.occurredAtText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
 		assertThat(this.trail.verify("chain-rule")).isEqualTo(new AuditVerification.Valid(1, 2));
 	}
@@ -215,9 +222,9 @@ class AuditTrailTests {
 			.allSatisfy((line) -> assertThat(line).contains("\"prevHash\":", "\"hash\":", "\"seq\":"));
 		Path file = dir.resolve("export.jsonl");
 		Files.writeString(file, jsonl);
-		Path script = Path.of("..", "docs", "verify-audit-export.py").toAbsolutePath().normalize();
+		Path script = Path.of("..", "docs", "examples", "verify-audit-export.mjs").toAbsolutePath().normalize();
 		assertThat(script).exists();
-		assumeThat(python3()).as("python3 is installed").isTrue();
+		assumeThat(nodeWithCanonicalize(script)).as("node and canonicalize in docs/examples/node_modules").isTrue();
 		Result ok = run(script, file);
 		assertThat(ok.exit()).as(ok.output()).isZero();
 		assertThat(ok.output()).contains("valid");
@@ -273,9 +280,12 @@ class AuditTrailTests {
 		return jdbc().sql("SELECT count(*) FROM audit_record WHERE chain = ?").param(chain).query(Long.class).single();
 	}
 
-	static boolean python3() {
+	static boolean nodeWithCanonicalize(Path script) {
+		if (!Files.isDirectory(script.resolveSibling("node_modules").resolve("canonicalize"))) {
+			return false;
+		}
 		try {
-			Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+			Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
 			return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
 		}
 		catch (IOException | InterruptedException ex) {
@@ -284,7 +294,7 @@ class AuditTrailTests {
 	}
 
 	static Result run(Path script, Path file) throws IOException, InterruptedException {
-		Process p = new ProcessBuilder("python3", script.toString(), file.toString()).redirectErrorStream(true).start();
+		Process p = new ProcessBuilder("node", script.toString(), file.toString()).redirectErrorStream(true).start();
 		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		return new Result(p.exitValue(), output);

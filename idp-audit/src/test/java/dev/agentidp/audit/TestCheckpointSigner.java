@@ -66,7 +66,7 @@ final class TestCheckpointSigner implements CheckpointSigner {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalArgumentException("bad signature", ex);
 		}
-		return (Map<String, Object>) CanonicalJson
+		return (Map<String, Object>) Rfc8785VectorsTests
 			.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
 	}
 

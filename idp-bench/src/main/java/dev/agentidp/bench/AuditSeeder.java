@@ -135,7 +135,7 @@ final class AuditSeeder {
 			};
 			connection.unwrap(PGConnection.class)
 				.getCopyAPI()
-				.copyIn("COPY audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details, "
+				.copyIn("COPY audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details_jcs, "
 						+ "prev_hash, hash) FROM STDIN", rows);
 			try (var head = connection
 				.prepareStatement("INSERT INTO audit_chain_head (chain, seq, hash) VALUES (?, ?, ?)")) {

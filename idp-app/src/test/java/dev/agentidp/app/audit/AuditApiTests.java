@@ -61,7 +61,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * The audit admin API end to end, over HTTP, on a real PostgreSQL: who may call what
  * (401/403 problem documents, each denial recorded as {@code admin.denied}), query with
  * filters and paging, verify, export, signed checkpoints, and the offline verifier in
- * {@code docs/verify-audit-export.py} run over what the API hands out.
+ * {@code docs/examples/verify-audit-export.mjs} (Node, on the npm {@code canonicalize}
+ * package) run over what the API hands out.
  */
 // the inline datasource URL only keeps the embedded-database default from starting a
 // PostgreSQL in ./data (whose lock another cached context may hold); TestDatabase's URL,
@@ -310,7 +311,7 @@ class AuditApiTests {
 
 	@Test
 	void offlineVerifierReportsAChainCutShortOrDeletedSinceTheSignedCheckpoint(@TempDir Path dir) throws Exception {
-		assumeThat(python3WithCryptography()).as("python3 with the cryptography package is installed").isTrue();
+		assumeThat(nodeWithCanonicalize()).as("node and canonicalize in docs/examples/node_modules").isTrue();
 		String admin = offlineVerifierTrail();
 		Path checkpoint = write(dir, "checkpoint.json", get("/admin/v1/audit/checkpoints/latest", admin).body());
 		Path jwks = write(dir, "jwks.json", get("/oauth2/jwks", null).body());
@@ -350,7 +351,7 @@ class AuditApiTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void offlineVerifierTrustsOnlyACheckpointSignedWithAPublishedKey(@TempDir Path dir) throws Exception {
-		assumeThat(python3WithCryptography()).as("python3 with the cryptography package is installed").isTrue();
+		assumeThat(nodeWithCanonicalize()).as("node and canonicalize in docs/examples/node_modules").isTrue();
 		String admin = offlineVerifierTrail();
 		Path export = write(dir, "audit.jsonl", get("/admin/v1/audit/export?format=jsonl", admin).body());
 		String jwksJson = get("/oauth2/jwks", null).body();
@@ -415,7 +416,7 @@ class AuditApiTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void offlineVerifierChecksThatSeveralCheckpointsLink(@TempDir Path dir) throws Exception {
-		assumeThat(python3WithCryptography()).as("python3 with the cryptography package is installed").isTrue();
+		assumeThat(nodeWithCanonicalize()).as("node and canonicalize in docs/examples/node_modules").isTrue();
 		String admin = offlineVerifierTrail();
 		Path older = write(dir, "older.json", get("/admin/v1/audit/checkpoints/latest", admin).body());
 		// the trail goes on, on a chain of its own (the other tests cut chain-offline-a
@@ -501,9 +502,17 @@ class AuditApiTests {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	static boolean python3WithCryptography() {
+	/** The offline verifier: Node with the npm package {@code canonicalize}. */
+	static final Path VERIFIER = Path.of("..", "docs", "examples", "verify-audit-export.mjs")
+		.toAbsolutePath()
+		.normalize();
+
+	static boolean nodeWithCanonicalize() {
+		if (!Files.isDirectory(VERIFIER.resolveSibling("node_modules").resolve("canonicalize"))) {
+			return false;
+		}
 		try {
-			Process p = new ProcessBuilder("python3", "-c", "import cryptography").redirectErrorStream(true).start();
+			Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
 			return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
 		}
 		catch (IOException ex) {
@@ -516,8 +525,7 @@ class AuditApiTests {
 	}
 
 	static Result verifyOffline(Path export, Object... options) throws Exception {
-		Path script = Path.of("..", "docs", "verify-audit-export.py").toAbsolutePath().normalize();
-		List<String> command = new ArrayList<>(List.of("python3", script.toString(), export.toString()));
+		List<String> command = new ArrayList<>(List.of("node", VERIFIER.toString(), export.toString()));
 		for (Object option : options) {
 			command.add(option.toString());
 		}
