@@ -301,9 +301,7 @@ public class TokenService {
 	 */
 	@EventListener
 	public void on(CapabilitiesRemoved event) {
-		List<UUID> ids = new ArrayList<>(event.subAgentIds().size() + 1);
-		ids.add(event.agentId());
-		ids.addAll(event.subAgentIds());
+		List<UUID> ids = withSubAgents(event.agentId(), event.subAgentIds());
 		// issue 14, item 6: tokens being issued with the old capabilities now are
 		// committed first, so that the revocation sees them
 		this.agents.stopIssuance(event.agentId());
@@ -344,13 +342,19 @@ public class TokenService {
 	}
 
 	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
-		List<UUID> ids = new ArrayList<>(subAgentIds.size() + 1);
-		ids.add(agentId);
-		ids.addAll(subAgentIds);
-		int revoked = this.tokens.revokeAgents(ids, why(actor, reason), this.clock.instant());
+		int revoked = this.tokens.revokeAgents(withSubAgents(agentId, subAgentIds), why(actor, reason),
+				this.clock.instant());
 		this.events
 			.publishEvent(new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
 		return revoked;
+	}
+
+	/** The agent's id first, then its sub-agents'. */
+	private static List<UUID> withSubAgents(UUID agentId, List<UUID> subAgentIds) {
+		List<UUID> ids = new ArrayList<>(subAgentIds.size() + 1);
+		ids.add(agentId);
+		ids.addAll(subAgentIds);
+		return ids;
 	}
 
 	/** Deletes rows of tokens and client assertions that can no longer be used. */
