@@ -144,9 +144,11 @@ public final class SubAgentTokenExchangeAuthenticationProvider implements Authen
 			if (subject.claims().get("act") instanceof Map<?, ?> earlier) {
 				act.put("act", earlier);
 			}
-			TokenGrant grant = new TokenGrant(subAgent.id(), held.subject(), parentId, scopes, audience, held.task(),
-					now, expiresAt, held.jti(), held.rootJti(), depth, act, exchange.jwkThumbprint(), held.owner(),
-					subAgent.version(), clientKid);
+			TokenGrant grant = new TokenGrant(
+					new TokenGrant.Holder(subAgent.id(), held.subject(), parentId, held.owner(), subAgent.version(),
+							clientKid),
+					scopes, audience, held.task(), now, expiresAt,
+					new TokenGrant.Derivation(held.jti(), held.rootJti(), depth, act), exchange.jwkThumbprint());
 			IssuedToken token = this.minter.mint(grant, issuer);
 			String jti = token.record().jti();
 			String subAgentId = subAgent.id().toString();

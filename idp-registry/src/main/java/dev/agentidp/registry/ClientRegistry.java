@@ -38,6 +38,13 @@ public class ClientRegistry {
 
 	private static final String SELECT_CLIENT_FOR_UPDATE = SELECT_CLIENT + " FOR UPDATE";
 
+	/**
+	 * An enabled client's row, held (FOR SHARE) until the caller's transaction ends:
+	 * holds do not block each other; a disable waits for them, and they for it.
+	 */
+	private static final String HOLD_ENABLED = "SELECT 1 FROM oauth_client WHERE client_id = ? AND disabled_at IS NULL"
+			+ " FOR SHARE";
+
 	/** Keyset paging, oldest first (as agents are listed). */
 	private static final String SELECT_PAGE = "SELECT " + COLUMNS
 			+ " FROM oauth_client WHERE (created_at, client_id) > (?, ?) ORDER BY created_at, client_id LIMIT ?";
@@ -136,6 +143,24 @@ public class ClientRegistry {
 			.query(ClientRegistry::mapClient)
 			.optional()
 			.orElseThrow(() -> ClientNotFoundException.client(clientId));
+	}
+
+	/**
+	 * Holds a client against being disabled until the caller's transaction ends, and says
+	 * whether it is enabled now. Every transaction that writes a token for the client
+	 * calls this before it writes: a concurrent {@link #disable disable} waits for it to
+	 * commit, so that the revocation it runs next sees the token; one that has committed
+	 * already makes this answer {@code false}, whatever another node's cache of the
+	 * client still says ({@link #findClient}).
+	 * @param clientId the client id
+	 * @return whether the client exists and is enabled
+	 * @throws IllegalStateException when no transaction is active
+	 */
+	public boolean holdForIssuance(String clientId) {
+		Assert.hasText(clientId, "clientId cannot be empty");
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"a client is held for the transaction that writes its token");
+		return this.jdbc.sql(HOLD_ENABLED).param(clientId).query(Integer.class).optional().isPresent();
 	}
 
 	/**

@@ -20,9 +20,10 @@ import org.springframework.util.Assert;
 
 /**
  * Signs an RFC 9068 access token for a decided {@link TokenGrant} and writes its row to
- * the token store. Must run inside the caller's transaction, so that the row and the
- * audit record the caller writes commit or roll back together: no token is ever handed
- * out without both.
+ * the token store: the one claims builder and the one {@code INSERT} of every token, for
+ * agents, sub-agents and clients that are not agents alike. Must run inside the caller's
+ * transaction, so that the row and the audit record the caller writes commit or roll back
+ * together: no token is ever handed out without both.
  */
 public final class AccessTokenMinter {
 
@@ -56,9 +57,11 @@ public final class AccessTokenMinter {
 		String scope = String.join(" ", new TreeSet<>(grant.scopes()));
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("iss", issuer);
-		claims.put("sub", grant.subject());
+		TokenGrant.Holder holder = grant.holder();
+		TokenGrant.Derivation derivation = grant.derivation();
+		claims.put("sub", holder.subject());
 		claims.put("aud", grant.audience());
-		claims.put("client_id", grant.clientId());
+		claims.put("client_id", holder.clientId());
 		if (!scope.isEmpty()) {
 			claims.put("scope", scope);
 		}
@@ -66,11 +69,11 @@ public final class AccessTokenMinter {
 		claims.put("nbf", grant.issuedAt().getEpochSecond());
 		claims.put("exp", grant.expiresAt().getEpochSecond());
 		claims.put("jti", jti);
-		putIfPresent(claims, "owner", grant.owner());
-		putIfPresent(claims, "agent_version", grant.agentVersion());
+		putIfPresent(claims, "owner", holder.owner());
+		putIfPresent(claims, "agent_version", holder.agentVersion());
 		putIfPresent(claims, "task", grant.task());
-		putIfPresent(claims, "act", grant.act());
-		putIfPresent(claims, "parent_jti", grant.parentJti());
+		putIfPresent(claims, "act", derivation.act());
+		putIfPresent(claims, "parent_jti", derivation.parentJti());
 		if (grant.cnfJkt() != null) {
 			claims.put("cnf", Map.of("jkt", grant.cnfJkt()));
 		}
@@ -84,12 +87,14 @@ public final class AccessTokenMinter {
 			throw new IllegalStateException("Cannot sign the access token", ex);
 		}
 		String value = jws.serialize();
-		TokenRecord record = new TokenRecord(jti, grant.agentId(), grant.clientId(), grant.subject(), grant.parentJti(),
-				(grant.rootJti() != null) ? grant.rootJti() : jti, grant.task(), grant.scopes(), grant.audience(),
-				grant.issuedAt(), grant.expiresAt(), null, grant.depth(),
-				(grant.act() != null) ? JSONObjectUtils.toJSONString(grant.act()) : null, grant.cnfJkt(), grant.owner(),
-				key.kid());
-		this.tokens.insert(record, sha256(value), grant.agentVersion(), grant.clientKid());
+		// the kid of the key that signed it, not a header read back: rotation between
+		// the two cannot make them differ
+		TokenRecord record = new TokenRecord(jti, holder.agentId(), holder.clientId(), holder.subject(),
+				derivation.parentJti(), (derivation.rootJti() != null) ? derivation.rootJti() : jti, grant.task(),
+				grant.scopes(), grant.audience(), grant.issuedAt(), grant.expiresAt(), null, derivation.depth(),
+				(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null, grant.cnfJkt(),
+				holder.owner(), key.kid());
+		this.tokens.insert(record, sha256(value), holder.agentVersion(), holder.clientKid());
 		return new IssuedToken(value, record);
 	}
 

@@ -31,8 +31,14 @@ import org.springframework.util.StringUtils;
  * <li>the audience is the resources asked for, each one the agent declares
  * ({@link AgentAudiences}, {@code invalid_target}), else the default audience.</li>
  * </ol>
- * A pure function of the agent's identity document and the request: no database, no clock
- * of its own, so each rule is unit-tested alone.
+ * A client that is not an agent (an admin client, a resource server) is decided by
+ * {@link #decideForClient}: every scope asked for is one it is registered with
+ * ({@code invalid_scope}), none asked for is none granted, its tokens live
+ * {@link RegistryClients#CLIENT_TOKEN_TTL} and name the default audience, as Spring's own
+ * client-credentials provider decided before this provider issued every client's token.
+ * <p>
+ * A pure function of the client's registration and the request: no database, no clock of
+ * its own, so each rule is unit-tested alone.
  */
 final class ClientCredentialsPolicy {
 
@@ -85,6 +91,30 @@ final class ClientCredentialsPolicy {
 		List<String> audience = AgentAudiences.of(agent.declaredAudiences(), resources,
 				StringUtils.hasText(this.defaultAudience) ? this.defaultAudience : issuer);
 		return new Issuance(scopes, audience, task, now.plus(ttl));
+	}
+
+	/**
+	 * Decides the request of a client that is not an agent.
+	 * @param registeredScopes the scopes the client is registered with
+	 * @param scopes the scopes asked for
+	 * @param issuer the issuer (the audience when none is configured)
+	 * @param now the time of issue
+	 * @return what the token may say
+	 * @throws OAuth2AuthenticationException naming the first rule the request breaks
+	 */
+	Issuance decideForClient(Set<String> registeredScopes, Set<String> scopes, String issuer, Instant now) {
+		Assert.notNull(registeredScopes, "registeredScopes cannot be null");
+		Assert.notNull(scopes, "scopes cannot be null");
+		Assert.notNull(now, "now cannot be null");
+		// RFC 6749 §3.3 and §5.2: a scope the client is not registered with is refused
+		if (!registeredScopes.containsAll(scopes)) {
+			Set<String> outside = new TreeSet<>(scopes);
+			outside.removeAll(registeredScopes);
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE,
+					"Scope outside the client's registration: " + String.join(" ", outside));
+		}
+		return new Issuance(scopes, List.of(StringUtils.hasText(this.defaultAudience) ? this.defaultAudience : issuer),
+				null, now.plus(RegistryClients.CLIENT_TOKEN_TTL));
 	}
 
 	/**

@@ -8,7 +8,6 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadata;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.web.authentication.AuthenticationConverter;
@@ -22,8 +21,8 @@ import org.springframework.util.Assert;
  * revocation (RFC 7009 with cascade), the failure handler that audits every refusal, and
  * the metadata the endpoints share. Ordered first among the
  * {@link AuthorizationServerContribution}s: of Spring's token endpoint defaults it keeps
- * only the client-credentials provider (a grant module adds its own provider and
- * converter), so no grant is served that no module contributes.
+ * no provider (a grant module adds its own provider and converter), so no grant is served
+ * that no module contributes.
  */
 final class OAuthEndpoints implements AuthorizationServerContribution {
 
@@ -98,13 +97,13 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 	}
 
 	/**
-	 * Of Spring's providers only the client-credentials one stays (for clients that are
-	 * not agents, {@link ClientCredentialsGrant}); no other grant unless a module adds
-	 * it.
+	 * None of Spring's token providers stays: every token is issued by a grant module's
+	 * provider through {@link AccessTokenMinter}, so that no grant is served that no
+	 * module contributes and no token is written by a second path.
 	 */
 	@Override
 	public void tokenProviders(List<AuthenticationProvider> providers) {
-		providers.removeIf((provider) -> !(provider instanceof OAuth2ClientCredentialsAuthenticationProvider));
+		providers.clear();
 	}
 
 	/**

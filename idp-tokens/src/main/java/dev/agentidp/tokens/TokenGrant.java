@@ -10,42 +10,87 @@ import org.springframework.util.Assert;
 
 /**
  * Everything an access token will say, decided before it is signed. The issuing grant
- * (client credentials, token exchange) has already checked it against the rules.
+ * (client credentials, token exchange) has already checked it against its rules
+ * ({@code ClientCredentialsPolicy}, {@code DelegationPolicy}); {@link AccessTokenMinter}
+ * signs and stores it, the one way any token is issued.
  *
- * @param agentId the agent acting with the token, or {@code null} for a client that is
- * not an agent
- * @param subject {@code sub}: the root principal
- * @param clientId {@code client_id}: the client that asked for it
+ * @param holder who holds the token and on whose behalf
  * @param scopes the granted scopes (non-empty for agents)
  * @param audience {@code aud}
  * @param task the {@code task} claim, or {@code null}
  * @param issuedAt {@code iat} and {@code nbf}
  * @param expiresAt {@code exp}
- * @param parentJti the token it derives from ({@code parent_jti}), or {@code null}
- * @param rootJti the root of its delegation family, or {@code null} for a root token
- * @param depth its delegation depth
- * @param act the RFC 8693 §4.1 {@code act} claim, or {@code null}
+ * @param derivation where the token derives from ({@link Derivation#NONE} for a token
+ * issued on its own)
  * @param cnfJkt the RFC 7638 thumbprint the token is bound to ({@code cnf.jkt}), or
  * {@code null}
- * @param owner the {@code owner} claim, or {@code null}
- * @param agentVersion the {@code agent_version} claim, or {@code null}
- * @param clientKid the {@code kid} of the client's key that authenticated the request, or
- * {@code null} when no key did (a client secret); not a claim (issue 14, item 18)
  */
-public record TokenGrant(UUID agentId, String subject, String clientId, Set<String> scopes, List<String> audience,
-		String task, Instant issuedAt, Instant expiresAt, String parentJti, String rootJti, int depth,
-		Map<String, Object> act, String cnfJkt, String owner, Long agentVersion, String clientKid) {
+public record TokenGrant(Holder holder, Set<String> scopes, List<String> audience, String task, Instant issuedAt,
+		Instant expiresAt, Derivation derivation, String cnfJkt) {
 
 	public TokenGrant {
-		Assert.hasText(subject, "subject cannot be empty");
-		Assert.hasText(clientId, "clientId cannot be empty");
+		Assert.notNull(holder, "holder cannot be null");
 		Assert.notNull(scopes, "scopes cannot be null");
 		Assert.notEmpty(audience, "audience cannot be empty");
 		Assert.notNull(issuedAt, "issuedAt cannot be null");
 		Assert.isTrue(expiresAt != null && expiresAt.isAfter(issuedAt), "expiresAt must be after issuedAt");
-		Assert.isTrue(depth >= 0, "depth cannot be negative");
+		Assert.notNull(derivation, "derivation cannot be null");
 		scopes = Set.copyOf(scopes);
 		audience = List.copyOf(audience);
+	}
+
+	/**
+	 * Who holds a token.
+	 *
+	 * @param agentId the agent acting with the token, or {@code null} for a client that
+	 * is not an agent
+	 * @param subject {@code sub}: the root principal
+	 * @param clientId {@code client_id}: the client that asked for it
+	 * @param owner the {@code owner} claim, or {@code null}
+	 * @param agentVersion the {@code agent_version} claim, or {@code null}
+	 * @param clientKid the {@code kid} of the client's key that authenticated the
+	 * request, or {@code null} when no key did (a client secret); not a claim (issue 14,
+	 * item 18)
+	 */
+	public record Holder(UUID agentId, String subject, String clientId, String owner, Long agentVersion,
+			String clientKid) {
+
+		public Holder {
+			Assert.hasText(subject, "subject cannot be empty");
+			Assert.hasText(clientId, "clientId cannot be empty");
+		}
+
+		/**
+		 * A client that is not an agent, holding a token for itself.
+		 * @param clientId its {@code client_id}, also the {@code sub}
+		 * @param clientKid the {@code kid} of the key that authenticated it, or
+		 * {@code null}
+		 * @return the holder
+		 */
+		public static Holder client(String clientId, String clientKid) {
+			return new Holder(null, clientId, clientId, null, null, clientKid);
+		}
+
+	}
+
+	/**
+	 * Where a derived token comes from (RFC 8693 token exchange).
+	 *
+	 * @param parentJti the token it derives from ({@code parent_jti}), or {@code null}
+	 * @param rootJti the root of its delegation family, or {@code null} for a root token
+	 * @param depth its delegation depth
+	 * @param act the RFC 8693 §4.1 {@code act} claim, or {@code null}
+	 */
+	public record Derivation(String parentJti, String rootJti, int depth, Map<String, Object> act) {
+
+		/** A token issued on its own: the root of its family. */
+		public static final Derivation NONE = new Derivation(null, null, 0, null);
+
+		public Derivation {
+			Assert.isTrue(depth >= 0, "depth cannot be negative");
+			Assert.isTrue((parentJti == null) == (rootJti == null), "a derived token names its parent and its root");
+		}
+
 	}
 
 }

@@ -23,15 +23,13 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The token module's beans: the seams Spring Security's authorization server picks up
- * (registered clients, authorization service, JWT encoder and customizer, password
- * encoder, JWK source), what this module plugs into the authorization server (its
- * {@link AuthorizationServerContribution}s: the shared endpoints and the
+ * (registered clients, an authorization service that stores nothing, JWT encoder,
+ * password encoder, JWK source), what this module plugs into the authorization server
+ * (its {@link AuthorizationServerContribution}s: the shared endpoints and the
  * client-credentials grant), and the {@link TokenService} facade. The
  * {@link SigningKeyCipher} is supplied by the application (it knows where the
  * key-encryption key comes from).
@@ -70,20 +68,13 @@ public class TokensConfiguration {
 	}
 
 	@Bean
-	OAuth2TokenCustomizer<JwtEncodingContext> accessTokenClaims(TokensProperties properties) {
-		return new AccessTokenClaims(properties.defaultAudience());
-	}
-
-	@Bean
 	RegisteredClientRepository registeredClientRepository(ClientRegistry clients, AgentRegistry agents) {
 		return new RegistryClients(clients, agents);
 	}
 
 	@Bean
-	OAuth2AuthorizationService authorizationService(JdbcClient jdbc, JwtDecoder decoder,
-			RegisteredClientRepository clients, SigningKeys keys, TransactionTemplate transactions,
-			ApplicationEventPublisher events) {
-		return new IssuedTokenAuthorizationService(jdbc, decoder, clients, keys, transactions, events);
+	OAuth2AuthorizationService authorizationService() {
+		return new NoStoredAuthorizations();
 	}
 
 	@Bean
@@ -133,9 +124,10 @@ public class TokensConfiguration {
 	@Bean
 	@Order(0)
 	AuthorizationServerContribution clientCredentialsGrant(AccessTokenMinter minter, AgentRegistry agents,
-			TransactionTemplate transactions, ApplicationEventPublisher events, TokensProperties properties) {
-		return new ClientCredentialsGrant(new AgentClientCredentialsAuthenticationProvider(minter, agents, transactions,
-				events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock));
+			ClientRegistry clients, TransactionTemplate transactions, ApplicationEventPublisher events,
+			TokensProperties properties) {
+		return new ClientCredentialsGrant(new ClientCredentialsAuthenticationProvider(minter, agents, clients,
+				transactions, events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock));
 	}
 
 }

@@ -119,4 +119,31 @@ class ClientCredentialsPolicyTests {
 			.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
 	}
 
+	@Test
+	void decideForClientWhenScopesRegisteredThenGrantsThemForFifteenMinutesToTheIssuer() {
+		ClientCredentialsPolicy.Issuance issuance = this.policy.decideForClient(Set.of("idp:admin", "idp:audit:read"),
+				Set.of("idp:audit:read"), ISSUER, NOW);
+		assertThat(issuance.scopes()).containsExactly("idp:audit:read");
+		assertThat(issuance.audience()).containsExactly(ISSUER);
+		assertThat(issuance.task()).isNull();
+		assertThat(issuance.expiresAt()).isEqualTo(NOW.plus(RegistryClients.CLIENT_TOKEN_TTL));
+	}
+
+	@Test
+	void decideForClientWhenNoScopeAskedThenNoneGranted() {
+		assertThat(this.policy.decideForClient(Set.of("idp:admin"), Set.of(), ISSUER, NOW).scopes()).isEmpty();
+	}
+
+	@Test
+	void decideForClientWhenScopeNotRegisteredThenInvalidScopeNamingIt() {
+		assertError(() -> this.policy.decideForClient(Set.of("idp:audit:read"), Set.of("idp:audit:read", "idp:admin"),
+				ISSUER, NOW), "invalid_scope", "Scope outside the client's registration: idp:admin");
+	}
+
+	@Test
+	void decideForClientWhenDefaultAudienceConfiguredThenIt() {
+		assertThat(new ClientCredentialsPolicy(CRM).decideForClient(Set.of(), Set.of(), ISSUER, NOW).audience())
+			.containsExactly(CRM);
+	}
+
 }

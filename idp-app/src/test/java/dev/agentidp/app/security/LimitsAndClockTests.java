@@ -257,9 +257,8 @@ public final class LimitsAndClockTests {
 	private String adminToken(Instant issuedAt, Instant expiresAt) {
 		AccessTokenMinter minter = this.provider.context().getBean(AccessTokenMinter.class);
 		TransactionTemplate transactions = this.provider.context().getBean(TransactionTemplate.class);
-		TokenGrant grant = new TokenGrant(null, "idp-admin", "idp-admin", Set.of("idp:admin"),
-				List.of(this.provider.baseUrl()), null, issuedAt, expiresAt, null, null, 0, null, null, null, null,
-				null);
+		TokenGrant grant = new TokenGrant(TokenGrant.Holder.client("idp-admin", null), Set.of("idp:admin"),
+				List.of(this.provider.baseUrl()), null, issuedAt, expiresAt, TokenGrant.Derivation.NONE, null);
 		return transactions.execute((status) -> minter.mint(grant, this.provider.baseUrl()).value());
 	}
 

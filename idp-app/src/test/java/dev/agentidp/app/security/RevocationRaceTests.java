@@ -164,6 +164,47 @@ public final class RevocationRaceTests {
 	}
 
 	/**
+	 * Issue 15, item 2: a client that is not an agent gets its token through the same
+	 * issuing path as agents, held against a concurrent disable in the transaction that
+	 * writes it. Node A has the client cached (it just authenticated there) when node B
+	 * disables it: nothing issued around the disable stays live, and node A refuses the
+	 * next request although its cache may still hold the enabled client.
+	 */
+	@Test
+	void noTokenIssuedToAClientDuringItsDisablingIsLiveAfterTheDisableReturns() throws Exception {
+		int issuedAroundDisables = 0;
+		for (int round = 0; round < ROUNDS; round++) {
+			HttpResponse<String> registered = this.a.postJson("/admin/v1/clients",
+					"{\"name\":\"race " + round + "\",\"kind\":\"admin\",\"scopes\":[\"idp:audit:read\"]}", this.admin);
+			assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+			String clientId = RunningProvider.json(registered).get("clientId").asString();
+			String secret = RunningProvider.json(registered).get("clientSecret").asString();
+			Map<String, String> form = Map.of("grant_type", "client_credentials", "scope", "idp:audit:read");
+			AtomicInteger issued = new AtomicInteger();
+			race(REQUESTS, (i) -> {
+				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
+				HttpResponse<String> answer = node.postForm("/oauth2/token", form, clientId, secret);
+				assertThat(answer.statusCode()).as(answer.body()).isIn(200, 401);
+				if (answer.statusCode() == 200) {
+					issued.incrementAndGet();
+				}
+			}, () -> {
+				HttpResponse<String> disable = this.b.postJson("/admin/v1/clients/" + clientId + "/disable", "{}",
+						this.admin);
+				assertThat(disable.statusCode()).as(disable.body()).isEqualTo(200);
+			});
+			issuedAroundDisables += issued.get();
+			assertThat(liveTokens("client_id = ?", clientId))
+				.as("unrevoked tokens of the disabled client, round " + round)
+				.isZero();
+			HttpResponse<String> after = this.a.postForm("/oauth2/token", form, clientId, secret);
+			assertThat(after.statusCode()).as(after.body()).isEqualTo(401);
+			assertThat(RunningProvider.json(after).get("error").asString()).isEqualTo("invalid_client");
+		}
+		assertThat(issuedAroundDisables).isPositive();
+	}
+
+	/**
 	 * Runs {@code requests} calls on 24 threads and, once a quarter of them have been
 	 * answered, the interruption on the calling thread; waits for every call to finish.
 	 */
