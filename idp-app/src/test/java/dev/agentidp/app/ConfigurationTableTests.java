@@ -46,20 +46,16 @@ class ConfigurationTableTests {
 	private static final Map<String, String> READ_WITHOUT_RECORD = Map.of("IDP_BOOTSTRAP_ADMIN_SECRET",
 			"an environment variable by that name (README, docs/operations.md), read before the context is up"
 					+ " by the embedded-database check",
-			"spring.datasource.url", "Spring Boot's own: decides whether the embedded database starts",
-			"spring.datasource.hikari.maximum-pool-size", "Spring Boot's own: sizes the refusal writers", "server.port",
+			"spring.datasource.url", "Spring Boot's own: decides whether the embedded database starts", "server.port",
 			"Spring Boot's own: the issuer of a checkpoint made outside a request", "local.server.port",
 			"Spring Boot's own: the issuer of a checkpoint made outside a request");
 
 	/**
-	 * Every {@code @Value} in the main sources, as {@code file|property}.
-	 * {@code idp.issuer} is {@code IdpProperties}' in {@code idp-app}, which
-	 * {@code idp-tokens} cannot see (issue 15, item 7, moves the last {@code @Value} out
-	 * of the domain modules).
+	 * Every {@code @Value} in the main sources, as {@code file|property}: only in
+	 * {@code idp-app} (issue 15, item 7; {@code ModuleBoundariesTests} refuses one in a
+	 * domain module).
 	 */
-	private static final Set<String> VALUE_ANNOTATIONS = Set.of("BootstrapAdminClient.java|IDP_BOOTSTRAP_ADMIN_SECRET",
-			"AuditConfiguration.java|spring.datasource.hikari.maximum-pool-size",
-			"TokensConfiguration.java|idp.issuer");
+	private static final Set<String> VALUE_ANNOTATIONS = Set.of("BootstrapAdminClient.java|IDP_BOOTSTRAP_ADMIN_SECRET");
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\"\\$\\{([^:}]+)(?::([^}]*))?}\"");
 

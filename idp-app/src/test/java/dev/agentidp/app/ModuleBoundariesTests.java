@@ -7,6 +7,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -16,9 +17,11 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -36,7 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}) and the admin API's JSON binding that issue 15,
  * item 1, moves to the edge (listed by name below, so that the list can only
- * shrink).</li>
+ * shrink);</li>
+ * <li>no {@code @Value} in a domain module: settings reach a module through its
+ * {@code @Validated} properties record, or from the application's beans;</li>
+ * <li>a domain module's public types are its facade, the kit other modules build on,
+ * events, value types (records, enums), extension points (interfaces) and exceptions: any
+ * other public class must be named below, so that widening the surface is a visible
+ * decision.</li>
  * </ul>
  */
 class ModuleBoundariesTests {
@@ -62,6 +71,24 @@ class ModuleBoundariesTests {
 			"dev.agentidp.registry.AgentRegistry.document", "dev.agentidp.registry.AgentDocuments.toJson",
 			"dev.agentidp.registry.AgentDocuments.keyJson");
 
+	/**
+	 * The public classes of the domain modules that are not records, enums, interfaces or
+	 * exceptions: each module's facade and the kit other modules build on.
+	 */
+	private static final Set<String> FACADES_AND_KITS = Set.of(
+			// idp-audit: the trail, the refusal counters and the request's source
+			"dev.agentidp.audit.AuditTrail", "dev.agentidp.audit.Refusals", "dev.agentidp.audit.RefusalLog",
+			"dev.agentidp.audit.RequestSource", "dev.agentidp.audit.PrintableText",
+			// idp-registry: the two registries, the agent aggregate, secrets
+			"dev.agentidp.registry.AgentRegistry", "dev.agentidp.registry.ClientRegistry",
+			"dev.agentidp.registry.Agent", "dev.agentidp.registry.ClientSecrets",
+			"dev.agentidp.registry.AgentDocuments",
+			// idp-tokens: the facade, the signing keys, and the kit a grant module uses
+			"dev.agentidp.tokens.TokenService", "dev.agentidp.tokens.SigningKeys",
+			"dev.agentidp.tokens.SigningKeyCipher", "dev.agentidp.tokens.AccessTokenMinter",
+			"dev.agentidp.tokens.OAuthParameters", "dev.agentidp.tokens.AuthenticatingKey",
+			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers");
+
 	@Test
 	void modulesDependOnlyOnWhatTheDesignAllows() {
 		moduleLayers().check(CLASSES);
@@ -75,6 +102,29 @@ class ModuleBoundariesTests {
 	@Test
 	void domainModulesExposeNoJsonTreeOrServletType() {
 		noJsonTreeOrServletTypeInPublicMethods().check(CLASSES);
+	}
+
+	@Test
+	void domainModulesReadNoSettingWithValue() {
+		noValueAnnotation().check(CLASSES);
+	}
+
+	@Test
+	void domainModulesArePublicOnlyInTheirFacadeEventsValueTypesAndExceptions() {
+		publicSurface().check(CLASSES);
+	}
+
+	@Test
+	void theListedFacadesArePublicClassesSoThatTheListCanOnlyShrink() {
+		for (String name : FACADES_AND_KITS) {
+			assertThat(CLASSES.contain(name)).as(name).isTrue();
+			JavaClass facade = CLASSES.get(name);
+			assertThat(facade.getModifiers()).as(name).contains(JavaModifier.PUBLIC);
+			assertThat(facade.isRecord() || facade.isEnum() || facade.isInterface()
+					|| facade.isAssignableTo(Throwable.class))
+				.as("%s needs no listing", name)
+				.isFalse();
+		}
 	}
 
 	@Test
@@ -95,6 +145,67 @@ class ModuleBoundariesTests {
 		assertThat(layers.hasViolation()).as("module layers on the fixture").isTrue();
 		EvaluationResult types = noJsonTreeOrServletTypeInPublicMethods().evaluate(FIXTURE);
 		assertThat(types.getFailureReport().getDetails()).as("JSON and servlet types on the fixture").hasSize(2);
+		// it reads a setting with @Value, and is a public class that is no facade
+		assertThat(noValueAnnotation().evaluate(FIXTURE).getFailureReport().getDetails()).as("@Value on the fixture")
+			.hasSize(1);
+		assertThat(publicSurface().evaluate(FIXTURE).getFailureReport().getDetails())
+			.as("public surface on the fixture")
+			.hasSize(1);
+	}
+
+	private static String[] domainPackages() {
+		List<String> modules = new java.util.ArrayList<>(DOMAIN_MODULES);
+		modules.add("fixture.boundaries.tokens..");
+		return modules.toArray(String[]::new);
+	}
+
+	private static ArchRule noValueAnnotation() {
+		return classes().that()
+			.resideInAnyPackage(domainPackages())
+			.should(new ArchCondition<>("read no setting with @Value") {
+
+				@Override
+				public void check(JavaClass javaClass, ConditionEvents events) {
+					javaClass.getFields()
+						.stream()
+						.filter((field) -> field.isAnnotatedWith(Value.class))
+						.forEach((field) -> events
+							.add(SimpleConditionEvent.violated(field, field.getFullName() + " is @Value")));
+					javaClass.getCodeUnits()
+						.stream()
+						.filter((unit) -> unit.isAnnotatedWith(Value.class) || unit.getParameters()
+							.stream()
+							.anyMatch((parameter) -> parameter.isAnnotatedWith(Value.class)))
+						.forEach((unit) -> events.add(SimpleConditionEvent.violated(unit,
+								unit.getFullName() + " reads a setting with @Value")));
+				}
+
+			})
+			.allowEmptyShould(false);
+	}
+
+	private static ArchRule publicSurface() {
+		return classes().that()
+			.resideInAnyPackage(domainPackages())
+			.and()
+			.arePublic()
+			.and()
+			.areTopLevelClasses()
+			.should(new ArchCondition<>("be a facade or kit listed, a record, an enum, an interface or an exception") {
+
+				@Override
+				public void check(JavaClass javaClass, ConditionEvents events) {
+					boolean allowed = javaClass.isRecord() || javaClass.isEnum() || javaClass.isInterface()
+							|| javaClass.isAssignableTo(Throwable.class)
+							|| FACADES_AND_KITS.contains(javaClass.getName());
+					if (!allowed) {
+						events.add(SimpleConditionEvent.violated(javaClass, javaClass.getName()
+								+ " is public but neither a listed facade or kit nor a record, enum, interface or exception"));
+					}
+				}
+
+			})
+			.allowEmptyShould(false);
 	}
 
 	private static ArchRule moduleLayers() {
@@ -122,8 +233,6 @@ class ModuleBoundariesTests {
 	}
 
 	private static ArchRule noJsonTreeOrServletTypeInPublicMethods() {
-		List<String> modules = new java.util.ArrayList<>(DOMAIN_MODULES);
-		modules.add("fixture.boundaries.tokens..");
 		return methods().that()
 			.arePublic()
 			.and()
@@ -131,7 +240,7 @@ class ModuleBoundariesTests {
 			.arePublic()
 			.and()
 			.areDeclaredInClassesThat()
-			.resideInAnyPackage(modules.toArray(String[]::new))
+			.resideInAnyPackage(domainPackages())
 			.and()
 			.areDeclaredInClassesThat(webSeams())
 			.and(notListed())

@@ -1,14 +1,15 @@
 package dev.agentidp.audit;
 
+import java.sql.SQLException;
 import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,7 +23,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ AuditProperties.class, RefusalsProperties.class })
-public class AuditConfiguration {
+class AuditConfiguration {
+
+	/** HikariCP's default {@code maximumPoolSize}. */
+	private static final int DEFAULT_POOL_SIZE = 10;
 
 	@Bean
 	AuditCheckpoints auditCheckpoints(DataSource dataSource, ObjectProvider<CheckpointSigner> signer,
@@ -41,11 +45,26 @@ public class AuditConfiguration {
 	}
 
 	@Bean(destroyMethod = "flush")
-	Refusals refusals(AuditTrail trail, RefusalsProperties properties,
-			@Value("${spring.datasource.hikari.maximum-pool-size:10}") int poolSize,
+	Refusals refusals(AuditTrail trail, RefusalsProperties properties, DataSource dataSource,
 			ObjectProvider<MeterRegistry> meters, ObjectProvider<Clock> clock) {
-		return new Refusals(trail, properties, poolSize, meters.getIfAvailable(SimpleMeterRegistry::new),
+		return new Refusals(trail, properties, poolSize(dataSource), meters.getIfAvailable(SimpleMeterRegistry::new),
 				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	/**
+	 * The connection pool's size as the pool itself has it (Spring Boot binds
+	 * {@code spring.datasource.hikari.maximum-pool-size} to it), else Hikari's default.
+	 */
+	static int poolSize(DataSource dataSource) {
+		try {
+			if (dataSource.isWrapperFor(HikariDataSource.class)) {
+				return dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize();
+			}
+		}
+		catch (SQLException ex) {
+			// not a Hikari pool after all: fall through to the default
+		}
+		return DEFAULT_POOL_SIZE;
 	}
 
 	@Bean

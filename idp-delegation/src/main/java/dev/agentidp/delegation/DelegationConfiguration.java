@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link AuthorizationServerContribution}.
  */
 @Configuration(proxyBeanMethods = false)
-public class DelegationConfiguration {
+class DelegationConfiguration {
 
 	/**
 	 * The token-exchange grant, after the client-credentials one.

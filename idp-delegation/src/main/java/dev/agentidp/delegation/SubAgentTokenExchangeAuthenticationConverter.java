@@ -20,7 +20,7 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  * §3.2), so the token carries typed fields; what may be granted is decided by
  * {@link SubAgentTokenExchangeAuthenticationProvider} and {@link DelegationPolicy}.
  */
-public final class SubAgentTokenExchangeAuthenticationConverter implements AuthenticationConverter {
+final class SubAgentTokenExchangeAuthenticationConverter implements AuthenticationConverter {
 
 	/** Client authentication parameters, handled by the client authentication filter. */
 	private static final Set<String> CLIENT_AUTHENTICATION = Set.of(OAuth2ParameterNames.CLIENT_ID,

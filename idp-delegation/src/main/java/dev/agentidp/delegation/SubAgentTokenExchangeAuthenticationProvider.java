@@ -57,7 +57,7 @@ import org.springframework.util.Assert;
  * against the client registration and writes no {@code act} (docs/tokens.md "Design
  * notes").
  */
-public final class SubAgentTokenExchangeAuthenticationProvider implements AuthenticationProvider {
+final class SubAgentTokenExchangeAuthenticationProvider implements AuthenticationProvider {
 
 	private final TokenService tokens;
 

@@ -13,7 +13,7 @@ import org.springframework.util.Assert;
  * checked request in typed fields ({@link #exchange()}); its additional parameters hold
  * every form parameter but the client authentication ones, as received.
  */
-public final class SubAgentTokenExchangeAuthenticationToken extends OAuth2AuthorizationGrantAuthenticationToken {
+final class SubAgentTokenExchangeAuthenticationToken extends OAuth2AuthorizationGrantAuthenticationToken {
 
 	private static final long serialVersionUID = 1L;
 

@@ -11,7 +11,7 @@ import org.springframework.util.Assert;
  * every verification skips the decompression. Nimbus cannot turn an OKP JWK into a
  * {@link PublicKey} without Tink, so this carries the key to {@link JoseVerifiers}.
  */
-public final class Ed25519PublicKey implements PublicKey {
+final class Ed25519PublicKey implements PublicKey {
 
 	private static final long serialVersionUID = 1L;
 

@@ -44,7 +44,7 @@ import org.springframework.util.Assert;
  * recorded: a refusal that cannot be recorded is still refused, with the same error (fail
  * closed), and counted in {@code idp.audit.refusal.unrecorded}.
  */
-public final class OAuthDenialAuditor implements AuthenticationFailureHandler {
+final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(OAuthDenialAuditor.class);
 

@@ -28,7 +28,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * (configurable skew, 60 s by default), and, when {@code idp.issuer} is set, from that
  * issuer.
  */
-public final class ProviderJwtDecoders {
+final class ProviderJwtDecoders {
 
 	/** The clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}. */
 	public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);

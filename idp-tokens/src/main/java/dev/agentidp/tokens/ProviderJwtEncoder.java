@@ -27,7 +27,7 @@ import org.springframework.util.Assert;
  * notes"). The algorithm and {@code kid} always come from the active key; the requested
  * header's {@code typ} is kept (RFC 9068 access tokens ask for {@code at+jwt}).
  */
-public final class ProviderJwtEncoder implements JwtEncoder {
+final class ProviderJwtEncoder implements JwtEncoder {
 
 	private final SigningKeys keys;
 

@@ -9,7 +9,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * time ({@link ClientSecrets}). Sound because every secret this provider issues carries
  * 256 random bits; fast because it is one hash, where bcrypt costs ~64 ms per call.
  */
-public final class StoredSecretEncoder implements PasswordEncoder {
+final class StoredSecretEncoder implements PasswordEncoder {
 
 	@Override
 	public String encode(CharSequence rawPassword) {

@@ -22,7 +22,7 @@ import org.springframework.util.Assert;
  * {@code parent_jti}, {@code delegation_depth}) that Keycloak leaves out; anything not
  * active is exactly {@code {"active": false}}.
  */
-public final class TokenIntrospectionProvider implements AuthenticationProvider {
+final class TokenIntrospectionProvider implements AuthenticationProvider {
 
 	private final TokenService tokens;
 

@@ -25,7 +25,7 @@ import org.springframework.util.Assert;
  * {@code unauthorized_client} and the token stays active (audited). An unknown or
  * malformed token answers 200 (RFC 7009 §2.2).
  */
-public final class TokenRevocationProvider implements AuthenticationProvider {
+final class TokenRevocationProvider implements AuthenticationProvider {
 
 	private final TokenService tokens;
 

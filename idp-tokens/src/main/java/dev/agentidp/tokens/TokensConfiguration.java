@@ -8,7 +8,7 @@ import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ClientRegistry;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -36,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TokensProperties.class)
-public class TokensConfiguration {
+class TokensConfiguration {
 
 	private final Clock clock = Clock.systemUTC();
 
@@ -52,8 +53,13 @@ public class TokensConfiguration {
 	}
 
 	@Bean
-	JwtDecoder jwtDecoder(SigningKeys keys, @Value("${idp.issuer:}") String issuer, TokenService tokens,
+	JwtDecoder jwtDecoder(SigningKeys keys, ObjectProvider<AuthorizationServerSettings> settings, TokenService tokens,
 			TokensProperties properties) {
+		// the configured issuer, as the application set it on the authorization server
+		// (idp.issuer); none in the dev profile: then the signature alone proves the
+		// token is ours
+		AuthorizationServerSettings server = settings.getIfAvailable();
+		String issuer = (server != null) ? server.getIssuer() : null;
 		JwtDecoder signatures = ProviderJwtDecoders.accessTokens(keys, issuer, properties.clockSkew());
 		// a verified signature is not enough: a revoked token, or one of a suspended
 		// agent,
