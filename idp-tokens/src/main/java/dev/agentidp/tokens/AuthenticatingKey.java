@@ -49,7 +49,8 @@ public final class AuthenticatingKey {
 		try {
 			SignedJWT jws = SignedJWT.parse(assertion.getTokenValue());
 			for (AgentKey key : keys) {
-				JWSVerifier verifier = VERIFIERS.createJWSVerifier(jws.getHeader(), SigningKeys.toPublicKey(key.jwk()));
+				JWSVerifier verifier = VERIFIERS.createJWSVerifier(jws.getHeader(),
+						SigningKeyMaterial.toPublicKey(key.jwk()));
 				if (verifier.verify(jws.getHeader(), jws.getSigningInput(), jws.getSignature())) {
 					return key.kid();
 				}

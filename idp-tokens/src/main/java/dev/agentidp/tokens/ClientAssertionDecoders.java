@@ -196,7 +196,7 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			for (JWK key : this.keys) {
 				if ((header.getKeyID() == null || header.getKeyID().equals(key.getKeyID()))
 						&& algorithmFits(header.getAlgorithm(), key)) {
-					selected.add(SigningKeys.toPublicKey(key));
+					selected.add(SigningKeyMaterial.toPublicKey(key));
 				}
 			}
 			return selected;

@@ -2,9 +2,7 @@ package dev.agentidp.tokens;
 
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,17 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Base64URL;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +53,11 @@ import org.springframework.util.Assert;
  * inserted by a database writer who does not hold the key-encryption key, is never
  * published nor trusted: it is skipped, logged at WARN once per node and counted
  * ({@link #unauthenticatedRows()}).
+ * <p>
+ * About 390 lines, deliberately one class: the key lifecycle (first key, rotation under a
+ * cluster-wide advisory lock, algorithm switch, reload with per-row authentication, the
+ * hot path's check for another node's rotation) shares one volatile state, and its
+ * locking reads best in one place. Key material itself is {@link SigningKeyMaterial}'s.
  */
 public final class SigningKeys implements JWKSource<SecurityContext>, InitializingBean {
 
@@ -172,7 +169,7 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 			this.jdbc.sql(LOCK).param(ADVISORY_LOCK_ID).query((rs, row) -> row).list();
 			long active = this.jdbc.sql(COUNT_ACTIVE).param(this.algorithm.getName()).query(Long.class).single();
 			if (active == 0) {
-				insert(generate(this.algorithm));
+				insert(SigningKeyMaterial.generate(this.algorithm));
 			}
 			int retired = this.jdbc.sql(RETIRE_OTHER_ALGORITHMS).param(this.algorithm.getName()).update();
 			if (retired > 0) {
@@ -203,7 +200,7 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 		JWSAlgorithm chosen = (algorithm != null) ? JWSAlgorithm.parse(algorithm) : active().algorithm();
 		Assert.isTrue(JWSAlgorithm.EdDSA.equals(chosen) || JWSAlgorithm.ES256.equals(chosen),
 				"algorithm must be EdDSA or ES256");
-		JWK key = generate(chosen);
+		JWK key = SigningKeyMaterial.generate(chosen);
 		this.transactions.executeWithoutResult((tx) -> {
 			this.jdbc.sql(LOCK).param(ADVISORY_LOCK_ID).query((rs, row) -> row).list();
 			List<String> retired = this.jdbc.sql(RETIRE_ACTIVE).query(String.class).list();
@@ -307,7 +304,8 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 				JWK publicJwk;
 				try {
 					publicJwk = JWK.parse(rs.getString("public_jwk"));
-					privateJwk = authenticate(kid, algorithm, publicJwk, rs.getBytes("private_key_enc"));
+					privateJwk = SigningKeyMaterial.authenticate(this.cipher, kid, algorithm, publicJwk,
+							rs.getBytes("private_key_enc"));
 				}
 				catch (SigningKeyDecryptionException ex) {
 					if ("active".equals(status) && undecryptable[0] == null) {
@@ -326,10 +324,10 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 					return;
 				}
 				published.add(publicJwk);
-				verification.put(kid, toPublicKey(publicJwk));
+				verification.put(kid, SigningKeyMaterial.toPublicKey(publicJwk));
 				boolean signs = active[0] == null && "active".equals(status);
 				if (signs) {
-					active[0] = activeKey(kid, JWSAlgorithm.parse(algorithm), privateJwk);
+					active[0] = SigningKeyMaterial.activeKey(kid, JWSAlgorithm.parse(algorithm), privateJwk);
 				}
 				infos.add(new KeyInfo(kid, algorithm, signs ? "active" : "retired", publicJwk.toJSONObject(), createdAt,
 						publishedUntil));
@@ -345,32 +343,6 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 		this.lastReload = Instant.now();
 	}
 
-	/**
-	 * Authenticates a row with the key-encryption key: its private part decrypts (the kid
-	 * is the associated data) to the private key of its public JWK, for its algorithm.
-	 * @return the private key, or {@code null} when the row fails
-	 * @throws SigningKeyDecryptionException when the private part does not decrypt
-	 */
-	private JWK authenticate(String kid, String algorithm, JWK publicJwk, byte[] sealed)
-			throws ParseException, JOSEException {
-		if (sealed == null || publicJwk.isPrivate() || !kid.equals(publicJwk.getKeyID())) {
-			return null;
-		}
-		JWK privateJwk = JWK.parse(new String(this.cipher.decrypt(sealed, kid), StandardCharsets.UTF_8));
-		if (!privateJwk.isPrivate() || !kid.equals(privateJwk.getKeyID())
-				|| !privateJwk.computeThumbprint().equals(publicJwk.computeThumbprint())
-				|| (publicJwk.getAlgorithm() != null && !publicJwk.getAlgorithm().getName().equals(algorithm))) {
-			return null;
-		}
-		boolean ed25519 = privateJwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve());
-		boolean p256 = privateJwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());
-		if (!(ed25519 && JWSAlgorithm.EdDSA.getName().equals(algorithm))
-				&& !(p256 && JWSAlgorithm.ES256.getName().equals(algorithm))) {
-			return null;
-		}
-		return privateJwk;
-	}
-
 	private void refused(String kid) {
 		if (this.refusedKids.add(kid)) {
 			this.unauthenticatedRows.incrementAndGet();
@@ -378,16 +350,6 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 					+ " (written by someone who does not hold it, or altered): it is neither published nor trusted",
 					kid);
 		}
-	}
-
-	private static ActiveKey activeKey(String kid, JWSAlgorithm algorithm, JWK privateJwk) {
-		if (privateJwk instanceof OctetKeyPair okp) {
-			return new ActiveKey(kid, algorithm, new Ed25519JwsSigner(okp.getD().decode(), okp.getX().decode()));
-		}
-		if (privateJwk instanceof ECKey ec && ec.getD() != null) {
-			return new ActiveKey(kid, algorithm, new Es256JwsSigner(ec.getD().decodeToBigInteger()));
-		}
-		throw new IllegalStateException("Unusable signing key " + kid);
 	}
 
 	private void insert(JWK key) {
@@ -400,46 +362,6 @@ public final class SigningKeys implements JWKSource<SecurityContext>, Initializi
 					this.cipher.encrypt(key.toJSONString().getBytes(StandardCharsets.UTF_8), key.getKeyID()))
 			.update();
 		logger.info("Generated a new {} signing key, kid {}", algorithm, key.getKeyID());
-	}
-
-	private static JWK generate(JWSAlgorithm algorithm) {
-		try {
-			if (JWSAlgorithm.ES256.equals(algorithm)) {
-				ECKey key = new ECKeyGenerator(Curve.P_256).algorithm(JWSAlgorithm.ES256)
-					.keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
-					.generate();
-				return new ECKey.Builder(key).keyIDFromThumbprint().build();
-			}
-			byte[] sk = new byte[Ed25519.SECRET_KEY_SIZE];
-			Ed25519.generatePrivateKey(new SecureRandom(), sk);
-			byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
-			Ed25519.generatePublicKey(sk, 0, pk, 0);
-			OctetKeyPair key = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pk)).d(Base64URL.encode(sk))
-				.algorithm(JWSAlgorithm.EdDSA)
-				.keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
-				.build();
-			return new OctetKeyPair.Builder(key).keyIDFromThumbprint().build();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("Cannot generate a signing key", ex);
-		}
-	}
-
-	static PublicKey toPublicKey(JWK jwk) {
-		try {
-			if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
-				// stored keys were fully validated when they were stored (registry,
-				// provider)
-				return Ed25519PublicKey.ofStored(okp.getX().decode());
-			}
-			if (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
-				return ec.toECPublicKey();
-			}
-		}
-		catch (JOSEException ex) {
-			throw new IllegalArgumentException("Unusable public key " + jwk.getKeyID(), ex);
-		}
-		throw new IllegalArgumentException("Unsupported key type " + jwk.getKeyType());
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +15,10 @@ import java.util.UUID;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.registry.AgentRegistry;
-import dev.agentidp.registry.AgentRetired;
-import dev.agentidp.registry.AgentSuspended;
-import dev.agentidp.registry.KeyRetired;
-import dev.agentidp.registry.CapabilitiesRemoved;
-import dev.agentidp.registry.ClientDisabled;
-import dev.agentidp.registry.ClientSecretReplaced;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,7 +29,9 @@ import org.springframework.util.Assert;
  * is active, listing an agent's live tokens, and revoking with cascade (a token, every
  * token of an agent, every token of a task; always with every token derived from them).
  * Every revocation is one statement, committed with its {@code token.revoked} audit
- * record before the call returns, so every node's introspection sees it at once.
+ * record before the call returns, so every node's introspection sees it at once. What the
+ * registry's changes revoke (suspension, retirement, removed capabilities, a disabled
+ * client) is {@link RegistryRevocations}'.
  * <p>
  * Recognising a token does not re-verify its signature: its {@code jti} names its row,
  * and the SHA-256 of the whole token must equal the hash stored when this provider signed
@@ -70,8 +64,11 @@ public class TokenService {
 
 	private final Clock clock;
 
+	private final RegistryRevocations revocations;
+
 	TokenService(IssuedTokens tokens, ClientAssertions assertions, SigningKeys keys, AgentRegistry agents,
-			TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
+			TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock,
+			RegistryRevocations revocations) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(assertions, "assertions cannot be null");
 		Assert.notNull(keys, "keys cannot be null");
@@ -79,6 +76,7 @@ public class TokenService {
 		Assert.notNull(transactions, "transactions cannot be null");
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
+		Assert.notNull(revocations, "revocations cannot be null");
 		this.tokens = tokens;
 		this.assertions = assertions;
 		this.keys = keys;
@@ -86,6 +84,7 @@ public class TokenService {
 		this.transactions = transactions;
 		this.events = events;
 		this.clock = clock;
+		this.revocations = revocations;
 	}
 
 	/**
@@ -216,7 +215,7 @@ public class TokenService {
 
 	private int revokeJti(String jti, String chain, String actor, String reason) {
 		return this.transactions.execute((status) -> {
-			int revoked = this.tokens.revokeTree(jti, why(actor, reason), this.clock.instant());
+			int revoked = this.tokens.revokeTree(jti, RegistryRevocations.why(actor, reason), this.clock.instant());
 			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti, revoked, reason));
 			return revoked;
 		});
@@ -235,7 +234,7 @@ public class TokenService {
 			// issue 14, item 6: tokens being issued to the agent now are committed first,
 			// so that the revocation sees them
 			this.agents.stopIssuance(agentId);
-			return revokeAgentTree(agentId, List.of(), actor, reason);
+			return this.revocations.revokeAgentTree(agentId, List.of(), actor, reason);
 		});
 	}
 
@@ -249,112 +248,10 @@ public class TokenService {
 	public int revokeByTask(String task, String actor, String reason) {
 		Assert.hasText(task, "task cannot be empty");
 		return this.transactions.execute((status) -> {
-			int revoked = this.tokens.revokeTask(task, why(actor, reason), this.clock.instant());
+			int revoked = this.tokens.revokeTask(task, RegistryRevocations.why(actor, reason), this.clock.instant());
 			this.events.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "task", task, revoked, reason));
 			return revoked;
 		});
-	}
-
-	/**
-	 * Suspending an agent revokes every live token of it and of its sub-agents, in the
-	 * suspending transaction (docs/api.md "Contract").
-	 * @param event the registry's event
-	 */
-	@EventListener
-	public void on(AgentSuspended event) {
-		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent suspended");
-	}
-
-	/**
-	 * Retiring an agent revokes every live token of it and of its sub-agents, in the
-	 * retiring transaction (docs/api.md "Contract").
-	 * @param event the registry's event
-	 */
-	@EventListener
-	public void on(AgentRetired event) {
-		revokeAgentTree(event.agentId(), event.subAgentIds(), event.actor(), "agent retired");
-	}
-
-	/**
-	 * Retiring a key with {@code revokeTokens} revokes every live token obtained by
-	 * authenticating with it, and every token derived from them, in the retiring
-	 * transaction (issue 14, item 18).
-	 * @param event the registry's event
-	 */
-	@EventListener
-	public void on(KeyRetired event) {
-		if (!event.revokeTokens()) {
-			return;
-		}
-		String agentId = event.agentId().toString();
-		String reason = "key " + event.kid() + " retired";
-		int revoked = this.tokens.revokeObtainedWithKey(agentId, event.kid(), why(event.actor(), reason),
-				this.clock.instant());
-		this.events.publishEvent(new TokensRevoked(agentId, event.actor(), "key", event.kid(), revoked, reason));
-	}
-
-	/**
-	 * Removing capabilities from an agent revokes every live token of it and of its
-	 * sub-agents that carries a removed scope, with every token derived from them, in the
-	 * removing transaction (issue 14, item 7).
-	 * @param event the registry's event
-	 */
-	@EventListener
-	public void on(CapabilitiesRemoved event) {
-		List<UUID> ids = withSubAgents(event.agentId(), event.subAgentIds());
-		// issue 14, item 6: tokens being issued with the old capabilities now are
-		// committed first, so that the revocation sees them
-		this.agents.stopIssuance(event.agentId());
-		// the scopes are listed in the agent.capabilities_removed record
-		String reason = "capabilities removed";
-		int revoked = this.tokens.revokeAgentsCarrying(ids, event.removedScopes(), why(event.actor(), reason),
-				this.clock.instant());
-		this.events.publishEvent(new TokensRevoked(event.agentId().toString(), event.actor(), "scope",
-				event.agentId().toString(), revoked, reason));
-	}
-
-	/**
-	 * Disabling a client revokes every live token issued to it, in the disabling
-	 * transaction (issue 14, item 9).
-	 * @param event the registry's event
-	 */
-	@EventListener
-	public void on(ClientDisabled event) {
-		revokeClient(event.clientId(), event.actor(), "client disabled");
-	}
-
-	/**
-	 * Replacing the bootstrap admin client's secret revokes the tokens the old secret
-	 * obtained, in the same transaction.
-	 * @param event the registry's event
-	 */
-	@EventListener
-	public void on(ClientSecretReplaced event) {
-		revokeClient(event.clientId(), null, "client secret replaced");
-	}
-
-	private int revokeClient(String clientId, String actor, String reason) {
-		int revoked = this.tokens.revokeClient(clientId, why((actor != null) ? actor : "the provider", reason),
-				this.clock.instant());
-		this.events
-			.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "client", clientId, revoked, reason));
-		return revoked;
-	}
-
-	private int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
-		int revoked = this.tokens.revokeAgents(withSubAgents(agentId, subAgentIds), why(actor, reason),
-				this.clock.instant());
-		this.events
-			.publishEvent(new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
-		return revoked;
-	}
-
-	/** The agent's id first, then its sub-agents'. */
-	private static List<UUID> withSubAgents(UUID agentId, List<UUID> subAgentIds) {
-		List<UUID> ids = new ArrayList<>(subAgentIds.size() + 1);
-		ids.add(agentId);
-		ids.addAll(subAgentIds);
-		return ids;
 	}
 
 	/** Deletes rows of tokens and client assertions that can no longer be used. */
@@ -366,11 +263,6 @@ public class TokenService {
 		if (tokens + assertions > 0) {
 			logger.debug("Purged {} expired tokens and {} expired client assertions", tokens, assertions);
 		}
-	}
-
-	private static String why(String actor, String reason) {
-		String why = "by " + actor + ((reason != null) ? ": " + reason : "");
-		return (why.length() > 256) ? why.substring(0, 256) : why;
 	}
 
 }

@@ -94,10 +94,15 @@ class TokensConfiguration {
 	}
 
 	@Bean
+	RegistryRevocations registryRevocations(JdbcClient jdbc, AgentRegistry agents, ApplicationEventPublisher events) {
+		return new RegistryRevocations(new IssuedTokens(jdbc), agents, events, this.clock);
+	}
+
+	@Bean
 	TokenService tokenService(JdbcClient jdbc, SigningKeys keys, AgentRegistry agents, TransactionTemplate transactions,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, RegistryRevocations revocations) {
 		return new TokenService(new IssuedTokens(jdbc), new ClientAssertions(jdbc), keys, agents, transactions, events,
-				this.clock);
+				this.clock, revocations);
 	}
 
 	@Bean
