@@ -134,7 +134,7 @@ class AuditCheckpointChainTests {
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("iat", 1_700_000_000L);
 		claims.put("seq", 2L);
-		claims.put("prev", Map.of("seq", 1L, "hash", AuditCheckpoints.sha256(first)));
+		claims.put("prev", Map.of("seq", 1L, "hash", CheckpointChainWalk.sha256(first)));
 		claims.put("heads", Map.of("c-signed-over", Map.of("seq", 10L, "hash", head)));
 		JdbcClient.create(this.dataSource)
 			.sql("INSERT INTO audit_checkpoint (created_at, chains, records, jws) VALUES (now(), 1, 10, ?)")
@@ -205,7 +205,7 @@ class AuditCheckpointChainTests {
 		this.trail.append(new AuditEntry("c-linked", "client-6", "token.issued", "jti-6", Decision.ALLOW, null, null));
 		Map<String, Object> claims = signer.verify(this.trail.createCheckpoint().checkpoint());
 		assertThat(claims).containsEntry("seq", 2L)
-			.containsEntry("prev", Map.of("seq", 1L, "hash", AuditCheckpoints.sha256(first)));
+			.containsEntry("prev", Map.of("seq", 1L, "hash", CheckpointChainWalk.sha256(first)));
 		assertThat(signer.verify(first)).containsEntry("seq", 1L).doesNotContainKey("prev");
 		assertThat(this.trail.verify(null)).isEqualTo(new AuditVerification.Valid(1, 6));
 	}
