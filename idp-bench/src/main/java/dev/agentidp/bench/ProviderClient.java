@@ -153,6 +153,28 @@ final class ProviderClient {
 		return response;
 	}
 
+	/**
+	 * An HTTP 200 answer as it is, or a failure {@code HTTP <status> <error answer>}.
+	 * @param response the answer
+	 * @return the answer
+	 */
+	static Answer status200(Answer response) {
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(failure(response));
+		}
+		return response;
+	}
+
+	/**
+	 * An answer that is not the one expected, for a message: {@code HTTP <status> <error
+	 * answer>}.
+	 * @param response the answer
+	 * @return the text
+	 */
+	static String failure(Answer response) {
+		return "HTTP " + response.statusCode() + " " + errorBody(response);
+	}
+
 	/** The body of an error answer, shortened; never called for a 2xx answer. */
 	static String errorBody(Answer response) {
 		if (response.statusCode() / 100 == 2) {

@@ -1,6 +1,10 @@
 package dev.agentidp.bench;
 
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,10 +57,6 @@ final class ProviderSampler implements AutoCloseable {
 	private int count;
 
 	private int benchCount;
-
-	ProviderSampler(ProviderClient client) {
-		this(() -> client.get("/actuator/prometheus", null, Duration.ofSeconds(5)).body());
-	}
 
 	ProviderSampler(Metrics metrics) {
 		this.metrics = metrics;
@@ -120,6 +120,33 @@ final class ProviderSampler implements AutoCloseable {
 		return new Samples(this.heapMax / (1024 * 1024), (this.count > 0) ? this.cpuSum / this.count : Double.NaN,
 				(this.benchCount > 0) ? this.benchCpuSum / this.benchCount : Double.NaN, this.loadBefore,
 				loadAverage());
+	}
+
+	/**
+	 * The provider's metrics, {@code /actuator/prometheus}.
+	 * @param client the provider
+	 * @return their reader
+	 */
+	static Metrics actuator(ProviderClient client) {
+		return () -> client.get("/actuator/prometheus", null, Duration.ofSeconds(5)).body();
+	}
+
+	/**
+	 * Another server's metrics at a URL on 127.0.0.1 (Keycloak's {@code /metrics} on its
+	 * management port), read by a JDK client of their own.
+	 * @param url the metrics' URL
+	 * @return their reader
+	 */
+	static Metrics prometheus(String url) {
+		URI uri = URI.create(url);
+		if (!"127.0.0.1".equals(uri.getHost())) {
+			throw new IllegalArgumentException("the benchmark only targets 127.0.0.1, not " + url);
+		}
+		HttpClient http = ProviderClient.httpClient();
+		return () -> http
+			.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	static String loadAverage() {

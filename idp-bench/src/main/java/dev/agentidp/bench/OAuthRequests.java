@@ -1,0 +1,167 @@
+package dev.agentidp.bench;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The OAuth requests the benchmarks measure, of a server's registered agents, each over
+ * the calling thread's keep-alive connection and with a fresh assertion:
+ * client-credentials issuance, introspection by the resource server (HTTP Basic), RFC
+ * 7009 revocation by the token's agent and, on the provider, RFC 8693 exchange to a
+ * sub-agent. Endpoints and issuer are the server's: the provider's {@code /oauth2/*}, or
+ * a Keycloak realm's.
+ */
+final class OAuthRequests {
+
+	/**
+	 * A server's issuer and OAuth endpoints.
+	 *
+	 * @param issuer the issuer, the audience of every assertion
+	 * @param token the token endpoint's path
+	 * @param introspection the introspection endpoint's path
+	 * @param revocation the revocation endpoint's path
+	 */
+	record Endpoints(String issuer, String token, String introspection, String revocation) {
+
+		/** The provider's, at its base URL. */
+		static Endpoints provider(String baseUrl) {
+			return new Endpoints(baseUrl, "/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
+		}
+
+		/** A Keycloak realm's ({@code /realms/<realm>/protocol/openid-connect/...}). */
+		static Endpoints keycloakRealm(String baseUrl, String realm) {
+			String oidc = "/realms/" + realm + "/protocol/openid-connect";
+			return new Endpoints(baseUrl + "/realms/" + realm, oidc + "/token", oidc + "/token/introspect",
+					oidc + "/revoke");
+		}
+
+	}
+
+	private final ProviderClient client;
+
+	private final String issuer;
+
+	private final String tokenPath;
+
+	private final String introspectionPath;
+
+	private final String revocationPath;
+
+	private final String rsBasic;
+
+	private final AgentCredentials[] agents;
+
+	/**
+	 * @param client the HTTP side
+	 * @param endpoints the server's issuer and endpoints
+	 * @param rsBasic the resource server's HTTP Basic {@code Authorization} value; never
+	 * printed
+	 * @param agents the registered agents
+	 */
+	OAuthRequests(ProviderClient client, Endpoints endpoints, String rsBasic, AgentCredentials[] agents) {
+		this.client = client;
+		this.issuer = endpoints.issuer();
+		this.tokenPath = endpoints.token();
+		this.introspectionPath = endpoints.introspection();
+		this.revocationPath = endpoints.revocation();
+		this.rsBasic = rsBasic;
+		this.agents = agents;
+	}
+
+	/** A client-credentials request of the agent, for {@code crm:read}. */
+	ProviderClient.Answer issue(int agent) throws IOException {
+		return this.client.postForm(this.tokenPath, null, this.agents[agent].issuanceForm(this.issuer));
+	}
+
+	/**
+	 * A client-credentials token of the agent, or a failure with the error answer.
+	 * @param agent the agent's index
+	 * @return the access token
+	 */
+	String issueToken(int agent) throws IOException {
+		ProviderClient.Answer response = issue(agent);
+		ProviderClient.json(response, "token");
+		return ProviderClient.accessToken(response.body());
+	}
+
+	/**
+	 * A client-credentials token of the agent, or a failure {@code HTTP <status> <error
+	 * answer>}, for the issuance window.
+	 * @param agent the agent's index
+	 * @return the access token
+	 */
+	String issueOrFail(int agent) throws IOException {
+		return ProviderClient.accessToken(ProviderClient.status200(issue(agent)).body());
+	}
+
+	/** The resource server's introspection of a token. */
+	ProviderClient.Answer introspect(String token) throws IOException {
+		return this.client.postForm(this.introspectionPath, this.rsBasic, "token=" + token);
+	}
+
+	/**
+	 * An operation that introspects the tokens in turn.
+	 * @param tokens the tokens
+	 * @param expected whether an answer is the one expected
+	 * @return the operation
+	 */
+	ClosedLoop.Operation introspecting(List<String> tokens, Predicate<ProviderClient.Answer> expected) {
+		return (worker, i) -> expected.test(introspect(tokens.get((int) (i % tokens.size()))));
+	}
+
+	/**
+	 * Whether an introspection answer is exactly that of an inactive token (RFC 7662
+	 * §2.2).
+	 * @param answer the answer
+	 * @return whether it is HTTP 200 {@code {"active":false}}
+	 */
+	static boolean inactive(ProviderClient.Answer answer) {
+		return answer.statusCode() == 200 && answer.body().replace(" ", "").equals("{\"active\":false}");
+	}
+
+	/**
+	 * The RFC 7009 revocation form of one of the agent's tokens, with a fresh assertion.
+	 * @param agent the agent's index
+	 * @param token the token
+	 * @return the URL-encoded form
+	 */
+	String revocationForm(int agent, String token) {
+		return this.agents[agent].revocationForm(this.issuer, token);
+	}
+
+	/** Posts a revocation form ({@link #revocationForm}). */
+	ProviderClient.Answer revoke(String form) throws IOException {
+		return this.client.postForm(this.revocationPath, null, form);
+	}
+
+	ProviderClient.Answer revoke(int agent, String token) throws IOException {
+		return revoke(revocationForm(agent, token));
+	}
+
+	/**
+	 * The agent exchanges its token for a token of one of its sub-agents,
+	 * {@code crm:read} (RFC 8693 §2.1, with the provider's {@code sub_agent} parameter,
+	 * docs/tokens.md).
+	 * @param agent the agent's index
+	 * @param subjectToken the agent's token
+	 * @param subAgent the sub-agent's name
+	 * @return the answer
+	 */
+	ProviderClient.Answer exchange(int agent, String subjectToken, String subAgent) throws IOException {
+		AgentCredentials credentials = this.agents[agent];
+		Map<String, String> form = new LinkedHashMap<>();
+		form.put("grant_type", ProviderClient.TOKEN_EXCHANGE);
+		form.put("client_id", credentials.id());
+		form.put("client_assertion_type", ProviderClient.ASSERTION_TYPE);
+		form.put("client_assertion", credentials.assertion(this.issuer));
+		form.put("subject_token", subjectToken);
+		form.put("subject_token_type", ProviderClient.ACCESS_TOKEN_TYPE);
+		form.put("sub_agent", subAgent);
+		form.put("scope", "crm:read");
+		return this.client.postForm(this.tokenPath, null, ProviderClient.form(form));
+	}
+
+}
