@@ -80,7 +80,9 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 			.containsExactlyInAnyOrder("private_key_jwt", "client_secret_basic");
 		assertThat(strings(metadata.get("token_endpoint_auth_signing_alg_values_supported")))
 			.containsExactlyInAnyOrder("EdDSA", "Ed25519", "ES256");
-		assertThat(metadata.has("dpop_signing_alg_values_supported")).isFalse();
+		// RFC 9449 §5.1
+		assertThat(strings(metadata.get("dpop_signing_alg_values_supported"))).containsExactly("ES256", "Ed25519",
+				"EdDSA");
 		// no client can use the authorization endpoint: advertise nothing of it
 		assertThat(metadata.has("authorization_endpoint")).isFalse();
 		assertThat(metadata.has("response_types_supported")).isFalse();

@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
@@ -55,9 +56,11 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 
 	private final Clock clock;
 
+	private final DpopProofs proofs;
+
 	ClientCredentialsAuthenticationProvider(AccessTokenMinter minter, AgentRegistry agents, ClientRegistry clients,
 			TransactionTemplate transactions, ApplicationEventPublisher events, ClientCredentialsPolicy policy,
-			Clock clock) {
+			Clock clock, DpopProofs proofs) {
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(clients, "clients cannot be null");
@@ -65,6 +68,7 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(policy, "policy cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
+		Assert.notNull(proofs, "proofs cannot be null");
 		this.minter = minter;
 		this.agents = agents;
 		this.clients = clients;
@@ -72,6 +76,7 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 		this.events = events;
 		this.policy = policy;
 		this.clock = clock;
+		this.proofs = proofs;
 	}
 
 	@Override
@@ -87,20 +92,26 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
 					"The client is not registered for client_credentials");
 		}
-		String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
+		AuthorizationServerContext server = AuthorizationServerContextHolder.getContext();
+		String issuer = server.getIssuer();
+		// RFC 9449 §5: a DPoP proof binds the token to the proof's key
+		DpopProofs.DpopProof proof = DpopProofs.fromTokenRequest(this.proofs, request.getAdditionalParameters(),
+				server);
+		String jkt = (proof != null) ? proof.jkt() : null;
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Agent agent = RegistryClients.agentOf(registeredClient).orElse(null);
-		Issued issued = (agent != null) ? issueToAgent(agent, request, client, issuer, now)
-				: issueToClient(registeredClient, request, client, issuer, now);
+		Issued issued = (agent != null) ? issueToAgent(agent, request, client, issuer, now, jkt)
+				: issueToClient(registeredClient, request, client, issuer, now, jkt);
 		TokenGrant grant = issued.grant();
-		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(
+				(jkt != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
 				issued.token().value(), grant.issuedAt(), grant.expiresAt(), grant.scopes());
 		return new OAuth2AccessTokenAuthenticationToken(registeredClient, client, accessToken);
 	}
 
 	private Issued issueToAgent(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
-			OAuth2ClientAuthenticationToken client, String issuer, Instant now) {
-		TokenGrant decided = decideForAgent(agent, request, client, issuer, now);
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String jkt) {
+		TokenGrant decided = decideForAgent(agent, request, client, issuer, now, jkt);
 		return issue(() -> {
 			Long version = this.agents.holdForIssuance(agent.id())
 				.orElseThrow(ClientCredentialsAuthenticationProvider::agentNotActive);
@@ -111,12 +122,12 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 			// again on the document as it is now
 			Agent current = this.agents.findAgent(agent.id())
 				.orElseThrow(ClientCredentialsAuthenticationProvider::agentNotActive);
-			return decideForAgent(current, request, client, issuer, now);
+			return decideForAgent(current, request, client, issuer, now, jkt);
 		}, issuer);
 	}
 
 	private Issued issueToClient(RegisteredClient registeredClient, OAuth2ClientCredentialsAuthenticationToken request,
-			OAuth2ClientAuthenticationToken client, String issuer, Instant now) {
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String jkt) {
 		ClientCredentialsPolicy.Issuance issuance = this.policy.decideForClient(registeredClient.getScopes(),
 				request.getScopes(), issuer, now);
 		TokenGrant decided = new TokenGrant(
@@ -154,14 +165,14 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 	 * given, and the token it allows.
 	 */
 	private TokenGrant decideForAgent(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
-			OAuth2ClientAuthenticationToken client, String issuer, Instant now) {
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String jkt) {
 		ClientCredentialsPolicy.Issuance issuance = this.policy.decide(ClientCredentialsPolicy.Requester.of(agent),
 				request.getScopes(), request.getAdditionalParameters(), issuer, now);
 		String agentId = agent.id().toString();
 		TokenGrant.Holder holder = new TokenGrant.Holder(agent.id(), agentId, agentId, agent.owner(), agent.version(),
 				AuthenticatingKey.of(client, agent, now));
 		return new TokenGrant(holder, issuance.scopes(), issuance.audience(), issuance.task(), now,
-				issuance.expiresAt(), TokenGrant.Derivation.NONE, null);
+				issuance.expiresAt(), TokenGrant.Derivation.NONE, jkt);
 	}
 
 	/** The {@code kid} of a verified client assertion, if it names one. */

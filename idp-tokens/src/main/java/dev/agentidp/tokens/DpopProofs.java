@@ -31,6 +31,7 @@ import com.nimbusds.jwt.SignedJWT;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
 import org.springframework.util.Assert;
 
 /**
@@ -52,6 +53,9 @@ final class DpopProofs {
 
 	/** The algorithms a proof may be signed with (and that metadata lists). */
 	static final Set<JWSAlgorithm> ALGORITHMS = JoseVerifiers.ALGORITHMS;
+
+	/** Where Spring's token endpoint converters put the {@code DPoP} header. */
+	static final String PROOF_PARAMETER = "dpop_proof";
 
 	/** Longest proof read; a longer one is refused unparsed. */
 	static final int MAX_PROOF_LENGTH = 8 * 1024;
@@ -174,6 +178,27 @@ final class DpopProofs {
 			throw invalid("The DPoP proof was used before (its jti is single-use)");
 		}
 		return new DpopProof(thumbprint, jwk.toPublicJWK(), jti, issuedAt);
+	}
+
+	/**
+	 * The proof of a token request, if it carries one: Spring's token endpoint converters
+	 * put the {@code DPoP} header into the request's parameters (refusing a request with
+	 * two). The proof's {@code htu} must name the token endpoint as the metadata
+	 * publishes it (the issuer's URL), which also holds behind a proxy.
+	 * @param proofs the verifier
+	 * @param parameters the token request's additional parameters
+	 * @param server the authorization server's context
+	 * @return the verified proof, or {@code null} when the request carries none
+	 * @throws OAuth2AuthenticationException {@code invalid_dpop_proof}
+	 */
+	static DpopProof fromTokenRequest(DpopProofs proofs, Map<String, Object> parameters,
+			AuthorizationServerContext server) {
+		if (!(parameters.get(PROOF_PARAMETER) instanceof String proof)) {
+			return null;
+		}
+		String method = (parameters.get("dpop_method") instanceof String given) ? given : "POST";
+		return proofs.verify(proof, method,
+				server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint(), null);
 	}
 
 	/** Whether the proof's header names a jwk with private members (RFC 7517 §4). */

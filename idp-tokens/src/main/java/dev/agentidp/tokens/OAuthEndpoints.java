@@ -108,8 +108,8 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 
 	/**
 	 * RFC 8414 §2: no grant until a grant module adds its own; the client authentication
-	 * methods and algorithms accepted; no DPoP, mTLS-bound tokens or PKCE here, so none
-	 * of them is advertised.
+	 * methods and algorithms accepted, and the DPoP proof algorithms; no mTLS-bound
+	 * tokens or PKCE here, so neither is advertised.
 	 */
 	@Override
 	public void metadata(OAuth2AuthorizationServerMetadata.Builder metadata) {
@@ -126,8 +126,10 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 			.claim("token_endpoint_auth_signing_alg_values_supported",
 					JoseVerifiers.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
 			.claim("scopes_supported", List.of("idp:admin", "idp:audit:read"))
+			// RFC 9449 §5.1: the algorithms DPoP proofs may use (DpopProofs)
+			.claim("dpop_signing_alg_values_supported",
+					DpopProofs.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
 			.claims((claims) -> {
-				claims.remove("dpop_signing_alg_values_supported");
 				claims.remove("tls_client_certificate_bound_access_tokens");
 				claims.remove("code_challenge_methods_supported");
 			});

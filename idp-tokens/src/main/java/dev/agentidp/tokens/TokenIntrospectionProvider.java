@@ -84,7 +84,8 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 			.expiresAt(record.expiresAt())
 			.issuedAt(record.issuedAt())
 			.id(record.jti())
-			.tokenType("Bearer");
+			// RFC 9449 §6.2: a token bound to a key (cnf.jkt) is a DPoP token
+			.tokenType((record.cnfJkt() != null) ? "DPoP" : "Bearer");
 		if (claims.get("iss") instanceof String issuer) {
 			builder.issuer(issuer);
 		}

@@ -106,6 +106,11 @@ class TokensConfiguration {
 	}
 
 	@Bean
+	DpopProofs dpopProofs(JdbcClient jdbc, TokensProperties properties) {
+		return new DpopProofs(new ClientAssertions(jdbc), properties.dpopProofWindow(), this.clock);
+	}
+
+	@Bean
 	FailedAuthentications failedAuthentications(JdbcClient jdbc, TokensProperties properties) {
 		return new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(),
 				properties.maxTrackedFailedAuthentications(), this.clock);
@@ -136,9 +141,9 @@ class TokensConfiguration {
 	@Order(0)
 	AuthorizationServerContribution clientCredentialsGrant(AccessTokenMinter minter, AgentRegistry agents,
 			ClientRegistry clients, TransactionTemplate transactions, ApplicationEventPublisher events,
-			TokensProperties properties) {
+			TokensProperties properties, DpopProofs proofs) {
 		return new ClientCredentialsGrant(new ClientCredentialsAuthenticationProvider(minter, agents, clients,
-				transactions, events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock));
+				transactions, events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock, proofs));
 	}
 
 }

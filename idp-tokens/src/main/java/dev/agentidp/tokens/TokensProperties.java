@@ -42,6 +42,9 @@ import org.springframework.validation.annotation.Validated;
  * failed to authenticate each node keeps in memory with their back-off (default 10,000,
  * about 200 bytes each); beyond it the least valuable pairs are evicted one by one, and
  * an evicted pair is counted again from the shared count in PostgreSQL
+ * @param dpopProofWindow how far a DPoP proof's {@code iat} may lie from now, either way
+ * (RFC 9449 §11.1; default 60 s, 1 s to 10 minutes); its {@code jti} is kept twice as
+ * long to refuse replays
  */
 @ConfigurationProperties("idp.tokens")
 @Validated
@@ -55,7 +58,9 @@ public record TokensProperties(
 		@DefaultValue("60m") @DurationMin(minutes = 1, message = ASSERTION_LIFETIME_RANGE) @DurationMax(hours = 24,
 				message = ASSERTION_LIFETIME_RANGE) Duration maxClientAssertionLifetime,
 		@DefaultValue("10m") @NotNull Duration purgeInterval,
-		@DefaultValue("10000") @Range(min = 1, max = 1_000_000) int maxTrackedFailedAuthentications) {
+		@DefaultValue("10000") @Range(min = 1, max = 1_000_000) int maxTrackedFailedAuthentications,
+		@DefaultValue("60s") @DurationMin(seconds = 1, message = DPOP_WINDOW_RANGE) @DurationMax(minutes = 10,
+				message = DPOP_WINDOW_RANGE) Duration dpopProofWindow) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
@@ -69,6 +74,11 @@ public record TokensProperties(
 
 	static final String ASSERTION_LIFETIME_RANGE = "must be between 1 minute and 24 hours";
 
+	static final String DPOP_WINDOW_RANGE = "must be between 1 second and 10 minutes";
+
+	/** The default of {@code idp.tokens.dpop-proof-window}. */
+	public static final Duration DEFAULT_DPOP_PROOF_WINDOW = Duration.ofSeconds(60);
+
 	/** The default of {@code idp.tokens.max-tracked-failed-authentications}. */
 	public static final int DEFAULT_MAX_TRACKED_FAILED_AUTHENTICATIONS = 10_000;
 
@@ -79,6 +89,9 @@ public record TokensProperties(
 		}
 		if (maxClientAssertionLifetime == null) {
 			maxClientAssertionLifetime = DEFAULT_MAX_CLIENT_ASSERTION_LIFETIME;
+		}
+		if (dpopProofWindow == null) {
+			dpopProofWindow = DEFAULT_DPOP_PROOF_WINDOW;
 		}
 	}
 

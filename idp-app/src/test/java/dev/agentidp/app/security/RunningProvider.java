@@ -169,6 +169,22 @@ final class RunningProvider implements AutoCloseable {
 	}
 
 	/**
+	 * Posts a form with extra headers.
+	 * @param path the path
+	 * @param form the form
+	 * @param headers header names and values, alternating (a name may repeat)
+	 * @return the response
+	 */
+	HttpResponse<String> postFormWithHeaders(String path, Map<String, String> form, String... headers) {
+		HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(encode(form)));
+		for (int i = 0; i < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return send(request.build());
+	}
+
+	/**
 	 * Posts a form from a given local address (a loopback address such as
 	 * {@code 127.0.0.2}: Linux routes all of 127/8 to the loopback interface), so that
 	 * the provider sees that address as the request's source.
