@@ -13,6 +13,7 @@ COPY .mvn/ .mvn/
 COPY idp-bench/pom.xml idp-bench/
 COPY db/ db/
 COPY idp-audit/ idp-audit/
+COPY idp-dpop/ idp-dpop/
 COPY idp-registry/ idp-registry/
 COPY idp-tokens/ idp-tokens/
 COPY idp-delegation/ idp-delegation/

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run against a fixture that breaks it ({@code fixture.boundaries} in the test classes),
  * so that a rule that can no longer fail is itself a failure:
  * <ul>
- * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit depends on no
- * other module; registry → audit; tokens → registry, audit; delegation → tokens,
+ * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
+ * on no other module; registry → audit; tokens → registry, audit; delegation → tokens,
  * registry, audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
@@ -56,8 +56,8 @@ class ModuleBoundariesTests {
 
 	private static final JavaClasses FIXTURE = new ClassFileImporter().importPackages("fixture.boundaries");
 
-	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.registry..",
-			"dev.agentidp.tokens..", "dev.agentidp.delegation..");
+	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
+			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..");
 
 	/**
 	 * The registry's methods that still bind (or write) admin JSON themselves; issue 15,
@@ -87,7 +87,9 @@ class ModuleBoundariesTests {
 			"dev.agentidp.tokens.TokenService", "dev.agentidp.tokens.SigningKeys",
 			"dev.agentidp.tokens.SigningKeyCipher", "dev.agentidp.tokens.AccessTokenMinter",
 			"dev.agentidp.tokens.OAuthParameters", "dev.agentidp.tokens.AuthenticatingKey",
-			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers");
+			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers",
+			// idp-dpop: the proof verifier
+			"dev.agentidp.dpop.DpopProofVerifier");
 
 	@Test
 	void modulesDependOnlyOnWhatTheDesignAllows() {
@@ -212,6 +214,8 @@ class ModuleBoundariesTests {
 		return layeredArchitecture().consideringOnlyDependenciesInLayers()
 			.layer("audit")
 			.definedBy("dev.agentidp.audit..", "fixture.boundaries.audit..")
+			.layer("dpop")
+			.definedBy("dev.agentidp.dpop..")
 			.layer("registry")
 			.definedBy("dev.agentidp.registry..")
 			.layer("tokens")
@@ -229,7 +233,9 @@ class ModuleBoundariesTests {
 			.whereLayer("registry")
 			.mayOnlyBeAccessedByLayers("tokens", "delegation", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "app");
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "app")
+			.whereLayer("dpop")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "app");
 	}
 
 	private static ArchRule noJsonTreeOrServletTypeInPublicMethods() {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
+import dev.agentidp.dpop.DpopProof;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.Client;
@@ -56,11 +57,11 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 
 	private final Clock clock;
 
-	private final DpopProofs proofs;
+	private final TokenRequestProofs proofs;
 
 	ClientCredentialsAuthenticationProvider(AccessTokenMinter minter, AgentRegistry agents, ClientRegistry clients,
 			TransactionTemplate transactions, ApplicationEventPublisher events, ClientCredentialsPolicy policy,
-			Clock clock, DpopProofs proofs) {
+			Clock clock, TokenRequestProofs proofs) {
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(clients, "clients cannot be null");
@@ -95,8 +96,7 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 		AuthorizationServerContext server = AuthorizationServerContextHolder.getContext();
 		String issuer = server.getIssuer();
 		// RFC 9449 §5: a DPoP proof binds the token to the proof's key
-		DpopProofs.DpopProof proof = DpopProofs.fromTokenRequest(this.proofs, request.getAdditionalParameters(),
-				server);
+		DpopProof proof = this.proofs.verify(request.getAdditionalParameters(), server);
 		String jkt = (proof != null) ? proof.jkt() : null;
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Agent agent = RegistryClients.agentOf(registeredClient).orElse(null);

@@ -2,6 +2,8 @@ package dev.agentidp.tokens;
 
 import java.util.List;
 
+import dev.agentidp.dpop.DpopProofVerifier;
+
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -126,9 +128,9 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 			.claim("token_endpoint_auth_signing_alg_values_supported",
 					JoseVerifiers.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
 			.claim("scopes_supported", List.of("idp:admin", "idp:audit:read"))
-			// RFC 9449 §5.1: the algorithms DPoP proofs may use (DpopProofs)
+			// RFC 9449 §5.1: the algorithms DPoP proofs may use
 			.claim("dpop_signing_alg_values_supported",
-					DpopProofs.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
+					DpopProofVerifier.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
 			.claims((claims) -> {
 				claims.remove("tls_client_certificate_bound_access_tokens");
 				claims.remove("code_challenge_methods_supported");

@@ -106,8 +106,8 @@ class TokensConfiguration {
 	}
 
 	@Bean
-	DpopProofs dpopProofs(JdbcClient jdbc, TokensProperties properties) {
-		return new DpopProofs(new ClientAssertions(jdbc), properties.dpopProofWindow(), this.clock);
+	TokenRequestProofs tokenRequestProofs(JdbcClient jdbc, TokensProperties properties) {
+		return new TokenRequestProofs(new ClientAssertions(jdbc), properties.dpopProofWindow(), this.clock);
 	}
 
 	@Bean
@@ -141,7 +141,7 @@ class TokensConfiguration {
 	@Order(0)
 	AuthorizationServerContribution clientCredentialsGrant(AccessTokenMinter minter, AgentRegistry agents,
 			ClientRegistry clients, TransactionTemplate transactions, ApplicationEventPublisher events,
-			TokensProperties properties, DpopProofs proofs) {
+			TokensProperties properties, TokenRequestProofs proofs) {
 		return new ClientCredentialsGrant(new ClientCredentialsAuthenticationProvider(minter, agents, clients,
 				transactions, events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock, proofs));
 	}

@@ -1,4 +1,4 @@
-package dev.agentidp.tokens;
+package dev.agentidp.dpop;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,12 +14,14 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -27,62 +30,58 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
-import org.springframework.util.Assert;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * Verifies DPoP proofs (RFC 9449 §4.3) for the token endpoint, and for anyone that must
- * check a proof against a DPoP-bound token ({@code ath}, §4.3 step 12).
+ * Verifies DPoP proofs (RFC 9449 §4.3): at a token endpoint, and at a resource server
+ * against the DPoP-bound token presented with the proof ({@code ath}, §4.3 step 12).
  * <p>
- * Written here, not taken from Spring's {@code DPoPProofJwtDecoderFactory}, because that
- * one accepts RSA and EC keys only (no EdDSA, the agents' own key type), keeps used
+ * Written by hand, not taken from Spring's {@code DPoPProofJwtDecoderFactory}, because
+ * that one accepts RSA and EC keys only (no EdDSA, the agents' own key type), keeps used
  * {@code jti}s in an in-memory map of 1,000 entries (a proof replayed on another node, or
  * after 1,000 others, is accepted), and compares {@code htu} as a plain string where §4.3
- * asks for the RFC 3986 §6.2.2 and §6.2.3 normalisations. Single use here is the client
- * assertions' replay store in PostgreSQL, keyed by the proof key's thumbprint, so it
- * holds across every node.
+ * asks for the RFC 3986 §6.2.2 and §6.2.3 normalisations. Single use is the
+ * {@link ReplayCheck}'s: the provider's is its replay store in PostgreSQL, so it holds
+ * across every node.
  */
-final class DpopProofs {
+public final class DpopProofVerifier {
 
 	/** RFC 9449 §4.2: the {@code typ} of a proof. */
-	static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
+	public static final JOSEObjectType DPOP_JWT = new JOSEObjectType("dpop+jwt");
 
-	/** The algorithms a proof may be signed with (and that metadata lists). */
-	static final Set<JWSAlgorithm> ALGORITHMS = JoseVerifiers.ALGORITHMS;
-
-	/** Where Spring's token endpoint converters put the {@code DPoP} header. */
-	static final String PROOF_PARAMETER = "dpop_proof";
+	/**
+	 * The algorithms a proof may be signed with (what metadata lists as
+	 * {@code dpop_signing_alg_values_supported}).
+	 */
+	public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519,
+			JWSAlgorithm.ES256);
 
 	/** Longest proof read; a longer one is refused unparsed. */
-	static final int MAX_PROOF_LENGTH = 8 * 1024;
+	public static final int MAX_PROOF_LENGTH = 8 * 1024;
 
 	/** Longest {@code jti} kept for replay detection (the replay store's column). */
 	private static final int MAX_JTI_LENGTH = 256;
 
-	private static final JoseVerifiers VERIFIERS = new JoseVerifiers();
-
 	/** The members of a private JWK of any type (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 	private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
-	private final ClientAssertions replays;
+	private final ReplayCheck replays;
 
 	private final Duration window;
 
 	private final Clock clock;
 
 	/**
-	 * @param replays the replay store shared with client assertions
+	 * @param replays the single-use check of proof ids
 	 * @param window how far a proof's {@code iat} may lie from now, either way
 	 * @param clock the clock
 	 */
-	DpopProofs(ClientAssertions replays, Duration window, Clock clock) {
-		Assert.notNull(replays, "replays cannot be null");
-		Assert.isTrue(window != null && !window.isNegative(), "window must not be negative");
-		Assert.notNull(clock, "clock cannot be null");
+	public DpopProofVerifier(ReplayCheck replays, Duration window, Clock clock) {
+		Objects.requireNonNull(replays, "replays cannot be null");
+		Objects.requireNonNull(clock, "clock cannot be null");
+		if (window == null || window.isNegative()) {
+			throw new IllegalArgumentException("window must not be negative");
+		}
 		this.replays = replays;
 		this.window = window;
 		this.clock = clock;
@@ -96,12 +95,12 @@ final class DpopProofs {
 	 * @param accessToken the access token the request presents, or {@code null} (the
 	 * token endpoint): when given, the proof must carry its hash ({@code ath})
 	 * @return the verified proof
-	 * @throws OAuth2AuthenticationException {@code invalid_dpop_proof} naming the first
-	 * check that fails
+	 * @throws InvalidDpopProofException naming the first check that fails (RFC 9449 §7.1:
+	 * {@code invalid_dpop_proof})
 	 */
-	DpopProof verify(String proof, String method, String targetUri, String accessToken) {
-		Assert.hasText(method, "method cannot be empty");
-		Assert.hasText(targetUri, "targetUri cannot be empty");
+	public DpopProof verify(String proof, String method, String targetUri, String accessToken) {
+		Objects.requireNonNull(method, "method cannot be null");
+		Objects.requireNonNull(targetUri, "targetUri cannot be null");
 		if (proof == null || proof.isEmpty()) {
 			throw invalid("The DPoP proof is missing");
 		}
@@ -137,7 +136,7 @@ final class DpopProofs {
 		}
 		PublicKey key = publicKey(jwk, header.getAlgorithm());
 		try {
-			if (!jws.verify(VERIFIERS.createJWSVerifier(header, key))) {
+			if (!verifies(jws, key)) {
 				throw invalid("The DPoP proof's signature does not verify with its jwk");
 			}
 		}
@@ -174,31 +173,10 @@ final class DpopProofs {
 			throw invalid("The DPoP proof's jwk has no thumbprint");
 		}
 		// RFC 9449 §11.1: each proof is used once, on every node
-		if (!this.replays.firstUse("dpop:" + thumbprint, jti, issuedAt.plus(this.window).plus(this.window))) {
+		if (!this.replays.firstUse(thumbprint, jti, issuedAt.plus(this.window).plus(this.window))) {
 			throw invalid("The DPoP proof was used before (its jti is single-use)");
 		}
 		return new DpopProof(thumbprint, jwk.toPublicJWK(), jti, issuedAt);
-	}
-
-	/**
-	 * The proof of a token request, if it carries one: Spring's token endpoint converters
-	 * put the {@code DPoP} header into the request's parameters (refusing a request with
-	 * two). The proof's {@code htu} must name the token endpoint as the metadata
-	 * publishes it (the issuer's URL), which also holds behind a proxy.
-	 * @param proofs the verifier
-	 * @param parameters the token request's additional parameters
-	 * @param server the authorization server's context
-	 * @return the verified proof, or {@code null} when the request carries none
-	 * @throws OAuth2AuthenticationException {@code invalid_dpop_proof}
-	 */
-	static DpopProof fromTokenRequest(DpopProofs proofs, Map<String, Object> parameters,
-			AuthorizationServerContext server) {
-		if (!(parameters.get(PROOF_PARAMETER) instanceof String proof)) {
-			return null;
-		}
-		String method = (parameters.get("dpop_method") instanceof String given) ? given : "POST";
-		return proofs.verify(proof, method,
-				server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint(), null);
 	}
 
 	/** Whether the proof's header names a jwk with private members (RFC 7517 §4). */
@@ -224,7 +202,7 @@ final class DpopProofs {
 	 * @return its normalised form, or an empty string when it is not an absolute http(s)
 	 * URI (which then matches nothing)
 	 */
-	static String normalised(String uri) {
+	public static String normalised(String uri) {
 		try {
 			URI parsed = new URI(uri).normalize();
 			String scheme = (parsed.getScheme() != null) ? parsed.getScheme().toLowerCase(Locale.ROOT) : null;
@@ -268,7 +246,7 @@ final class DpopProofs {
 	 * @param accessToken the token
 	 * @return the hash
 	 */
-	static String sha256(String accessToken) {
+	public static String sha256(String accessToken) {
 		try {
 			return Base64URL
 				.encode(MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII)))
@@ -288,13 +266,34 @@ final class DpopProofs {
 			throw invalid("The DPoP proof's jwk is not a key for alg " + algorithm);
 		}
 		try {
-			// a key from the request: the full RFC 8032 validation (prime order), unlike
-			// stored keys
-			return ed25519 ? new Ed25519PublicKey(((OctetKeyPair) jwk).getX().decode()) : ((ECKey) jwk).toECPublicKey();
+			if (ed25519) {
+				byte[] x = ((OctetKeyPair) jwk).getX().decode();
+				// a key from the request: the full RFC 8032 §5.1.3 check, prime order
+				// included
+				if (x.length != Ed25519.PUBLIC_KEY_SIZE || !Ed25519.validatePublicKeyFull(x, 0)) {
+					throw invalid("The DPoP proof's jwk is not a valid public key");
+				}
+				return new RawEd25519Key(x);
+			}
+			return ((ECKey) jwk).toECPublicKey();
 		}
 		catch (JOSEException | IllegalArgumentException ex) {
 			throw invalid("The DPoP proof's jwk is not a valid public key");
 		}
+	}
+
+	/**
+	 * The signature, by the proof's own key: Ed25519 through BouncyCastle (Nimbus's own
+	 * needs Tink), ES256 through Nimbus.
+	 */
+	private static boolean verifies(SignedJWT jws, PublicKey key) throws JOSEException {
+		if (key instanceof RawEd25519Key ed) {
+			byte[] signature = jws.getSignature().decode();
+			byte[] input = jws.getSigningInput();
+			return signature.length == Ed25519.SIGNATURE_SIZE
+					&& Ed25519.verify(signature, 0, ed.encoded, 0, input, 0, input.length);
+		}
+		return jws.verify(new ECDSAVerifier((ECPublicKey) key));
 	}
 
 	private static Instant issuedAt(JWTClaimsSet claims) {
@@ -309,21 +308,28 @@ final class DpopProofs {
 		return (claims.getClaim(name) instanceof String value) ? value : null;
 	}
 
-	private static OAuth2AuthenticationException invalid(String description) {
-		return new OAuth2AuthenticationException(
-				new OAuth2Error(OAuth2ErrorCodes.INVALID_DPOP_PROOF, description, null));
+	private static InvalidDpopProofException invalid(String description) {
+		return new InvalidDpopProofException(description);
 	}
 
-	/**
-	 * A verified proof.
-	 *
-	 * @param jkt the RFC 7638 thumbprint of its key: what a bound token's {@code cnf.jkt}
-	 * holds (RFC 9449 §6.1)
-	 * @param jwk its public key
-	 * @param jti its id, now used
-	 * @param issuedAt its {@code iat}
-	 */
-	record DpopProof(String jkt, JWK jwk, String jti, Instant issuedAt) {
+	/** An Ed25519 public key as its 32 raw bytes, checked in full. */
+	private record RawEd25519Key(byte[] encoded) implements PublicKey {
+
+		@Override
+		public String getAlgorithm() {
+			return "Ed25519";
+		}
+
+		@Override
+		public String getFormat() {
+			return "RAW";
+		}
+
+		@Override
+		public byte[] getEncoded() {
+			return this.encoded.clone();
+		}
+
 	}
 
 }

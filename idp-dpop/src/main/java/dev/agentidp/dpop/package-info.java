@@ -1,0 +1,6 @@
+/**
+ * DPoP proofs (RFC 9449): verification of a proof against a request and, when one is
+ * presented, its access token. Shared by the provider's token endpoint and the
+ * resource-server kit; depends on Nimbus JOSE and BouncyCastle only.
+ */
+package dev.agentidp.dpop;

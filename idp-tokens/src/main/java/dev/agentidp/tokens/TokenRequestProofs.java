@@ -1,0 +1,66 @@
+package dev.agentidp.tokens;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.agentidp.dpop.DpopProof;
+import dev.agentidp.dpop.DpopProofVerifier;
+import dev.agentidp.dpop.InvalidDpopProofException;
+
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
+import org.springframework.util.Assert;
+
+/**
+ * The DPoP proofs of token requests (RFC 9449 §5): verified by {@link DpopProofVerifier},
+ * each {@code jti} used once per proof key across every node (the client assertions'
+ * replay store in PostgreSQL). Spring's token endpoint converters put the {@code DPoP}
+ * header into the request's parameters (refusing a request with two); the proof's
+ * {@code htu} must name the token endpoint as the metadata publishes it (the issuer's
+ * URL), which also holds behind a proxy.
+ */
+final class TokenRequestProofs {
+
+	/** Where the token endpoint's converters put the {@code DPoP} header. */
+	static final String PROOF_PARAMETER = "dpop_proof";
+
+	private final DpopProofVerifier verifier;
+
+	/**
+	 * @param replays the replay store shared with client assertions
+	 * @param window how far a proof's {@code iat} may lie from now
+	 * @param clock the clock
+	 */
+	TokenRequestProofs(ClientAssertions replays, Duration window, Clock clock) {
+		Assert.notNull(replays, "replays cannot be null");
+		this.verifier = new DpopProofVerifier((jkt, jti, keepUntil) -> replays.firstUse("dpop:" + jkt, jti, keepUntil),
+				window, clock);
+	}
+
+	/**
+	 * The proof of a token request, if it carries one.
+	 * @param parameters the token request's additional parameters
+	 * @param server the authorization server's context
+	 * @return the verified proof, or {@code null} when the request carries none
+	 * @throws OAuth2AuthenticationException {@code invalid_dpop_proof} naming the check
+	 * that fails
+	 */
+	DpopProof verify(Map<String, Object> parameters, AuthorizationServerContext server) {
+		if (!(parameters.get(PROOF_PARAMETER) instanceof String proof)) {
+			return null;
+		}
+		String method = (parameters.get("dpop_method") instanceof String given) ? given : "POST";
+		try {
+			return this.verifier.verify(proof, method,
+					server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint(), null);
+		}
+		catch (InvalidDpopProofException ex) {
+			throw new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_DPOP_PROOF, ex.getMessage(), null));
+		}
+	}
+
+}
