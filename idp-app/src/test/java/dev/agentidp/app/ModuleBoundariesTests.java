@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit depends on no
  * other module; registry → audit; tokens → registry, audit; delegation → tokens,
- * registry, audit; app → all; no cycles;</li>
+ * registry, audit; policy → tokens, registry, audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}) and the admin API's JSON binding that issue 15,
@@ -48,7 +48,7 @@ class ModuleBoundariesTests {
 	private static final JavaClasses FIXTURE = new ClassFileImporter().importPackages("fixture.boundaries");
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.registry..",
-			"dev.agentidp.tokens..", "dev.agentidp.delegation..");
+			"dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.policy..");
 
 	/**
 	 * The registry's methods that still bind (or write) admin JSON themselves; issue 15,
@@ -107,18 +107,22 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.tokens..", "fixture.boundaries.tokens..")
 			.layer("delegation")
 			.definedBy("dev.agentidp.delegation..")
+			.layer("policy")
+			.definedBy("dev.agentidp.policy..")
 			.layer("app")
 			.definedBy("dev.agentidp.app..", "fixture.boundaries.app..")
 			.whereLayer("app")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("delegation")
 			.mayOnlyBeAccessedByLayers("app")
+			.whereLayer("policy")
+			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("tokens")
-			.mayOnlyBeAccessedByLayers("delegation", "app")
+			.mayOnlyBeAccessedByLayers("delegation", "policy", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "app");
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "policy", "app");
 	}
 
 	private static ArchRule noJsonTreeOrServletTypeInPublicMethods() {

@@ -1,6 +1,8 @@
 package dev.agentidp.policy;
 
 import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.util.Assert;
@@ -14,8 +16,8 @@ import org.springframework.util.Assert;
  * @param action {@code action.name}
  * @param resourceType {@code resource.type}
  * @param resourceId {@code resource.id}
- * @param resourceProperties {@code resource.properties} (JSON values), e.g.
- * {@code target}
+ * @param resourceProperties {@code resource.properties} (JSON values, {@code null} among
+ * them), e.g. {@code target}
  * @param cost {@code context.cost}, zero or positive; zero when not given
  * @param arguments {@code context.arguments} (JSON values)
  */
@@ -31,10 +33,11 @@ public record AccessRequest(String subjectId, String token, String action, Resou
 		Assert.hasText(action, "action cannot be empty");
 		Assert.notNull(resourceType, "resourceType cannot be null");
 		Assert.hasText(resourceId, "resourceId cannot be empty");
-		resourceProperties = (resourceProperties != null) ? Map.copyOf(resourceProperties) : Map.of();
+		resourceProperties = (resourceProperties != null)
+				? Collections.unmodifiableMap(new LinkedHashMap<>(resourceProperties)) : Map.of();
 		cost = (cost != null) ? cost : BigDecimal.ZERO;
 		Assert.isTrue(cost.signum() >= 0 && cost.compareTo(MAX_COST) <= 0, "cost must be between 0 and 1e12");
-		arguments = (arguments != null) ? Map.copyOf(arguments) : Map.of();
+		arguments = (arguments != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(arguments)) : Map.of();
 	}
 
 	/**

@@ -8,6 +8,7 @@ import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ClientRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -23,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -125,6 +127,22 @@ public class TokensConfiguration {
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
 				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents));
+	}
+
+	/**
+	 * Client authentication for endpoints outside the authorization server's chain (the
+	 * policy decision point's), as its own endpoints do it.
+	 */
+	@Bean
+	ClientAuthentication clientAuthentication(RegisteredClientRepository clients,
+			OAuth2AuthorizationService authorizations, PasswordEncoder clientSecretEncoder, JdbcClient jdbc,
+			TokensProperties properties, FailedAuthentications failures, Refusals refusals, AgentRegistry agents,
+			ObjectProvider<AuthorizationServerSettings> settings) {
+		return new ClientAuthentication(clients, authorizations, clientSecretEncoder,
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
+						properties.maxClientAssertionLifetime(), this.clock),
+				new OAuthDenialAuditor(refusals, agents),
+				settings.getIfAvailable(() -> AuthorizationServerSettings.builder().build()));
 	}
 
 	/**
