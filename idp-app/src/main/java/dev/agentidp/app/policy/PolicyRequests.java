@@ -27,9 +27,10 @@ import org.springframework.util.Assert;
  * Reads the policy decision point's JSON bodies strictly: at most
  * {@value #MAX_BODY_BYTES} bytes of {@code application/json}, well-formed, no duplicate
  * or unknown member, no coercion (a cost given as a string is refused, not read as a
- * number), then Bean Validation; {@code context.arguments} and
- * {@code resource.properties} at most {@value #MAX_MEMBER_BYTES} bytes each. Every
- * refusal names the field's path and the rule.
+ * number; numbers read as exact decimals, so {@code -1e-400} is negative), then Bean
+ * Validation; {@code context.arguments} and {@code resource.properties} at most
+ * {@value #MAX_MEMBER_BYTES} bytes each. Every refusal names the field's path and the
+ * rule.
  */
 @Component
 class PolicyRequests {
@@ -47,7 +48,7 @@ class PolicyRequests {
 
 	private final JsonMapper json = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
-				DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+				DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 		.build();
