@@ -17,6 +17,7 @@ COPY idp-dpop/ idp-dpop/
 COPY idp-registry/ idp-registry/
 COPY idp-tokens/ idp-tokens/
 COPY idp-delegation/ idp-delegation/
+COPY idp-policy/ idp-policy/
 COPY idp-app/ idp-app/
 # the wrapper fetches Maven 3.9.11 and the dependencies from Maven Central into /root/.m2,
 # kept between builds by the cache mount; tests are compiled but not run (./mvnw -B verify

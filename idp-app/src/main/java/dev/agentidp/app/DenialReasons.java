@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.agentidp.audit.AuditRecord;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.Refusals;
+import dev.agentidp.policy.PolicyDecisionPoint;
 
 /**
  * The {@code reason} tag of {@code idp_decisions_total}: a denial's audited reason (free
@@ -21,7 +22,9 @@ final class DenialReasons {
 	static final List<String> VALUES = List.of("none", "replay", "expired", "not_yet_valid", "lifetime",
 			"bad_signature", "too_many_failures", "suspended", "retired", "audience", "issuer", "scope",
 			"unknown_client", "unauthorized_client", "unsupported_grant_type", "missing_token", "invalid_token",
-			"malformed", "aggregated", "other");
+			"malformed", "aggregated", "other", "token_inactive", "subject_mismatch", "not_declared", "scope_missing",
+			"audience_mismatch", "condition_false", "budget_exhausted", "budget_reserved", "approval_required",
+			"anomaly");
 
 	/** Text of the audited reason → tag (checked in this order). */
 	private static final List<Map.Entry<String, String>> BY_TEXT = List.of(
@@ -46,6 +49,12 @@ final class DenialReasons {
 	static String of(AuditRecord record) {
 		if (record.decision() != Decision.DENY) {
 			return "none";
+		}
+		// the policy decision point's denials carry their rule's code (docs/policy.md),
+		// one of a fixed set
+		if (PolicyDecisionPoint.EVALUATED.equals(record.action()) && record.details().get("code") instanceof String code
+				&& VALUES.contains(code)) {
+			return code;
 		}
 		String reason = (record.reason() != null) ? record.reason().toLowerCase(Locale.ROOT) : "";
 		for (Map.Entry<String, String> rule : BY_TEXT) {

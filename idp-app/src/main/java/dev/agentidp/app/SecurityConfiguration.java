@@ -4,8 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.agentidp.app.audit.AdminDenials;
+import dev.agentidp.app.policy.PolicyCallers;
 import dev.agentidp.audit.Refusals;
+import dev.agentidp.policy.PolicyDecisionPoint;
 import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.tokens.ClientAuthentication;
 import dev.agentidp.tokens.RegistryClients;
 
 import org.springframework.context.annotation.Bean;
@@ -32,12 +35,16 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.util.StringUtils;
 
 /**
  * The security filter chains, deny by default:
  * <ol>
  * <li>the OAuth endpoints of the authorization server (RFC 6749 error JSON);</li>
+ * <li>the policy decision point (AuthZEN 1.0, {@code /access/v1/**}): its callers
+ * authenticate as resource servers or admin clients, as at introspection, and its
+ * metadata ({@code /.well-known/authzen-configuration}) is public;</li>
  * <li>the admin API, an OAuth2 resource server over this provider's own tokens
  * ({@code idp:admin}; {@code idp:audit:read} suffices to read the audit trail), with RFC
  * 9457 problem documents for 401 and 403;</li>
@@ -118,8 +125,37 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The policy decision point: Spring's client authentication as the OAuth endpoints
+	 * have it ({@link ClientAuthentication}), then only resource-server and admin clients
+	 * pass; anyone else (no or bad credentials, an agent) is answered 401
+	 * {@code invalid_client} with {@code WWW-Authenticate} (RFC 6749 §5.2) and the
+	 * refusal is recorded as {@code access.refused}.
+	 */
 	@Bean
 	@Order(2)
+	SecurityFilterChain policyChain(HttpSecurity http, ClientAuthentication clients, PolicyDecisionPoint pdp)
+			throws Exception {
+		http.securityMatcher("/access/**", PolicyCallers.METADATA_PATH)
+			.with(clients.forEndpoints(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/access/**")),
+					Customizer.withDefaults())
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, PolicyCallers.METADATA_PATH)
+				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/access/v1/**")
+				.access(PolicyCallers.resourceServersAndAdmins())
+				.anyRequest()
+				.denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(PolicyCallers.unauthorized(pdp))
+				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.logout((logout) -> logout.disable())
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
 	SecurityFilterChain adminChain(HttpSecurity http, Refusals audit) throws Exception {
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setPrincipalClaimName("client_id");
@@ -131,13 +167,14 @@ class SecurityConfiguration {
 				(jwt) -> RegistryClients.agentId(jwt.getClaimAsString("client_id")).isPresent()
 						? List.<GrantedAuthority>of() : scopes.convert(jwt));
 		http.securityMatcher("/admin/**")
-			.authorizeHttpRequests(
-					(requests) -> requests.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**")
-						.hasAnyAuthority(ADMIN, AUDIT_READ)
-						.requestMatchers("/admin/v1/**")
-						.hasAuthority(ADMIN)
-						.anyRequest()
-						.denyAll())
+			.authorizeHttpRequests((requests) -> requests
+				.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**",
+						"/admin/v1/agents/*/decisions", "/admin/v1/budgets/**")
+				.hasAnyAuthority(ADMIN, AUDIT_READ)
+				.requestMatchers("/admin/v1/**")
+				.hasAuthority(ADMIN)
+				.anyRequest()
+				.denyAll())
 			.oauth2ResourceServer((rs) -> rs.jwt((jwt) -> jwt.jwtAuthenticationConverter(converter))
 				.authenticationEntryPoint(problemUnauthorized(audit))
 				.accessDeniedHandler(problemForbidden(audit)))
@@ -150,7 +187,7 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	@Order(3)
+	@Order(4)
 	SecurityFilterChain actuatorChain(HttpSecurity http) throws Exception {
 		http.securityMatcher("/actuator/**")
 			.authorizeHttpRequests((requests) -> requests
@@ -166,7 +203,7 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	@Order(4)
+	@Order(5)
 	SecurityFilterChain defaultChain(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/error").permitAll().anyRequest().denyAll())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemNotFound())

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.agentidp.audit.AuditRecord;
 import dev.agentidp.audit.Decision;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,6 +36,17 @@ class DenialReasonsTests {
 		AuditRecord record = new AuditRecord("_system", 1, Instant.now(), "client", "token.denied", "client",
 				Decision.DENY, reason, details, "0".repeat(64), "1".repeat(64));
 		assertThat(DenialReasons.of(record)).isEqualTo(tag).isIn(DenialReasons.VALUES);
+	}
+
+	@Test
+	void ofWhenThePolicyDecisionPointDeniesThenTheRulesCode() {
+		AuditRecord record = new AuditRecord("6f1c", 1, Instant.now(), "rs", "access.evaluated", "github",
+				Decision.DENY, "scope_missing: the token lacks scope github:create_pr", Map.of("code", "scope_missing"),
+				"0".repeat(64), "1".repeat(64));
+		assertThat(DenialReasons.of(record)).isEqualTo("scope_missing").isIn(DenialReasons.VALUES);
+		AuditRecord forged = new AuditRecord("6f1c", 1, Instant.now(), "rs", "access.evaluated", "github",
+				Decision.DENY, "something", Map.of("code", "free text of a client"), "0".repeat(64), "1".repeat(64));
+		assertThat(DenialReasons.of(forged)).isEqualTo("other");
 	}
 
 }

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so that a rule that can no longer fail is itself a failure:
  * <ul>
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
- * on no other module; registry → audit; tokens → registry, audit; delegation → tokens,
- * registry, audit; app → all; no cycles;</li>
+ * on no other module; registry → audit; tokens → registry, audit, dpop; delegation →
+ * tokens, registry, audit; policy → tokens, registry, audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}) and the admin API's JSON binding that issue 15,
@@ -57,7 +57,7 @@ class ModuleBoundariesTests {
 	private static final JavaClasses FIXTURE = new ClassFileImporter().importPackages("fixture.boundaries");
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
-			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..");
+			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.policy..");
 
 	/**
 	 * The registry's methods that still bind (or write) admin JSON themselves; issue 15,
@@ -88,6 +88,11 @@ class ModuleBoundariesTests {
 			"dev.agentidp.tokens.SigningKeyCipher", "dev.agentidp.tokens.AccessTokenMinter",
 			"dev.agentidp.tokens.OAuthParameters", "dev.agentidp.tokens.AuthenticatingKey",
 			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers",
+			// idp-tokens: client authentication for chains outside the authorization
+			// server
+			"dev.agentidp.tokens.ClientAuthentication",
+			// idp-policy: the decision point and its AuthZEN metadata
+			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
 			// idp-dpop: the proof verifier
 			"dev.agentidp.dpop.DpopProofVerifier");
 
@@ -222,20 +227,24 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.tokens..", "fixture.boundaries.tokens..")
 			.layer("delegation")
 			.definedBy("dev.agentidp.delegation..")
+			.layer("policy")
+			.definedBy("dev.agentidp.policy..")
 			.layer("app")
 			.definedBy("dev.agentidp.app..", "fixture.boundaries.app..")
 			.whereLayer("app")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("delegation")
 			.mayOnlyBeAccessedByLayers("app")
+			.whereLayer("policy")
+			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("tokens")
-			.mayOnlyBeAccessedByLayers("delegation", "app")
+			.mayOnlyBeAccessedByLayers("delegation", "policy", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "app")
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "policy", "app")
 			.whereLayer("dpop")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "app");
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app");
 	}
 
 	private static ArchRule noJsonTreeOrServletTypeInPublicMethods() {

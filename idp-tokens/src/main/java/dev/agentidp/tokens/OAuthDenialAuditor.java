@@ -37,12 +37,13 @@ import org.springframework.util.Assert;
  * refusal to {@link Refusals} (recorded on its own, or counted in the summary of its
  * chain, source and interval; docs/audit.md "Refusals"): {@code token.denied} at the
  * token endpoint, {@code token.introspected} and {@code token.revoked} at the others,
- * with the precise reason (an expired, replayed or wrongly signed assertion, a scope
- * outside the capabilities, ...). The record goes to the agent's chain when the client is
- * a known agent, else to {@code _system}. Nothing secret is recorded: no assertion, no
- * token, no client secret. The answer does not depend on whether the refusal could be
- * recorded: a refusal that cannot be recorded is still refused, with the same error (fail
- * closed), and counted in {@code idp.audit.refusal.unrecorded}.
+ * {@code access.refused} at the policy decision point's ({@code /access/}), with the
+ * precise reason (an expired, replayed or wrongly signed assertion, a scope outside the
+ * capabilities, ...). The record goes to the agent's chain when the client is a known
+ * agent, else to {@code _system}. Nothing secret is recorded: no assertion, no token, no
+ * client secret. The answer does not depend on whether the refusal could be recorded: a
+ * refusal that cannot be recorded is still refused, with the same error (fail closed),
+ * and counted in {@code idp.audit.refusal.unrecorded}.
  */
 final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 
@@ -151,8 +152,8 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 			.map((id) -> this.agents.findAgent(id).isPresent())
 			.orElse(false);
 		String path = request.getRequestURI();
-		String action = path.endsWith("/introspect") ? "token.introspected"
-				: path.endsWith("/revoke") ? "token.revoked" : "token.denied";
+		String action = path.endsWith("/introspect") ? "token.introspected" : path.endsWith("/revoke") ? "token.revoked"
+				: path.startsWith("/access/") ? "access.refused" : "token.denied";
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("error", error.getErrorCode());
 		details.put("endpoint", clean(path));

@@ -135,6 +135,22 @@ class TokensConfiguration {
 	}
 
 	/**
+	 * Client authentication for endpoints outside the authorization server's chain (the
+	 * policy decision point's), as its own endpoints do it.
+	 */
+	@Bean
+	ClientAuthentication clientAuthentication(RegisteredClientRepository clients,
+			OAuth2AuthorizationService authorizations, PasswordEncoder clientSecretEncoder, JdbcClient jdbc,
+			TokensProperties properties, FailedAuthentications failures, Refusals refusals, AgentRegistry agents,
+			ObjectProvider<AuthorizationServerSettings> settings) {
+		return new ClientAuthentication(clients, authorizations, clientSecretEncoder,
+				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
+						properties.maxClientAssertionLifetime(), this.clock),
+				new OAuthDenialAuditor(refusals, agents),
+				settings.getIfAvailable(() -> AuthorizationServerSettings.builder().build()));
+	}
+
+	/**
 	 * The client-credentials grant.
 	 */
 	@Bean

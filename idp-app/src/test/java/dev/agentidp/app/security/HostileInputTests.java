@@ -158,6 +158,7 @@ public final class HostileInputTests {
 		metadataCases(cases);
 		adminCases(cases);
 		reviewFindingCases(cases);
+		policyCases(cases);
 		List<DynamicTest> tests = new ArrayList<>();
 		for (Case c : cases) {
 			tests.add(DynamicTest.dynamicTest(c.name(), () -> check(c)));
@@ -642,6 +643,74 @@ public final class HostileInputTests {
 		cases.add(new Case("a path with an encoded slash and semicolon under /oauth2", Expect.CONTAINER,
 				() -> raw("POST", "/oauth2/token;jsessionid=x/%2F..",
 						"Content-Type: application/x-www-form-urlencoded\r\n", "grant_type=client_credentials")));
+	}
+
+	/**
+	 * The policy decision point (issue 16): hostile AuthZEN bodies are 400
+	 * {@code invalid_request} (or 401 without credentials), never a decision, never a
+	 * 5xx, nothing written.
+	 */
+	private void policyCases(List<Case> cases) {
+		String admin = RunningProvider.basic("idp-admin", RunningProvider.ADMIN_SECRET);
+		String subject = "\"subject\": {\"type\": \"agent\", \"id\": \"" + this.agent.id()
+				+ "\", \"properties\": {\"token\": \"" + this.agentToken + "\"}}";
+		String action = "\"action\": {\"name\": \"read\"}";
+		String resource = "\"resource\": {\"type\": \"data\", \"id\": \"crm\"}";
+		Map<String, String> bodies = new LinkedHashMap<>();
+		bodies.put("arguments nested 100,000 deep", "{" + subject + ", " + action + ", " + resource
+				+ ", \"context\": {\"arguments\": {\"a\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}}}");
+		bodies.put("a cost of 1e999999",
+				"{" + subject + ", " + action + ", " + resource + ", \"context\": {\"cost\": 1e999999}}");
+		bodies.put("a cost of -0",
+				"{" + subject + ", " + action + ", " + resource + ", \"context\": {\"cost\": -1e-400}}");
+		bodies.put("a cost of Infinity",
+				"{" + subject + ", " + action + ", " + resource + ", \"context\": {\"cost\": Infinity}}");
+		bodies.put("a cost of true",
+				"{" + subject + ", " + action + ", " + resource + ", \"context\": {\"cost\": true}}");
+		bodies.put("a NUL in the resource id",
+				"{" + subject + ", " + action + ", \"resource\": {\"type\": \"data\", \"id\": \"cr\\u0000m\"}}");
+		bodies.put("a token of 20,000 characters", "{\"subject\": {\"type\": \"agent\", \"id\": \"x\","
+				+ " \"properties\": {\"token\": \"" + "a".repeat(20_000) + "\"}}, " + action + ", " + resource + "}");
+		bodies.put("a subject of another type", "{\"subject\": {\"type\": \"user\", \"id\": \"x\","
+				+ " \"properties\": {\"token\": \"t\"}}, " + action + ", " + resource + "}");
+		bodies.put("a name that is a number", "{" + subject + ", \"action\": {\"name\": 7}, " + resource + "}");
+		bodies.put("duplicate members", "{" + subject + ", " + action + ", " + resource + ", " + action + "}");
+		bodies.put("a JSON string", "\"evaluate me\"");
+		bodies.put("trailing garbage", "{" + subject + ", " + action + ", " + resource + "} {}");
+		bodies.put("300 KB of padding", "{" + subject + ", " + action + ", " + resource
+				+ ", \"context\": {\"arguments\": {\"p\": \"" + "x".repeat(300 * 1024) + "\"}}}");
+		bodies.forEach((name, body) -> cases.add(new Case("policy evaluation: " + name, Expect.OAUTH_ERROR,
+				() -> post("/access/v1/evaluation", "application/json", body, admin))));
+		cases.add(new Case("policy evaluations: 101 evaluations", Expect.OAUTH_ERROR,
+				() -> post("/access/v1/evaluations", "application/json", "{" + subject + ", " + action + ", " + resource
+						+ ", \"evaluations\": [" + String.join(",", java.util.Collections.nCopies(101, "{}")) + "]}",
+						admin)));
+		cases.add(new Case("policy evaluations: an unknown semantic", Expect.OAUTH_ERROR,
+				() -> post("/access/v1/evaluations", "application/json",
+						"{" + subject + ", " + action + ", " + resource
+								+ ", \"evaluations\": [{}], \"options\": {\"evaluations_semantic\": \"all\"}}",
+						admin)));
+		cases.add(new Case("policy search: a forged page token", Expect.OAUTH_ERROR,
+				() -> post("/access/v1/search/resource", "application/json",
+						"{" + subject + ", \"resource\": {\"type\": \"tool\"}, \"page\": {\"token\": \"bzotOTk5\"}}",
+						admin)));
+		cases.add(new Case("policy search: a page of 0", Expect.OAUTH_ERROR, () -> post("/access/v1/search/action",
+				"application/json", "{" + subject + ", " + resource + ", \"page\": {\"limit\": 0}}", admin)));
+		cases.add(new Case("policy evaluation: XML", Expect.OAUTH_ERROR,
+				() -> post("/access/v1/evaluation", "application/xml", "<evaluation/>", admin)));
+		cases.add(new Case("policy evaluation: no credentials", Expect.OAUTH_ERROR,
+				() -> post("/access/v1/evaluation", "application/json", "{}", null)));
+		cases.add(new Case("policy evaluation: a chunked body of 300 KB", Expect.OAUTH_ERROR, () -> send(this.provider
+			.request("/access/v1/evaluation")
+			.header("Content-Type", "application/json")
+			.header("Authorization", admin)
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+					("{\"p\": \"" + "x".repeat(300 * 1024) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+			.build())));
+		cases.add(new Case("policy evaluation: a lone surrogate in the action", Expect.NOT_AN_ERROR,
+				() -> post("/access/v1/evaluation", "application/json", "{" + subject
+						+ ", \"action\": {\"name\": \"\\ud800\"}, \"resource\": {\"type\": \"tool\", \"id\": \"x\"}}",
+						admin)));
 	}
 
 	// --- the admin API

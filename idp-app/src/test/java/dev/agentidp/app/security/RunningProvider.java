@@ -324,7 +324,8 @@ final class RunningProvider implements AutoCloseable {
 	/** Rows of every table a refused request must leave alone. */
 	Map<String, Long> guardedRows() {
 		Map<String, Long> rows = new LinkedHashMap<>();
-		for (String table : List.of("issued_token", "agent", "agent_key", "oauth_client", "signing_key")) {
+		for (String table : List.of("issued_token", "agent", "agent_key", "oauth_client", "signing_key",
+				"budget_ledger")) {
 			rows.put(table, rows(table));
 		}
 		return rows;

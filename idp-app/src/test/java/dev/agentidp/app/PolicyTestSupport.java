@@ -1,0 +1,172 @@
+package dev.agentidp.app;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.registry.ClientKind;
+import org.junit.jupiter.api.BeforeEach;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the policy decision point's journeys share: a resource server that calls it, an
+ * agent whose document declares tools, data and oversight, its tokens and sub-agents, and
+ * the AuthZEN request bodies.
+ */
+abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
+
+	static final String RS = "rs-policy";
+
+	static final String RS_SECRET = "policy-rs-secret-0123456789-abcdefghijklmnopq";
+
+	static final String GITHUB = "https://mcp.example.com/github";
+
+	static final String JIRA = "https://mcp.example.com/jira";
+
+	static final String PAYMENTS = "https://mcp.example.com/payments";
+
+	static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+	static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+
+	@BeforeEach
+	void resourceServer() {
+		if (this.clients.findClient(RS).isEmpty()) {
+			this.clients.registerWithSecret(RS, "Tool gateway", ClientKind.RESOURCE_SERVER, RS_SECRET, Set.of());
+		}
+	}
+
+	/**
+	 * An agent with three tools (github: create_pr, merge; jira: create_issue; payments:
+	 * refund, which needs approval) and read access to crm.customers, each covered by a
+	 * capability ({@code merge} is high risk).
+	 */
+	TestAgent registerToolAgent(String prefix) {
+		ObjectNode document = TestHttp.JSON.createObjectNode();
+		document.put("name", prefix + "-" + UUID.randomUUID());
+		document.put("owner", "owner@example.com");
+		var capabilities = document.putArray("capabilities");
+		capabilities.addObject().put("scope", "github:create_pr").put("riskLevel", "low");
+		capabilities.addObject().put("scope", "github:merge").put("riskLevel", "high");
+		capabilities.addObject().put("scope", "jira:create_issue").put("riskLevel", "low");
+		capabilities.addObject().put("scope", "payments:refund").put("riskLevel", "critical");
+		capabilities.addObject().put("scope", "crm.customers:read").put("riskLevel", "medium");
+		var tools = document.putArray("tools");
+		tools.addObject()
+			.put("id", "github")
+			.put("mcpServer", GITHUB)
+			.putArray("permissions")
+			.add("create_pr")
+			.add("merge");
+		tools.addObject().put("id", "jira").put("mcpServer", JIRA).putArray("permissions").add("create_issue");
+		tools.addObject().put("id", "payments").put("mcpServer", PAYMENTS).putArray("permissions").add("refund");
+		document.putArray("dataAccess")
+			.addObject()
+			.put("resource", "crm.customers")
+			.put("access", "read")
+			.put("sensitivity", "confidential");
+		ObjectNode oversight = document.putObject("humanOversight");
+		oversight.putArray("requiredFor").add("payments:refund");
+		oversight.putArray("approvers").add("finance-lead");
+		document.putObject("tokenPolicy")
+			.put("defaultTtlSeconds", 900)
+			.put("maxTtlSeconds", 3600)
+			.put("maxDelegationDepth", 3);
+		document.put("generateKey", true);
+		var registration = this.agents.register(document, "test");
+		try {
+			return new TestAgent(registration.agent().id().toString(), OctetKeyPair.parse(registration.privateJwk()),
+					this.http.baseUrl());
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	String token(TestAgent agent, String scope, Map<String, String> extra, String... resources) {
+		Map<String, String> form = agent.form("EdDSA", scope);
+		form.putAll(extra);
+		StringBuilder body = new StringBuilder(encode(form));
+		for (String resource : resources) {
+			body.append("&resource=").append(enc(resource));
+		}
+		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
+				body.toString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return TestHttp.json(response).get("access_token").asString();
+	}
+
+	String token(TestAgent agent, String scope, String... resources) {
+		return token(agent, scope, Map.of(), resources);
+	}
+
+	/** A sub-agent's token derived by the parent: its id and token. */
+	String[] exchange(TestAgent parent, String subjectToken, String subAgent, String scope) {
+		Map<String, String> form = parent.form("EdDSA", scope);
+		form.put("grant_type", EXCHANGE);
+		form.put("subject_token", subjectToken);
+		form.put("subject_token_type", ACCESS_TOKEN);
+		form.put("sub_agent", subAgent);
+		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode body = TestHttp.json(response);
+		return new String[] { body.get("sub_agent_id").asString(), body.get("access_token").asString() };
+	}
+
+	static String evaluation(String subject, String token, String type, String id, String action, String context) {
+		return "{\"subject\": {\"type\": \"agent\", \"id\": \"" + subject + "\", \"properties\": {\"token\": \"" + token
+				+ "\"}}, \"action\": {\"name\": \"" + action + "\"}, \"resource\": {\"type\": \"" + type
+				+ "\", \"id\": \"" + id + "\", \"properties\": {\"repo\": \"acme/app\", \"target\": \"repo/main#42\"}}"
+				+ ((context != null) ? ", \"context\": " + context : "") + "}";
+	}
+
+	HttpResponse<String> post(String path, String body) {
+		return this.http.post(path, RS, RS_SECRET, "application/json", body);
+	}
+
+	JsonNode evaluate(String body) {
+		HttpResponse<String> response = post("/access/v1/evaluation", body);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return TestHttp.json(response);
+	}
+
+	long count(String chain, String action) {
+		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ?")
+			.params(chain, action)
+			.query(Long.class)
+			.single();
+	}
+
+	long count(String action) {
+		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE action = ?")
+			.param(action)
+			.query(Long.class)
+			.single();
+	}
+
+	static JsonNode claims(String token) {
+		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+	}
+
+	static String encode(Map<String, String> form) {
+		return form.entrySet()
+			.stream()
+			.map((e) -> enc(e.getKey()) + "=" + enc(e.getValue()))
+			.collect(Collectors.joining("&"));
+	}
+
+	static String enc(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}

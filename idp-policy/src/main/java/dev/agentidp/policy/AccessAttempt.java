@@ -1,0 +1,30 @@
+package dev.agentidp.policy;
+
+import java.util.UUID;
+
+import dev.agentidp.tokens.PresentedToken;
+
+import org.springframework.util.Assert;
+
+/**
+ * What every rule reads: the request, the token as the provider recognised it (or
+ * {@code null} when it is not one of its tokens), whether it is active, and the acting
+ * agent with its declarations (both {@code null} when the token is not an agent's or not
+ * active).
+ *
+ * @param request the request
+ * @param token the recognised token, or {@code null}
+ * @param active whether the token is active now (introspection's rules)
+ * @param agentId the acting agent, or {@code null}
+ * @param declared what the acting agent's document declares, or {@code null}
+ */
+public record AccessAttempt(AccessRequest request, PresentedToken token, boolean active, UUID agentId,
+		DeclaredAccess declared) {
+
+	public AccessAttempt {
+		Assert.notNull(request, "request cannot be null");
+		Assert.isTrue(!active || token != null, "only a recognised token can be active");
+		Assert.isTrue((agentId == null) == (declared == null), "an agent comes with its declarations");
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.agentidp.policy;
+
+import java.util.UUID;
+
+import dev.agentidp.tokens.TokenRecord;
+
+import org.springframework.util.Assert;
+
+/**
+ * Which ledger a token spends from: its root agent's ({@code sub}) for its task, so that
+ * every token of the same root and task shares one ledger, sub-agents' tokens included; a
+ * token without a task spends from its delegation family's own, keyed by the family's
+ * root token ({@code jti} of the first token, which its sub-agent tokens share).
+ *
+ * @param rootAgentId the root agent
+ * @param key {@code task:<task>} or {@code jti:<root token's jti>}
+ */
+public record BudgetKey(UUID rootAgentId, String key) {
+
+	public BudgetKey {
+		Assert.notNull(rootAgentId, "rootAgentId cannot be null");
+		Assert.hasText(key, "key cannot be empty");
+	}
+
+	/**
+	 * The ledger of a task.
+	 * @param rootAgentId the root agent
+	 * @param task the task
+	 * @return the key
+	 */
+	public static BudgetKey task(UUID rootAgentId, String task) {
+		Assert.hasText(task, "task cannot be empty");
+		return new BudgetKey(rootAgentId, "task:" + task);
+	}
+
+	/**
+	 * The ledger a token spends from.
+	 * @param token the token's row
+	 * @return the key
+	 */
+	static BudgetKey of(TokenRecord token) {
+		UUID root = UUID.fromString(token.subject());
+		return (token.task() != null) ? task(root, token.task()) : new BudgetKey(root, "jti:" + token.rootJti());
+	}
+
+}

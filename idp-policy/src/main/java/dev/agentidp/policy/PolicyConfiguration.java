@@ -1,0 +1,54 @@
+package dev.agentidp.policy;
+
+import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.audit.Refusals;
+import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.tokens.TokenService;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The policy module's beans: the {@link PolicyDecisionPoint} facade, its
+ * {@link BudgetLedger}, the {@link Conditions} compiler, and the AuthZEN metadata
+ * contribution. Anomaly signals ({@link AnomalySignal}) and a {@link BudgetSource} are
+ * picked up when some module declares them; with none, nothing is denied as an anomaly
+ * and no cost is limited.
+ */
+@Configuration(proxyBeanMethods = false)
+class PolicyConfiguration {
+
+	@Bean
+	BudgetLedger budgetLedger(JdbcClient jdbc) {
+		return new BudgetLedger(jdbc);
+	}
+
+	@Bean
+	Conditions conditions() {
+		return new Conditions();
+	}
+
+	@Bean
+	PolicyDecisionPoint policyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit,
+			Refusals refusals, BudgetLedger ledger, ObjectProvider<BudgetSource> budgets,
+			ObjectProvider<AnomalySignal> signals, TransactionTemplate transactions) {
+		return new PolicyDecisionPoint(tokens, agents, audit, refusals, ledger,
+				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), transactions);
+	}
+
+	/**
+	 * The AuthZEN entries of the RFC 8414 metadata, after every grant's.
+	 */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	AuthorizationServerContribution authZenMetadata() {
+		return new AuthZenMetadata();
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.agentidp.policy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.agentidp.registry.Access;
+import dev.agentidp.registry.Capability;
+import dev.agentidp.registry.DataAccess;
+import dev.agentidp.registry.HumanOversight;
+import dev.agentidp.registry.RiskLevel;
+import dev.agentidp.registry.Sensitivity;
+import dev.agentidp.registry.Tool;
+import dev.agentidp.tokens.PresentedToken;
+import dev.agentidp.tokens.TokenRecord;
+
+/**
+ * Attempts for the rules' unit tests: an agent declaring the GitHub tool (create_pr on
+ * https://mcp.example.com/github) and read access to crm.customers, with a token that
+ * covers both.
+ */
+final class Attempts {
+
+	static final UUID AGENT = UUID.fromString("6f1c0b7e-4b0e-4c5e-9a53-0b6f5f8d2a11");
+
+	static final String GITHUB = "https://mcp.example.com/github";
+
+	private Attempts() {
+	}
+
+	static DeclaredAccess declared(HumanOversight oversight) {
+		return new DeclaredAccess(List.of(new Tool("github", GITHUB, List.of("create_pr", "merge"))),
+				List.of(new DataAccess("crm.customers", Access.READ, Sensitivity.CONFIDENTIAL)), oversight,
+				List.of(new Capability("github:create_pr", null, RiskLevel.MEDIUM),
+						new Capability("github:merge", null, RiskLevel.HIGH),
+						new Capability("crm.customers:read", null, RiskLevel.LOW)));
+	}
+
+	static TokenRecord token(Set<String> scopes, List<String> audience) {
+		Instant now = Instant.now();
+		return new TokenRecord("jti-1", AGENT, AGENT.toString(), AGENT.toString(), null, "jti-1", "task-7", scopes,
+				audience, now, now.plusSeconds(900), null, 0, null, null, "owner@example.com", "kid-1");
+	}
+
+	static AccessRequest tool(String action) {
+		return new AccessRequest(AGENT.toString(), "a.b.c", action, ResourceType.TOOL, "github",
+				Map.of("repo", "acme/app", "target", "repo/main#42"), BigDecimal.ZERO, Map.of());
+	}
+
+	static AccessRequest data(String resource, String action) {
+		return new AccessRequest(AGENT.toString(), "a.b.c", action, ResourceType.DATA, resource, Map.of(),
+				BigDecimal.ZERO, Map.of());
+	}
+
+	static AccessAttempt attempt(AccessRequest request) {
+		return attempt(request, Set.of("github:create_pr", "github:merge", "crm.customers:read"), List.of(GITHUB),
+				HumanOversight.NONE);
+	}
+
+	static AccessAttempt attempt(AccessRequest request, Set<String> scopes, List<String> audience,
+			HumanOversight oversight) {
+		return new AccessAttempt(request, new PresentedToken(token(scopes, audience), Map.of()), true, AGENT,
+				declared(oversight));
+	}
+
+}
