@@ -7,16 +7,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,14 +31,12 @@ import org.springframework.util.Assert;
  * ({@link AgentRegistered}, {@link AgentUpdated}, {@link AgentSuspended},
  * {@link AgentResumed}, {@link AgentRetired}, {@link KeyAdded}, {@link KeyRetired}); the
  * audit trail records the event in that same transaction. A rejected request changes
- * nothing: input is checked before anything is written.
+ * nothing: input is checked before anything is written. It takes value types and
+ * commands, never JSON: the admin API binds and checks its bodies itself (idp-app), and
+ * every profile written here is held to {@link ProfileInvariants}.
  */
 @Service
 public class AgentRegistry {
-
-	private static final Set<String> KEY_FIELDS = Set.of("jwk", "generateKey");
-
-	private static final Set<String> LIFECYCLE_FIELDS = Set.of("reason");
 
 	private static final int MAX_REASON_LENGTH = 512;
 
@@ -67,40 +63,22 @@ public class AgentRegistry {
 	// ---------------------------------------------------------------- registration
 
 	/**
-	 * Registers an agent from a submitted identity document (docs/api.md "Contract"): the
-	 * writable fields plus {@code "jwk": {public JWK}} or {@code "generateKey": true}.
-	 * @param document the submitted JSON object
-	 * @param actor the admin client registering it
-	 * @return the agent and, when generated, its private JWK (to be returned once)
-	 * @throws InvalidInputException naming the field that breaks a rule
-	 * @throws AgentNameTakenException when the owner already has an agent of that name
-	 */
-	@Transactional
-	public AgentRegistration register(JsonNode document, String actor) {
-		AgentProfile profile = AgentDocuments.readProfile(document, KEY_FIELDS);
-		Map<String, Object> jwk = AgentDocuments.readKeyChoice(document);
-		return registerRoot(profile, jwk, actor);
-	}
-
-	/**
-	 * Registers an agent from a typed profile.
-	 * @param profile the profile
-	 * @param publicJwk the agent's public JWK as JSON, or {@code null} to have an Ed25519
-	 * pair generated
+	 * Registers an agent (docs/api.md "Contract").
+	 * @param profile the writable fields of its identity document
+	 * @param newKey its first key: a public JWK, or an Ed25519 pair generated here
 	 * @param actor the client registering it
 	 * @return the agent and, when generated, its private JWK (to be returned once)
-	 * @throws InvalidInputException when the JWK is not an acceptable public key
+	 * @throws InvalidInputException when the profile breaks an invariant or the JWK is
+	 * not an acceptable public key
 	 * @throws AgentNameTakenException when the owner already has an agent of that name
 	 */
 	@Transactional
-	public AgentRegistration register(AgentProfile profile, String publicJwk, String actor) {
+	public AgentRegistration register(AgentProfile profile, NewKey newKey, String actor) {
 		Assert.notNull(profile, "profile cannot be null");
-		return registerRoot(profile, (publicJwk != null) ? parseJwk(publicJwk) : null, actor);
-	}
-
-	private AgentRegistration registerRoot(AgentProfile profile, Map<String, Object> jwk, String actor) {
+		Assert.notNull(newKey, "newKey cannot be null");
+		ProfileInvariants.check(profile);
 		Instant now = this.agents.now();
-		NewKey key = newKey(jwk, now);
+		IssuedKey key = issue(newKey, now);
 		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
@@ -391,60 +369,63 @@ public class AgentRegistry {
 	 * @throws AgentNotFoundException when there is no such agent
 	 */
 	@Transactional(readOnly = true)
-	public Page<JsonNode> versions(UUID id, String cursor, int limit) {
+	public Page<AgentVersion> versions(UUID id, String cursor, int limit) {
 		Page.checkLimit(limit);
 		getAgent(id);
 		return this.agents.versions(id, cursor, limit);
 	}
 
 	/**
-	 * The identity document of an agent as the admin API shows it now.
+	 * An agent's identity document as the admin API shows it now: its current version,
+	 * each key with the status in force at the registry's time ({@link #now()}).
 	 * @param agent the agent
-	 * @return the document
+	 * @return the current version
 	 */
-	public ObjectNode document(Agent agent) {
-		return AgentDocuments.toJson(agent, this.agents.now());
+	public AgentVersion currentVersion(Agent agent) {
+		Assert.notNull(agent, "agent cannot be null");
+		return AgentVersion.of(agent, this.agents.now());
+	}
+
+	/**
+	 * The registry's time: its clock, at PostgreSQL's microsecond precision.
+	 * @return now
+	 */
+	public Instant now() {
+		return this.agents.now();
 	}
 
 	// ---------------------------------------------------------------- changes
 
 	/**
-	 * Applies a JSON merge patch (RFC 7396) to the writable fields of an agent's identity
-	 * document, making a new version. A patch that changes nothing makes none.
+	 * Changes the writable fields of an agent's identity document, making a new version;
+	 * a change that changes nothing makes none. The change is applied to the profile as
+	 * it is under the agent's row lock, so that concurrent changes of different fields
+	 * (such as two JSON merge patches, RFC 7396) both take effect.
 	 * @param id the agent
-	 * @param mergePatch the patch, a JSON object
+	 * @param change gives the new profile from the current one; an exception it throws
+	 * (such as a rule the result breaks) changes nothing and reaches the caller
 	 * @param expectedVersion the version the caller saw ({@code If-Match}), or
 	 * {@code null} to skip the check
 	 * @param actor the admin client
 	 * @return the agent as it is now
-	 * @throws InvalidInputException when the patch touches a server-set field or the
-	 * result breaks a rule
+	 * @throws InvalidInputException when the result breaks an invariant
 	 * @throws AgentVersionMismatchException when the agent is no longer at the expected
 	 * version
 	 * @throws AgentNameTakenException when the new owner already has an agent of that
 	 * name
 	 * @throws IllegalAgentStateException when the agent is retired
-	 * @see <a href="https://www.rfc-editor.org/rfc/rfc7396">RFC 7396</a>
 	 */
 	@Transactional
-	public Agent update(UUID id, JsonNode mergePatch, Long expectedVersion, String actor) {
-		if (mergePatch == null || !mergePatch.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON merge patch object");
-		}
-		for (String field : mergePatch.propertyNames()) {
-			if (AgentDocuments.SERVER_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is set by the server and cannot be changed");
-			}
-			if (!AgentDocuments.MUTABLE_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a writable field of the identity document");
-			}
-		}
+	public Agent update(UUID id, UnaryOperator<AgentProfile> change, Long expectedVersion, String actor) {
+		Assert.notNull(change, "change cannot be null");
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		if (expectedVersion != null && expectedVersion != agent.version()) {
 			throw new AgentVersionMismatchException(String.valueOf(expectedVersion), agent.version());
 		}
-		ObjectNode before = AgentDocuments.profileJson(agent.profile());
-		AgentProfile profile = AgentDocuments.readProfile(AgentDocuments.mergePatch(before, mergePatch), Set.of());
+		AgentProfile before = agent.profile();
+		AgentProfile profile = change.apply(before);
+		Assert.notNull(profile, "the change must give a profile");
+		ProfileInvariants.check(profile);
 		String previousOwner = agent.owner();
 		if (agent.isDerived() && !profile.owner().equals(previousOwner)) {
 			throw new InvalidInputException("owner", "a derived sub-agent's owner is its parent's and cannot change");
@@ -470,11 +451,7 @@ public class AgentRegistry {
 		catch (DuplicateKeyException ex) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
-		ObjectNode after = AgentDocuments.profileJson(profile);
-		List<String> changed = AgentDocuments.MUTABLE_FIELDS.stream()
-			.filter((field) -> !Objects.equals(before.get(field), after.get(field)))
-			.sorted()
-			.toList();
+		List<String> changed = before.changedFields(profile);
 		boolean transferred = !profile.owner().equals(previousOwner);
 		this.events.publishEvent(new AgentUpdated(agent.id(), agent.version(), changed,
 				transferred ? previousOwner : null, transferred ? profile.owner() : null, actor));
@@ -664,35 +641,6 @@ public class AgentRegistry {
 		return agent;
 	}
 
-	/**
-	 * Reads the body of a lifecycle call: {@code {"reason": "..."}}, all optional.
-	 * @param body the JSON body, or {@code null}
-	 * @return the reason, or {@code null}
-	 * @throws InvalidInputException when the body is malformed
-	 */
-	public static String readReason(JsonNode body) {
-		if (body == null || body.isNull() || body.isMissingNode()) {
-			return null;
-		}
-		if (!body.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON object such as {\"reason\": \"...\"}");
-		}
-		for (String field : body.propertyNames()) {
-			if (!LIFECYCLE_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a known field (allowed: reason)");
-			}
-		}
-		JsonNode reason = body.get("reason");
-		if (reason == null || reason.isNull()) {
-			return null;
-		}
-		if (!reason.isString()) {
-			throw new InvalidInputException("reason", "must be a string");
-		}
-		checkReason(reason.stringValue());
-		return reason.stringValue();
-	}
-
 	private static void checkReason(String reason) {
 		if (reason == null) {
 			return;
@@ -706,28 +654,19 @@ public class AgentRegistry {
 	}
 
 	/**
-	 * Adds a key to an agent: {@code {"jwk": {public JWK}}} or {@code {"generateKey":
-	 * true}}.
+	 * Adds a key to an agent.
 	 * @param id the agent
-	 * @param body the JSON body
+	 * @param newKey the key: a public JWK, or an Ed25519 pair generated here
 	 * @param actor the admin client
 	 * @return the agent and, when generated, the private JWK (to be returned once)
-	 * @throws InvalidInputException when the body or the key is not acceptable
+	 * @throws InvalidInputException when the key is not acceptable
 	 * @throws IllegalAgentStateException when the agent is retired or already has the key
 	 */
 	@Transactional
-	public AgentRegistration addKey(UUID id, JsonNode body, String actor) {
-		if (body == null || !body.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON object with jwk or generateKey");
-		}
-		for (String field : body.propertyNames()) {
-			if (!KEY_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a known field (allowed: generateKey, jwk)");
-			}
-		}
-		Map<String, Object> jwk = AgentDocuments.readKeyChoice(body);
+	public AgentRegistration addKey(UUID id, NewKey newKey, String actor) {
+		Assert.notNull(newKey, "newKey cannot be null");
 		Instant now = this.agents.now();
-		NewKey key = newKey(jwk, now);
+		IssuedKey key = issue(newKey, now);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		agent.addKey(key.key(), now);
 		this.agents.save(agent, actor, now);
@@ -768,12 +707,12 @@ public class AgentRegistry {
 		return agent;
 	}
 
-	private static NewKey newKey(Map<String, Object> jwk, Instant now) {
-		if (jwk != null) {
-			return new NewKey(PublicKeys.read("jwk", jwk, now), null);
+	private static IssuedKey issue(NewKey newKey, Instant now) {
+		if (!newKey.generated()) {
+			return new IssuedKey(PublicKeys.read("jwk", newKey.publicJwk(), now), null);
 		}
 		PublicKeys.GeneratedKey generated = PublicKeys.generateEd25519();
-		return new NewKey(
+		return new IssuedKey(
 				new AgentKey(generated.publicJwk().getKeyID(), generated.publicJwk(), KeyStatus.ACTIVE, now, null),
 				generated.privateJwk());
 	}
@@ -787,11 +726,12 @@ public class AgentRegistry {
 		}
 	}
 
-	private record NewKey(AgentKey key, Map<String, Object> privateJwk) {
+	/** A key as added: the stored public key and, when generated, its private JWK. */
+	private record IssuedKey(AgentKey key, Map<String, Object> privateJwk) {
 
 		@Override
 		public String toString() {
-			return "NewKey[kid=" + this.key.kid() + "]";
+			return "IssuedKey[kid=" + this.key.kid() + "]";
 		}
 
 	}
