@@ -1,7 +1,6 @@
 package dev.agentidp.app;
 
 import java.util.List;
-import java.util.Set;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -34,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * registry, audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
- * {@link AuthenticationFailureHandler}) and the admin API's JSON binding that issue 15,
- * item 1, moves to the edge (listed by name below, so that the list can only
- * shrink).</li>
+ * {@link AuthenticationFailureHandler}); the admin API binds and renders its JSON in
+ * idp-app (issue 15, item 1, removed the registry's JSON binding, the last exception to
+ * this rule).</li>
  * </ul>
  */
 class ModuleBoundariesTests {
@@ -49,18 +48,6 @@ class ModuleBoundariesTests {
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.registry..",
 			"dev.agentidp.tokens..", "dev.agentidp.delegation..");
-
-	/**
-	 * The registry's methods that still bind (or write) admin JSON themselves; issue 15,
-	 * item 1, moves that binding to typed records in idp-app. Remove a name when its
-	 * method goes.
-	 */
-	private static final Set<String> JSON_BINDING_ITEM_1_REMOVES = Set.of(
-			"dev.agentidp.registry.AgentRegistry.register", "dev.agentidp.registry.AgentRegistry.update",
-			"dev.agentidp.registry.AgentRegistry.versions", "dev.agentidp.registry.AgentRegistry.readReason",
-			"dev.agentidp.registry.AgentRegistry.addKey", "dev.agentidp.registry.ClientRegistry.register",
-			"dev.agentidp.registry.AgentRegistry.document", "dev.agentidp.registry.AgentDocuments.toJson",
-			"dev.agentidp.registry.AgentDocuments.keyJson");
 
 	@Test
 	void modulesDependOnlyOnWhatTheDesignAllows() {
@@ -75,16 +62,6 @@ class ModuleBoundariesTests {
 	@Test
 	void domainModulesExposeNoJsonTreeOrServletType() {
 		noJsonTreeOrServletTypeInPublicMethods().check(CLASSES);
-	}
-
-	@Test
-	void theJsonBindingExceptionsStillExistSoThatTheListCanOnlyShrink() {
-		for (String name : JSON_BINDING_ITEM_1_REMOVES) {
-			String owner = name.substring(0, name.lastIndexOf('.'));
-			String method = name.substring(name.lastIndexOf('.') + 1);
-			assertThat(CLASSES.get(owner).getMethods()).as(name)
-				.anyMatch((candidate) -> candidate.getName().equals(method));
-		}
 	}
 
 	@Test
@@ -134,7 +111,6 @@ class ModuleBoundariesTests {
 			.resideInAnyPackage(modules.toArray(String[]::new))
 			.and()
 			.areDeclaredInClassesThat(webSeams())
-			.and(notListed())
 			.should(takeAndReturnNoJsonTreeOrServletType())
 			.allowEmptyShould(false);
 	}
@@ -143,11 +119,6 @@ class ModuleBoundariesTests {
 		return DescribedPredicate.describe("are not Spring Security web seams",
 				(javaClass) -> !javaClass.isAssignableTo(AuthenticationConverter.class)
 						&& !javaClass.isAssignableTo(AuthenticationFailureHandler.class));
-	}
-
-	private static DescribedPredicate<JavaMethod> notListed() {
-		return DescribedPredicate.describe("are not the JSON binding item 1 removes", (
-				method) -> !JSON_BINDING_ITEM_1_REMOVES.contains(method.getOwner().getName() + "." + method.getName()));
 	}
 
 	private static ArchCondition<JavaMethod> takeAndReturnNoJsonTreeOrServletType() {

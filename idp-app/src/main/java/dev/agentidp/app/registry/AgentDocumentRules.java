@@ -1,0 +1,455 @@
+package dev.agentidp.app.registry;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.agentidp.registry.Emails;
+import dev.agentidp.registry.Names;
+import dev.agentidp.registry.Scopes;
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+/**
+ * The admin API's rules for the members of an identity document (docs/api.md, "The
+ * identity document"), as Bean Validation constraints on {@link AgentDocumentRequest}:
+ * one constraint per kind of member, each checking its rules in the order they were
+ * always checked, so that a member breaking several is answered with the same rule as
+ * before. A {@code null} member passes them all ({@code @NotNull} says when one is
+ * required).
+ */
+final class AgentDocumentRules {
+
+	private AgentDocumentRules() {
+	}
+
+	/** Text: 1 to {@link #max()} characters, not blank, no control characters. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Text.Check.class)
+	@interface Text {
+
+		int max();
+
+		String message() default "must be text";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Text}. */
+		class Check implements ConstraintValidator<Text, String> {
+
+			private int max;
+
+			@Override
+			public void initialize(Text text) {
+				this.max = text.max();
+			}
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				return value == null || plainText(value, this.max, context);
+			}
+
+		}
+
+	}
+
+	/** A description: at most 2,048 characters, tab and newline its only control ones. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Description.Check.class)
+	@interface Description {
+
+		String message() default "must be a description";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Description}. */
+		class Check implements ConstraintValidator<Description, String> {
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				if (value == null) {
+					return true;
+				}
+				if (!withinLength(value, 2048, context)) {
+					return false;
+				}
+				for (int i = 0; i < value.length(); i++) {
+					char c = value.charAt(i);
+					if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+						return refuse(context, "must not contain control characters other than tab and newline");
+					}
+				}
+				return true;
+			}
+
+		}
+
+	}
+
+	/** An agent's name ({@link Names}). */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Name.Check.class)
+	@interface Name {
+
+		String message() default "must be a name";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Name}. */
+		class Check implements ConstraintValidator<Name, String> {
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				return value == null
+						|| (withinLength(value, 64, context) && (Names.isValid(value) || refuse(context, Names.RULE)));
+			}
+
+		}
+
+	}
+
+	/** An owner's email address ({@link Emails}). */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Owner.Check.class)
+	@interface Owner {
+
+		String message() default "must be an email address";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Owner}. */
+		class Check implements ConstraintValidator<Owner, String> {
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				return value == null || (withinLength(value, 254, context)
+						&& (Emails.isValid(value) || refuse(context, Emails.RULE)));
+			}
+
+		}
+
+	}
+
+	/**
+	 * A scope: RFC 6749 §3.3 {@code scope-token} ({@link Scopes}); a capability's is none
+	 * of the provider's own {@code idp:} scopes.
+	 */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Scope.Check.class)
+	@interface Scope {
+
+		boolean capability() default false;
+
+		String message() default "must be a scope";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Scope}. */
+		class Check implements ConstraintValidator<Scope, String> {
+
+			private boolean capability;
+
+			@Override
+			public void initialize(Scope scope) {
+				this.capability = scope.capability();
+			}
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				if (value == null) {
+					return true;
+				}
+				if (!withinLength(value, 1024, context)) {
+					return false;
+				}
+				if (!Scopes.isValid(value)) {
+					return refuse(context, Scopes.RULE);
+				}
+				return !this.capability || !Scopes.isReserved(value) || refuse(context, Scopes.RESERVED_RULE);
+			}
+
+		}
+
+	}
+
+	/** An MCP server: an absolute {@code http} or {@code https} URL with a host. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = HttpUrl.Check.class)
+	@interface HttpUrl {
+
+		String message() default "must be a URL";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link HttpUrl}. */
+		class Check implements ConstraintValidator<HttpUrl, String> {
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				return value == null || (withinLength(value, 2048, context) && (isHttpUrl(value) || refuse(context,
+						"must be an absolute http or https URL with a host (at most 2048 characters)")));
+			}
+
+			private static boolean isHttpUrl(String value) {
+				try {
+					URI uri = new URI(value);
+					String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+					return uri.isAbsolute() && (scheme.equals("http") || scheme.equals("https"))
+							&& uri.getHost() != null && !uri.getHost().isEmpty();
+				}
+				catch (URISyntaxException ex) {
+					return false;
+				}
+			}
+
+		}
+
+	}
+
+	/**
+	 * A resource a token may name: an absolute URI without a fragment, as RFC 8707 §2
+	 * requires of the {@code resource} parameter.
+	 */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Resource.Check.class)
+	@interface Resource {
+
+		String message() default "must be a resource";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Resource}. */
+		class Check implements ConstraintValidator<Resource, String> {
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				return value == null
+						|| (withinLength(value, 2048, context) && (isAbsoluteWithoutFragment(value) || refuse(context,
+								"must be an absolute URI without a fragment (RFC 8707 §2), at most 2048 characters")));
+			}
+
+			private static boolean isAbsoluteWithoutFragment(String value) {
+				try {
+					URI uri = new URI(value);
+					return uri.isAbsolute() && uri.getRawFragment() == null && !value.contains("#");
+				}
+				catch (URISyntaxException ex) {
+					return false;
+				}
+			}
+
+		}
+
+	}
+
+	/**
+	 * One of an enumeration's wire values (the registry's {@code Environment},
+	 * {@code RiskLevel}, {@code Access}, {@code Sensitivity}), at most 16 characters;
+	 * {@link #text()} also refuses blank text and control characters first.
+	 */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = OneOf.Check.class)
+	@interface OneOf {
+
+		Class<? extends Enum<?>> value();
+
+		boolean text() default false;
+
+		String message() default "must be one of the values";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link OneOf}. */
+		class Check implements ConstraintValidator<OneOf, String> {
+
+			private List<String> values;
+
+			private boolean text;
+
+			@Override
+			public void initialize(OneOf oneOf) {
+				try {
+					Method value = oneOf.value().getMethod("value");
+					this.values = Arrays.stream(oneOf.value().getEnumConstants()).map((constant) -> {
+						try {
+							return (String) value.invoke(constant);
+						}
+						catch (ReflectiveOperationException ex) {
+							throw new IllegalStateException(ex);
+						}
+					}).toList();
+				}
+				catch (NoSuchMethodException ex) {
+					throw new IllegalStateException(oneOf.value() + " has no wire value()", ex);
+				}
+				this.text = oneOf.text();
+			}
+
+			@Override
+			public boolean isValid(String value, ConstraintValidatorContext context) {
+				if (value == null) {
+					return true;
+				}
+				if (!(this.text ? plainText(value, 16, context) : withinLength(value, 16, context))) {
+					return false;
+				}
+				return this.values.contains(value)
+						|| refuse(context, "must be one of " + String.join("|", this.values));
+			}
+
+		}
+
+	}
+
+	/** Each element once: a duplicate is named by its index. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = Distinct.Check.class)
+	@interface Distinct {
+
+		String message() default "must not hold duplicates";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link Distinct}. */
+		class Check implements ConstraintValidator<Distinct, List<String>> {
+
+			@Override
+			public boolean isValid(List<String> values, ConstraintValidatorContext context) {
+				Set<String> seen = new HashSet<>();
+				for (int i = 0; values != null && i < values.size(); i++) {
+					if (values.get(i) != null && !seen.add(values.get(i))) {
+						context.disableDefaultConstraintViolation();
+						context.buildConstraintViolationWithTemplate(literal("duplicates " + values.get(i)))
+							.addBeanNode()
+							.inIterable()
+							.atIndex(i)
+							.addConstraintViolation();
+						return false;
+					}
+				}
+				return true;
+			}
+
+		}
+
+	}
+
+	/** Each capability's scope once: a duplicate is named by its index. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target({ ElementType.FIELD, ElementType.TYPE_USE })
+	@Constraint(validatedBy = DistinctScopes.Check.class)
+	@interface DistinctScopes {
+
+		String message() default "must not hold a scope twice";
+
+		Class<?>[] groups() default {};
+
+		Class<? extends Payload>[] payload() default {};
+
+		/** Checks {@link DistinctScopes}. */
+		class Check implements ConstraintValidator<DistinctScopes, List<AgentDocumentRequest.CapabilityRequest>> {
+
+			@Override
+			public boolean isValid(List<AgentDocumentRequest.CapabilityRequest> capabilities,
+					ConstraintValidatorContext context) {
+				Set<String> seen = new HashSet<>();
+				for (int i = 0; capabilities != null && i < capabilities.size(); i++) {
+					String scope = (capabilities.get(i) != null) ? capabilities.get(i).scope() : null;
+					if (scope != null && !seen.add(scope)) {
+						context.disableDefaultConstraintViolation();
+						context.buildConstraintViolationWithTemplate(literal("duplicates scope " + scope))
+							.addPropertyNode("scope")
+							.inIterable()
+							.atIndex(i)
+							.addConstraintViolation();
+						return false;
+					}
+				}
+				return true;
+			}
+
+		}
+
+	}
+
+	/** Text: at most {@code max} characters, not blank, no control characters. */
+	static boolean plainText(String value, int max, ConstraintValidatorContext context) {
+		if (!withinLength(value, max, context)) {
+			return false;
+		}
+		if (value.isBlank()) {
+			return refuse(context, "must not be blank");
+		}
+		if (value.chars().anyMatch(Character::isISOControl)) {
+			return refuse(context, "must not contain control characters");
+		}
+		return true;
+	}
+
+	/** Whether the value is at most {@code max} characters; refuses it otherwise. */
+	static boolean withinLength(String value, int max, ConstraintValidatorContext context) {
+		return value.length() <= max || refuse(context, "must be at most " + max + " characters");
+	}
+
+	/** Refuses with a rule, taken literally (a value in it is never interpolated). */
+	static boolean refuse(ConstraintValidatorContext context, String rule) {
+		context.disableDefaultConstraintViolation();
+		context.buildConstraintViolationWithTemplate(literal(rule)).addConstraintViolation();
+		return false;
+	}
+
+	/**
+	 * A message template that reads as the text: Bean Validation would otherwise
+	 * interpolate {@code {...}} and {@code ${...}} in it (a scope such as
+	 * {@code {message}} is the client's).
+	 */
+	static String literal(String text) {
+		StringBuilder escaped = new StringBuilder(text.length());
+		for (char c : text.toCharArray()) {
+			if (c == '\\' || c == '{' || c == '}' || c == '$') {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
+	}
+
+}
