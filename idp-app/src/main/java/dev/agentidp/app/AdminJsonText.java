@@ -131,12 +131,6 @@ class AdminJsonText extends RequestBodyAdviceAdapter {
 		}
 	}
 
-	static void refuseLoneSurrogate(String text, String where) {
-		if (Texts.hasLoneSurrogate(text)) {
-			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, loneSurrogate(where));
-		}
-	}
-
 	private static String loneSurrogate(String where) {
 		return PrintableText.of(where, 100)
 				+ ": contains a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which is not Unicode text"

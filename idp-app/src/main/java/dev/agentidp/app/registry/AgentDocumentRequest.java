@@ -6,14 +6,14 @@ import java.util.Map;
 import dev.agentidp.app.AdminBody;
 import dev.agentidp.app.WrongType;
 import dev.agentidp.app.registry.AgentDocumentRules.Description;
-import dev.agentidp.app.registry.AgentDocumentRules.Distinct;
-import dev.agentidp.app.registry.AgentDocumentRules.DistinctScopes;
-import dev.agentidp.app.registry.AgentDocumentRules.HttpUrl;
+import dev.agentidp.app.registry.ReferenceRules.Distinct;
+import dev.agentidp.app.registry.ReferenceRules.DistinctScopes;
+import dev.agentidp.app.registry.ReferenceRules.HttpUrl;
 import dev.agentidp.app.registry.AgentDocumentRules.Name;
 import dev.agentidp.app.registry.AgentDocumentRules.OneOf;
 import dev.agentidp.app.registry.AgentDocumentRules.Owner;
-import dev.agentidp.app.registry.AgentDocumentRules.Resource;
-import dev.agentidp.app.registry.AgentDocumentRules.Scope;
+import dev.agentidp.app.registry.ReferenceRules.Resource;
+import dev.agentidp.app.registry.ReferenceRules.Scope;
 import dev.agentidp.app.registry.AgentDocumentRules.Text;
 import dev.agentidp.registry.Access;
 import dev.agentidp.registry.AgentProfile;
@@ -35,8 +35,9 @@ import jakarta.validation.constraints.Size;
  * The identity document an administrator writes (docs/api.md "Contract"): the body of
  * {@code POST /admin/v1/agents}, with {@code jwk} or {@code generateKey}, and what a
  * {@code PATCH} makes of the current document (without them). The admin API's input rules
- * for it are its constraints ({@link AgentDocumentRules}, checked in the members' order);
- * a member it does not have is refused, one only the server sets too.
+ * for it are its constraints ({@link AgentDocumentRules}, {@link ReferenceRules}, checked
+ * in the members' order); a member it does not have is refused, one only the server sets
+ * too.
  *
  * @param name required; {@code [A-Za-z0-9._-]{1,64}}
  * @param owner required; an email address
