@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
  * {@link AdminBodyErrors}.
  */
 @Configuration(proxyBeanMethods = false)
-public class AdminRequestJson {
+public final class AdminRequestJson {
 
 	@Bean
 	JsonMapperBuilderCustomizer adminRequestBinding() {
