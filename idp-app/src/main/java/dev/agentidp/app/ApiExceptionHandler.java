@@ -9,25 +9,45 @@ import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * The one place admin API errors become RFC 9457 problem documents. Spring MVC's own
  * exceptions (unsupported media type, unreadable body, missing parameter, ...) are
- * answered by {@link ResponseEntityExceptionHandler}; no database connection in time is
- * 503 with {@code Retry-After}, text the database cannot store is 400; anything
- * unexpected is logged and answered 500 without internal detail.
+ * answered by {@link ResponseEntityExceptionHandler}; a body that does not bind to its
+ * request record (a member it lacks, a wrong JSON type) names the member and the rule
+ * ({@link AdminBodyErrors}), malformed JSON keeps Spring's answer; no database connection
+ * in time is 503 with {@code Retry-After}, text the database cannot store is 400;
+ * anything unexpected is logged and answered 500 without internal detail.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (ex.getCause() instanceof JacksonException failure) {
+			String detail = AdminBodyErrors.detail(failure);
+			if (detail != null) {
+				return handleExceptionInternal(ex, ProblemDetail.forStatusAndDetail(status, detail), headers, status,
+						request);
+			}
+		}
+		return super.handleHttpMessageNotReadable(ex, headers, status, request);
+	}
 
 	@ExceptionHandler(InvalidInputException.class)
 	ProblemDetail invalidInput(InvalidInputException ex) {

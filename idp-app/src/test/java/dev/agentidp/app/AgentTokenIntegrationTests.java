@@ -24,11 +24,15 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.registry.AgentProfile;
+import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.ClientKind;
+import dev.agentidp.registry.NewKey;
+import dev.agentidp.registry.RiskLevel;
+import dev.agentidp.registry.Tool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -132,10 +136,9 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	void aResourceTheAgentDoesNotDeclareIsInvalidTargetAndDeclaredOnesAreAccepted() {
 		// issue 14, item 10: the declared resources are the tools' MCP servers and the
 		// identity document's resources
-		ObjectNode document = document("agent-" + UUID.randomUUID(), List.of("crm:read"));
-		document.putArray("tools").addObject().put("id", "tickets").put("mcpServer", "https://mcp.example.com/tickets");
-		document.putArray("resources").add("https://api.example.com/crm");
-		TestAgent agent = registerDocument(document);
+		TestAgent agent = registerProfile(profile("agent-" + UUID.randomUUID(), List.of("crm:read"),
+				List.of(new Tool("tickets", "https://mcp.example.com/tickets", List.of())),
+				List.of("https://api.example.com/crm")));
 		for (String undeclared : List.of("https://evil.example.com", "https://api.example.com/crm/",
 				"https://api.example.com", "urn:example:anything")) {
 			Map<String, String> form = agent.form("EdDSA", "crm:read");
@@ -181,9 +184,12 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void stockClientLibraryObtainsATokenWithAnEs256Key() throws Exception {
 		ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
-		ObjectNode document = document("es-agent-" + UUID.randomUUID(), List.of("crm:read"));
-		document.set("jwk", TestHttp.JSON.readTree(key.toPublicJWK().toJSONString()));
-		String id = this.agents.register(document, "test").agent().id().toString();
+		String id = this.agents
+			.register(profile("es-agent-" + UUID.randomUUID(), List.of("crm:read"), List.of(), List.of()),
+					NewKey.parse(key.toPublicJWK().toJSONString()), "test")
+			.agent()
+			.id()
+			.toString();
 		SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
 				new JWTClaimsSet.Builder().issuer(id)
 					.subject(id)
@@ -438,9 +444,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.query(String.class)
 			.list()).containsExactly("invalid_client: the agent is suspended");
 		TestAgent rotated = registerAgent("crm:read");
-		ObjectNode addKey = TestHttp.JSON.createObjectNode();
-		addKey.put("generateKey", true);
-		this.agents.addKey(UUID.fromString(rotated.id()), addKey, "test");
+		this.agents.addKey(UUID.fromString(rotated.id()), NewKey.generate(), "test");
 		this.agents.retireKey(UUID.fromString(rotated.id()), rotated.key().getKeyID(), 0, false, "test");
 		assertRefused(rotated, rotated.form("EdDSA", "crm:read"), 401, "invalid_client");
 	}
@@ -671,10 +675,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		// issue 14, item 18: each token records the key that authenticated its request
 		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
 		TestAgent first = registerAgent("crm:read");
-		ObjectNode addKey = TestHttp.JSON.createObjectNode();
-		addKey.put("generateKey", true);
 		OctetKeyPair secondKey = OctetKeyPair
-			.parse(this.agents.addKey(UUID.fromString(first.id()), addKey, "test").privateJwk());
+			.parse(this.agents.addKey(UUID.fromString(first.id()), NewKey.generate(), "test").privateJwk());
 		TestAgent second = new TestAgent(first.id(), secondKey, first.audience());
 		String withFirst = first.token(this.http, "crm:read");
 		String withSecond = second.token(this.http, "crm:read");
@@ -808,18 +810,15 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	private TestAgent registerAgent(String... scopes) {
-		return registerDocument(document("agent-" + UUID.randomUUID(), List.of(scopes)));
+		return registerAgent(List.of(), scopes);
 	}
 
 	private TestAgent registerAgent(List<String> resources, String... scopes) {
-		ObjectNode document = document("agent-" + UUID.randomUUID(), List.of(scopes));
-		resources.forEach(document.putArray("resources")::add);
-		return registerDocument(document);
+		return registerProfile(profile("agent-" + UUID.randomUUID(), List.of(scopes), List.of(), resources));
 	}
 
-	private TestAgent registerDocument(ObjectNode document) {
-		document.put("generateKey", true);
-		var registration = this.agents.register(document, "test");
+	private TestAgent registerProfile(AgentProfile profile) {
+		var registration = this.agents.register(profile, NewKey.generate(), "test");
 		try {
 			OctetKeyPair key = OctetKeyPair.parse(registration.privateJwk());
 			return new TestAgent(registration.agent().id().toString(), key, this.http.baseUrl());
@@ -829,15 +828,10 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		}
 	}
 
-	private static ObjectNode document(String name, List<String> scopes) {
-		ObjectNode document = TestHttp.JSON.createObjectNode();
-		document.put("name", name);
-		document.put("owner", "owner@example.com");
-		var capabilities = document.putArray("capabilities");
-		for (String scope : scopes) {
-			capabilities.addObject().put("scope", scope).put("description", "test").put("riskLevel", "low");
-		}
-		return document;
+	private static AgentProfile profile(String name, List<String> scopes, List<Tool> tools, List<String> resources) {
+		return new AgentProfile(name, "owner@example.com", null, null, null, null, null,
+				scopes.stream().map((scope) -> new Capability(scope, "test", RiskLevel.LOW)).toList(), tools, resources,
+				List.of(), null, null);
 	}
 
 	static String sign(com.nimbusds.jose.jwk.JWK key, JWSAlgorithm alg, JWTClaimsSet claims) throws Exception {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
@@ -16,12 +17,16 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.AgentStatus;
+import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.ClientKind;
+import dev.agentidp.registry.NewKey;
+import dev.agentidp.registry.RiskLevel;
+import dev.agentidp.registry.TokenPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,8 +145,12 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		JsonNode reader = TestHttp.json(exchange(root, readOnly, "reader", "crm:read", null, Map.of()));
 		long revokedRecords = auditCount(root.id(), "token.revoked");
 
-		this.agents.update(UUID.fromString(root.id()), TestHttp.JSON.readTree("""
-				{"capabilities": [{"scope": "crm:read", "riskLevel": "low"}]}"""), null, "test-admin");
+		this.agents.update(UUID.fromString(root.id()),
+				(current) -> new AgentProfile(current.name(), current.owner(), current.team(), current.platform(),
+						current.environment(), current.description(), current.role(),
+						List.of(new Capability("crm:read", null, RiskLevel.LOW)), current.tools(), current.resources(),
+						current.dataAccess(), current.humanOversight(), current.tokenPolicy()),
+				null, "test-admin");
 
 		assertThat(introspect(both).get("active").asBoolean()).isFalse();
 		assertThat(introspect(writer.get("access_token").asString()).get("active").asBoolean()).isFalse();
@@ -441,24 +450,12 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	private TestAgent registerRoot(int maxDepth, int maxSubAgents, String... scopes) {
-		ObjectNode document = TestHttp.JSON.createObjectNode();
-		document.put("name", "root-" + UUID.randomUUID());
-		document.put("owner", "owner@example.com");
-		var capabilities = document.putArray("capabilities");
-		for (String scope : scopes) {
-			capabilities.addObject().put("scope", scope).put("description", "test").put("riskLevel", "low");
-		}
-		document.putObject("tokenPolicy")
-			.put("defaultTtlSeconds", 900)
-			.put("maxTtlSeconds", 7200)
-			.put("maxDelegationDepth", maxDepth);
-		if (maxSubAgents != 100) {
-			((ObjectNode) document.get("tokenPolicy")).put("maxSubAgents", maxSubAgents);
-		}
 		// the resources the tests' tokens name (issue 14, item 10)
-		document.putArray("resources").add("https://api.example.com").add("https://mail.example.com");
-		document.put("generateKey", true);
-		var registration = this.agents.register(document, "test");
+		AgentProfile profile = new AgentProfile("root-" + UUID.randomUUID(), "owner@example.com", null, null, null,
+				null, null, Stream.of(scopes).map((scope) -> new Capability(scope, "test", RiskLevel.LOW)).toList(),
+				List.of(), List.of("https://api.example.com", "https://mail.example.com"), List.of(), null,
+				new TokenPolicy(900, 7200, maxDepth, maxSubAgents));
+		var registration = this.agents.register(profile, NewKey.generate(), "test");
 		try {
 			return new TestAgent(registration.agent().id().toString(), OctetKeyPair.parse(registration.privateJwk()),
 					this.http.baseUrl());

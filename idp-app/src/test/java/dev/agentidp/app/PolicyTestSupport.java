@@ -83,9 +83,13 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 			.put("maxTtlSeconds", 3600)
 			.put("maxDelegationDepth", 3);
 		document.put("generateKey", true);
-		var registration = this.agents.register(document, "test");
+		// through the admin API, as an operator registers it
+		HttpResponse<String> registered = this.http.send("POST", "/admin/v1/agents",
+				this.http.token("idp-admin", ADMIN_SECRET, "idp:admin"), "application/json", document.toString());
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+		JsonNode answer = TestHttp.json(registered);
 		try {
-			return new TestAgent(registration.agent().id().toString(), OctetKeyPair.parse(registration.privateJwk()),
+			return new TestAgent(answer.get("id").asString(), OctetKeyPair.parse(answer.get("privateJwk").toString()),
 					this.http.baseUrl());
 		}
 		catch (java.text.ParseException ex) {

@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -12,6 +14,12 @@ import org.springframework.util.Assert;
 /**
  * The parts of an identity document an administrator writes: everything but the
  * server-set id, status, version, parent, keys and timestamps.
+ * <p>
+ * The constructor checks structure only (what is required, lists copied), never the rules
+ * input must follow: a profile stored under an older rule stays readable when a rule gets
+ * stricter. The admin API's input rules are its request records' (idp-app);
+ * {@link AgentRegistry} holds every profile it is given to the domain's invariants
+ * ({@link ProfileInvariants}).
  *
  * @param name the name, {@code [A-Za-z0-9._-]{1,64}}, unique per owner
  * @param owner the email address of the accountable human, kept in lower case
@@ -33,8 +41,8 @@ public record AgentProfile(String name, String owner, String team, String platfo
 		List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy) {
 
 	public AgentProfile {
-		Assert.isTrue(Names.isValid(name), "name must match [A-Za-z0-9._-]{1,64}");
-		Assert.isTrue(Emails.isValid(owner), "owner must be an email address");
+		Assert.hasText(name, "name cannot be empty");
+		Assert.hasText(owner, "owner cannot be empty");
 		owner = Emails.normalize(owner);
 		Assert.notEmpty(capabilities, "capabilities cannot be empty");
 		capabilities = List.copyOf(capabilities);
@@ -74,6 +82,29 @@ public record AgentProfile(String name, String owner, String team, String platfo
 		this.tools.forEach((tool) -> audiences.add(tool.mcpServer()));
 		audiences.addAll(this.resources);
 		return Collections.unmodifiableSet(audiences);
+	}
+
+	/**
+	 * The fields in which another profile differs from this one, by their names in the
+	 * identity document.
+	 * @param other the other profile
+	 * @return the names, sorted
+	 */
+	List<String> changedFields(AgentProfile other) {
+		Map<String, Boolean> same = Map.ofEntries(Map.entry("name", this.name.equals(other.name)),
+				Map.entry("owner", this.owner.equals(other.owner)),
+				Map.entry("team", Objects.equals(this.team, other.team)),
+				Map.entry("platform", Objects.equals(this.platform, other.platform)),
+				Map.entry("environment", this.environment == other.environment),
+				Map.entry("description", Objects.equals(this.description, other.description)),
+				Map.entry("role", Objects.equals(this.role, other.role)),
+				Map.entry("capabilities", this.capabilities.equals(other.capabilities)),
+				Map.entry("tools", this.tools.equals(other.tools)),
+				Map.entry("resources", this.resources.equals(other.resources)),
+				Map.entry("dataAccess", this.dataAccess.equals(other.dataAccess)),
+				Map.entry("humanOversight", this.humanOversight.equals(other.humanOversight)),
+				Map.entry("tokenPolicy", this.tokenPolicy.equals(other.tokenPolicy)));
+		return same.entrySet().stream().filter((field) -> !field.getValue()).map(Map.Entry::getKey).sorted().toList();
 	}
 
 	/**

@@ -1,22 +1,16 @@
 package dev.agentidp.registry;
 
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,14 +27,12 @@ import org.springframework.util.Assert;
  * ({@link AgentRegistered}, {@link AgentUpdated}, {@link AgentSuspended},
  * {@link AgentResumed}, {@link AgentRetired}, {@link KeyAdded}, {@link KeyRetired}); the
  * audit trail records the event in that same transaction. A rejected request changes
- * nothing: input is checked before anything is written.
+ * nothing: input is checked before anything is written. It takes value types and
+ * commands, never JSON: the admin API binds and checks its bodies itself (idp-app), and
+ * every profile written here is held to {@link ProfileInvariants}.
  */
 @Service
 public class AgentRegistry {
-
-	private static final Set<String> KEY_FIELDS = Set.of("jwk", "generateKey");
-
-	private static final Set<String> LIFECYCLE_FIELDS = Set.of("reason");
 
 	private static final int MAX_REASON_LENGTH = 512;
 
@@ -51,7 +43,8 @@ public class AgentRegistry {
 
 	private final ApplicationEventPublisher events;
 
-	private final SubAgentLimits limits;
+	/** Derivation of sub-agents, and changes carried down to them. */
+	private final SubAgents subAgents;
 
 	AgentRegistry(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits, RegistryCaches caches) {
 		Assert.notNull(agents, "agents cannot be null");
@@ -60,47 +53,29 @@ public class AgentRegistry {
 		Assert.notNull(caches, "caches cannot be null");
 		this.agents = agents;
 		this.events = events;
-		this.limits = limits;
+		this.subAgents = new SubAgents(agents, events, limits);
 		this.activeAgents = caches.activeAgents();
 	}
 
 	// ---------------------------------------------------------------- registration
 
 	/**
-	 * Registers an agent from a submitted identity document (docs/api.md "Contract"): the
-	 * writable fields plus {@code "jwk": {public JWK}} or {@code "generateKey": true}.
-	 * @param document the submitted JSON object
-	 * @param actor the admin client registering it
-	 * @return the agent and, when generated, its private JWK (to be returned once)
-	 * @throws InvalidInputException naming the field that breaks a rule
-	 * @throws AgentNameTakenException when the owner already has an agent of that name
-	 */
-	@Transactional
-	public AgentRegistration register(JsonNode document, String actor) {
-		AgentProfile profile = AgentDocuments.readProfile(document, KEY_FIELDS);
-		Map<String, Object> jwk = AgentDocuments.readKeyChoice(document);
-		return registerRoot(profile, jwk, actor);
-	}
-
-	/**
-	 * Registers an agent from a typed profile.
-	 * @param profile the profile
-	 * @param publicJwk the agent's public JWK as JSON, or {@code null} to have an Ed25519
-	 * pair generated
+	 * Registers an agent (docs/api.md "Contract").
+	 * @param profile the writable fields of its identity document
+	 * @param newKey its first key: a public JWK, or an Ed25519 pair generated here
 	 * @param actor the client registering it
 	 * @return the agent and, when generated, its private JWK (to be returned once)
-	 * @throws InvalidInputException when the JWK is not an acceptable public key
+	 * @throws InvalidInputException when the profile breaks an invariant or the JWK is
+	 * not an acceptable public key
 	 * @throws AgentNameTakenException when the owner already has an agent of that name
 	 */
 	@Transactional
-	public AgentRegistration register(AgentProfile profile, String publicJwk, String actor) {
+	public AgentRegistration register(AgentProfile profile, NewKey newKey, String actor) {
 		Assert.notNull(profile, "profile cannot be null");
-		return registerRoot(profile, (publicJwk != null) ? parseJwk(publicJwk) : null, actor);
-	}
-
-	private AgentRegistration registerRoot(AgentProfile profile, Map<String, Object> jwk, String actor) {
+		Assert.notNull(newKey, "newKey cannot be null");
+		ProfileInvariants.check(profile);
 		Instant now = this.agents.now();
-		NewKey key = newKey(jwk, now);
+		IssuedKey key = issue(newKey, now);
 		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
@@ -137,88 +112,7 @@ public class AgentRegistry {
 	@Transactional
 	public Agent registerSubAgent(UUID parentId, String name, Set<String> grantedScopes, String publicJwk,
 			String actor) {
-		Assert.notNull(parentId, "parentId cannot be null");
-		if (!Names.isValid(name)) {
-			throw new InvalidInputException("name", Names.RULE);
-		}
-		if (grantedScopes == null || grantedScopes.isEmpty()) {
-			throw new InvalidInputException("scope", "at least one scope must be granted");
-		}
-		Agent parent = this.agents.find(parentId).orElseThrow(() -> AgentNotFoundException.agent(parentId));
-		if (!this.agents.isActiveWithAncestors(parentId)) {
-			throw new IllegalAgentStateException("Agent " + parentId + " or one of its ancestors is not active");
-		}
-		List<Capability> granted = new ArrayList<>();
-		for (String scope : new LinkedHashSet<>(grantedScopes)) {
-			Capability capability = parent.profile()
-				.capabilities()
-				.stream()
-				.filter((candidate) -> candidate.scope().equals(scope))
-				.findFirst()
-				.orElseThrow(() -> new InvalidInputException("scope",
-						"'" + scope + "' is not a capability of the parent agent"));
-			granted.add(capability);
-		}
-		Instant now = this.agents.now();
-		AgentKey key = (publicJwk != null) ? PublicKeys.read("sub_agent_jwk", parseJwk(publicJwk), now) : null;
-		Optional<Agent> existing = this.agents.findSubAgent(parentId, name);
-		if (existing.isEmpty()) {
-			// issue 14, item 2: the limits are counted under the root's derivation lock,
-			// and the name is looked up again under it, so that two requests for the last
-			// allowed sub-agent (on any nodes) cannot both pass
-			UUID rootId = this.agents.rootOf(parentId);
-			this.agents.lockDerivations(rootId);
-			existing = this.agents.findSubAgent(parentId, name);
-			if (existing.isEmpty()) {
-				this.limits.check(parent, rootId, this.agents.countChildren(parentId),
-						this.agents.countDescendants(rootId),
-						this.agents.countChildrenSince(parentId, now.minus(SubAgentLimits.WINDOW)));
-			}
-		}
-		if (existing.isEmpty()) {
-			AgentProfile parentProfile = parent.profile();
-			AgentProfile profile = new AgentProfile(name, parentProfile.owner(), parentProfile.team(),
-					parentProfile.platform(), parentProfile.environment(), "Sub-agent derived from " + parent.name(),
-					parentProfile.role(), granted, List.of(), List.of(), List.of(), HumanOversight.NONE,
-					parentProfile.tokenPolicy());
-			Agent agent = Agent.register(UUID.randomUUID(), parentId, profile, key, now);
-			if (this.agents.insert(agent, actor, now)) {
-				this.events.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), parentId,
-						(key != null) ? key.kid() : null, actor));
-				return agent;
-			}
-			// derived concurrently by another request: reuse it
-			existing = this.agents.findSubAgent(parentId, name);
-		}
-		return reuseSubAgent(existing.orElseThrow(), granted, key, actor, now);
-	}
-
-	private Agent reuseSubAgent(Agent found, List<Capability> granted, AgentKey key, String actor, Instant now) {
-		boolean lacksScopes = !found.scopes().containsAll(granted.stream().map(Capability::scope).toList());
-		boolean lacksKey = key != null && found.key(key.kid()).isEmpty();
-		if (found.status() == AgentStatus.RETIRED) {
-			throw new IllegalAgentStateException("Sub-agent " + found.id() + " is retired");
-		}
-		if (!lacksScopes && !lacksKey) {
-			return found;
-		}
-		Agent agent = this.agents.lock(found.id()).orElseThrow();
-		if (lacksScopes) {
-			List<Capability> capabilities = new ArrayList<>(agent.profile().capabilities());
-			granted.stream()
-				.filter((capability) -> !agent.scopes().contains(capability.scope()))
-				.forEach(capabilities::add);
-			agent.update(agent.profile().withCapabilities(capabilities), now);
-			this.agents.save(agent, actor, now);
-			this.events.publishEvent(
-					new AgentUpdated(agent.id(), agent.version(), List.of("capabilities"), null, null, actor));
-		}
-		if (lacksKey && agent.key(key.kid()).isEmpty()) {
-			agent.addKey(key, now);
-			this.agents.save(agent, actor, now);
-			this.events.publishEvent(new KeyAdded(agent.id(), key.kid(), false, actor));
-		}
-		return agent;
+		return this.subAgents.derive(parentId, name, grantedScopes, publicJwk, actor);
 	}
 
 	// ---------------------------------------------------------------- reads
@@ -391,60 +285,63 @@ public class AgentRegistry {
 	 * @throws AgentNotFoundException when there is no such agent
 	 */
 	@Transactional(readOnly = true)
-	public Page<JsonNode> versions(UUID id, String cursor, int limit) {
+	public Page<AgentVersion> versions(UUID id, String cursor, int limit) {
 		Page.checkLimit(limit);
 		getAgent(id);
 		return this.agents.versions(id, cursor, limit);
 	}
 
 	/**
-	 * The identity document of an agent as the admin API shows it now.
+	 * An agent's identity document as the admin API shows it now: its current version,
+	 * each key with the status in force at the registry's time ({@link #now()}).
 	 * @param agent the agent
-	 * @return the document
+	 * @return the current version
 	 */
-	public ObjectNode document(Agent agent) {
-		return AgentDocuments.toJson(agent, this.agents.now());
+	public AgentVersion currentVersion(Agent agent) {
+		Assert.notNull(agent, "agent cannot be null");
+		return AgentVersion.of(agent, this.agents.now());
+	}
+
+	/**
+	 * The registry's time: its clock, at PostgreSQL's microsecond precision.
+	 * @return now
+	 */
+	public Instant now() {
+		return this.agents.now();
 	}
 
 	// ---------------------------------------------------------------- changes
 
 	/**
-	 * Applies a JSON merge patch (RFC 7396) to the writable fields of an agent's identity
-	 * document, making a new version. A patch that changes nothing makes none.
+	 * Changes the writable fields of an agent's identity document, making a new version;
+	 * a change that changes nothing makes none. The change is applied to the profile as
+	 * it is under the agent's row lock, so that concurrent changes of different fields
+	 * (such as two JSON merge patches, RFC 7396) both take effect.
 	 * @param id the agent
-	 * @param mergePatch the patch, a JSON object
+	 * @param change gives the new profile from the current one; an exception it throws
+	 * (such as a rule the result breaks) changes nothing and reaches the caller
 	 * @param expectedVersion the version the caller saw ({@code If-Match}), or
 	 * {@code null} to skip the check
 	 * @param actor the admin client
 	 * @return the agent as it is now
-	 * @throws InvalidInputException when the patch touches a server-set field or the
-	 * result breaks a rule
+	 * @throws InvalidInputException when the result breaks an invariant
 	 * @throws AgentVersionMismatchException when the agent is no longer at the expected
 	 * version
 	 * @throws AgentNameTakenException when the new owner already has an agent of that
 	 * name
 	 * @throws IllegalAgentStateException when the agent is retired
-	 * @see <a href="https://www.rfc-editor.org/rfc/rfc7396">RFC 7396</a>
 	 */
 	@Transactional
-	public Agent update(UUID id, JsonNode mergePatch, Long expectedVersion, String actor) {
-		if (mergePatch == null || !mergePatch.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON merge patch object");
-		}
-		for (String field : mergePatch.propertyNames()) {
-			if (AgentDocuments.SERVER_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is set by the server and cannot be changed");
-			}
-			if (!AgentDocuments.MUTABLE_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a writable field of the identity document");
-			}
-		}
+	public Agent update(UUID id, UnaryOperator<AgentProfile> change, Long expectedVersion, String actor) {
+		Assert.notNull(change, "change cannot be null");
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		if (expectedVersion != null && expectedVersion != agent.version()) {
 			throw new AgentVersionMismatchException(String.valueOf(expectedVersion), agent.version());
 		}
-		ObjectNode before = AgentDocuments.profileJson(agent.profile());
-		AgentProfile profile = AgentDocuments.readProfile(AgentDocuments.mergePatch(before, mergePatch), Set.of());
+		AgentProfile before = agent.profile();
+		AgentProfile profile = change.apply(before);
+		Assert.notNull(profile, "the change must give a profile");
+		ProfileInvariants.check(profile);
 		String previousOwner = agent.owner();
 		if (agent.isDerived() && !profile.owner().equals(previousOwner)) {
 			throw new InvalidInputException("owner", "a derived sub-agent's owner is its parent's and cannot change");
@@ -457,7 +354,7 @@ public class AgentRegistry {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
 		if (agent.isDerived()) {
-			checkWithinParent(agent, profile);
+			this.subAgents.checkWithinParent(agent, profile);
 		}
 		Set<String> previousScopes = agent.scopes();
 		Instant now = this.agents.now();
@@ -470,124 +367,16 @@ public class AgentRegistry {
 		catch (DuplicateKeyException ex) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
-		ObjectNode after = AgentDocuments.profileJson(profile);
-		List<String> changed = AgentDocuments.MUTABLE_FIELDS.stream()
-			.filter((field) -> !Objects.equals(before.get(field), after.get(field)))
-			.sorted()
-			.toList();
+		List<String> changed = before.changedFields(profile);
 		boolean transferred = !profile.owner().equals(previousOwner);
 		this.events.publishEvent(new AgentUpdated(agent.id(), agent.version(), changed,
 				transferred ? previousOwner : null, transferred ? profile.owner() : null, actor));
 		Set<String> removed = new TreeSet<>(previousScopes);
 		removed.removeAll(profile.scopes());
 		if (transferred || !removed.isEmpty()) {
-			cascade(agent, previousOwner, removed, actor, now);
+			this.subAgents.cascade(agent, previousOwner, removed, actor, now);
 		}
 		return agent;
-	}
-
-	/**
-	 * Issue 14, item 8: a sub-agent's capabilities stay within its parent's on every
-	 * write, as they are when it is derived.
-	 */
-	private void checkWithinParent(Agent subAgent, AgentProfile profile) {
-		Agent parent = this.agents.find(subAgent.parentId())
-			.orElseThrow(() -> AgentNotFoundException.agent(subAgent.parentId()));
-		Set<String> allowed = parent.scopes();
-		List<Capability> capabilities = profile.capabilities();
-		for (int i = 0; i < capabilities.size(); i++) {
-			String scope = capabilities.get(i).scope();
-			if (!allowed.contains(scope)) {
-				throw new InvalidInputException("capabilities[" + i + "].scope",
-						"'" + scope + "' is not a capability of the parent agent " + parent.id()
-								+ ": a sub-agent's capabilities stay within its parent's");
-			}
-		}
-	}
-
-	/**
-	 * Carries a change of an agent down to every sub-agent below it, in the same
-	 * transaction, each with its own version and its own audit record: a new owner (issue
-	 * 14, item 11) and removed capabilities (item 7). A sub-agent left with no capability
-	 * is retired; the tokens module revokes the live tokens carrying a removed scope on
-	 * {@link CapabilitiesRemoved}.
-	 */
-	private void cascade(Agent agent, String previousOwner, Set<String> removed, String actor, Instant now) {
-		String owner = agent.owner();
-		boolean transferred = !owner.equals(previousOwner);
-		List<String> removedScopes = List.copyOf(removed);
-		List<UUID> below = this.agents.descendants(agent.id());
-		List<UUID> narrowed = new ArrayList<>();
-		List<UUID> retired = new ArrayList<>();
-		String why = cause(agent, transferred, removedScopes);
-		for (UUID subAgentId : below) {
-			Agent sub = this.agents.lock(subAgentId).orElseThrow();
-			if (sub.status() == AgentStatus.RETIRED) {
-				continue;
-			}
-			List<Capability> kept = sub.profile()
-				.capabilities()
-				.stream()
-				.filter((capability) -> !removed.contains(capability.scope()))
-				.toList();
-			boolean narrows = kept.size() < sub.profile().capabilities().size();
-			if (narrows && kept.isEmpty()) {
-				sub.retire(now);
-				this.agents.save(sub, actor, now);
-				this.events
-					.publishEvent(new AgentRetired(sub.id(), List.of(), "its last capabilities were removed from "
-							+ agent.id() + ": " + String.join(" ", removedScopes), actor));
-				retired.add(sub.id());
-				continue;
-			}
-			AgentProfile profile = sub.profile();
-			if (narrows) {
-				profile = profile.withCapabilities(kept);
-			}
-			String subOwner = profile.owner();
-			if (transferred) {
-				profile = profile.withOwner(owner);
-			}
-			if (!sub.update(profile, now)) {
-				continue;
-			}
-			this.agents.save(sub, actor, now);
-			List<String> changed = new ArrayList<>();
-			if (narrows) {
-				changed.add("capabilities");
-				narrowed.add(sub.id());
-			}
-			boolean subTransferred = !subOwner.equals(owner);
-			if (subTransferred) {
-				changed.add("owner");
-			}
-			this.events.publishEvent(new AgentUpdated(sub.id(), sub.version(), changed,
-					subTransferred ? subOwner : null, subTransferred ? owner : null, actor, why));
-		}
-		if (!removed.isEmpty()) {
-			this.events
-				.publishEvent(new CapabilitiesRemoved(agent.id(), removedScopes, below, narrowed, retired, actor));
-		}
-	}
-
-	private static String cause(Agent agent, boolean transferred, List<String> removedScopes) {
-		List<String> causes = new ArrayList<>();
-		if (transferred) {
-			causes.add("owner transferred with " + agent.id());
-		}
-		if (!removedScopes.isEmpty()) {
-			causes.add("capabilities removed from " + agent.id() + ": " + listed(removedScopes));
-		}
-		return String.join("; ", causes);
-	}
-
-	/**
-	 * Scopes for an audit reason (at most 1,024 characters): the first ones, then an
-	 * ellipsis; the audit details list them all.
-	 */
-	private static String listed(List<String> scopes) {
-		String all = String.join(" ", scopes);
-		return (all.length() <= 512) ? all : all.substring(0, 512) + " …";
 	}
 
 	/**
@@ -664,35 +453,6 @@ public class AgentRegistry {
 		return agent;
 	}
 
-	/**
-	 * Reads the body of a lifecycle call: {@code {"reason": "..."}}, all optional.
-	 * @param body the JSON body, or {@code null}
-	 * @return the reason, or {@code null}
-	 * @throws InvalidInputException when the body is malformed
-	 */
-	public static String readReason(JsonNode body) {
-		if (body == null || body.isNull() || body.isMissingNode()) {
-			return null;
-		}
-		if (!body.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON object such as {\"reason\": \"...\"}");
-		}
-		for (String field : body.propertyNames()) {
-			if (!LIFECYCLE_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a known field (allowed: reason)");
-			}
-		}
-		JsonNode reason = body.get("reason");
-		if (reason == null || reason.isNull()) {
-			return null;
-		}
-		if (!reason.isString()) {
-			throw new InvalidInputException("reason", "must be a string");
-		}
-		checkReason(reason.stringValue());
-		return reason.stringValue();
-	}
-
 	private static void checkReason(String reason) {
 		if (reason == null) {
 			return;
@@ -706,28 +466,19 @@ public class AgentRegistry {
 	}
 
 	/**
-	 * Adds a key to an agent: {@code {"jwk": {public JWK}}} or {@code {"generateKey":
-	 * true}}.
+	 * Adds a key to an agent.
 	 * @param id the agent
-	 * @param body the JSON body
+	 * @param newKey the key: a public JWK, or an Ed25519 pair generated here
 	 * @param actor the admin client
 	 * @return the agent and, when generated, the private JWK (to be returned once)
-	 * @throws InvalidInputException when the body or the key is not acceptable
+	 * @throws InvalidInputException when the key is not acceptable
 	 * @throws IllegalAgentStateException when the agent is retired or already has the key
 	 */
 	@Transactional
-	public AgentRegistration addKey(UUID id, JsonNode body, String actor) {
-		if (body == null || !body.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON object with jwk or generateKey");
-		}
-		for (String field : body.propertyNames()) {
-			if (!KEY_FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a known field (allowed: generateKey, jwk)");
-			}
-		}
-		Map<String, Object> jwk = AgentDocuments.readKeyChoice(body);
+	public AgentRegistration addKey(UUID id, NewKey newKey, String actor) {
+		Assert.notNull(newKey, "newKey cannot be null");
 		Instant now = this.agents.now();
-		NewKey key = newKey(jwk, now);
+		IssuedKey key = issue(newKey, now);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		agent.addKey(key.key(), now);
 		this.agents.save(agent, actor, now);
@@ -768,30 +519,22 @@ public class AgentRegistry {
 		return agent;
 	}
 
-	private static NewKey newKey(Map<String, Object> jwk, Instant now) {
-		if (jwk != null) {
-			return new NewKey(PublicKeys.read("jwk", jwk, now), null);
+	private static IssuedKey issue(NewKey newKey, Instant now) {
+		if (!newKey.generated()) {
+			return new IssuedKey(PublicKeys.read("jwk", newKey.publicJwk(), now), null);
 		}
 		PublicKeys.GeneratedKey generated = PublicKeys.generateEd25519();
-		return new NewKey(
+		return new IssuedKey(
 				new AgentKey(generated.publicJwk().getKeyID(), generated.publicJwk(), KeyStatus.ACTIVE, now, null),
 				generated.privateJwk());
 	}
 
-	private static Map<String, Object> parseJwk(String json) {
-		try {
-			return JSONObjectUtils.parse(json);
-		}
-		catch (ParseException ex) {
-			throw new InvalidInputException("jwk", "must be a JSON object (a public JWK)");
-		}
-	}
-
-	private record NewKey(AgentKey key, Map<String, Object> privateJwk) {
+	/** A key as added: the stored public key and, when generated, its private JWK. */
+	private record IssuedKey(AgentKey key, Map<String, Object> privateJwk) {
 
 		@Override
 		public String toString() {
-			return "NewKey[kid=" + this.key.kid() + "]";
+			return "IssuedKey[kid=" + this.key.kid() + "]";
 		}
 
 	}

@@ -15,11 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWK;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +27,8 @@ import org.springframework.util.Assert;
 
 /**
  * The agents, their keys and their versions in PostgreSQL. Hot-path reads (one agent, its
- * usable keys, its ancestors' status) are single indexed statements.
+ * usable keys, its ancestors' status) are single indexed statements. A row is read as it
+ * is stored ({@link StoredDocuments}): no input rule is applied to it again.
  */
 @Repository
 class Agents {
@@ -302,15 +301,15 @@ class Agents {
 		insertVersion(agent, actor, now);
 	}
 
-	Page<JsonNode> versions(UUID id, String cursor, int limit) {
+	Page<AgentVersion> versions(UUID id, String cursor, int limit) {
 		long before = (cursor != null) ? Cursors.decodeVersion(cursor) : Long.MAX_VALUE;
-		List<Map.Entry<Long, JsonNode>> rows = this.jdbc.sql(SELECT_VERSIONS)
+		List<Map.Entry<Long, AgentVersion>> rows = this.jdbc.sql(SELECT_VERSIONS)
 			.param("id", id)
 			.param("before", before)
 			.param("limit", limit + 1)
-			.query((rs, row) -> Map.entry(rs.getLong("version"), readTree(rs.getString("document"))))
+			.query((rs, row) -> Map.entry(rs.getLong("version"), StoredDocuments.readVersion(rs.getString("document"))))
 			.list();
-		List<JsonNode> items = rows.stream().limit(limit).map(Map.Entry::getValue).toList();
+		List<AgentVersion> items = rows.stream().limit(limit).map(Map.Entry::getValue).toList();
 		String next = (rows.size() > limit) ? Cursors.encodeVersion(rows.get(limit - 1).getKey()) : null;
 		return new Page<>(items, next);
 	}
@@ -359,7 +358,7 @@ class Agents {
 	private void saveKeys(Agent agent) {
 		for (AgentKey key : agent.keys()) {
 			this.jdbc.sql(UPSERT_KEY)
-				.params(agent.id(), key.kid(), AgentDocuments.jwkJson(key.jwk()), key.status().value(),
+				.params(agent.id(), key.kid(), StoredDocuments.jwkJson(key.jwk()), key.status().value(),
 						Timestamp.from(key.createdAt()),
 						(key.expiresAt() != null) ? Timestamp.from(key.expiresAt()) : null)
 				.update();
@@ -368,7 +367,7 @@ class Agents {
 
 	private void insertVersion(Agent agent, String actor, Instant now) {
 		this.jdbc.sql(INSERT_VERSION)
-			.params(agent.id(), agent.version(), AgentDocuments.toJson(agent, now).toString(), actor,
+			.params(agent.id(), agent.version(), StoredDocuments.versionJson(AgentVersion.of(agent, now)), actor,
 					Timestamp.from(now))
 			.update();
 	}
@@ -394,15 +393,11 @@ class Agents {
 	}
 
 	private static String profileJson(AgentProfile profile) {
-		return AgentDocuments.profileJson(profile).toString();
-	}
-
-	private static JsonNode readTree(String json) {
-		return AgentDocuments.JSON.readTree(json);
+		return StoredDocuments.profileJson(profile);
 	}
 
 	private static Agent mapRow(ResultSet rs, int row) throws SQLException {
-		AgentProfile profile = AgentDocuments.readProfile(readTree(rs.getString("profile")), Set.of());
+		AgentProfile profile = StoredDocuments.readProfile(rs.getString("profile"));
 		return new Agent(rs.getObject("id", UUID.class), rs.getObject("parent_id", UUID.class), profile,
 				AgentStatus.from(rs.getString("status")).orElseThrow(), rs.getLong("version"), List.of(),
 				instant(rs, "created_at"), instant(rs, "updated_at"));

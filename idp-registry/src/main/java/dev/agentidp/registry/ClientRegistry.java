@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -64,8 +62,6 @@ public class ClientRegistry {
 
 	/** The scopes an admin client may hold (docs/api.md "Contract"). */
 	public static final Set<String> ADMIN_SCOPES = Set.of("idp:admin", "idp:audit:read");
-
-	private static final Set<String> FIELDS = Set.of("name", "kind", "scopes", "jwk");
 
 	private final JdbcClient jdbc;
 
@@ -288,63 +284,6 @@ public class ClientRegistry {
 	}
 
 	/**
-	 * Registers a client from the admin API's body (docs/api.md "Contract"):
-	 * {@code {"name", "kind": "resource_server"|"admin", "scopes": [...], "jwk"?}}.
-	 * @param body the JSON object
-	 * @param actor the admin client registering it
-	 * @return the client and, when no {@code jwk} was given, its generated secret (to be
-	 * shown once)
-	 * @throws InvalidInputException naming the field that breaks a rule
-	 */
-	@Transactional
-	public ClientRegistration register(JsonNode body, String actor) {
-		if (body == null || !body.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON object");
-		}
-		for (String field : body.propertyNames()) {
-			if (!FIELDS.contains(field)) {
-				throw new InvalidInputException(field, "is not a known field (allowed: jwk, kind, name, scopes)");
-			}
-		}
-		JsonNode name = body.get("name");
-		if (name == null || name.isNull()) {
-			throw new InvalidInputException("name", "is required");
-		}
-		if (!name.isString()) {
-			throw new InvalidInputException("name", "must be a string");
-		}
-		JsonNode kind = body.get("kind");
-		if (kind == null || kind.isNull()) {
-			throw new InvalidInputException("kind", "is required: resource_server or admin");
-		}
-		if (!kind.isString()) {
-			throw new InvalidInputException("kind", "must be resource_server or admin");
-		}
-		ClientKind clientKind;
-		try {
-			clientKind = ClientKind.fromValue(kind.stringValue());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidInputException("kind", "must be resource_server or admin");
-		}
-		List<String> scopes = AgentDocuments.readArray(body.get("scopes"), "scopes", (element, path) -> {
-			if (!element.isString()) {
-				throw new InvalidInputException(path, "must be a string");
-			}
-			return element.stringValue();
-		});
-		JsonNode jwk = body.get("jwk");
-		String jwkJson = null;
-		if (jwk != null && !jwk.isNull()) {
-			if (!jwk.isObject()) {
-				throw new InvalidInputException("jwk", "must be a JSON object (a public JWK)");
-			}
-			jwkJson = jwk.toString();
-		}
-		return register(name.stringValue(), clientKind, new LinkedHashSet<>(scopes), jwkJson, actor);
-	}
-
-	/**
 	 * Registers a client. Admin clients may hold only {@code idp:admin} and
 	 * {@code idp:audit:read}; resource servers hold no scope (they may introspect).
 	 * @param name a human-readable name, 1-128 characters without control characters
@@ -385,7 +324,7 @@ public class ClientRegistry {
 			catch (ParseException ex) {
 				throw new InvalidInputException("jwk", "must be a JSON object (a public JWK)");
 			}
-			jwkJson = AgentDocuments.jwkJson(PublicKeys.readJwk("jwk", members));
+			jwkJson = StoredDocuments.jwkJson(PublicKeys.readJwk("jwk", members));
 		}
 		String secret = (jwkJson == null) ? ClientSecrets.generate() : null;
 		Client client = new Client(newClientId(kind), name, kind, (secret != null) ? ClientSecrets.hash(secret) : null,

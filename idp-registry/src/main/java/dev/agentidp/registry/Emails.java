@@ -6,11 +6,12 @@ import java.util.regex.Pattern;
 /**
  * Owner email addresses: a pragmatic subset of RFC 5322 {@code addr-spec} (one {@code @},
  * no spaces or control characters, a dotted domain), at most 254 characters, compared and
- * stored in lower case.
+ * stored in lower case. A rule of what may be written, never of what is read.
  */
-final class Emails {
+public final class Emails {
 
-	static final String RULE = "must be an email address such as owner@example.com (at most 254 characters)";
+	/** The rule, as the admin API states it. */
+	public static final String RULE = "must be an email address such as owner@example.com (at most 254 characters)";
 
 	private static final Pattern EMAIL = Pattern.compile(
 			"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
@@ -18,7 +19,12 @@ final class Emails {
 	private Emails() {
 	}
 
-	static boolean isValid(String email) {
+	/**
+	 * Whether an address follows the rule.
+	 * @param email the address, or {@code null}
+	 * @return {@code true} when it does
+	 */
+	public static boolean isValid(String email) {
 		return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
 	}
 

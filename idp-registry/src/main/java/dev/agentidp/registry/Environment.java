@@ -44,7 +44,7 @@ public enum Environment {
 	 * The wire values, for error messages.
 	 * @return the values separated by {@code |}
 	 */
-	static String choices() {
+	public static String choices() {
 		return String.join("|", Arrays.stream(values()).map(Environment::value).toList());
 	}
 

@@ -48,7 +48,7 @@ public enum RiskLevel {
 	 * The wire values, for error messages.
 	 * @return the values separated by {@code |}
 	 */
-	static String choices() {
+	public static String choices() {
 		return String.join("|", Arrays.stream(values()).map(RiskLevel::value).toList());
 	}
 

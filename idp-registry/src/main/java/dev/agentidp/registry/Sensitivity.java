@@ -47,7 +47,7 @@ public enum Sensitivity {
 	 * The wire values, for error messages.
 	 * @return the values separated by {@code |}
 	 */
-	static String choices() {
+	public static String choices() {
 		return String.join("|", Arrays.stream(values()).map(Sensitivity::value).toList());
 	}
 

@@ -13,6 +13,10 @@ import org.springframework.util.Assert;
  * @param maxSubAgents how many sub-agents the agent may derive (its direct children), 0
  * to {@value #MAX_SUB_AGENTS}; a token exchange naming a new sub-agent beyond it is
  * refused, existing ones keep working
+ * <p>
+ * The constructor checks that the policy makes sense (positive lifetimes, the default
+ * within the maximum); the upper bounds are rules of what may be written
+ * ({@link ProfileInvariants}), so that a policy stored under older bounds stays readable.
  */
 public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents) {
 
@@ -31,15 +35,30 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	/** The defaults: 15 minutes, at most one hour, three hops, 100 sub-agents. */
 	public static final TokenPolicy DEFAULT = new TokenPolicy(900, 3600, 3, DEFAULT_MAX_SUB_AGENTS);
 
+	/** The rule for either lifetime, as the admin API states it. */
+	public static final String TTL_RULE = "must be between 1 and " + MAX_TTL_SECONDS + " seconds (24 h)";
+
+	/** The rule for {@code maxDelegationDepth}. */
+	public static final String DELEGATION_DEPTH_RULE = "must be between 0 and " + MAX_DELEGATION_DEPTH;
+
+	/** The rule for {@code maxSubAgents}. */
+	public static final String SUB_AGENTS_RULE = "must be between 0 and " + MAX_SUB_AGENTS;
+
 	public TokenPolicy {
 		Assert.isTrue(defaultTtlSeconds >= 1, "defaultTtlSeconds must be positive");
-		Assert.isTrue(maxTtlSeconds >= 1 && maxTtlSeconds <= MAX_TTL_SECONDS,
-				"maxTtlSeconds must be between 1 and " + MAX_TTL_SECONDS);
+		Assert.isTrue(maxTtlSeconds >= 1, "maxTtlSeconds must be positive");
 		Assert.isTrue(defaultTtlSeconds <= maxTtlSeconds, "defaultTtlSeconds cannot exceed maxTtlSeconds");
-		Assert.isTrue(maxDelegationDepth >= 0 && maxDelegationDepth <= MAX_DELEGATION_DEPTH,
-				"maxDelegationDepth must be between 0 and " + MAX_DELEGATION_DEPTH);
-		Assert.isTrue(maxSubAgents >= 0 && maxSubAgents <= MAX_SUB_AGENTS,
-				"maxSubAgents must be between 0 and " + MAX_SUB_AGENTS);
+		Assert.isTrue(maxDelegationDepth >= 0, "maxDelegationDepth cannot be negative");
+		Assert.isTrue(maxSubAgents >= 0, "maxSubAgents cannot be negative");
+	}
+
+	/**
+	 * The rule that the default lifetime stays within the maximum.
+	 * @param maxTtlSeconds the maximum
+	 * @return the rule, as the admin API states it
+	 */
+	public static String defaultWithinMaxRule(int maxTtlSeconds) {
+		return "must not exceed tokenPolicy.maxTtlSeconds (" + maxTtlSeconds + ")";
 	}
 
 	/**

@@ -52,9 +52,22 @@ class AgentTests {
 	@Test
 	void ownerIsKeptInLowerCase() {
 		assertThat(TestAgents.profile("a", "Owner@Example.COM", RiskLevel.LOW).owner()).isEqualTo("owner@example.com");
-		assertThatIllegalArgumentException().isThrownBy(() -> TestAgents.profile("a", "not an email", RiskLevel.LOW));
+	}
+
+	@Test
+	void aProfileNeedsANameAnOwnerAndACapabilityButNotTodaysInputRules() {
+		// the syntax of names, owners and scopes is checked where a profile is written
+		// (AgentRegistryTests.rejectedRegistrationChangesNothing), not by the value
+		// types: a stored profile stays readable when a rule gets stricter
+		assertThatIllegalArgumentException().isThrownBy(() -> TestAgents.profile("", "o@example.com", RiskLevel.LOW));
+		assertThatIllegalArgumentException().isThrownBy(() -> TestAgents.profile("a", " ", RiskLevel.LOW));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> TestAgents.profile("bad name", "o@example.com", RiskLevel.LOW));
+			.isThrownBy(() -> TestAgents.profile("a", "o@example.com", new RiskLevel[0]));
+		assertThatIllegalArgumentException().isThrownBy(() -> new Capability("", null, RiskLevel.LOW));
+		assertThatIllegalArgumentException().isThrownBy(() -> new TokenPolicy(901, 900, 3));
+		assertThat(TestAgents.profile("bad name", "not an email", RiskLevel.LOW).name()).isEqualTo("bad name");
+		assertThat(new Capability("a b", null, RiskLevel.LOW).scope()).isEqualTo("a b");
+		assertThat(new TokenPolicy(900, 100_000, 40, 20_000).maxTtlSeconds()).isEqualTo(100_000);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.agentidp.registry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,8 +56,8 @@ class ClientRegistryTests {
 
 	@Test
 	void resourceServerGetsASecretStoredAsItsSha256() {
-		ClientRegistration registration = this.clients
-			.register(TestAgents.json("{\"name\": \"crm api\", \"kind\": \"resource_server\"}"), "admin");
+		ClientRegistration registration = this.clients.register("crm api", ClientKind.RESOURCE_SERVER, null, null,
+				"admin");
 		String secret = registration.clientSecret();
 		assertThat(secret).hasSize(43);
 		Client stored = this.clients.findClient(registration.client().clientId()).orElseThrow();
@@ -79,8 +80,7 @@ class ClientRegistryTests {
 	@Test
 	void adminClientWithAPublicKeyGetsNoSecret() {
 		String jwk = TestAgents.ed25519PublicJwk();
-		ClientRegistration registration = this.clients.register(TestAgents
-			.json("{\"name\": \"ops\", \"kind\": \"admin\", \"scopes\": [\"idp:audit:read\"], \"jwk\": " + jwk + "}"),
+		ClientRegistration registration = this.clients.register("ops", ClientKind.ADMIN, Set.of("idp:audit:read"), jwk,
 				"admin");
 		assertThat(registration.clientSecret()).isNull();
 		assertThat(registration.client().clientId()).startsWith("admin-");
@@ -92,22 +92,27 @@ class ClientRegistryTests {
 
 	@Test
 	void invalidClientsAreRejectedAndNothingIsStored() {
+		// the body's shape (required members, kind, scopes an array, unknown members) is
+		// the admin API's: ClientRegistrationRequestTests in idp-app
 		long before = count();
-		String privateJwk = AgentDocuments.JSON.valueToTree(PublicKeys.generateEd25519().privateJwk()).toString();
-		String[][] cases = { { "{\"kind\": \"admin\"}", "name: is required" },
-				{ "{\"name\": \"x\", \"kind\": \"robot\"}", "kind: must be resource_server or admin" },
-				{ "{\"name\": \"x\"}", "kind: is required" },
-				{ "{\"name\": \"x\", \"kind\": \"admin\", \"scopes\": [\"crm:read\"]}", "scopes: an admin client" },
-				{ "{\"name\": \"x\", \"kind\": \"resource_server\", \"scopes\": [\"idp:admin\"]}",
-						"scopes: a resource server holds no scopes" },
-				{ "{\"name\": \"x\", \"kind\": \"admin\", \"scopes\": \"idp:admin\"}", "scopes: must be an array" },
-				{ "{\"name\": \"x\", \"kind\": \"admin\", \"secret\": \"mine\"}", "secret: is not a known field" },
-				{ "{\"name\": \"x\", \"kind\": \"admin\", \"jwk\": " + privateJwk + "}", "jwk: must be a public key" },
-				{ "{\"name\": \"\", \"kind\": \"admin\"}", "name: must be 1-128 characters" } };
-		for (String[] invalid : cases) {
-			assertThatExceptionOfType(InvalidInputException.class)
-				.isThrownBy(() -> this.clients.register(TestAgents.json(invalid[0]), "admin"))
-				.withMessageStartingWith(invalid[1]);
+		String privateJwk = com.nimbusds.jose.util.JSONObjectUtils
+			.toJSONString(PublicKeys.generateEd25519().privateJwk());
+		record Invalid(String name, ClientKind kind, Set<String> scopes, String jwk, String message) {
+		}
+		for (Invalid invalid : List.of(
+				new Invalid("x", ClientKind.ADMIN, Set.of("crm:read"), null, "scopes: an admin client"),
+				new Invalid("x", ClientKind.RESOURCE_SERVER, Set.of("idp:admin"), null,
+						"scopes: a resource server holds no scopes"),
+				new Invalid("x", ClientKind.ADMIN, Set.of("a b"), null, "scopes: must be 1-128 characters"),
+				new Invalid("x", ClientKind.ADMIN, Set.of(), privateJwk, "jwk: must be a public key"),
+				new Invalid("x", ClientKind.ADMIN, Set.of(), "not json", "jwk: must be a JSON object"),
+				new Invalid("", ClientKind.ADMIN, Set.of(), null, "name: must be 1-128 characters"),
+				new Invalid(null, ClientKind.ADMIN, Set.of(), null, "name: must be 1-128 characters"),
+				new Invalid("a\u0007b", ClientKind.ADMIN, Set.of(), null, "name: must be 1-128 characters"))) {
+			assertThatExceptionOfType(InvalidInputException.class).as(invalid.message())
+				.isThrownBy(() -> this.clients.register(invalid.name(), invalid.kind(), invalid.scopes(), invalid.jwk(),
+						"admin"))
+				.withMessageStartingWith(invalid.message());
 		}
 		assertThat(count()).isEqualTo(before);
 		assertThat(this.events.all()).isEmpty();

@@ -14,7 +14,6 @@ import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,12 +56,20 @@ class SubAgentRulesTests {
 		this.events.clear();
 	}
 
-	private Agent register(ObjectNode document) {
-		return this.registry.register(TestAgents.withGeneratedKey(document), ADMIN).agent();
+	private Agent register(AgentProfile profile) {
+		return this.registry.register(profile, NewKey.generate(), ADMIN).agent();
 	}
 
 	private Agent register() {
-		return register(TestAgents.document("agent-" + UUID.randomUUID(), "owner@example.com"));
+		return register(profile());
+	}
+
+	private static AgentProfile profile() {
+		return TestAgents.profile("agent-" + UUID.randomUUID(), "owner@example.com");
+	}
+
+	private Agent update(Agent agent, java.util.function.UnaryOperator<TestAgents.Edit> edit) {
+		return this.registry.update(agent.id(), (current) -> edit.apply(TestAgents.edit(current)).build(), null, ADMIN);
 	}
 
 	private Agent derive(Agent parent, String name, String... scopes) {
@@ -85,10 +92,8 @@ class SubAgentRulesTests {
 
 	@Test
 	void aParentDerivesAtMostTokenPolicyMaxSubAgentsAndExistingNamesKeepWorking() {
-		ObjectNode document = TestAgents.document("capped-" + UUID.randomUUID(), "owner@example.com");
-		document.putObject("tokenPolicy").put("maxSubAgents", 2);
-		Agent parent = register(document);
-		assertThat(this.registry.document(parent).get("tokenPolicy").get("maxSubAgents").intValue()).isEqualTo(2);
+		Agent parent = register(TestAgents.edit(profile()).tokenPolicy(new TokenPolicy(900, 3600, 3, 2)).build());
+		assertThat(this.registry.getAgent(parent.id()).tokenPolicy().maxSubAgents()).isEqualTo(2);
 		Agent first = derive(parent, "one", "crm:read");
 		derive(parent, "two", "crm:read");
 		long agents = count("agent");
@@ -104,24 +109,18 @@ class SubAgentRulesTests {
 
 	@Test
 	void maxSubAgentsIsValidatedAndDefaultsToOneHundred() {
+		// the admin API's rule for the body (-1, 1.5, "5", ...) is TokenPolicyRequest's
+		// (idp-app, AgentDocumentRequestTests); the bound is also an invariant here
 		Agent agent = register();
-		assertThat(this.registry.document(agent).get("tokenPolicy").get("maxSubAgents").intValue()).isEqualTo(100);
-		for (String bad : List.of("-1", "10001", "1.5", "\"5\"")) {
-			ObjectNode document = TestAgents.document("bad-" + UUID.randomUUID(), "owner@example.com");
-			document.putObject("tokenPolicy").set("maxSubAgents", TestAgents.json(bad));
-			assertThatExceptionOfType(InvalidInputException.class).as(bad)
-				.isThrownBy(() -> register(document))
-				.withMessageStartingWith("tokenPolicy.maxSubAgents:");
-		}
-		Agent patched = this.registry.update(agent.id(), TestAgents.json("{\"tokenPolicy\": {\"maxSubAgents\": 0}}"),
-				null, ADMIN);
+		assertThat(this.registry.getAgent(agent.id()).tokenPolicy().maxSubAgents()).isEqualTo(100);
+		assertThatExceptionOfType(InvalidInputException.class).isThrownBy(
+				() -> register(TestAgents.edit(profile()).tokenPolicy(new TokenPolicy(900, 3600, 3, 10_001)).build()))
+			.withMessageStartingWith("tokenPolicy.maxSubAgents:");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> new TokenPolicy(900, 3600, 3, -1));
+		Agent patched = update(agent, (edit) -> edit.tokenPolicy(new TokenPolicy(900, 3600, 3, 0)));
 		assertThat(patched.version()).isEqualTo(2);
-		assertThat(this.registry.versions(agent.id(), null, 5)
-			.items()
-			.get(0)
-			.get("tokenPolicy")
-			.get("maxSubAgents")
-			.intValue()).isZero();
+		assertThat(this.registry.versions(agent.id(), null, 5).items().get(0).profile().tokenPolicy().maxSubAgents())
+			.isZero();
 		assertThatExceptionOfType(InvalidInputException.class).isThrownBy(() -> derive(patched, "any", "crm:read"))
 			.withMessageContaining("tokenPolicy.maxSubAgents");
 	}
@@ -164,9 +163,7 @@ class SubAgentRulesTests {
 
 	@Test
 	void concurrentDerivationsNeverPassTheCapTogether() throws Exception {
-		ObjectNode document = TestAgents.document("race-" + UUID.randomUUID(), "owner@example.com");
-		document.putObject("tokenPolicy").put("maxSubAgents", 5);
-		Agent parent = register(document);
+		Agent parent = register(TestAgents.edit(profile()).tokenPolicy(new TokenPolicy(900, 3600, 3, 5)).build());
 		ExecutorService pool = Executors.newFixedThreadPool(16);
 		try {
 			CountDownLatch start = new CountDownLatch(1);
@@ -205,17 +202,16 @@ class SubAgentRulesTests {
 		Agent sub = derive(parent, "narrow", "crm:read");
 		long versions = count("agent_version");
 		assertThatExceptionOfType(InvalidInputException.class)
-			.isThrownBy(() -> this.registry.update(sub.id(), TestAgents.json("""
-					{"capabilities": [{"scope": "crm:read", "riskLevel": "low"},
-					                  {"scope": "admin:all", "riskLevel": "critical"}]}"""), null, ADMIN))
+			.isThrownBy(() -> update(sub,
+					(edit) -> edit.capabilities(TestAgents.capability("crm:read", RiskLevel.LOW),
+							TestAgents.capability("admin:all", RiskLevel.CRITICAL))))
 			.withMessageStartingWith("capabilities[1].scope:")
 			.withMessageContaining("'admin:all' is not a capability of the parent agent " + parent.id());
 		assertThat(count("agent_version")).isEqualTo(versions);
 		assertThat(this.registry.getAgent(sub.id()).scopes()).containsExactly("crm:read");
 		// within the parent's: accepted
-		Agent widened = this.registry.update(sub.id(), TestAgents.json("""
-				{"capabilities": [{"scope": "crm:read", "riskLevel": "low"},
-				                  {"scope": "tickets:write", "riskLevel": "low"}]}"""), null, ADMIN);
+		Agent widened = update(sub, (edit) -> edit.capabilities(TestAgents.capability("crm:read", RiskLevel.LOW),
+				TestAgents.capability("tickets:write", RiskLevel.LOW)));
 		assertThat(widened.scopes()).containsExactlyInAnyOrder("crm:read", "tickets:write");
 	}
 
@@ -230,8 +226,7 @@ class SubAgentRulesTests {
 		Agent writer = derive(root, "writer", "tickets:write");
 		this.events.clear();
 
-		this.registry.update(root.id(), TestAgents.json("""
-				{"capabilities": [{"scope": "tickets:write", "riskLevel": "low"}]}"""), null, ADMIN);
+		update(root, (edit) -> edit.capabilities(TestAgents.capability("tickets:write", RiskLevel.LOW)));
 
 		assertThat(this.registry.getAgent(child.id()).scopes()).containsExactly("tickets:write");
 		assertThat(this.registry.getAgent(child.id()).version()).isEqualTo(2);
@@ -261,13 +256,13 @@ class SubAgentRulesTests {
 		Agent grandchild = derive(child, "grandchild", "crm:read");
 		this.events.clear();
 
-		this.registry.update(root.id(), TestAgents.json("{\"owner\": \"New-Owner@example.com\"}"), null, ADMIN);
+		update(root, (edit) -> edit.owner("New-Owner@example.com"));
 
 		for (Agent below : List.of(child, grandchild)) {
 			Agent now = this.registry.getAgent(below.id());
 			assertThat(now.owner()).isEqualTo("new-owner@example.com");
 			assertThat(now.version()).isEqualTo(2);
-			assertThat(this.registry.versions(below.id(), null, 1).items().get(0).get("owner").stringValue())
+			assertThat(this.registry.versions(below.id(), null, 1).items().get(0).profile().owner())
 				.isEqualTo("new-owner@example.com");
 		}
 		assertThat(this.jdbc.sql("SELECT count(*) FROM agent WHERE owner = 'owner@example.com' AND id IN (?, ?)")

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.agentidp.app.AdminBodies;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentFilter;
 import dev.agentidp.registry.AgentRegistration;
 import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.AgentVersion;
 import dev.agentidp.registry.InvalidInputException;
 import dev.agentidp.registry.Page;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +34,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /admin/v1/agents}: register, read, list, patch, versions, lifecycle and keys
- * (docs/api.md "Contract"). Documents carry an {@code ETag} of their version in quotes.
+ * (docs/api.md "Contract"). Bodies bind to request records ({@link AgentDocumentRequest},
+ * {@link KeyRequest}, {@link ReasonRequest}) checked by {@link AdminBodies}; the registry
+ * is given value types. Documents ({@link AgentDocumentJson}) carry an {@code ETag} of
+ * their version in quotes.
  */
 @RestController
 @RequestMapping(path = "/admin/v1/agents", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -42,17 +47,24 @@ class AgentController {
 
 	private final AgentRegistry registry;
 
-	AgentController(AgentRegistry registry) {
+	private final AdminBodies bodies;
+
+	AgentController(AgentRegistry registry, AdminBodies bodies) {
 		this.registry = registry;
+		this.bodies = bodies;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<JsonNode> register(@RequestBody JsonNode body, JwtAuthenticationToken authentication) {
-		AgentRegistration registration = this.registry.register(body, AdminActor.of(authentication));
+	ResponseEntity<JsonNode> register(@RequestBody(required = false) AgentDocumentRequest body,
+			JwtAuthenticationToken authentication) {
+		AgentDocumentRequest document = this.bodies.valid(body, AgentDocumentRequest.class,
+				AgentDocumentRequest.Registration.class);
+		AgentRegistration registration = this.registry.register(document.toProfile(), document.newKey(),
+				AdminActor.of(authentication));
 		Agent agent = registration.agent();
 		return ResponseEntity.created(URI.create("/admin/v1/agents/" + agent.id()))
 			.eTag(etag(agent))
-			.body(withPrivateJwk(this.registry.document(agent), registration));
+			.body(withPrivateJwk(document(agent), registration));
 	}
 
 	@GetMapping
@@ -61,62 +73,71 @@ class AgentController {
 			@RequestParam(required = false) String parentId, @RequestParam(required = false) String q,
 			@RequestParam(required = false) String cursor, @RequestParam(defaultValue = "50") int limit) {
 		Page<Agent> page = this.registry.list(AgentFilter.of(owner, status, risk, parentId, q), cursor, limit);
-		return page(page.items().stream().map((agent) -> (JsonNode) this.registry.document(agent)).toList(),
-				page.nextCursor());
+		return page(page.items().stream().map((agent) -> (JsonNode) document(agent)).toList(), page.nextCursor());
 	}
 
 	@GetMapping("/{id}")
 	ResponseEntity<JsonNode> get(@PathVariable UUID id) {
-		return document(this.registry.getAgent(id));
+		return answer(this.registry.getAgent(id));
 	}
 
+	/**
+	 * RFC 7396: the patch is applied to the document as it is under the agent's row lock,
+	 * then bound and checked as a registration's document is.
+	 */
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
-	ResponseEntity<JsonNode> patch(@PathVariable UUID id, @RequestBody JsonNode patch,
+	ResponseEntity<JsonNode> patch(@PathVariable UUID id, @RequestBody(required = false) JsonNode patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			JwtAuthenticationToken authentication) {
-		return document(
-				this.registry.update(id, patch, IfMatch.expectedVersion(ifMatch), AdminActor.of(authentication)));
+		AgentPatch.check(patch);
+		return answer(this.registry.update(id,
+				(current) -> this.bodies
+					.bind(AgentPatch.apply(AgentDocumentJson.profile(current), patch), AgentDocumentRequest.class)
+					.toProfile(),
+				IfMatch.expectedVersion(ifMatch), AdminActor.of(authentication)));
 	}
 
 	@GetMapping("/{id}/versions")
 	Map<String, Object> versions(@PathVariable UUID id, @RequestParam(required = false) String cursor,
 			@RequestParam(defaultValue = "50") int limit) {
-		Page<JsonNode> page = this.registry.versions(id, cursor, limit);
-		return page(page.items(), page.nextCursor());
+		Page<AgentVersion> page = this.registry.versions(id, cursor, limit);
+		return page(page.items().stream().map((version) -> (JsonNode) AgentDocumentJson.of(version)).toList(),
+				page.nextCursor());
 	}
 
 	@PostMapping("/{id}/suspend")
-	ResponseEntity<JsonNode> suspend(@PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+	ResponseEntity<JsonNode> suspend(@PathVariable UUID id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
-		return document(this.registry.suspend(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+		return answer(this.registry.suspend(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping("/{id}/resume")
-	ResponseEntity<JsonNode> resume(@PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+	ResponseEntity<JsonNode> resume(@PathVariable UUID id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
-		return document(this.registry.resume(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+		return answer(this.registry.resume(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping("/{id}/retire")
-	ResponseEntity<JsonNode> retire(@PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+	ResponseEntity<JsonNode> retire(@PathVariable UUID id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
-		return document(this.registry.retire(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+		return answer(this.registry.retire(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping(path = "/{id}/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<JsonNode> addKey(@PathVariable UUID id, @RequestBody JsonNode body,
+	ResponseEntity<JsonNode> addKey(@PathVariable UUID id, @RequestBody(required = false) KeyRequest body,
 			JwtAuthenticationToken authentication) {
-		AgentRegistration registration = this.registry.addKey(id, body, AdminActor.of(authentication));
+		KeyRequest key = this.bodies.valid(body, KeyRequest.class);
+		AgentRegistration registration = this.registry.addKey(id, key.newKey(), AdminActor.of(authentication));
 		return ResponseEntity.ok()
 			.eTag(etag(registration.agent()))
-			.body(withPrivateJwk(this.registry.document(registration.agent()), registration));
+			.body(withPrivateJwk(document(registration.agent()), registration));
 	}
 
 	@DeleteMapping("/{id}/keys/{kid}")
 	ResponseEntity<JsonNode> retireKey(@PathVariable UUID id, @PathVariable String kid,
 			@RequestParam(defaultValue = "0") long graceSeconds,
 			@RequestParam(defaultValue = "false") String revokeTokens, JwtAuthenticationToken authentication) {
-		return document(this.registry.retireKey(id, kid, graceSeconds, strictBoolean("revokeTokens", revokeTokens),
+		return answer(this.registry.retireKey(id, kid, graceSeconds, strictBoolean("revokeTokens", revokeTokens),
 				AdminActor.of(authentication)));
 	}
 
@@ -132,8 +153,16 @@ class AgentController {
 		};
 	}
 
-	private ResponseEntity<JsonNode> document(Agent agent) {
-		return ResponseEntity.status(HttpStatus.OK).eTag(etag(agent)).body(this.registry.document(agent));
+	private String reason(ReasonRequest body) {
+		return ReasonRequest.of(this.bodies.optional(body, ReasonRequest.class));
+	}
+
+	private ObjectNode document(Agent agent) {
+		return AgentDocumentJson.of(this.registry.currentVersion(agent));
+	}
+
+	private ResponseEntity<JsonNode> answer(Agent agent) {
+		return ResponseEntity.status(HttpStatus.OK).eTag(etag(agent)).body(document(agent));
 	}
 
 	private static String etag(Agent agent) {

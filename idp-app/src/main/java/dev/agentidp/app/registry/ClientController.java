@@ -4,12 +4,12 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.app.AdminBodies;
 import dev.agentidp.registry.Client;
 import dev.agentidp.registry.ClientRegistration;
 import dev.agentidp.registry.ClientRegistry;
 import dev.agentidp.registry.Page;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -35,14 +35,24 @@ class ClientController {
 
 	private final ClientRegistry clients;
 
-	ClientController(ClientRegistry clients) {
+	private final AdminBodies bodies;
+
+	private final JsonMapper json;
+
+	ClientController(ClientRegistry clients, AdminBodies bodies, JsonMapper json) {
 		this.clients = clients;
+		this.bodies = bodies;
+		this.json = json;
 	}
 
 	@PostMapping(path = CLIENTS, consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<Map<String, Object>> register(@RequestBody JsonNode body, JwtAuthenticationToken authentication) {
-		ClientRegistration registration = this.clients.register(body, AdminActor.of(authentication));
+	ResponseEntity<Map<String, Object>> register(@RequestBody(required = false) ClientRegistrationRequest body,
+			JwtAuthenticationToken authentication) {
+		ClientRegistrationRequest request = this.bodies.valid(body, ClientRegistrationRequest.class);
+		ClientRegistration registration = this.clients.register(request.name(), request.clientKind(),
+				request.scopeSet(), (request.jwk() != null) ? this.json.writeValueAsString(request.jwk()) : null,
+				AdminActor.of(authentication));
 		Client client = registration.client();
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("clientId", client.clientId());
@@ -73,9 +83,10 @@ class ClientController {
 	}
 
 	@PostMapping(path = CLIENTS + "/{id}/disable", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Object> disable(@PathVariable String id, @RequestBody(required = false) JsonNode body,
+	Map<String, Object> disable(@PathVariable String id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
-		return view(this.clients.disable(id, AgentRegistry.readReason(body), AdminActor.of(authentication)));
+		return view(this.clients.disable(id, ReasonRequest.of(this.bodies.optional(body, ReasonRequest.class)),
+				AdminActor.of(authentication)));
 	}
 
 	/** A client as the API shows it: public members only, never a secret or its hash. */

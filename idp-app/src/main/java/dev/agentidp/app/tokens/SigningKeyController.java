@@ -2,11 +2,9 @@ package dev.agentidp.app.tokens;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
-import dev.agentidp.registry.InvalidInputException;
+import dev.agentidp.app.AdminBodies;
 import dev.agentidp.tokens.SigningKeys;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -24,12 +22,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SigningKeyController {
 
-	private static final Set<String> ALGORITHMS = Set.of("EdDSA", "ES256");
-
 	private final SigningKeys keys;
 
-	SigningKeyController(SigningKeys keys) {
+	private final AdminBodies bodies;
+
+	SigningKeyController(SigningKeys keys, AdminBodies bodies) {
 		this.keys = keys;
+		this.bodies = bodies;
 	}
 
 	@GetMapping(path = "/admin/v1/signing-keys", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -41,30 +40,10 @@ class SigningKeyController {
 	}
 
 	@PostMapping(path = "/admin/v1/signing-keys/rotate", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Object> rotate(@RequestBody(required = false) JsonNode body, JwtAuthenticationToken authentication) {
-		return view(this.keys.rotate(algorithm(body), TokenAdminController.actor(authentication)));
-	}
-
-	private static String algorithm(JsonNode body) {
-		if (body == null || body.isNull() || body.isMissingNode()) {
-			return null;
-		}
-		if (!body.isObject()) {
-			throw new InvalidInputException("body", "must be a JSON object such as {\"algorithm\": \"EdDSA\"}");
-		}
-		for (String field : body.propertyNames()) {
-			if (!field.equals("algorithm")) {
-				throw new InvalidInputException(field, "is not a known field (allowed: algorithm)");
-			}
-		}
-		JsonNode algorithm = body.get("algorithm");
-		if (algorithm == null || algorithm.isNull()) {
-			return null;
-		}
-		if (!algorithm.isString() || !ALGORITHMS.contains(algorithm.stringValue())) {
-			throw new InvalidInputException("algorithm", "must be EdDSA or ES256");
-		}
-		return algorithm.stringValue();
+	Map<String, Object> rotate(@RequestBody(required = false) SigningKeyRotationRequest body,
+			JwtAuthenticationToken authentication) {
+		String algorithm = SigningKeyRotationRequest.of(this.bodies.optional(body, SigningKeyRotationRequest.class));
+		return view(this.keys.rotate(algorithm, TokenAdminController.actor(authentication)));
 	}
 
 	private static Map<String, Object> view(SigningKeys.KeyInfo key) {

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.agentidp.app.AdminBodies;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.TokenRecord;
 import dev.agentidp.tokens.TokenService;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,7 +23,8 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * {@code GET /admin/v1/agents/{id}/tokens} (an agent's live tokens) and
  * {@code POST /admin/v1/tokens/revoke} (by exactly one of {@code jti}, {@code agentId},
- * {@code task}; with cascade; answers {@code {"revoked": N}}).
+ * {@code task}; with cascade; answers {@code {"revoked": N}}; the body is a
+ * {@link TokenRevocationRequest}).
  */
 @RestController
 class TokenAdminController {
@@ -35,9 +36,12 @@ class TokenAdminController {
 
 	private final AgentRegistry agents;
 
-	TokenAdminController(TokenService tokens, AgentRegistry agents) {
+	private final AdminBodies bodies;
+
+	TokenAdminController(TokenService tokens, AgentRegistry agents, AdminBodies bodies) {
 		this.tokens = tokens;
 		this.agents = agents;
+		this.bodies = bodies;
 	}
 
 	@GetMapping("/admin/v1/agents/{id}/tokens")
@@ -52,40 +56,14 @@ class TokenAdminController {
 	}
 
 	@PostMapping(path = "/admin/v1/tokens/revoke", consumes = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Integer> revoke(@RequestBody JsonNode body, JwtAuthenticationToken authentication) {
-		if (body == null || !body.isObject()) {
-			throw badRequest("The body must be a JSON object with exactly one of jti, agentId, task");
-		}
-		List<String> named = List.of("jti", "agentId", "task").stream().filter(body::has).toList();
-		body.propertyNames().forEach((field) -> {
-			if (!List.of("jti", "agentId", "task", "reason").contains(field)) {
-				throw badRequest("Unknown field '" + field + "': give exactly one of jti, agentId, task");
-			}
-		});
-		if (named.size() != 1) {
-			throw badRequest("Give exactly one of jti, agentId, task");
-		}
-		String field = named.get(0);
-		JsonNode value = body.get(field);
-		if (!value.isString() || value.asString().isBlank() || value.asString().length() > 128) {
-			throw badRequest(field + " must be a non-empty string of at most 128 characters");
-		}
-		String reason = null;
-		if (body.has("reason") && !body.get("reason").isNull()) {
-			JsonNode given = body.get("reason");
-			// the audit trail keeps a reason of at most 1024 characters
-			if (!given.isString() || given.asString().length() > MAX_REASON
-					|| given.asString().chars().anyMatch(Character::isISOControl)) {
-				throw badRequest(
-						"reason must be a string of at most " + MAX_REASON + " characters without control characters");
-			}
-			reason = given.asString();
-		}
+	Map<String, Integer> revoke(@RequestBody(required = false) TokenRevocationRequest body,
+			JwtAuthenticationToken authentication) {
+		TokenRevocationRequest request = this.bodies.valid(body, TokenRevocationRequest.class);
 		String actor = actor(authentication);
-		int revoked = switch (field) {
-			case "jti" -> this.tokens.revokeByJti(value.asString(), actor, reason);
-			case "agentId" -> this.tokens.revokeByAgent(uuid(value.asString(), "agentId"), actor, reason);
-			default -> this.tokens.revokeByTask(value.asString(), actor, reason);
+		int revoked = switch (request.target()) {
+			case "jti" -> this.tokens.revokeByJti(request.value(), actor, request.reason());
+			case "agentId" -> this.tokens.revokeByAgent(uuid(request.value(), "agentId"), actor, request.reason());
+			default -> this.tokens.revokeByTask(request.value(), actor, request.reason());
 		};
 		return Map.of("revoked", revoked);
 	}

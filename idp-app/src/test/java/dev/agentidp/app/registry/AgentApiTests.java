@@ -345,6 +345,67 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertProblem(this.api.patch("/admin/v1/agents/6f1c0b7e-0000-4000-8000-000000000000", "{}", null), 404, null);
 	}
 
+	/**
+	 * Issue 15, item 1: a body binds to its request record; a wrong JSON type, a null
+	 * where a value is required, an unknown member and a member given twice are each a
+	 * 400 naming the member, on every admin body, and change nothing.
+	 */
+	@Test
+	void aBodyThatDoesNotBindIs400NamingTheMember() {
+		String id = register(uniqueName("binding"), "binding@example.com").get("id").asString();
+		Map<String, Long> before = counts();
+		String valid = document(uniqueName("x"), "o@example.com").toString();
+		String body = valid.substring(0, valid.length() - 1);
+		assertProblem(this.api.post(AGENTS, body + ", \"name\": \"again\"}"), 400,
+				"name: is given twice (member names must be unique, RFC 8259 §4)");
+		assertProblem(this.api.post(AGENTS, body + ", \"tokenPolicy\": {\"maxTtlSeconds\": \"3600\"}}"), 400,
+				"tokenPolicy.maxTtlSeconds: must be an integer");
+		ObjectNode nullTool = document(uniqueName("x"), "o@example.com");
+		nullTool.putArray("tools").addNull();
+		assertProblem(this.api.post(AGENTS, nullTool.toString()), 400, "tools[0]: must be a JSON object");
+		ObjectNode objectForArray = document(uniqueName("x"), "o@example.com");
+		objectForArray.putObject("capabilities").put("scope", "a");
+		assertProblem(this.api.post(AGENTS, objectForArray.toString()), 400, "capabilities: must be an array");
+		assertProblem(this.api.post(AGENTS, "application/json", "null"), 400, "body: must be a JSON object");
+		assertProblem(this.api.post(AGENTS + "/" + id + "/keys", "{\"generateKey\": 1}"), 400,
+				"generateKey: must be true or false");
+		assertProblem(this.api.post(AGENTS + "/" + id + "/keys", "{\"jwk\": \"key\"}"), 400,
+				"jwk: must be a JSON object (a public JWK)");
+		assertProblem(this.api.post(AGENTS + "/" + id + "/suspend", "{\"reason\": \"a\", \"reason\": \"b\"}"), 400,
+				"reason: is given twice");
+		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"team\": \"a\", \"team\": \"b\"}", null), 400,
+				"team: is given twice");
+		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"tokenPolicy\": {\"maxSubAgents\": \"5\"}}", null), 400,
+				"tokenPolicy.maxSubAgents: must be an integer");
+		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"capabilities\": [{\"scope\": \"a\", \"x\": 1}]}", null),
+				400, "capabilities[0].x: is not a known field (allowed: description, riskLevel, scope)");
+		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"jwk\": {}}", null), 400,
+				"jwk: is not a writable field of the identity document");
+		assertProblem(this.api.post("/admin/v1/tokens/revoke", "{\"jti\": 7}"), 400,
+				"jti must be a non-empty string of at most 128 characters");
+		assertThat(counts()).isEqualTo(before);
+		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + id)).get("version").intValue()).isEqualTo(1);
+	}
+
+	@Test
+	void aVersionIsShownAsTheRegistryStoresIt() {
+		String id = register(uniqueName("stored"), "stored@example.com").get("id").asString();
+		this.api.post(AGENTS + "/" + id + "/keys", "{\"generateKey\": true}");
+		this.api.patch(AGENTS + "/" + id, "{\"resources\": [\"https://api.example.com\"], \"description\": null}",
+				null);
+		JsonNode shown = AdminApi.json(this.api.get(AGENTS + "/" + id + "/versions")).get("items");
+		List<String> stored = this.jdbc
+			.sql("SELECT document::text FROM agent_version WHERE agent_id = ? ORDER BY version DESC")
+			.param(UUID.fromString(id))
+			.query(String.class)
+			.list();
+		assertThat(stored).hasSize(3);
+		for (int i = 0; i < stored.size(); i++) {
+			assertThat(shown.get(i)).as("version %d", 3 - i).isEqualTo(AdminApi.JSON.readTree(stored.get(i)));
+		}
+		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + id))).isEqualTo(shown.get(0));
+	}
+
 	@Test
 	void versionsAreNewestFirstAndPaged() {
 		String id = register(uniqueName("versions"), "v@example.com").get("id").asString();

@@ -1,0 +1,258 @@
+package dev.agentidp.app.registry;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.agentidp.app.AdminBody;
+import dev.agentidp.app.WrongType;
+import dev.agentidp.app.registry.AgentDocumentRules.Description;
+import dev.agentidp.app.registry.ReferenceRules.Distinct;
+import dev.agentidp.app.registry.ReferenceRules.DistinctScopes;
+import dev.agentidp.app.registry.ReferenceRules.HttpUrl;
+import dev.agentidp.app.registry.AgentDocumentRules.Name;
+import dev.agentidp.app.registry.AgentDocumentRules.OneOf;
+import dev.agentidp.app.registry.AgentDocumentRules.Owner;
+import dev.agentidp.app.registry.ReferenceRules.Resource;
+import dev.agentidp.app.registry.ReferenceRules.Scope;
+import dev.agentidp.app.registry.AgentDocumentRules.Text;
+import dev.agentidp.registry.Access;
+import dev.agentidp.registry.AgentProfile;
+import dev.agentidp.registry.Capability;
+import dev.agentidp.registry.DataAccess;
+import dev.agentidp.registry.Environment;
+import dev.agentidp.registry.HumanOversight;
+import dev.agentidp.registry.RiskLevel;
+import dev.agentidp.registry.Sensitivity;
+import dev.agentidp.registry.TokenPolicy;
+import dev.agentidp.registry.Tool;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The identity document an administrator writes (docs/api.md "Contract"): the body of
+ * {@code POST /admin/v1/agents}, with {@code jwk} or {@code generateKey}, and what a
+ * {@code PATCH} makes of the current document (without them). The admin API's input rules
+ * for it are its constraints ({@link AgentDocumentRules}, {@link ReferenceRules}, checked
+ * in the members' order); a member it does not have is refused, one only the server sets
+ * too.
+ *
+ * @param name required; {@code [A-Za-z0-9._-]{1,64}}
+ * @param owner required; an email address
+ * @param team optional text
+ * @param platform optional text
+ * @param environment {@code dev}, {@code staging} or {@code prod}
+ * @param description optional; at most 2,048 characters
+ * @param role optional text
+ * @param capabilities at least one
+ * @param tools the tools it calls
+ * @param resources further audiences its tokens may name (RFC 8707)
+ * @param dataAccess the data it touches
+ * @param humanOversight what needs a human's approval
+ * @param tokenPolicy its token policy; each member defaulted
+ * @param jwk a public JWK, on registration
+ * @param generateKey {@code true} to have a key pair generated, on registration
+ */
+@AdminBody(unknownField = "{field}: is not a field of the identity document",
+		serverSet = { "id", "status", "version", "riskLevel", "parentId", "keys", "createdAt", "updatedAt" })
+@KeyChoice.OneKey(groups = AgentDocumentRequest.Registration.class)
+record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
+		@NotNull(message = "is required") @Owner String owner, @Text(max = 128) String team,
+		@Text(max = 128) String platform, @OneOf(value = Environment.class, text = true) String environment,
+		@Description String description, @Text(max = 128) String role,
+		@NotNull(message = "is required: at least one capability") @Size(min = 1,
+				message = "must hold at least one capability") @Size(max = 256,
+						message = "must hold at most 256 elements") @DistinctScopes List<@NotNull(
+								message = "must be a JSON object") @Valid CapabilityRequest> capabilities,
+		@Size(max = 256,
+				message = "must hold at most 256 elements") List<@NotNull(
+						message = "must be a JSON object") @Valid ToolRequest> tools,
+		@Size(max = 256,
+				message = "must hold at most 256 elements") @Distinct List<@NotNull(
+						message = "must be a string") @Resource String> resources,
+		@Size(max = 256,
+				message = "must hold at most 256 elements") List<@NotNull(
+						message = "must be a JSON object") @Valid DataAccessRequest> dataAccess,
+		@Valid HumanOversightRequest humanOversight, @Valid TokenPolicyRequest tokenPolicy,
+		@WrongType("jwk: must be a JSON object (a public JWK)") Map<String, Object> jwk,
+		Boolean generateKey) implements KeyChoice {
+
+	/** The members an administrator writes (a merge patch may name only these). */
+	static final List<String> WRITABLE = List.of("name", "owner", "team", "platform", "environment", "description",
+			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy");
+
+	/** The validation group of the rules only a registration has (its key). */
+	interface Registration {
+
+	}
+
+	/**
+	 * The profile the document describes; call it on a checked document.
+	 * @return the profile
+	 */
+	AgentProfile toProfile() {
+		return new AgentProfile(this.name, this.owner, this.team, this.platform,
+				(this.environment != null) ? Environment.from(this.environment).orElseThrow() : null, this.description,
+				this.role, this.capabilities.stream().map(CapabilityRequest::toCapability).toList(),
+				(this.tools != null) ? this.tools.stream().map(ToolRequest::toTool).toList() : null, this.resources,
+				(this.dataAccess != null) ? this.dataAccess.stream().map(DataAccessRequest::toDataAccess).toList()
+						: null,
+				(this.humanOversight != null) ? this.humanOversight.toHumanOversight() : null,
+				(this.tokenPolicy != null) ? this.tokenPolicy.toTokenPolicy() : null);
+	}
+
+	/**
+	 * A capability.
+	 *
+	 * @param scope required; an RFC 6749 §3.3 {@code scope-token}, none of the provider's
+	 * {@code idp:} scopes
+	 * @param description optional
+	 * @param riskLevel required; {@code low}, {@code medium}, {@code high} or
+	 * {@code critical}
+	 */
+	record CapabilityRequest(@NotNull(message = "is required") @Scope(capability = true) String scope,
+			@Description String description,
+			@NotNull(message = "is required") @OneOf(RiskLevel.class) String riskLevel) {
+
+		Capability toCapability() {
+			return new Capability(this.scope, this.description, RiskLevel.from(this.riskLevel).orElseThrow());
+		}
+
+	}
+
+	/**
+	 * A tool.
+	 *
+	 * @param id required text
+	 * @param mcpServer required; an absolute {@code http} or {@code https} URL
+	 * @param permissions text
+	 */
+	record ToolRequest(@NotNull(message = "is required") @Text(max = 128) String id,
+			@NotNull(message = "is required") @HttpUrl String mcpServer,
+			@Size(max = 256, message = "must hold at most 256 elements") List<@NotNull(
+					message = "must be a string") @Text(max = 128) String> permissions) {
+
+		Tool toTool() {
+			return new Tool(this.id, this.mcpServer, this.permissions);
+		}
+
+	}
+
+	/**
+	 * A data resource.
+	 *
+	 * @param resource required text
+	 * @param access required; {@code read}, {@code write} or {@code delete}
+	 * @param sensitivity required; {@code public}, {@code internal}, {@code confidential}
+	 * or {@code restricted}
+	 */
+	record DataAccessRequest(@NotNull(message = "is required") @Text(max = 256) String resource,
+			@NotNull(message = "is required") @OneOf(Access.class) String access,
+			@NotNull(message = "is required") @OneOf(Sensitivity.class) String sensitivity) {
+
+		DataAccess toDataAccess() {
+			return new DataAccess(this.resource, Access.from(this.access).orElseThrow(),
+					Sensitivity.from(this.sensitivity).orElseThrow());
+		}
+
+	}
+
+	/**
+	 * Human oversight.
+	 *
+	 * @param requiredFor scopes
+	 * @param approvers text
+	 */
+	record HumanOversightRequest(
+			@Size(max = 256,
+					message = "must hold at most 256 elements") List<@NotNull(
+							message = "must be a string") @Scope String> requiredFor,
+			@Size(max = 256, message = "must hold at most 256 elements") List<@NotNull(
+					message = "must be a string") @Text(max = 128) String> approvers) {
+
+		HumanOversight toHumanOversight() {
+			return new HumanOversight(this.requiredFor, this.approvers);
+		}
+
+	}
+
+	/**
+	 * A token policy, each member defaulted; declared in the order its rules are checked.
+	 *
+	 * @param maxTtlSeconds 1 to 86,400 (24 h); 3,600 by default
+	 * @param defaultTtlSeconds 1 to {@code maxTtlSeconds}; 900 (or {@code maxTtlSeconds}
+	 * when lower) by default
+	 * @param maxDelegationDepth 0 to 16; 3 by default
+	 * @param maxSubAgents 0 to 10,000; 100 by default
+	 */
+	@TokenPolicyRequest.DefaultWithinMax
+	record TokenPolicyRequest(
+			@Min(value = 1, message = TokenPolicy.TTL_RULE) @Max(value = TokenPolicy.MAX_TTL_SECONDS,
+					message = TokenPolicy.TTL_RULE) Integer maxTtlSeconds,
+			@Min(value = 1, message = TokenPolicy.TTL_RULE) @Max(value = TokenPolicy.MAX_TTL_SECONDS,
+					message = TokenPolicy.TTL_RULE) Integer defaultTtlSeconds,
+			@Min(value = 0, message = TokenPolicy.DELEGATION_DEPTH_RULE) @Max(value = TokenPolicy.MAX_DELEGATION_DEPTH,
+					message = TokenPolicy.DELEGATION_DEPTH_RULE) Integer maxDelegationDepth,
+			@Min(value = 0, message = TokenPolicy.SUB_AGENTS_RULE) @Max(value = TokenPolicy.MAX_SUB_AGENTS,
+					message = TokenPolicy.SUB_AGENTS_RULE) Integer maxSubAgents) {
+
+		int maxTtl() {
+			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
+		}
+
+		int defaultTtl() {
+			return (this.defaultTtlSeconds != null) ? this.defaultTtlSeconds
+					: Math.min(TokenPolicy.DEFAULT.defaultTtlSeconds(), maxTtl());
+		}
+
+		TokenPolicy toTokenPolicy() {
+			return new TokenPolicy(defaultTtl(), maxTtl(),
+					(this.maxDelegationDepth != null) ? this.maxDelegationDepth
+							: TokenPolicy.DEFAULT.maxDelegationDepth(),
+					(this.maxSubAgents != null) ? this.maxSubAgents : TokenPolicy.DEFAULT_MAX_SUB_AGENTS);
+		}
+
+		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */
+		@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+		@java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+		@jakarta.validation.Constraint(validatedBy = DefaultWithinMax.Check.class)
+		@interface DefaultWithinMax {
+
+			String message() default "defaultTtlSeconds must not exceed maxTtlSeconds";
+
+			Class<?>[] groups() default {};
+
+			Class<? extends jakarta.validation.Payload>[] payload() default {};
+
+			/** Checks {@link DefaultWithinMax}, once both lifetimes are within bounds. */
+			class Check implements jakarta.validation.ConstraintValidator<DefaultWithinMax, TokenPolicyRequest> {
+
+				@Override
+				public boolean isValid(TokenPolicyRequest policy,
+						jakarta.validation.ConstraintValidatorContext context) {
+					if (policy == null || !inBounds(policy.maxTtl()) || !inBounds(policy.defaultTtl())
+							|| policy.defaultTtl() <= policy.maxTtl()) {
+						return true;
+					}
+					context.disableDefaultConstraintViolation();
+					context
+						.buildConstraintViolationWithTemplate(
+								AgentDocumentRules.literal(TokenPolicy.defaultWithinMaxRule(policy.maxTtl())))
+						.addPropertyNode("defaultTtlSeconds")
+						.addConstraintViolation();
+					return false;
+				}
+
+				private static boolean inBounds(int ttl) {
+					return ttl >= 1 && ttl <= TokenPolicy.MAX_TTL_SECONDS;
+				}
+
+			}
+
+		}
+
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.agentidp.registry;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The invariants the registry holds every profile it is given to, whoever gives it: the
+ * name and the owner follow their rules ({@link Names}, {@link Emails}), every scope is
+ * an RFC 6749 §3.3 {@code scope-token}, no capability is one of the provider's own
+ * ({@code idp:}) scopes or appears twice, and the token policy stays within the
+ * provider's bounds. Checked when a profile is written (registration, update), never when
+ * one is read, so that a stored profile stays readable when a rule gets stricter. The
+ * admin API's request records apply the same rules, with the rest of its input rules,
+ * before a profile reaches the registry; the errors here name the field as theirs do.
+ */
+final class ProfileInvariants {
+
+	private ProfileInvariants() {
+	}
+
+	/**
+	 * Checks a profile about to be written.
+	 * @param profile the profile
+	 * @throws InvalidInputException naming the first field that breaks an invariant
+	 */
+	static void check(AgentProfile profile) {
+		if (!Names.isValid(profile.name())) {
+			throw new InvalidInputException("name", Names.RULE);
+		}
+		if (!Emails.isValid(profile.owner())) {
+			throw new InvalidInputException("owner", Emails.RULE);
+		}
+		List<Capability> capabilities = profile.capabilities();
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < capabilities.size(); i++) {
+			String scope = capabilities.get(i).scope();
+			String field = "capabilities[" + i + "].scope";
+			if (!Scopes.isValid(scope)) {
+				throw new InvalidInputException(field, Scopes.RULE);
+			}
+			if (Scopes.isReserved(scope)) {
+				throw new InvalidInputException(field, Scopes.RESERVED_RULE);
+			}
+			if (!seen.add(scope)) {
+				throw new InvalidInputException(field, "duplicates scope " + scope);
+			}
+		}
+		List<String> requiredFor = profile.humanOversight().requiredFor();
+		for (int i = 0; i < requiredFor.size(); i++) {
+			if (!Scopes.isValid(requiredFor.get(i))) {
+				throw new InvalidInputException("humanOversight.requiredFor[" + i + "]", Scopes.RULE);
+			}
+		}
+		check(profile.tokenPolicy());
+	}
+
+	private static void check(TokenPolicy policy) {
+		if (policy.maxTtlSeconds() > TokenPolicy.MAX_TTL_SECONDS) {
+			throw new InvalidInputException("tokenPolicy.maxTtlSeconds", TokenPolicy.TTL_RULE);
+		}
+		if (policy.maxDelegationDepth() > TokenPolicy.MAX_DELEGATION_DEPTH) {
+			throw new InvalidInputException("tokenPolicy.maxDelegationDepth", TokenPolicy.DELEGATION_DEPTH_RULE);
+		}
+		if (policy.maxSubAgents() > TokenPolicy.MAX_SUB_AGENTS) {
+			throw new InvalidInputException("tokenPolicy.maxSubAgents", TokenPolicy.SUB_AGENTS_RULE);
+		}
+	}
+
+}
