@@ -3,35 +3,26 @@ package dev.agentidp.app;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
-import dev.agentidp.policy.BudgetPolicy;
-import dev.agentidp.policy.BudgetSource;
-import dev.agentidp.registry.AgentRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The budget through HTTP, with a budget declared for the test's agents (until the
- * identity document carries {@code tokenPolicy.budget}): allowed calls with a cost are
- * debited from the task's ledger, shared with sub-agents; beyond it calls are
- * {@code budget_exhausted}, past the reserve expensive or risky ones
+ * The budget through HTTP, declared in the root agent's {@code tokenPolicy.budget}:
+ * allowed calls with a cost are debited from the task's ledger, shared with sub-agents;
+ * beyond it calls are {@code budget_exhausted}, past the reserve expensive or risky ones
  * {@code budget_reserved}; malformed requests debit nothing; the admin API shows the
  * ledger and the decisions.
  */
-@Import(PolicyBudgetIntegrationTests.Budgets.class)
 class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 
 	@Test
 	void allowedCostsAreDebitedFromTheTasksLedgerUntilItIsSpent() {
-		TestAgent agent = registerToolAgent("budgeted");
+		TestAgent agent = registerToolAgent("budgeted", PolicyBudgetIntegrationTests::budget);
 		String token = token(agent, "github:create_pr github:merge", Map.of("task", "release-1"), GITHUB);
 		JsonNode first = evaluate(evaluation(agent.id(), token, "tool", "github", "create_pr", "{\"cost\": 0.6}"));
 		assertThat(first.get("decision").asBoolean()).isTrue();
@@ -70,7 +61,7 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 
 	@Test
 	void malformedCostsDebitNothing() {
-		TestAgent agent = registerToolAgent("budgeted");
+		TestAgent agent = registerToolAgent("budgeted", PolicyBudgetIntegrationTests::budget);
 		String token = token(agent, "github:create_pr", Map.of("task", "t-bad"), GITHUB);
 		assertThat(evaluate(evaluation(agent.id(), token, "tool", "github", "create_pr", "{\"cost\": 0.25}"))
 			.get("decision")
@@ -90,7 +81,7 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 
 	@Test
 	void theAdminApiPagesAnAgentsDecisions() {
-		TestAgent agent = registerToolAgent("budgeted");
+		TestAgent agent = registerToolAgent("budgeted", PolicyBudgetIntegrationTests::budget);
 		String token = token(agent, "github:create_pr", GITHUB);
 		for (int i = 0; i < 3; i++) {
 			evaluate(evaluation(agent.id(), token, "tool", "github", "create_pr", null));
@@ -118,22 +109,15 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 	}
 
 	/**
-	 * A budget of 1.00 usd per task (reserve from 0.9, high cost from 0.5) for the agents
-	 * named {@code budgeted-…}, and for their sub-agents.
+	 * A budget of 1.00 usd per task (reserve from 0.9, high cost from 0.5), in the
+	 * document's {@code tokenPolicy.budget}; its sub-agents spend from it.
 	 */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Budgets {
-
-		@Bean
-		BudgetSource testBudgets(AgentRegistry agents) {
-			BudgetPolicy policy = new BudgetPolicy("usd", new BigDecimal("1.00"), new BigDecimal("0.9"),
-					new BigDecimal("0.5"));
-			return (attempt) -> agents.findAgent(java.util.UUID.fromString(attempt.token().record().subject()))
-				.filter((root) -> root.name().startsWith("budgeted-"))
-				.map((root) -> policy)
-				.or(Optional::empty);
-		}
-
+	static void budget(ObjectNode document) {
+		((ObjectNode) document.get("tokenPolicy")).putObject("budget")
+			.put("unit", "usd")
+			.put("perTask", new BigDecimal("1.00"))
+			.put("reserveAbove", new BigDecimal("0.9"))
+			.put("highCost", new BigDecimal("0.5"));
 	}
 
 }

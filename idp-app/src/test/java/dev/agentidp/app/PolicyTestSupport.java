@@ -52,6 +52,17 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 	 * capability ({@code merge} is high risk).
 	 */
 	TestAgent registerToolAgent(String prefix) {
+		return registerToolAgent(prefix, (document) -> {
+		});
+	}
+
+	/**
+	 * The same agent, its document edited first (a budget, conditions).
+	 * @param prefix its name's prefix
+	 * @param edit changes to the document before it is registered
+	 * @return the agent
+	 */
+	TestAgent registerToolAgent(String prefix, java.util.function.Consumer<ObjectNode> edit) {
 		ObjectNode document = TestHttp.JSON.createObjectNode();
 		document.put("name", prefix + "-" + UUID.randomUUID());
 		document.put("owner", "owner@example.com");
@@ -83,6 +94,7 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 			.put("maxTtlSeconds", 3600)
 			.put("maxDelegationDepth", 3);
 		document.put("generateKey", true);
+		edit.accept(document);
 		// through the admin API, as an operator registers it
 		HttpResponse<String> registered = this.http.send("POST", "/admin/v1/agents",
 				this.http.token("idp-admin", ADMIN_SECRET, "idp:admin"), "application/json", document.toString());

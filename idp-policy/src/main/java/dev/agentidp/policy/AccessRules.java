@@ -14,8 +14,7 @@ import org.springframework.util.Assert;
  * <li>{@link DeclaredRule} ({@code not_declared});</li>
  * <li>{@link ScopeRule} ({@code scope_missing});</li>
  * <li>{@link AudienceRule} ({@code audience_mismatch});</li>
- * <li>(conditions, {@code condition_false}: evaluated by {@link Conditions} once the
- * identity document declares them);</li>
+ * <li>{@link ConditionRule} ({@code condition_false});</li>
  * <li>{@link BudgetRule} ({@code budget_exhausted}, {@code budget_reserved});</li>
  * <li>{@link ApprovalRule} ({@code approval_required});</li>
  * <li>{@link AnomalyRule} ({@code anomaly}).</li>
@@ -35,13 +34,14 @@ final class AccessRules {
 
 	/**
 	 * The standard rules.
+	 * @param conditions the condition rule
 	 * @param budget the budget rule
 	 * @param signals the anomaly signals
 	 * @return the rules
 	 */
-	static AccessRules standard(BudgetRule budget, List<AnomalySignal> signals) {
+	static AccessRules standard(ConditionRule conditions, BudgetRule budget, List<AnomalySignal> signals) {
 		return new AccessRules(List.of(new TokenActiveRule(), new DeclaredRule(), new ScopeRule(), new AudienceRule(),
-				budget, new ApprovalRule(), new AnomalyRule(signals)));
+				conditions, budget, new ApprovalRule(), new AnomalyRule(signals)));
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.agentidp.policy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,15 +27,31 @@ import org.springframework.util.Assert;
  * @param dataAccess the declared data access entries
  * @param oversight what needs a human's approval
  * @param capabilities the capabilities (scopes and their risk)
+ * @param version the version of the acting agent's document (its conditions are compiled
+ * once per version)
+ * @param document the acting agent's document as conditions see it ({@code agent})
  */
 public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, HumanOversight oversight,
-		List<Capability> capabilities) {
+		List<Capability> capabilities, long version, Map<String, Object> document) {
 
 	public DeclaredAccess {
 		tools = List.copyOf(tools);
 		dataAccess = List.copyOf(dataAccess);
 		Assert.notNull(oversight, "oversight cannot be null");
 		capabilities = List.copyOf(capabilities);
+		document = (document != null) ? Map.copyOf(document) : Map.of();
+	}
+
+	/**
+	 * Declarations without a document version or view (rule tests).
+	 * @param tools the declared tools
+	 * @param dataAccess the declared data access entries
+	 * @param oversight what needs a human's approval
+	 * @param capabilities the capabilities
+	 */
+	public DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, HumanOversight oversight,
+			List<Capability> capabilities) {
+		this(tools, dataAccess, oversight, capabilities, 0, Map.of());
 	}
 
 	/**
@@ -48,7 +65,8 @@ public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, Huma
 		Assert.notNull(root, "root cannot be null");
 		if (!acting.isDerived()) {
 			return new DeclaredAccess(acting.profile().tools(), acting.profile().dataAccess(),
-					acting.profile().humanOversight(), acting.profile().capabilities());
+					acting.profile().humanOversight(), acting.profile().capabilities(), acting.version(),
+					AgentVariable.of(acting));
 		}
 		Set<String> scopes = acting.scopes();
 		List<Tool> tools = root.profile()
@@ -63,7 +81,8 @@ public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, Huma
 			.stream()
 			.filter((entry) -> scopes.contains(entry.resource() + ":" + entry.access().value()))
 			.toList();
-		return new DeclaredAccess(tools, data, root.profile().humanOversight(), acting.profile().capabilities());
+		return new DeclaredAccess(tools, data, root.profile().humanOversight(), acting.profile().capabilities(),
+				acting.version(), AgentVariable.of(acting));
 	}
 
 	/**
@@ -122,6 +141,18 @@ public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, Huma
 			case TOOL -> this.tools.stream().map(Tool::id).distinct().toList();
 			case DATA -> this.dataAccess.stream().map(DataAccess::resource).distinct().toList();
 		};
+	}
+
+	/**
+	 * The data access entry of a resource and access.
+	 * @param resource the data resource
+	 * @param access {@code read}, {@code write} or {@code delete}
+	 * @return the entry, or empty
+	 */
+	public Optional<DataAccess> dataAccess(String resource, String access) {
+		return this.dataAccess.stream()
+			.filter((entry) -> entry.resource().equals(resource) && entry.access().value().equals(access))
+			.findFirst();
 	}
 
 	/**

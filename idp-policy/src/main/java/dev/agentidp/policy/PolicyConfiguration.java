@@ -1,8 +1,11 @@
 package dev.agentidp.policy;
 
+import java.time.Clock;
+
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
+import dev.agentidp.registry.ProfileCheck;
 import dev.agentidp.tokens.AuthorizationServerContribution;
 import dev.agentidp.tokens.TokenService;
 
@@ -16,10 +19,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The policy module's beans: the {@link PolicyDecisionPoint} facade, its
- * {@link BudgetLedger}, the {@link Conditions} compiler, and the AuthZEN metadata
- * contribution. Anomaly signals ({@link AnomalySignal}) and a {@link BudgetSource} are
- * picked up when some module declares them; with none, nothing is denied as an anomaly
- * and no cost is limited.
+ * {@link BudgetLedger}, the {@link Conditions} compiler (and the {@link ProfileCheck}
+ * that refuses a document whose condition does not compile), the budgets of the identity
+ * documents ({@link DocumentBudgets}), and the AuthZEN metadata contribution. Anomaly
+ * signals ({@link AnomalySignal}) are picked up when some module declares them.
  */
 @Configuration(proxyBeanMethods = false)
 class PolicyConfiguration {
@@ -34,12 +37,25 @@ class PolicyConfiguration {
 		return new Conditions();
 	}
 
+	/** Conditions must compile before a document is written. */
+	@Bean
+	ProfileCheck conditionProfileCheck(Conditions conditions) {
+		return new ConditionProfileCheck(conditions);
+	}
+
+	/** The root agent's {@code tokenPolicy.budget}. */
+	@Bean
+	BudgetSource documentBudgets(AgentRegistry agents) {
+		return new DocumentBudgets(agents);
+	}
+
 	@Bean
 	PolicyDecisionPoint policyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit,
 			Refusals refusals, BudgetLedger ledger, ObjectProvider<BudgetSource> budgets,
-			ObjectProvider<AnomalySignal> signals, TransactionTemplate transactions) {
+			ObjectProvider<AnomalySignal> signals, TransactionTemplate transactions, Conditions conditions) {
 		return new PolicyDecisionPoint(tokens, agents, audit, refusals, ledger,
-				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), transactions);
+				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), transactions,
+				conditions, Clock.systemUTC());
 	}
 
 	/**

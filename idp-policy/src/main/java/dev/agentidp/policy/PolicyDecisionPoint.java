@@ -1,6 +1,7 @@
 package dev.agentidp.policy;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -74,7 +75,8 @@ public class PolicyDecisionPoint {
 	private final TransactionTemplate transactions;
 
 	PolicyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit, Refusals refusals,
-			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, TransactionTemplate transactions) {
+			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, TransactionTemplate transactions,
+			Conditions conditions, Clock clock) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(audit, "audit cannot be null");
@@ -89,7 +91,8 @@ public class PolicyDecisionPoint {
 		this.refusals = refusals;
 		this.ledger = ledger;
 		this.budgets = budgets;
-		this.rules = AccessRules.standard(new BudgetRule(budgets, ledger), signals);
+		this.rules = AccessRules.standard(new ConditionRule(conditions, budgets, ledger, clock),
+				new BudgetRule(budgets, ledger), signals);
 		this.transactions = transactions;
 	}
 

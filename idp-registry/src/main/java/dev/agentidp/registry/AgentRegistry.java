@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Cache;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -46,6 +47,9 @@ public class AgentRegistry {
 	/** Derivation of sub-agents, and changes carried down to them. */
 	private final SubAgents subAgents;
 
+	/** Other modules' rules of what may be written ({@link ProfileCheck}). */
+	private List<ProfileCheck> profileChecks = List.of();
+
 	AgentRegistry(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits, RegistryCaches caches) {
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(events, "events cannot be null");
@@ -55,6 +59,20 @@ public class AgentRegistry {
 		this.events = events;
 		this.subAgents = new SubAgents(agents, events, limits);
 		this.activeAgents = caches.activeAgents();
+	}
+
+	/**
+	 * Sets the other modules' rules every profile written is held to.
+	 * @param profileChecks the rules
+	 */
+	@Autowired(required = false)
+	void setProfileChecks(List<ProfileCheck> profileChecks) {
+		this.profileChecks = List.copyOf(profileChecks);
+	}
+
+	private void check(AgentProfile profile) {
+		ProfileInvariants.check(profile);
+		this.profileChecks.forEach((rule) -> rule.check(profile));
 	}
 
 	// ---------------------------------------------------------------- registration
@@ -73,7 +91,7 @@ public class AgentRegistry {
 	public AgentRegistration register(AgentProfile profile, NewKey newKey, String actor) {
 		Assert.notNull(profile, "profile cannot be null");
 		Assert.notNull(newKey, "newKey cannot be null");
-		ProfileInvariants.check(profile);
+		check(profile);
 		Instant now = this.agents.now();
 		IssuedKey key = issue(newKey, now);
 		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
@@ -341,7 +359,7 @@ public class AgentRegistry {
 		AgentProfile before = agent.profile();
 		AgentProfile profile = change.apply(before);
 		Assert.notNull(profile, "the change must give a profile");
-		ProfileInvariants.check(profile);
+		check(profile);
 		String previousOwner = agent.owner();
 		if (agent.isDerived() && !profile.owner().equals(previousOwner)) {
 			throw new InvalidInputException("owner", "a derived sub-agent's owner is its parent's and cannot change");

@@ -11,12 +11,24 @@ import org.springframework.util.Assert;
  * {@code github:create_pr}
  * @param description what the scope allows, or {@code null}
  * @param riskLevel the risk of granting it
+ * @param condition a CEL expression the policy decision point requires true before a call
+ * under this capability is allowed (docs/policy.md), or {@code null}
  */
-public record Capability(String scope, String description, RiskLevel riskLevel) {
+public record Capability(String scope, String description, RiskLevel riskLevel, String condition) {
 
 	public Capability {
 		Assert.hasText(scope, "scope cannot be empty");
 		Assert.notNull(riskLevel, "riskLevel cannot be null");
+	}
+
+	/**
+	 * A capability without a condition.
+	 * @param scope the scope
+	 * @param description what the scope allows, or {@code null}
+	 * @param riskLevel the risk of granting it
+	 */
+	public Capability(String scope, String description, RiskLevel riskLevel) {
+		this(scope, description, riskLevel, null);
 	}
 
 }

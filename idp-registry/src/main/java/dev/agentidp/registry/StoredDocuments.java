@@ -111,10 +111,13 @@ final class StoredDocuments {
 	private static void writeProfileLists(ObjectNode doc, AgentProfile profile) {
 		ArrayNode capabilities = doc.putArray("capabilities");
 		for (Capability capability : profile.capabilities()) {
-			capabilities.addObject()
+			ObjectNode json = capabilities.addObject()
 				.put("scope", capability.scope())
 				.put("description", capability.description())
 				.put("riskLevel", capability.riskLevel().value());
+			if (capability.condition() != null) {
+				json.put("condition", capability.condition());
+			}
 		}
 		ArrayNode tools = doc.putArray("tools");
 		for (Tool tool : profile.tools()) {
@@ -126,21 +129,33 @@ final class StoredDocuments {
 		profile.resources().forEach(resources::add);
 		ArrayNode dataAccess = doc.putArray("dataAccess");
 		for (DataAccess access : profile.dataAccess()) {
-			dataAccess.addObject()
+			ObjectNode json = dataAccess.addObject()
 				.put("resource", access.resource())
 				.put("access", access.access().value())
 				.put("sensitivity", access.sensitivity().value());
+			if (access.condition() != null) {
+				json.put("condition", access.condition());
+			}
 		}
 		ObjectNode oversight = doc.putObject("humanOversight");
 		ArrayNode requiredFor = oversight.putArray("requiredFor");
 		profile.humanOversight().requiredFor().forEach(requiredFor::add);
 		ArrayNode approvers = oversight.putArray("approvers");
 		profile.humanOversight().approvers().forEach(approvers::add);
-		doc.putObject("tokenPolicy")
+		ObjectNode tokenPolicy = doc.putObject("tokenPolicy")
 			.put("defaultTtlSeconds", profile.tokenPolicy().defaultTtlSeconds())
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
 			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents());
+		TaskBudget budget = profile.tokenPolicy().budget();
+		if (budget != null) {
+			// exact decimals, as written
+			tokenPolicy.putObject("budget")
+				.put("unit", budget.unit())
+				.put("perTask", budget.perTask())
+				.put("reserveAbove", budget.reserveAbove())
+				.put("highCost", budget.highCost());
+		}
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -176,12 +191,14 @@ final class StoredDocuments {
 			.orElse(null);
 		List<Capability> capabilities = list(doc.get("capabilities"),
 				(node) -> new Capability(text(node, "scope"), optional(node, "description").orElse(null),
-						known(RiskLevel::from, "riskLevel", text(node, "riskLevel"))));
+						known(RiskLevel::from, "riskLevel", text(node, "riskLevel")),
+						optional(node, "condition").orElse(null)));
 		List<Tool> tools = list(doc.get("tools"), (node) -> new Tool(text(node, "id"), text(node, "mcpServer"),
 				list(node.get("permissions"), JsonNode::asString)));
 		List<DataAccess> dataAccess = list(doc.get("dataAccess"),
 				(node) -> new DataAccess(text(node, "resource"), known(Access::from, "access", text(node, "access")),
-						known(Sensitivity::from, "sensitivity", text(node, "sensitivity"))));
+						known(Sensitivity::from, "sensitivity", text(node, "sensitivity")),
+						optional(node, "condition").orElse(null)));
 		JsonNode oversight = doc.path("humanOversight");
 		return new AgentProfile(text(doc, "name"), text(doc, "owner"), optional(doc, "team").orElse(null),
 				optional(doc, "platform").orElse(null), environment, optional(doc, "description").orElse(null),
@@ -199,7 +216,15 @@ final class StoredDocuments {
 		return new TokenPolicy(node.path("defaultTtlSeconds").asInt(defaults.defaultTtlSeconds()),
 				node.path("maxTtlSeconds").asInt(defaults.maxTtlSeconds()),
 				node.path("maxDelegationDepth").asInt(defaults.maxDelegationDepth()),
-				node.path("maxSubAgents").asInt(TokenPolicy.DEFAULT_MAX_SUB_AGENTS));
+				node.path("maxSubAgents").asInt(TokenPolicy.DEFAULT_MAX_SUB_AGENTS), readBudget(node.get("budget")));
+	}
+
+	private static TaskBudget readBudget(JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return null;
+		}
+		return new TaskBudget(text(node, "unit"), node.path("perTask").decimalValue(),
+				node.path("reserveAbove").decimalValue(), node.path("highCost").decimalValue());
 	}
 
 	private static AgentKey readKey(JsonNode node) {

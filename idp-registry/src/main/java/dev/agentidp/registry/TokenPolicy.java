@@ -13,12 +13,15 @@ import org.springframework.util.Assert;
  * @param maxSubAgents how many sub-agents the agent may derive (its direct children), 0
  * to {@value #MAX_SUB_AGENTS}; a token exchange naming a new sub-agent beyond it is
  * refused, existing ones keep working
+ * @param budget what one task may spend at the policy decision point, or {@code null}
+ * (costs not limited)
  * <p>
  * The constructor checks that the policy makes sense (positive lifetimes, the default
  * within the maximum); the upper bounds are rules of what may be written
  * ({@link ProfileInvariants}), so that a policy stored under older bounds stays readable.
  */
-public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents) {
+public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
+		TaskBudget budget) {
 
 	/** No token lives longer than 24 h. */
 	public static final int MAX_TTL_SECONDS = 86_400;
@@ -33,7 +36,7 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	public static final int DEFAULT_MAX_SUB_AGENTS = 100;
 
 	/** The defaults: 15 minutes, at most one hour, three hops, 100 sub-agents. */
-	public static final TokenPolicy DEFAULT = new TokenPolicy(900, 3600, 3, DEFAULT_MAX_SUB_AGENTS);
+	public static final TokenPolicy DEFAULT = new TokenPolicy(900, 3600, 3, DEFAULT_MAX_SUB_AGENTS, null);
 
 	/** The rule for either lifetime, as the admin API states it. */
 	public static final String TTL_RULE = "must be between 1 and " + MAX_TTL_SECONDS + " seconds (24 h)";
@@ -68,7 +71,18 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	 * @param maxDelegationDepth how many sub-agent hops below the agent a token may go
 	 */
 	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth) {
-		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, DEFAULT_MAX_SUB_AGENTS);
+		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, DEFAULT_MAX_SUB_AGENTS, null);
+	}
+
+	/**
+	 * A policy without a budget.
+	 * @param defaultTtlSeconds lifetime of a token when the request names none
+	 * @param maxTtlSeconds the longest lifetime a request may ask for
+	 * @param maxDelegationDepth how many sub-agent hops below the agent a token may go
+	 * @param maxSubAgents how many sub-agents the agent may derive
+	 */
+	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents) {
+		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, maxSubAgents, null);
 	}
 
 }

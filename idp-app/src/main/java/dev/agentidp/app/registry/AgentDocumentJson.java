@@ -8,6 +8,7 @@ import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.AgentVersion;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
+import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.Tool;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -93,10 +94,13 @@ final class AgentDocumentJson {
 	private static void writeLists(ObjectNode doc, AgentProfile profile) {
 		ArrayNode capabilities = doc.putArray("capabilities");
 		for (Capability capability : profile.capabilities()) {
-			capabilities.addObject()
+			ObjectNode json = capabilities.addObject()
 				.put("scope", capability.scope())
 				.put("description", capability.description())
 				.put("riskLevel", capability.riskLevel().value());
+			if (capability.condition() != null) {
+				json.put("condition", capability.condition());
+			}
 		}
 		ArrayNode tools = doc.putArray("tools");
 		for (Tool tool : profile.tools()) {
@@ -108,21 +112,32 @@ final class AgentDocumentJson {
 		profile.resources().forEach(resources::add);
 		ArrayNode dataAccess = doc.putArray("dataAccess");
 		for (DataAccess access : profile.dataAccess()) {
-			dataAccess.addObject()
+			ObjectNode json = dataAccess.addObject()
 				.put("resource", access.resource())
 				.put("access", access.access().value())
 				.put("sensitivity", access.sensitivity().value());
+			if (access.condition() != null) {
+				json.put("condition", access.condition());
+			}
 		}
 		ObjectNode oversight = doc.putObject("humanOversight");
 		ArrayNode requiredFor = oversight.putArray("requiredFor");
 		profile.humanOversight().requiredFor().forEach(requiredFor::add);
 		ArrayNode approvers = oversight.putArray("approvers");
 		profile.humanOversight().approvers().forEach(approvers::add);
-		doc.putObject("tokenPolicy")
+		ObjectNode tokenPolicy = doc.putObject("tokenPolicy")
 			.put("defaultTtlSeconds", profile.tokenPolicy().defaultTtlSeconds())
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
 			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents());
+		TaskBudget budget = profile.tokenPolicy().budget();
+		if (budget != null) {
+			tokenPolicy.putObject("budget")
+				.put("unit", budget.unit())
+				.put("perTask", budget.perTask())
+				.put("reserveAbove", budget.reserveAbove())
+				.put("highCost", budget.highCost());
+		}
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.agentidp.app.registry;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -23,9 +24,12 @@ import dev.agentidp.registry.Environment;
 import dev.agentidp.registry.HumanOversight;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.registry.Sensitivity;
+import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.TokenPolicy;
 import dev.agentidp.registry.Tool;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -111,13 +115,16 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * @param description optional
 	 * @param riskLevel required; {@code low}, {@code medium}, {@code high} or
 	 * {@code critical}
+	 * @param condition optional; a CEL expression the policy decision point requires true
+	 * (docs/policy.md), compiled when the document is written
 	 */
 	record CapabilityRequest(@NotNull(message = "is required") @Scope(capability = true) String scope,
-			@Description String description,
-			@NotNull(message = "is required") @OneOf(RiskLevel.class) String riskLevel) {
+			@Description String description, @NotNull(message = "is required") @OneOf(RiskLevel.class) String riskLevel,
+			@Description String condition) {
 
 		Capability toCapability() {
-			return new Capability(this.scope, this.description, RiskLevel.from(this.riskLevel).orElseThrow());
+			return new Capability(this.scope, this.description, RiskLevel.from(this.riskLevel).orElseThrow(),
+					this.condition);
 		}
 
 	}
@@ -147,14 +154,16 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * @param access required; {@code read}, {@code write} or {@code delete}
 	 * @param sensitivity required; {@code public}, {@code internal}, {@code confidential}
 	 * or {@code restricted}
+	 * @param condition optional; a CEL expression, as a capability's
 	 */
 	record DataAccessRequest(@NotNull(message = "is required") @Text(max = 256) String resource,
 			@NotNull(message = "is required") @OneOf(Access.class) String access,
-			@NotNull(message = "is required") @OneOf(Sensitivity.class) String sensitivity) {
+			@NotNull(message = "is required") @OneOf(Sensitivity.class) String sensitivity,
+			@Description String condition) {
 
 		DataAccess toDataAccess() {
 			return new DataAccess(this.resource, Access.from(this.access).orElseThrow(),
-					Sensitivity.from(this.sensitivity).orElseThrow());
+					Sensitivity.from(this.sensitivity).orElseThrow(), this.condition);
 		}
 
 	}
@@ -186,6 +195,7 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * when lower) by default
 	 * @param maxDelegationDepth 0 to 16; 3 by default
 	 * @param maxSubAgents 0 to 10,000; 100 by default
+	 * @param budget optional; what one task may spend at the policy decision point
 	 */
 	@TokenPolicyRequest.DefaultWithinMax
 	record TokenPolicyRequest(
@@ -196,7 +206,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			@Min(value = 0, message = TokenPolicy.DELEGATION_DEPTH_RULE) @Max(value = TokenPolicy.MAX_DELEGATION_DEPTH,
 					message = TokenPolicy.DELEGATION_DEPTH_RULE) Integer maxDelegationDepth,
 			@Min(value = 0, message = TokenPolicy.SUB_AGENTS_RULE) @Max(value = TokenPolicy.MAX_SUB_AGENTS,
-					message = TokenPolicy.SUB_AGENTS_RULE) Integer maxSubAgents) {
+					message = TokenPolicy.SUB_AGENTS_RULE) Integer maxSubAgents,
+			@Valid TaskBudgetRequest budget) {
 
 		int maxTtl() {
 			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
@@ -211,7 +222,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			return new TokenPolicy(defaultTtl(), maxTtl(),
 					(this.maxDelegationDepth != null) ? this.maxDelegationDepth
 							: TokenPolicy.DEFAULT.maxDelegationDepth(),
-					(this.maxSubAgents != null) ? this.maxSubAgents : TokenPolicy.DEFAULT_MAX_SUB_AGENTS);
+					(this.maxSubAgents != null) ? this.maxSubAgents : TokenPolicy.DEFAULT_MAX_SUB_AGENTS,
+					(this.budget != null) ? this.budget.toTaskBudget() : null);
 		}
 
 		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */
@@ -251,6 +263,40 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 
 			}
 
+		}
+
+	}
+
+	/**
+	 * What one task may spend (docs/policy.md, "Budget").
+	 *
+	 * @param unit required; 1-16 of {@code [A-Za-z0-9._-]}, e.g. {@code usd}
+	 * @param perTask required; above 0, at most 1e12
+	 * @param reserveAbove the share of {@code perTask} from which the rest is reserved
+	 * for essential work: above 0, at most 1; 1 (nothing reserved) by default
+	 * @param highCost from this cost on, a call is expensive once the budget is reserved:
+	 * above 0; {@code perTask} by default
+	 */
+	record TaskBudgetRequest(
+			@NotNull(message = "is required") @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9._-]{1,16}",
+					message = "must be 1-16 of [A-Za-z0-9._-]") String unit,
+			@NotNull(message = "is required") @DecimalMin(value = "0", inclusive = false,
+					message = PER_TASK_RULE) @DecimalMax(value = "1e12", message = PER_TASK_RULE) BigDecimal perTask,
+			@DecimalMin(value = "0", inclusive = false, message = RESERVE_RULE) @DecimalMax(value = "1",
+					message = RESERVE_RULE) BigDecimal reserveAbove,
+			@DecimalMin(value = "0", inclusive = false, message = HIGH_COST_RULE) @DecimalMax(value = "1e12",
+					message = HIGH_COST_RULE) BigDecimal highCost) {
+
+		static final String PER_TASK_RULE = "must be above 0 and at most 1e12";
+
+		static final String RESERVE_RULE = "must be above 0 and at most 1";
+
+		static final String HIGH_COST_RULE = "must be above 0 and at most 1e12";
+
+		TaskBudget toTaskBudget() {
+			return new TaskBudget(this.unit, this.perTask,
+					(this.reserveAbove != null) ? this.reserveAbove : BigDecimal.ONE,
+					(this.highCost != null) ? this.highCost : this.perTask);
 		}
 
 	}

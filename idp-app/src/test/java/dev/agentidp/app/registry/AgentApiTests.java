@@ -378,7 +378,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"tokenPolicy\": {\"maxSubAgents\": \"5\"}}", null), 400,
 				"tokenPolicy.maxSubAgents: must be an integer");
 		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"capabilities\": [{\"scope\": \"a\", \"x\": 1}]}", null),
-				400, "capabilities[0].x: is not a known field (allowed: description, riskLevel, scope)");
+				400, "capabilities[0].x: is not a known field (allowed: condition, description, riskLevel, scope)");
 		assertProblem(this.api.patch(AGENTS + "/" + id, "{\"jwk\": {}}", null), 400,
 				"jwk: is not a writable field of the identity document");
 		assertProblem(this.api.post("/admin/v1/tokens/revoke", "{\"jti\": 7}"), 400,
