@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * after a warm-up and at a fixed concurrency ({@link MeasuredWindows}), repeated
  * {@code --runs} times: client-credentials issuance with a fresh Ed25519
  * {@code private_key_jwt} assertion per request, introspection of active and of revoked
- * tokens, token exchange, the revocation of a token with 100 descendants
- * ({@link TreeRevocation}), and audit verify over a million records
- * ({@link AuditVerifyPhase}). It prints a Markdown table of throughput, latency
+ * tokens, policy decisions (one and ten per request), token exchange, the revocation of a
+ * token with 100 descendants ({@link TreeRevocation}), and audit verify over a million
+ * records ({@link AuditVerifyPhase}). It prints a Markdown table of throughput, latency
  * percentiles, and the provider's heap and CPU.
  * <p>
  * Options: {@code --base-url} (default {@code http://127.0.0.1:8080}), {@code --duration}
@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
  * {@code --audit-records} (1000000; 0 skips), {@code --audit-chains} (the chains they are
  * spread over, 1000), {@code --phases} (a comma-separated subset of
- * {@code issue,introspect,exchange,revoke,verify}; issuance always runs, the others need
- * its tokens), {@code --initial-warmup} seconds of issuance, introspection, exchange and
- * revocation before the first run (120), {@code --register-concurrency} (8),
+ * {@code issue,introspect,evaluate,exchange,revoke,verify}; issuance always runs, the
+ * others need its tokens), {@code --initial-warmup} seconds of issuance, introspection,
+ * exchange and revocation before the first run (120), {@code --register-concurrency} (8),
  * {@code --register-minutes} (40: the phases then run with the agents registered so far),
  * {@code --jdbc-url} (the provider's database, for the audit records), {@code --out} (a
  * file for the table). The bootstrap admin secret is read from the environment variable
@@ -40,6 +40,11 @@ public final class IdpBenchmark {
 	private static final String ISSUANCE = "client-credentials token (private_key_jwt EdDSA)";
 
 	private static final String EXCHANGE = "token exchange to a sub-agent (RFC 8693)";
+
+	private static final String EVALUATION = "policy decision (AuthZEN evaluation, audited)";
+
+	private static final String EVALUATIONS = "policy decisions, batch of " + OAuthRequests.BATCH
+			+ " (AuthZEN evaluations, audited)";
 
 	private static final ProgressLog LOG = new ProgressLog("bench");
 
@@ -73,7 +78,8 @@ public final class IdpBenchmark {
 	}
 
 	private void run() throws Exception {
-		Set<String> phases = Set.of(this.options.get("phases", "issue,introspect,exchange,revoke,verify").split(","));
+		Set<String> phases = Set
+			.of(this.options.get("phases", "issue,introspect,evaluate,exchange,revoke,verify").split(","));
 		AutovacuumStandIn.startWhenNeeded(this.options.get("jdbc-url"), this.report, LOG);
 		int agentCount = registerAgents(this.options.intValue("agents", "100"));
 		AtomicReferenceArray<String> pool = new AtomicReferenceArray<>(TokenPools.SIZE);
@@ -107,6 +113,9 @@ public final class IdpBenchmark {
 			}
 			if (phases.contains("introspect")) {
 				introspect(pool, revoked);
+			}
+			if (phases.contains("evaluate")) {
+				evaluate(parents, latest);
 			}
 
 			if (run == 1) {
@@ -146,6 +155,21 @@ public final class IdpBenchmark {
 				(response) -> response.statusCode() == 200 && response.body().startsWith("{\"active\":true")));
 		this.windows.measure("introspection, revoked token",
 				this.requests.introspecting(revoked, OAuthRequests::inactive));
+	}
+
+	/**
+	 * The policy decision point (issue 16): one decision per request, then ten per
+	 * request, on the tokens of the agents whose latest token is live.
+	 */
+	private void evaluate(List<Integer> holders, AtomicReferenceArray<String> latest) throws Exception {
+		this.windows.measure(EVALUATION, (worker, i) -> {
+			int a = holders.get((int) (i % holders.size()));
+			return OAuthRequests.allowed(this.requests.evaluate(a, latest.get(a)));
+		});
+		this.windows.measure(EVALUATIONS, (worker, i) -> {
+			int a = holders.get((int) (i % holders.size()));
+			return OAuthRequests.allowed(this.requests.evaluateBatch(a, latest.get(a)));
+		});
 	}
 
 	// --- preparation -------------------------------------------------------------------

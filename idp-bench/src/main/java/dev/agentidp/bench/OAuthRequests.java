@@ -164,4 +164,53 @@ final class OAuthRequests {
 		return this.client.postForm(this.tokenPath, null, ProviderClient.form(form));
 	}
 
+	/**
+	 * The resource server asks the policy decision point whether the agent may read the
+	 * data resource {@code crm} with its token (AuthZEN 1.0 access evaluation; every
+	 * decision is audited by the provider).
+	 * @param agent the agent's index
+	 * @param token the agent's token
+	 * @return the answer
+	 */
+	ProviderClient.Answer evaluate(int agent, String token) throws IOException {
+		return this.client.postJson("/access/v1/evaluation", this.rsBasic,
+				"{\"subject\":" + subject(agent, token) + "," + READ_CRM + "}");
+	}
+
+	/**
+	 * The same question ten times in one AuthZEN {@code evaluations} request (defaults at
+	 * the top, ten items).
+	 * @param agent the agent's index
+	 * @param token the agent's token
+	 * @return the answer
+	 */
+	ProviderClient.Answer evaluateBatch(int agent, String token) throws IOException {
+		StringBuilder body = new StringBuilder("{\"subject\":").append(subject(agent, token))
+			.append(",\"evaluations\":[");
+		for (int i = 0; i < BATCH; i++) {
+			body.append((i == 0) ? "" : ",").append('{').append(READ_CRM).append('}');
+		}
+		return this.client.postJson("/access/v1/evaluations", this.rsBasic, body.append("]}").toString());
+	}
+
+	/** How many evaluations one batch request holds. */
+	static final int BATCH = 10;
+
+	private static final String READ_CRM = "\"action\":{\"name\":\"read\"},\"resource\":{\"type\":\"data\",\"id\":\"crm\"}";
+
+	private String subject(int agent, String token) {
+		return "{\"type\":\"agent\",\"id\":\"" + this.agents[agent].id() + "\",\"properties\":{\"token\":\"" + token
+				+ "\"}}";
+	}
+
+	/**
+	 * Whether an answer allows the call (and, for a batch, every call).
+	 * @param answer the answer
+	 * @return whether it is HTTP 200 with {@code "decision":true} and none false
+	 */
+	static boolean allowed(ProviderClient.Answer answer) {
+		String body = answer.body();
+		return answer.statusCode() == 200 && body.contains("\"decision\":true") && !body.contains("\"decision\":false");
+	}
+
 }

@@ -78,6 +78,18 @@ final class ProviderClient {
 			.post(path, "application/x-www-form-urlencoded", basicAuth, form.getBytes(StandardCharsets.US_ASCII));
 	}
 
+	/**
+	 * Posts JSON on the calling thread's own keep-alive connection.
+	 * @param path the endpoint, e.g. {@code /access/v1/evaluation}
+	 * @param basicAuth the {@code Authorization} header's value
+	 * @param json the body (ASCII)
+	 * @return the answer
+	 */
+	Answer postJson(String path, String basicAuth, String json) throws IOException {
+		return this.connections.get()
+			.post(path, "application/json", basicAuth, json.getBytes(StandardCharsets.US_ASCII));
+	}
+
 	Answer get(String path, String bearer, Duration timeout) throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(timeout).GET();
 		if (bearer != null) {

@@ -62,8 +62,9 @@ final class ProviderSetup {
 	}
 
 	/**
-	 * Registers an agent with the capabilities {@code crm:read} and {@code crm:write} and
-	 * a key the provider generates ({@code POST /admin/v1/agents}).
+	 * Registers an agent with the capabilities {@code crm:read} and {@code crm:write},
+	 * read access to the data resource {@code crm}, and a key the provider generates
+	 * ({@code POST /admin/v1/agents}).
 	 * @param name the agent's name
 	 * @param owner its owner
 	 * @return its id and key pair
@@ -75,6 +76,12 @@ final class ProviderSetup {
 		ArrayNode capabilities = body.putArray("capabilities");
 		capabilities.addObject().put("scope", "crm:read").put("riskLevel", "low");
 		capabilities.addObject().put("scope", "crm:write").put("riskLevel", "medium");
+		// what the policy decision phase asks about: reading the data resource crm
+		body.putArray("dataAccess")
+			.addObject()
+			.put("resource", "crm")
+			.put("access", "read")
+			.put("sensitivity", "internal");
 		body.put("generateKey", true);
 		JsonNode agent = ProviderClient.json(this.client.adminPost("/admin/v1/agents", body), "register");
 		JsonNode key = agent.get("privateJwk");
