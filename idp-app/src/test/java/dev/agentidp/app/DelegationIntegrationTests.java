@@ -11,10 +11,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentProfile;
@@ -196,6 +203,49 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertRefused(root,
 				exchangeForm(root, rootToken, "s", "crm:read", null, Map.of("resource", "https://other.example.com")),
 				"invalid_target");
+	}
+
+	@Test
+	void aKeyBoundSubjectTokenIsExchangedOnlyWithAProofByThatKey() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		OctetKeyPair childKey = newKey();
+		JsonNode child = TestHttp.json(exchange(root, rootToken, "bound-child", "crm:read", childKey, Map.of()));
+		// RFC 9449 §5: a bound token's exchange answer says DPoP
+		assertThat(child.get("token_type").asString()).isEqualTo("DPoP");
+		TestAgent childAgent = new TestAgent(child.get("sub_agent_id").asString(), childKey, this.http.baseUrl());
+		Map<String, String> form = exchangeForm(childAgent, child.get("access_token").asString(), "grandchild",
+				"crm:read", null, Map.of());
+		HttpResponse<String> withoutProof = this.http.postForm("/oauth2/token", null, null, form);
+		assertThat(withoutProof.statusCode()).isEqualTo(400);
+		assertThat(TestHttp.json(withoutProof).get("error").asString()).isEqualTo("invalid_dpop_proof");
+		assertThat(TestHttp.json(withoutProof).get("error_description").asString()).contains("needs a DPoP proof");
+		HttpResponse<String> otherKey = this.http.postFormWithProof("/oauth2/token", exchangeForm(childAgent,
+				child.get("access_token").asString(), "grandchild", "crm:read", null, Map.of()), dpopProof(newKey()));
+		assertThat(otherKey.statusCode()).isEqualTo(400);
+		assertThat(TestHttp.json(otherKey).get("error_description").asString()).contains("not signed by the key");
+		HttpResponse<String> withProof = this.http.postFormWithProof("/oauth2/token", exchangeForm(childAgent,
+				child.get("access_token").asString(), "grandchild", "crm:read", null, Map.of()), dpopProof(childKey));
+		assertThat(withProof.statusCode()).as(withProof.body()).isEqualTo(200);
+		// no sub_agent_jwk: the derived token is bound to the request's proof key
+		assertThat(claims(TestHttp.json(withProof).get("access_token").asString()).get("cnf").get("jkt").asString())
+			.isEqualTo(childKey.toPublicJWK().computeThumbprint().toString());
+	}
+
+	@Test
+	void anUnboundSubjectTokensExchangeWithAProofIsBoundToTheProofsKey() throws Exception {
+		TestAgent root = registerRoot(3, "crm:read");
+		String rootToken = token(root, "crm:read");
+		OctetKeyPair proofKey = newKey();
+		HttpResponse<String> response = this.http.postFormWithProof("/oauth2/token",
+				exchangeForm(root, rootToken, "proof-bound", "crm:read", null, Map.of()), dpopProof(proofKey));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(TestHttp.json(response).get("token_type").asString()).isEqualTo("DPoP");
+		assertThat(claims(TestHttp.json(response).get("access_token").asString()).get("cnf").get("jkt").asString())
+			.isEqualTo(proofKey.toPublicJWK().computeThumbprint().toString());
+		// and without a proof the derived token is a bearer token, as before
+		JsonNode bearer = TestHttp.json(exchange(root, rootToken, "bearer-child", "crm:read", null, Map.of()));
+		assertThat(bearer.get("token_type").asString()).isEqualTo("Bearer");
 	}
 
 	@Test
@@ -386,7 +436,10 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 			.param(caller.id())
 			.query(Long.class)
 			.single();
-		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
+		String subjectToken = form.get("subject_token");
+		HttpResponse<String> response = isBound(subjectToken)
+				? this.http.postFormWithProof("/oauth2/token", form, dpopProof(caller.key()))
+				: this.http.postForm("/oauth2/token", null, null, form);
 		assertThat(response.statusCode()).as(response.body()).isBetween(400, 401);
 		assertThat(TestHttp.json(response).get("error").asString()).as(response.body()).isEqualTo(error);
 		assertThat(response.body()).doesNotContain("Exception");
@@ -402,8 +455,43 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 
 	private HttpResponse<String> exchange(TestAgent caller, String subjectToken, String subAgent, String scope,
 			OctetKeyPair subAgentKey, Map<String, String> extra) {
-		return this.http.postForm("/oauth2/token", null, null,
-				exchangeForm(caller, subjectToken, subAgent, scope, subAgentKey, extra));
+		Map<String, String> form = exchangeForm(caller, subjectToken, subAgent, scope, subAgentKey, extra);
+		if (isBound(subjectToken)) {
+			// RFC 9449: a subject token bound to the caller's key is presented with a
+			// proof by that key
+			return this.http.postFormWithProof("/oauth2/token", form, dpopProof(caller.key()));
+		}
+		return this.http.postForm("/oauth2/token", null, null, form);
+	}
+
+	/** Whether a token is one of ours bound to a key ({@code cnf}); junk is not. */
+	private static boolean isBound(String token) {
+		try {
+			return token != null && claims(token).has("cnf");
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	/** A DPoP proof of a token request, signed by the key (RFC 9449 §4.2). */
+	private String dpopProof(OctetKeyPair key) {
+		try {
+			SignedJWT proof = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType("dpop+jwt"))
+						.jwk(key.toPublicJWK())
+						.build(),
+					new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
+						.claim("htm", "POST")
+						.claim("htu", this.http.baseUrl() + "/oauth2/token")
+						.issueTime(new java.util.Date())
+						.build());
+			proof.sign(new Ed25519Signer(key));
+			return proof.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private Map<String, String> exchangeForm(TestAgent caller, String subjectToken, String subAgent, String scope,

@@ -50,6 +50,25 @@ public final class TestHttp {
 		return post(path, basicUser, basicPassword, "application/x-www-form-urlencoded", body);
 	}
 
+	/**
+	 * Posts a form with a {@code DPoP} header (RFC 9449 §4.1).
+	 * @param path the path
+	 * @param form the form
+	 * @param proof the proof
+	 * @return the response
+	 */
+	HttpResponse<String> postFormWithProof(String path, Map<String, String> form, String proof) {
+		String body = form.entrySet()
+			.stream()
+			.map((e) -> enc(e.getKey()) + "=" + enc(e.getValue()))
+			.collect(Collectors.joining("&"));
+		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("DPoP", proof)
+			.build());
+	}
+
 	HttpResponse<String> post(String path, String basicUser, String basicPassword, String contentType, String body) {
 		return post(path, basicUser, basicPassword, contentType, body, null);
 	}

@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.tokens.TokenRequestProofs;
 import dev.agentidp.tokens.TokenService;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -26,10 +27,11 @@ class DelegationConfiguration {
 	@Bean
 	@Order(100)
 	AuthorizationServerContribution tokenExchangeGrant(TokenService tokens, AccessTokenMinter minter,
-			AgentRegistry agents, TransactionTemplate transactions, ApplicationEventPublisher events) {
+			AgentRegistry agents, TransactionTemplate transactions, ApplicationEventPublisher events,
+			TokenRequestProofs proofs) {
 		return new TokenExchangeGrant(new SubAgentTokenExchangeAuthenticationConverter(),
 				new SubAgentTokenExchangeAuthenticationProvider(tokens, minter, agents, transactions, events,
-						new DelegationPolicy(), Clock.systemUTC()));
+						new DelegationPolicy(), Clock.systemUTC(), proofs));
 	}
 
 }

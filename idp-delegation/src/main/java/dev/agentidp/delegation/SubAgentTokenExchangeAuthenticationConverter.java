@@ -1,14 +1,19 @@
 package dev.agentidp.delegation;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.agentidp.tokens.OAuthParameters;
+import dev.agentidp.tokens.TokenRequestProofs;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
@@ -40,6 +45,17 @@ final class SubAgentTokenExchangeAuthenticationConverter implements Authenticati
 				parameters.put(name, (values.length == 1) ? values[0] : values.clone());
 			}
 		});
+		// RFC 9449 §4.3: one DPoP header at most; it goes where Spring's own converters
+		// put it, for the provider to verify
+		List<String> proofs = Collections.list(request.getHeaders("DPoP"));
+		if (proofs.size() > 1) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST,
+					"Only one DPoP header is allowed (RFC 9449 §4.3)");
+		}
+		if (proofs.size() == 1) {
+			parameters.put(TokenRequestProofs.PROOF_PARAMETER, proofs.get(0));
+			parameters.put(TokenRequestProofs.METHOD_PARAMETER, request.getMethod());
+		}
 		Authentication client = SecurityContextHolder.getContext().getAuthentication();
 		return new SubAgentTokenExchangeAuthenticationToken(client, ExchangeRequest.read(parameters), parameters);
 	}

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.agentidp.dpop.DpopProof;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.IllegalAgentStateException;
@@ -21,6 +22,7 @@ import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.RegistryClients;
 import dev.agentidp.tokens.TokenGrant;
 import dev.agentidp.tokens.TokenRecord;
+import dev.agentidp.tokens.TokenRequestProofs;
 import dev.agentidp.tokens.TokenService;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -73,8 +75,11 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 
 	private final Clock clock;
 
+	private final TokenRequestProofs proofs;
+
 	SubAgentTokenExchangeAuthenticationProvider(TokenService tokens, AccessTokenMinter minter, AgentRegistry agents,
-			TransactionTemplate transactions, ApplicationEventPublisher events, DelegationPolicy policy, Clock clock) {
+			TransactionTemplate transactions, ApplicationEventPublisher events, DelegationPolicy policy, Clock clock,
+			TokenRequestProofs proofs) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
@@ -82,6 +87,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(policy, "policy cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
+		Assert.notNull(proofs, "proofs cannot be null");
 		this.tokens = tokens;
 		this.minter = minter;
 		this.agents = agents;
@@ -89,6 +95,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		this.events = events;
 		this.policy = policy;
 		this.clock = clock;
+		this.proofs = proofs;
 	}
 
 	@Override
@@ -115,6 +122,18 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject_token is not held by the authenticating client");
 		}
+		// RFC 9449 §5 and issue 17, item 3: a token bound to a key (cnf.jkt) is exchanged
+		// only with a proof by that key; the proof also binds the derived token when no
+		// sub_agent_jwk names the sub-agent's own key
+		DpopProof proof = this.proofs.verify(request.getAdditionalParameters(),
+				AuthorizationServerContextHolder.getContext());
+		if (held.cnfJkt() != null && (proof == null || !held.cnfJkt().equals(proof.jkt()))) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_DPOP_PROOF, (proof == null)
+					? "The subject_token is bound to a key (cnf.jkt): the request needs a DPoP proof signed by it"
+					: "The DPoP proof is not signed by the key the subject_token is bound to (cnf.jkt)");
+		}
+		String boundTo = (exchange.jwkThumbprint() != null) ? exchange.jwkThumbprint()
+				: (proof != null) ? proof.jkt() : null;
 		Agent root = this.agents.findAgent(parseUuid(held.subject()))
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject token's root agent no longer exists"));
@@ -148,7 +167,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 					new TokenGrant.Holder(subAgent.id(), held.subject(), parentId, held.owner(), subAgent.version(),
 							clientKid),
 					scopes, audience, held.task(), now, expiresAt,
-					new TokenGrant.Derivation(held.jti(), held.rootJti(), depth, act), exchange.jwkThumbprint());
+					new TokenGrant.Derivation(held.jti(), held.rootJti(), depth, act), boundTo);
 			IssuedToken token = this.minter.mint(grant, issuer);
 			String jti = token.record().jti();
 			String subAgentId = subAgent.id().toString();
@@ -160,7 +179,9 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 					new TokenExchanged(subAgentId, parentId, subAgentId, jti, held.jti(), scopes, depth, expiresAt));
 			return new Exchanged(token, subAgentId);
 		});
-		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+		// RFC 9449 §5: a bound token is a DPoP token
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(
+				(boundTo != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
 				exchanged.token().value(), now, expiresAt, scopes);
 		Map<String, Object> additional = new LinkedHashMap<>();
 		additional.put("issued_token_type", ExchangeRequest.ACCESS_TOKEN_TYPE);

@@ -20,12 +20,16 @@ import org.springframework.util.Assert;
  * replay store in PostgreSQL). Spring's token endpoint converters put the {@code DPoP}
  * header into the request's parameters (refusing a request with two); the proof's
  * {@code htu} must name the token endpoint as the metadata publishes it (the issuer's
- * URL), which also holds behind a proxy.
+ * URL), which also holds behind a proxy. Part of the kit a grant module uses: every grant
+ * that issues a token reads its proof here.
  */
-final class TokenRequestProofs {
+public final class TokenRequestProofs {
 
 	/** Where the token endpoint's converters put the {@code DPoP} header. */
-	static final String PROOF_PARAMETER = "dpop_proof";
+	public static final String PROOF_PARAMETER = "dpop_proof";
+
+	/** Where the token endpoint's converters put the request's method. */
+	public static final String METHOD_PARAMETER = "dpop_method";
 
 	private final DpopProofVerifier verifier;
 
@@ -48,11 +52,11 @@ final class TokenRequestProofs {
 	 * @throws OAuth2AuthenticationException {@code invalid_dpop_proof} naming the check
 	 * that fails
 	 */
-	DpopProof verify(Map<String, Object> parameters, AuthorizationServerContext server) {
+	public DpopProof verify(Map<String, Object> parameters, AuthorizationServerContext server) {
 		if (!(parameters.get(PROOF_PARAMETER) instanceof String proof)) {
 			return null;
 		}
-		String method = (parameters.get("dpop_method") instanceof String given) ? given : "POST";
+		String method = (parameters.get(METHOD_PARAMETER) instanceof String given) ? given : "POST";
 		try {
 			return this.verifier.verify(proof, method,
 					server.getIssuer() + server.getAuthorizationServerSettings().getTokenEndpoint(), null);
