@@ -79,7 +79,7 @@ class ModuleBoundariesTests {
 			"dev.agentidp.tokens.SigningKeyCipher", "dev.agentidp.tokens.AccessTokenMinter",
 			"dev.agentidp.tokens.OAuthParameters", "dev.agentidp.tokens.AuthenticatingKey",
 			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers",
-			"dev.agentidp.tokens.TokenRequestProofs",
+			"dev.agentidp.tokens.TokenRequestProofs", "dev.agentidp.tokens.ProofOfPossessionRule",
 			// idp-tokens: client authentication for chains outside the authorization
 			// server
 			"dev.agentidp.tokens.ClientAuthentication",

@@ -22,6 +22,7 @@ import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.RegistryClients;
 import dev.agentidp.tokens.TokenGrant;
 import dev.agentidp.tokens.TokenRecord;
+import dev.agentidp.tokens.ProofOfPossessionRule;
 import dev.agentidp.tokens.TokenRequestProofs;
 import dev.agentidp.tokens.TokenService;
 
@@ -127,6 +128,8 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		// sub_agent_jwk names the sub-agent's own key
 		DpopProof proof = this.proofs.verify(request.getAdditionalParameters(),
 				AuthorizationServerContextHolder.getContext());
+		// the caller's own tokenPolicy.proofOfPossession (issue 17, item 2)
+		ProofOfPossessionRule.check(parent, proof, this.clock.instant());
 		if (held.cnfJkt() != null && (proof == null || !held.cnfJkt().equals(proof.jkt()))) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_DPOP_PROOF, (proof == null)
 					? "The subject_token is bound to a key (cnf.jkt): the request needs a DPoP proof signed by it"

@@ -37,10 +37,12 @@ import org.springframework.util.Assert;
  * worst-case cost (nodes visited, each comprehension counted at that many iterations,
  * nested ones multiplied) of at most {@value #MAX_COST}, checked at compile time: nested
  * loops over request data are refused before they can run;</li>
- * <li>an evaluation time budget ({@link #DEFAULT_TIME_BUDGET}, 50 ms, unless configured):
- * an evaluation still running then is abandoned, and the condition counts as failed. The
- * limits above already bound every evaluation; the budget is the last guard, wide enough
- * for a cold JVM loading a time zone's rules on first use.</li>
+ * <li>an evaluation time budget ({@link #DEFAULT_TIME_BUDGET}, 250 ms, unless
+ * configured): an evaluation still running then is abandoned, and the condition counts as
+ * failed. The limits above already bound every evaluation (a warm one takes
+ * microseconds); the budget is the last guard, wide enough for a loaded machine, and the
+ * provider warms the evaluator up at start ({@link #warmUp}) so that the first decision
+ * does not pay for loading CEL's runtime and a time zone's rules.</li>
  * </ul>
  * Compiled conditions are cached per (agent id, document version, expression), so a
  * condition is compiled once per version of the document that declares it.
@@ -66,7 +68,7 @@ final class Conditions {
 	public static final long MAX_COST = 100_000;
 
 	/** How long one evaluation may run unless configured. */
-	public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMillis(50);
+	public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMillis(250);
 
 	/** How many compiled conditions are kept; beyond it the cache starts over. */
 	static final int MAX_CACHED = 10_000;
@@ -105,6 +107,18 @@ final class Conditions {
 			.setResultType(SimpleType.BOOL);
 		VARIABLES.forEach((name) -> builder.addVar(name, dynamicMap));
 		this.cel = builder.build();
+	}
+
+	/**
+	 * Compiles and evaluates one condition that touches what conditions use (a timestamp
+	 * in a time zone, maps, numbers), so that CEL's runtime is loaded before the first
+	 * decision.
+	 */
+	public void warmUp() {
+		Condition condition = compile(
+				"request.time.getHours('Europe/Berlin') >= 0 && resource.id == '' && request.cost < 1.0");
+		evaluate(condition, new ConditionInput(java.time.Instant.now(), Map.of("cost", 0.0), Map.of("id", ""), Map.of(),
+				Map.of(), Map.of()));
 	}
 
 	/**

@@ -34,7 +34,9 @@ class PolicyConfiguration {
 
 	@Bean
 	Conditions conditions() {
-		return new Conditions();
+		Conditions conditions = new Conditions();
+		conditions.warmUp();
+		return conditions;
 	}
 
 	/** Conditions must compile before a document is written. */

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import com.nimbusds.jose.jwk.JWK;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -27,7 +28,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class StoredDocuments {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	/**
+	 * Decimals (a budget's amounts) are read exactly as stored, never through a double.
+	 */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -146,7 +152,8 @@ final class StoredDocuments {
 			.put("defaultTtlSeconds", profile.tokenPolicy().defaultTtlSeconds())
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
 			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
-			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents());
+			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
+			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value());
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			// exact decimals, as written
@@ -216,7 +223,10 @@ final class StoredDocuments {
 		return new TokenPolicy(node.path("defaultTtlSeconds").asInt(defaults.defaultTtlSeconds()),
 				node.path("maxTtlSeconds").asInt(defaults.maxTtlSeconds()),
 				node.path("maxDelegationDepth").asInt(defaults.maxDelegationDepth()),
-				node.path("maxSubAgents").asInt(TokenPolicy.DEFAULT_MAX_SUB_AGENTS), readBudget(node.get("budget")));
+				node.path("maxSubAgents").asInt(TokenPolicy.DEFAULT_MAX_SUB_AGENTS), readBudget(node.get("budget")),
+				optional(node, "proofOfPossession")
+					.map((value) -> known(ProofOfPossession::from, "proofOfPossession", value))
+					.orElse(ProofOfPossession.NONE));
 	}
 
 	private static TaskBudget readBudget(JsonNode node) {

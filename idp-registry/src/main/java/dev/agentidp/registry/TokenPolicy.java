@@ -15,13 +15,14 @@ import org.springframework.util.Assert;
  * refused, existing ones keep working
  * @param budget what one task may spend at the policy decision point, or {@code null}
  * (costs not limited)
+ * @param proofOfPossession what the agent must prove when it asks for a token (RFC 9449)
  * <p>
  * The constructor checks that the policy makes sense (positive lifetimes, the default
  * within the maximum); the upper bounds are rules of what may be written
  * ({@link ProfileInvariants}), so that a policy stored under older bounds stays readable.
  */
 public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
-		TaskBudget budget) {
+		TaskBudget budget, ProofOfPossession proofOfPossession) {
 
 	/** No token lives longer than 24 h. */
 	public static final int MAX_TTL_SECONDS = 86_400;
@@ -36,7 +37,8 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	public static final int DEFAULT_MAX_SUB_AGENTS = 100;
 
 	/** The defaults: 15 minutes, at most one hour, three hops, 100 sub-agents. */
-	public static final TokenPolicy DEFAULT = new TokenPolicy(900, 3600, 3, DEFAULT_MAX_SUB_AGENTS, null);
+	public static final TokenPolicy DEFAULT = new TokenPolicy(900, 3600, 3, DEFAULT_MAX_SUB_AGENTS, null,
+			ProofOfPossession.NONE);
 
 	/** The rule for either lifetime, as the admin API states it. */
 	public static final String TTL_RULE = "must be between 1 and " + MAX_TTL_SECONDS + " seconds (24 h)";
@@ -53,6 +55,7 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 		Assert.isTrue(defaultTtlSeconds <= maxTtlSeconds, "defaultTtlSeconds cannot exceed maxTtlSeconds");
 		Assert.isTrue(maxDelegationDepth >= 0, "maxDelegationDepth cannot be negative");
 		Assert.isTrue(maxSubAgents >= 0, "maxSubAgents cannot be negative");
+		proofOfPossession = (proofOfPossession != null) ? proofOfPossession : ProofOfPossession.NONE;
 	}
 
 	/**
@@ -71,7 +74,8 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	 * @param maxDelegationDepth how many sub-agent hops below the agent a token may go
 	 */
 	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth) {
-		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, DEFAULT_MAX_SUB_AGENTS, null);
+		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, DEFAULT_MAX_SUB_AGENTS, null,
+				ProofOfPossession.NONE);
 	}
 
 	/**
@@ -82,7 +86,7 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	 * @param maxSubAgents how many sub-agents the agent may derive
 	 */
 	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents) {
-		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, maxSubAgents, null);
+		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, maxSubAgents, null, ProofOfPossession.NONE);
 	}
 
 }

@@ -41,7 +41,27 @@ class StoredDocumentsTests {
 				"tokenPolicy");
 		assertThat(json.get("owner").stringValue()).isEqualTo("owner@example.com");
 		assertThat(json.get("tokenPolicy").toString()).isEqualTo(
-				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100}");
+				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100,"
+						+ "\"proofOfPossession\":\"none\"}");
+	}
+
+	@Test
+	void conditionsBudgetAndProofOfPossessionAreStoredAsWrittenAndReadBack() {
+		AgentProfile base = profile();
+		AgentProfile profile = base
+			.withCapabilities(java.util.List.of(new Capability("crm:read", null, RiskLevel.LOW, "request.cost < 5.0")));
+		TokenPolicy policy = new TokenPolicy(
+				900, 3600, 3, 100, new TaskBudget("usd", new java.math.BigDecimal("50.00"),
+						new java.math.BigDecimal("0.9"), new java.math.BigDecimal("1.0")),
+				ProofOfPossession.DPOP_REGISTERED_KEY);
+		AgentProfile withPolicy = new AgentProfile(profile.name(), profile.owner(), profile.team(), profile.platform(),
+				profile.environment(), profile.description(), profile.role(), profile.capabilities(), profile.tools(),
+				profile.resources(), java.util.List.of(new DataAccess("crm.customers", Access.WRITE,
+						Sensitivity.CONFIDENTIAL, "request.time.getHours('UTC') < 4")),
+				profile.humanOversight(), policy);
+		String json = StoredDocuments.profileJson(withPolicy);
+		assertThat(json).contains("\"perTask\":50.00").contains("\"proofOfPossession\":\"dpop-registered-key\"");
+		assertThat(StoredDocuments.readProfile(json)).isEqualTo(withPolicy);
 	}
 
 	@Test

@@ -100,7 +100,7 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 		String jkt = (proof != null) ? proof.jkt() : null;
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Agent agent = RegistryClients.agentOf(registeredClient).orElse(null);
-		Issued issued = (agent != null) ? issueToAgent(agent, request, client, issuer, now, jkt)
+		Issued issued = (agent != null) ? issueToAgent(agent, request, client, issuer, now, proof)
 				: issueToClient(registeredClient, request, client, issuer, now, jkt);
 		TokenGrant grant = issued.grant();
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(
@@ -110,7 +110,9 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 	}
 
 	private Issued issueToAgent(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
-			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String jkt) {
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now, DpopProof proof) {
+		ProofOfPossessionRule.check(agent, proof, now);
+		String jkt = (proof != null) ? proof.jkt() : null;
 		TokenGrant decided = decideForAgent(agent, request, client, issuer, now, jkt);
 		return issue(() -> {
 			Long version = this.agents.holdForIssuance(agent.id())

@@ -129,7 +129,8 @@ final class AgentDocumentJson {
 			.put("defaultTtlSeconds", profile.tokenPolicy().defaultTtlSeconds())
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
 			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
-			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents());
+			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
+			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value());
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			tokenPolicy.putObject("budget")

@@ -22,6 +22,7 @@ import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.Environment;
 import dev.agentidp.registry.HumanOversight;
+import dev.agentidp.registry.ProofOfPossession;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.TaskBudget;
@@ -196,6 +197,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * @param maxDelegationDepth 0 to 16; 3 by default
 	 * @param maxSubAgents 0 to 10,000; 100 by default
 	 * @param budget optional; what one task may spend at the policy decision point
+	 * @param proofOfPossession {@code none} (default), {@code dpop} or
+	 * {@code dpop-registered-key} (RFC 9449, docs/tokens.md)
 	 */
 	@TokenPolicyRequest.DefaultWithinMax
 	record TokenPolicyRequest(
@@ -207,7 +210,7 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 					message = TokenPolicy.DELEGATION_DEPTH_RULE) Integer maxDelegationDepth,
 			@Min(value = 0, message = TokenPolicy.SUB_AGENTS_RULE) @Max(value = TokenPolicy.MAX_SUB_AGENTS,
 					message = TokenPolicy.SUB_AGENTS_RULE) Integer maxSubAgents,
-			@Valid TaskBudgetRequest budget) {
+			@Valid TaskBudgetRequest budget, @OneOf(ProofOfPossession.class) String proofOfPossession) {
 
 		int maxTtl() {
 			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
@@ -223,7 +226,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 					(this.maxDelegationDepth != null) ? this.maxDelegationDepth
 							: TokenPolicy.DEFAULT.maxDelegationDepth(),
 					(this.maxSubAgents != null) ? this.maxSubAgents : TokenPolicy.DEFAULT_MAX_SUB_AGENTS,
-					(this.budget != null) ? this.budget.toTaskBudget() : null);
+					(this.budget != null) ? this.budget.toTaskBudget() : null, (this.proofOfPossession != null)
+							? ProofOfPossession.from(this.proofOfPossession).orElseThrow() : ProofOfPossession.NONE);
 		}
 
 		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */

@@ -174,6 +174,8 @@ final class AgentDocumentRules {
 
 			private boolean text;
 
+			private int longest;
+
 			@Override
 			public void initialize(OneOf oneOf) {
 				try {
@@ -191,6 +193,8 @@ final class AgentDocumentRules {
 					throw new IllegalStateException(oneOf.value() + " has no wire value()", ex);
 				}
 				this.text = oneOf.text();
+				// at most 16 characters, or the longest value when one is longer
+				this.longest = Math.max(16, this.values.stream().mapToInt(String::length).max().orElse(0));
 			}
 
 			@Override
@@ -198,7 +202,8 @@ final class AgentDocumentRules {
 				if (value == null) {
 					return true;
 				}
-				if (!(this.text ? plainText(value, 16, context) : withinLength(value, 16, context))) {
+				if (!(this.text ? plainText(value, this.longest, context)
+						: withinLength(value, this.longest, context))) {
 					return false;
 				}
 				return this.values.contains(value)

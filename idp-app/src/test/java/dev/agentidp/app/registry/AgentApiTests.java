@@ -63,7 +63,8 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertThat(created.get("owner").asString()).isEqualTo("support-team@company.com");
 		assertThat(created.get("parentId").isNull()).isTrue();
 		assertThat(created.get("tokenPolicy").toString()).isEqualTo(
-				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100}");
+				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100,"
+						+ "\"proofOfPossession\":\"none\"}");
 		assertThat(created.get("resources").isEmpty()).isTrue();
 		JsonNode key = created.get("keys").get(0);
 		assertThat(key.get("kty").asString()).isEqualTo("OKP");

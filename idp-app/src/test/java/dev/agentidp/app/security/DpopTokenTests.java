@@ -174,6 +174,65 @@ class DpopTokenTests {
 		assertThat(RunningProvider.json(two).get("error").asString()).isIn("invalid_request", "invalid_dpop_proof");
 	}
 
+	@Test
+	void anAgentWhosePolicyRequiresDpopGetsNoBearerTokenAndOneThatRequiresItsOwnKeyNoTokenForAnotherKey()
+			throws Exception {
+		RunningProvider.Agent dpop = registerWithProofOfPossession("dpop");
+		assertRefused(this.provider.postForm("/oauth2/token", dpop.tokenForm("crm:read")), "invalid_dpop_proof",
+				"proofOfPossession is dpop");
+		HttpResponse<String> withProof = this.provider.postFormWithHeaders("/oauth2/token", dpop.tokenForm("crm:read"),
+				"DPoP", proof());
+		assertThat(withProof.statusCode()).as(withProof.body()).isEqualTo(200);
+		assertThat(RunningProvider.json(withProof).get("token_type").asString()).isEqualTo("DPoP");
+
+		RunningProvider.Agent registered = registerWithProofOfPossession("dpop-registered-key");
+		assertRefused(
+				this.provider.postFormWithHeaders("/oauth2/token", registered.tokenForm("crm:read"), "DPoP", proof()),
+				"invalid_dpop_proof", "signed by one of the agent's registered keys");
+		HttpResponse<String> ownKey = this.provider.postFormWithHeaders("/oauth2/token",
+				registered.tokenForm("crm:read"), "DPoP", proofBy(registered.key()));
+		assertThat(ownKey.statusCode()).as(ownKey.body()).isEqualTo(200);
+		assertThat(RunningProvider.payload(RunningProvider.json(ownKey).get("access_token").asString())
+			.get("cnf")
+			.get("jkt")
+			.asString()).isEqualTo(registered.key().computeThumbprint().toString());
+		// the document shows the policy; an unknown value is refused naming the member
+		HttpResponse<String> unknown = this.provider.postJson("/admin/v1/agents",
+				"{\"name\":\"pop-bad\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"crm:read\","
+						+ "\"riskLevel\":\"low\"}],\"tokenPolicy\":{\"proofOfPossession\":\"mtls\"},\"generateKey\":true}",
+				this.admin);
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(RunningProvider.json(unknown).get("detail").asString())
+			.contains("tokenPolicy.proofOfPossession: must be one of none|dpop|dpop-registered-key");
+	}
+
+	private RunningProvider.Agent registerWithProofOfPossession(String proofOfPossession) throws Exception {
+		HttpResponse<String> registered = this.provider.postJson("/admin/v1/agents",
+				"{\"name\":\"pop-" + UUID.randomUUID() + "\",\"owner\":\"o@example.com\",\"capabilities\":"
+						+ "[{\"scope\":\"crm:read\",\"riskLevel\":\"low\"}],\"tokenPolicy\":{\"proofOfPossession\":\""
+						+ proofOfPossession + "\"},\"generateKey\":true}",
+				this.admin);
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+		JsonNode document = RunningProvider.json(registered);
+		assertThat(document.get("tokenPolicy").get("proofOfPossession").asString()).isEqualTo(proofOfPossession);
+		return new RunningProvider.Agent(document.get("id").asString(),
+				OctetKeyPair.parse(document.get("privateJwk").toString()), this.provider.issuer());
+	}
+
+	private String proofBy(OctetKeyPair key) throws JOSEException {
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType("dpop+jwt"))
+					.jwk(key.toPublicJWK())
+					.build(),
+				new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
+					.claim("htm", "POST")
+					.claim("htu", this.provider.issuer() + "/oauth2/token")
+					.issueTime(new Date())
+					.build());
+		jwt.sign(new Ed25519Signer(key));
+		return jwt.serialize();
+	}
+
 	private static void assertRefused(HttpResponse<String> response, String error, String description) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
 		JsonNode body = RunningProvider.json(response);
