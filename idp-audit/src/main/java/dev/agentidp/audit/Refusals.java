@@ -38,6 +38,9 @@ import org.springframework.util.Assert;
  * once per interval) and aggregated, so it is in the next summary.</li>
  * </ul>
  * Summaries are written by one writer, the scheduler ({@link #flush()}), and at shutdown.
+ * <p>
+ * About 320 lines, deliberately one class: the per-source counters, the bounded writers
+ * and the summary they flush share one interval (its counters and its window lock).
  */
 public final class Refusals {
 

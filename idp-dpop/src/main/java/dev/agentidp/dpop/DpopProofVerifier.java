@@ -43,6 +43,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * asks for the RFC 3986 §6.2.2 and §6.2.3 normalisations. Single use is the
  * {@link ReplayCheck}'s: the provider's is its replay store in PostgreSQL, so it holds
  * across every node.
+ * <p>
+ * About 330 lines, deliberately one class: the checks of RFC 9449 §4.3 read top to bottom
+ * in the RFC's order in {@link #verify}, with the URI normalisation and key handling they
+ * need beside them.
  */
 public final class DpopProofVerifier {
 

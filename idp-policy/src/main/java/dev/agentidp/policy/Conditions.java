@@ -46,6 +46,9 @@ import org.springframework.util.Assert;
  * </ul>
  * Compiled conditions are cached per (agent id, document version, expression), so a
  * condition is compiled once per version of the document that declares it.
+ * <p>
+ * About 310 lines, deliberately one class: compile, the static cost bound and evaluate
+ * share CEL's environment and its limits, which read best together.
  */
 final class Conditions {
 

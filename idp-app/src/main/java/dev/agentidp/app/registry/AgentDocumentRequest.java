@@ -59,6 +59,9 @@ import jakarta.validation.constraints.Size;
  * @param tokenPolicy its token policy; each member defaulted
  * @param jwk a public JWK, on registration
  * @param generateKey {@code true} to have a key pair generated, on registration
+ * <p>
+ * About 300 lines of nested records, one per member of the document: the whole input
+ * contract of an identity document in one place.
  */
 @AdminBody(unknownField = "{field}: is not a field of the identity document",
 		serverSet = { "id", "status", "version", "riskLevel", "parentId", "keys", "createdAt", "updatedAt" })
