@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
  * on no other module; registry → audit; tokens → registry, audit, dpop; delegation →
- * tokens, registry, audit; policy → tokens, registry, audit, dpop; app → all; no cycles;</li>
+ * tokens, registry, audit; policy → tokens, registry, audit, dpop; app → all; no
+ * cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}) and the admin API's JSON binding that issue 15,

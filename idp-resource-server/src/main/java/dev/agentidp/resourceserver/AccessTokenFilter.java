@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -58,6 +59,8 @@ final class AccessTokenFilter extends OncePerRequestFilter {
 	private final boolean dpopOnly;
 
 	private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+	private final RequestAttributeSecurityContextRepository repository = new RequestAttributeSecurityContextRepository();
 
 	AccessTokenFilter(AccessTokenVerifier tokens, DpopProofVerifier proofs, Challenges challenges, Refusals refusals,
 			ResourceServerProperties properties) {
@@ -104,6 +107,8 @@ final class AccessTokenFilter extends OncePerRequestFilter {
 			SecurityContext context = this.contexts.createEmptyContext();
 			context.setAuthentication(authentication);
 			this.contexts.setContext(context);
+			// async and error dispatches of this request find it again
+			this.repository.saveContext(context, request, response);
 			try {
 				chain.doFilter(request, response);
 			}

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.agentidp.dpop.ReplayCheck;
 import io.micrometer.core.instrument.Counter;
+import jakarta.servlet.DispatcherType;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -49,7 +50,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 @EnableConfigurationProperties(ResourceServerProperties.class)
 public class ResourceServerAutoConfiguration {
 
-	private static final Log logger = LogFactory.getLog(ResourceServerAutoConfiguration.class);
+	/** Where refusals are logged, one INFO line each: the error code and reason, never a token or proof. */
+	private static final Log logger = LogFactory.getLog("dev.agentidp.resourceserver.Refusals");
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -94,7 +96,9 @@ public class ResourceServerAutoConfiguration {
 			ResourceServerProperties properties) throws Exception {
 		List<String> open = new ArrayList<>(ProtectedResourceMetadata.paths(properties));
 		open.addAll(properties.publicPaths());
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers(open.toArray(String[]::new))
+		http.authorizeHttpRequests((requests) -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
+			.permitAll()
+			.requestMatchers(open.toArray(String[]::new))
 			.permitAll()
 			.anyRequest()
 			.authenticated()).with(kit, Customizer.withDefaults());
