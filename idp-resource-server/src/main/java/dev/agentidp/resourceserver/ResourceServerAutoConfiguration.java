@@ -50,7 +50,10 @@ import org.springframework.web.servlet.function.ServerResponse;
 @EnableConfigurationProperties(ResourceServerProperties.class)
 public class ResourceServerAutoConfiguration {
 
-	/** Where refusals are logged, one INFO line each: the error code and reason, never a token or proof. */
+	/**
+	 * Where refusals are logged, one INFO line each: the error code and reason, never a
+	 * token or proof.
+	 */
 	private static final Log logger = LogFactory.getLog("dev.agentidp.resourceserver.Refusals");
 
 	@Bean
