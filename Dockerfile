@@ -18,6 +18,9 @@ COPY idp-registry/ idp-registry/
 COPY idp-tokens/ idp-tokens/
 COPY idp-delegation/ idp-delegation/
 COPY idp-policy/ idp-policy/
+# the resource-server kit: idp-app's tests use it (the example MCP tool server), and they
+# are compiled here
+COPY idp-resource-server/ idp-resource-server/
 COPY idp-app/ idp-app/
 # the wrapper fetches Maven 3.9.11 and the dependencies from Maven Central into /root/.m2,
 # kept between builds by the cache mount; tests are compiled but not run (./mvnw -B verify

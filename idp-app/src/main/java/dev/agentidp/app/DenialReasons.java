@@ -22,9 +22,9 @@ final class DenialReasons {
 	static final List<String> VALUES = List.of("none", "replay", "expired", "not_yet_valid", "lifetime",
 			"bad_signature", "too_many_failures", "suspended", "retired", "audience", "issuer", "scope",
 			"unknown_client", "unauthorized_client", "unsupported_grant_type", "missing_token", "invalid_token",
-			"malformed", "aggregated", "other", "token_inactive", "subject_mismatch", "not_declared", "scope_missing",
-			"audience_mismatch", "condition_false", "budget_exhausted", "budget_reserved", "approval_required",
-			"anomaly");
+			"malformed", "aggregated", "other", "token_inactive", "subject_mismatch", "proof_invalid", "not_declared",
+			"scope_missing", "audience_mismatch", "condition_false", "budget_exhausted", "budget_reserved",
+			"approval_required", "anomaly");
 
 	/** Text of the audited reason → tag (checked in this order). */
 	private static final List<Map.Entry<String, String>> BY_TEXT = List.of(

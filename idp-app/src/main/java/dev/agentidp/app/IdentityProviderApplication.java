@@ -6,10 +6,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * The agent identity provider.
+ * The agent identity provider. It scans its own modules by name, not all of
+ * {@code dev.agentidp}: {@code dev.agentidp.resourceserver} is the kit for tool servers
+ * (auto-configured there), which a class path may hold beside the provider (idp-app's
+ * tests do).
  */
-@SpringBootApplication(scanBasePackages = "dev.agentidp")
-@ConfigurationPropertiesScan("dev.agentidp")
+@SpringBootApplication(
+		scanBasePackages = { "dev.agentidp.app", "dev.agentidp.audit", "dev.agentidp.db", "dev.agentidp.delegation",
+				"dev.agentidp.dpop", "dev.agentidp.policy", "dev.agentidp.registry", "dev.agentidp.tokens" })
+@ConfigurationPropertiesScan({ "dev.agentidp.app", "dev.agentidp.audit", "dev.agentidp.delegation",
+		"dev.agentidp.policy", "dev.agentidp.registry", "dev.agentidp.tokens" })
 @EnableScheduling
 public class IdentityProviderApplication {
 

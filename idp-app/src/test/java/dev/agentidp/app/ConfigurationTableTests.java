@@ -127,8 +127,41 @@ class ConfigurationTableTests {
 		assertThat(values).as("@Value in the main sources").containsExactlyInAnyOrderElementsOf(VALUE_ANNOTATIONS);
 	}
 
+	/**
+	 * The resource-server kit's {@code agentidp.resource-server.*} properties are not the
+	 * provider's: its document (docs/resource-servers.md) lists exactly those of its
+	 * record.
+	 */
+	@Test
+	void theResourceServerDocumentListsExactlyTheKitsProperties() throws IOException {
+		Map<String, String> kit = metadataProperties("agentidp.resource-server.");
+		assertThat(kit).containsKeys("agentidp.resource-server.issuer", "agentidp.resource-server.resource");
+		String document = Files.readString(ROOT.resolve("docs/resource-servers.md"));
+		Set<String> listed = new java.util.TreeSet<>();
+		for (String row : document.split("\n")) {
+			if (row.startsWith("| `agentidp.")) {
+				Matcher names = CODE.matcher(row.split("\\|")[1]);
+				while (names.find()) {
+					listed.add(names.group(1));
+				}
+			}
+		}
+		assertThat(listed).containsExactlyInAnyOrderElementsOf(kit.keySet());
+	}
+
 	/** The {@code idp.*} properties of every module's records, with their defaults. */
 	private static Map<String, String> recordProperties() throws IOException {
+		Map<String, String> properties = metadataProperties("idp.");
+		// the records of audit, registry, tokens and the application
+		assertThat(properties.keySet()).anyMatch((name) -> name.startsWith("idp.audit."))
+			.anyMatch((name) -> name.startsWith("idp.registry."))
+			.anyMatch((name) -> name.startsWith("idp.tokens."))
+			.contains("idp.issuer");
+		return properties;
+	}
+
+	/** The properties with a prefix in every metadata file, with their defaults. */
+	private static Map<String, String> metadataProperties(String prefix) throws IOException {
 		Map<String, String> properties = new TreeMap<>();
 		Resource[] metadata = new PathMatchingResourcePatternResolver()
 			.getResources("classpath*:META-INF/spring-configuration-metadata.json");
@@ -137,18 +170,13 @@ class ConfigurationTableTests {
 			try (InputStream in = resource.getInputStream()) {
 				for (JsonNode property : json.readTree(in).path("properties")) {
 					String name = property.path("name").asString();
-					if (name.startsWith("idp.")) {
+					if (name.startsWith(prefix)) {
 						JsonNode fallback = property.path("defaultValue");
 						properties.put(name, fallback.isMissingNode() ? null : fallback.asString());
 					}
 				}
 			}
 		}
-		// the records of audit, registry, tokens and the application
-		assertThat(properties.keySet()).anyMatch((name) -> name.startsWith("idp.audit."))
-			.anyMatch((name) -> name.startsWith("idp.registry."))
-			.anyMatch((name) -> name.startsWith("idp.tokens."))
-			.contains("idp.issuer");
 		return properties;
 	}
 

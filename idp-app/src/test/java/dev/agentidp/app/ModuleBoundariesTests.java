@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
  * on no other module; registry → audit; tokens → registry, audit, dpop; delegation →
- * tokens, registry, audit; policy → tokens, registry, audit; app → all; no cycles;</li>
+ * tokens, registry, audit; policy → tokens, registry, audit, dpop; app → all; no
+ * cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}); the admin API binds and renders its JSON in
@@ -57,7 +58,8 @@ class ModuleBoundariesTests {
 	private static final JavaClasses FIXTURE = new ClassFileImporter().importPackages("fixture.boundaries");
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
-			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.policy..");
+			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.policy..",
+			"dev.agentidp.resourceserver..");
 
 	/**
 	 * The public classes of the domain modules that are not records, enums, interfaces or
@@ -86,7 +88,14 @@ class ModuleBoundariesTests {
 			// idp-policy: the decision point and its AuthZEN metadata
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
 			// idp-dpop: the proof verifier
-			"dev.agentidp.dpop.DpopProofVerifier");
+			"dev.agentidp.dpop.DpopProofVerifier",
+			// idp-resource-server, a Spring Boot starter: its auto-configuration (Boot
+			// needs it public), the configurer an application with its own security
+			// chain applies, the authentication handlers and tools read, and the MCP
+			// SDK kit; its seams are interfaces, its values records
+			"dev.agentidp.resourceserver.ResourceServerAutoConfiguration",
+			"dev.agentidp.resourceserver.AgentIdpResourceServerConfigurer",
+			"dev.agentidp.resourceserver.AgentAuthentication", "dev.agentidp.resourceserver.mcp.McpAccess");
 
 	@Test
 	void modulesDependOnlyOnWhatTheDesignAllows() {
@@ -211,9 +220,13 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.delegation..")
 			.layer("policy")
 			.definedBy("dev.agentidp.policy..")
+			.layer("resourceserver")
+			.definedBy("dev.agentidp.resourceserver..")
 			.layer("app")
 			.definedBy("dev.agentidp.app..", "fixture.boundaries.app..")
 			.whereLayer("app")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("resourceserver")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("delegation")
 			.mayOnlyBeAccessedByLayers("app")
@@ -226,7 +239,7 @@ class ModuleBoundariesTests {
 			.whereLayer("audit")
 			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "policy", "app")
 			.whereLayer("dpop")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app");
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app", "resourceserver");
 	}
 
 	private static ArchRule noJsonTreeOrServletTypeInPublicMethods() {

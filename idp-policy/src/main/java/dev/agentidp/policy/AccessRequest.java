@@ -20,9 +20,11 @@ import org.springframework.util.Assert;
  * them), e.g. {@code target}
  * @param cost {@code context.cost}, zero or positive; zero when not given
  * @param arguments {@code context.arguments} (JSON values)
+ * @param dpop {@code subject.properties.dpop_proof}, {@code htm} and {@code htu}
+ * ({@link DpopPresentation#NONE} when not given)
  */
 public record AccessRequest(String subjectId, String token, String action, ResourceType resourceType, String resourceId,
-		Map<String, Object> resourceProperties, BigDecimal cost, Map<String, Object> arguments) {
+		Map<String, Object> resourceProperties, BigDecimal cost, Map<String, Object> arguments, DpopPresentation dpop) {
 
 	/** The largest cost a request may name. */
 	public static final BigDecimal MAX_COST = new BigDecimal("1e12");
@@ -38,6 +40,24 @@ public record AccessRequest(String subjectId, String token, String action, Resou
 		cost = (cost != null) ? cost : BigDecimal.ZERO;
 		Assert.isTrue(cost.signum() >= 0 && cost.compareTo(MAX_COST) <= 0, "cost must be between 0 and 1e12");
 		arguments = (arguments != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(arguments)) : Map.of();
+		dpop = (dpop != null) ? dpop : DpopPresentation.NONE;
+	}
+
+	/**
+	 * A request without a DPoP proof.
+	 * @param subjectId {@code subject.id}
+	 * @param token {@code subject.properties.token}
+	 * @param action {@code action.name}
+	 * @param resourceType {@code resource.type}
+	 * @param resourceId {@code resource.id}
+	 * @param resourceProperties {@code resource.properties}
+	 * @param cost {@code context.cost}
+	 * @param arguments {@code context.arguments}
+	 */
+	public AccessRequest(String subjectId, String token, String action, ResourceType resourceType, String resourceId,
+			Map<String, Object> resourceProperties, BigDecimal cost, Map<String, Object> arguments) {
+		this(subjectId, token, action, resourceType, resourceId, resourceProperties, cost, arguments,
+				DpopPresentation.NONE);
 	}
 
 	/**
@@ -64,7 +84,7 @@ public record AccessRequest(String subjectId, String token, String action, Resou
 	 */
 	AccessRequest withAction(String otherAction) {
 		return new AccessRequest(this.subjectId, this.token, otherAction, this.resourceType, this.resourceId,
-				this.resourceProperties, this.cost, this.arguments);
+				this.resourceProperties, this.cost, this.arguments, this.dpop);
 	}
 
 	/**
@@ -74,7 +94,7 @@ public record AccessRequest(String subjectId, String token, String action, Resou
 	 */
 	AccessRequest withResource(String otherId) {
 		return new AccessRequest(this.subjectId, this.token, this.action, this.resourceType, otherId,
-				this.resourceProperties, this.cost, this.arguments);
+				this.resourceProperties, this.cost, this.arguments, this.dpop);
 	}
 
 }

@@ -10,7 +10,9 @@ import org.springframework.util.Assert;
  * default: a call is allowed only when every rule passes; the first that fails names the
  * code):
  * <ol>
- * <li>{@link TokenActiveRule} ({@code token_inactive}, {@code subject_mismatch});</li>
+ * <li>{@link TokenActiveRule} ({@code token_inactive}, {@code subject_mismatch}), then
+ * {@link ProofRule} ({@code proof_invalid}: a DPoP-bound token needs a proof of its
+ * key);</li>
  * <li>{@link DeclaredRule} ({@code not_declared});</li>
  * <li>{@link ScopeRule} ({@code scope_missing});</li>
  * <li>{@link AudienceRule} ({@code audience_mismatch});</li>
@@ -40,8 +42,8 @@ final class AccessRules {
 	 * @return the rules
 	 */
 	static AccessRules standard(ConditionRule conditions, BudgetRule budget, List<AnomalySignal> signals) {
-		return new AccessRules(List.of(new TokenActiveRule(), new DeclaredRule(), new ScopeRule(), new AudienceRule(),
-				conditions, budget, new ApprovalRule(), new AnomalyRule(signals)));
+		return new AccessRules(List.of(new TokenActiveRule(), new ProofRule(), new DeclaredRule(), new ScopeRule(),
+				new AudienceRule(), conditions, budget, new ApprovalRule(), new AnomalyRule(signals)));
 	}
 
 	/**

@@ -16,6 +16,12 @@ public enum DecisionCode {
 	SUBJECT_MISMATCH("subject_mismatch"),
 
 	/**
+	 * Rule 1: the token is DPoP-bound ({@code cnf.jkt}) and the request carries no proof
+	 * of its key for the call, or a proof that fails RFC 9449 §4.3.
+	 */
+	PROOF_INVALID("proof_invalid"),
+
+	/**
 	 * Rule 2: the tool, data resource or action is not in the acting agent's document.
 	 */
 	NOT_DECLARED("not_declared"),

@@ -1,13 +1,16 @@
 package dev.agentidp.policy;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Refusals;
+import dev.agentidp.dpop.DpopProofVerifier;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ProfileCheck;
 import dev.agentidp.tokens.AuthorizationServerContribution;
 import dev.agentidp.tokens.TokenService;
+import dev.agentidp.tokens.TokensProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -54,10 +57,16 @@ class PolicyConfiguration {
 	@Bean
 	PolicyDecisionPoint policyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit,
 			Refusals refusals, BudgetLedger ledger, ObjectProvider<BudgetSource> budgets,
-			ObjectProvider<AnomalySignal> signals, TransactionTemplate transactions, Conditions conditions) {
+			ObjectProvider<AnomalySignal> signals, TransactionTemplate transactions, JdbcClient jdbc,
+			TokensProperties tokensProperties, Conditions conditions) {
+		// the window of idp.tokens.dpop-proof-window, as at the token endpoint
+		Duration window = tokensProperties.dpopProofWindow();
+		Clock clock = Clock.systemUTC();
+		DpopProofVerifier proofs = new DpopProofVerifier(new ProofReplays(jdbc), window, clock);
+		DpopProofVerifier searchProofs = new DpopProofVerifier((jkt, jti, keepUntil) -> true, window, clock);
 		return new PolicyDecisionPoint(tokens, agents, audit, refusals, ledger,
-				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), transactions,
-				conditions, Clock.systemUTC());
+				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), transactions, proofs,
+				searchProofs, conditions, clock);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.PrintableText;
 import dev.agentidp.audit.Refusals;
+import dev.agentidp.dpop.DpopProofVerifier;
+import dev.agentidp.dpop.InvalidDpopProofException;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.RiskLevel;
@@ -35,7 +38,8 @@ import org.springframework.util.Assert;
  * whether the agent acting with a token may perform an action on a tool or data resource
  * now ({@link AccessRules}: deny by default, the first failing rule names the code),
  * answers batches and searches with the same rules, and records every decision, allowed
- * or denied, on the acting agent's audit chain as {@value #EVALUATED}. An allowed
+ * or denied, on the acting agent's audit chain as {@value #EVALUATED}. A DPoP-bound token
+ * counts only with a proof of its key for the call ({@link ProofRule}). An allowed
  * decision with a cost is debited from its task's budget in the same transaction as its
  * record ({@link BudgetLedger}); a denied one debits nothing.
  */
@@ -74,9 +78,21 @@ public class PolicyDecisionPoint {
 
 	private final TransactionTemplate transactions;
 
+	private final DpopProofVerifier proofs;
+
+	private final DpopProofVerifier searchProofs;
+
+	/**
+	 * @param proofs verifies the DPoP proofs presented with decisions, each used once
+	 * ({@link ProofReplays})
+	 * @param searchProofs verifies those presented with searches, which decide nothing:
+	 * the same checks, but a proof may serve several searches
+	 * @param conditions the compiled conditions of the documents (rule 5)
+	 * @param clock the clock conditions read {@code request.time} from
+	 */
 	PolicyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit, Refusals refusals,
 			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, TransactionTemplate transactions,
-			Conditions conditions, Clock clock) {
+			DpopProofVerifier proofs, DpopProofVerifier searchProofs, Conditions conditions, Clock clock) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(audit, "audit cannot be null");
@@ -85,6 +101,10 @@ public class PolicyDecisionPoint {
 		Assert.notNull(budgets, "budgets cannot be null");
 		Assert.notNull(signals, "signals cannot be null");
 		Assert.notNull(transactions, "transactions cannot be null");
+		Assert.notNull(proofs, "proofs cannot be null");
+		Assert.notNull(searchProofs, "searchProofs cannot be null");
+		this.proofs = proofs;
+		this.searchProofs = searchProofs;
 		this.tokens = tokens;
 		this.agents = agents;
 		this.audit = audit;
@@ -106,7 +126,7 @@ public class PolicyDecisionPoint {
 	 */
 	public AccessDecision evaluate(String caller, String issuer, AccessRequest request) {
 		Assert.hasText(caller, "caller cannot be empty");
-		return decide(caller, attempt(issuer, request));
+		return decide(caller, attempt(issuer, request, this.proofs, new HashMap<>()));
 	}
 
 	/**
@@ -133,8 +153,10 @@ public class PolicyDecisionPoint {
 			}
 		}
 		List<AccessDecision> decisions = new ArrayList<>(requests.size());
+		// one proof may stand for every evaluation of the batch it came with
+		Map<String, String[]> verified = new HashMap<>();
 		for (AccessRequest request : requests) {
-			AccessDecision decision = decide(caller, attempt(issuer, request));
+			AccessDecision decision = decide(caller, attempt(issuer, request, this.proofs, verified));
 			decisions.add(decision);
 			if (semantic.stopsAfter(decision)) {
 				break;
@@ -158,7 +180,7 @@ public class PolicyDecisionPoint {
 	 * page token is not one this provider gave
 	 */
 	public SearchPage searchResources(String issuer, AccessRequest probe, String action, String pageToken, int limit) {
-		AccessAttempt attempt = attempt(issuer, probe);
+		AccessAttempt attempt = attempt(issuer, probe, this.searchProofs, new HashMap<>());
 		List<String> allowed = new ArrayList<>();
 		if (attempt.declared() != null) {
 			for (String resource : attempt.declared().resources(probe.resourceType())) {
@@ -184,7 +206,7 @@ public class PolicyDecisionPoint {
 	 * page token is not one this provider gave
 	 */
 	public SearchPage searchActions(String issuer, AccessRequest probe, String pageToken, int limit) {
-		AccessAttempt attempt = attempt(issuer, probe);
+		AccessAttempt attempt = attempt(issuer, probe, this.searchProofs, new HashMap<>());
 		List<String> allowed = new ArrayList<>();
 		if (attempt.declared() != null) {
 			for (String action : attempt.declared().actions(probe.resourceType(), probe.resourceId())) {
@@ -241,14 +263,16 @@ public class PolicyDecisionPoint {
 		AccessAttempt candidate = new AccessAttempt(
 				new AccessRequest(request.subjectId(), request.token(), action, request.resourceType(), resource,
 						request.resourceProperties(), BigDecimal.ZERO, request.arguments()),
-				attempt.token(), attempt.active(), attempt.agentId(), attempt.declared());
+				attempt.token(), attempt.active(), attempt.agentId(), attempt.declared(), attempt.proofJkt(),
+				attempt.proofFailure());
 		return this.rules.firstDenial(candidate).isEmpty();
 	}
 
 	private AccessDecision decide(String caller, AccessAttempt attempt) {
 		Optional<Denial> denial = this.rules.firstDenial(attempt);
 		boolean tokenPassed = denial.isEmpty() || (denial.get().code() != DecisionCode.TOKEN_INACTIVE
-				&& denial.get().code() != DecisionCode.SUBJECT_MISMATCH);
+				&& denial.get().code() != DecisionCode.SUBJECT_MISMATCH
+				&& denial.get().code() != DecisionCode.PROOF_INVALID);
 		Optional<BudgetPolicy> policy = tokenPassed ? this.budgets.budget(attempt) : Optional.empty();
 		String id = UUID.randomUUID().toString();
 		return this.transactions.execute((status) -> {
@@ -286,7 +310,8 @@ public class PolicyDecisionPoint {
 		});
 	}
 
-	private AccessAttempt attempt(String issuer, AccessRequest request) {
+	private AccessAttempt attempt(String issuer, AccessRequest request, DpopProofVerifier verifier,
+			Map<String, String[]> verified) {
 		Assert.notNull(request, "request cannot be null");
 		PresentedToken token = this.tokens.recognise(request.token()).orElse(null);
 		if (token == null) {
@@ -303,7 +328,36 @@ public class PolicyDecisionPoint {
 		if (agent == null || root == null) {
 			return new AccessAttempt(request, token, false, null, null);
 		}
-		return new AccessAttempt(request, token, true, agent.id(), DeclaredAccess.of(agent, root));
+		String[] proof = (record.cnfJkt() != null) ? verified.computeIfAbsent(request.token() + '\n'
+				+ request.dpop().proof() + '\n' + request.dpop().method() + '\n' + request.dpop().uri(),
+				(key) -> verifyProof(verifier, request)) : new String[2];
+		return new AccessAttempt(request, token, true, agent.id(), DeclaredAccess.of(agent, root), proof[0], proof[1]);
+	}
+
+	/**
+	 * Verifies the DPoP proof of a request whose token is DPoP-bound (RFC 9449 §4.3,
+	 * against the call the tool server received: its {@code htm} and {@code htu}, and the
+	 * token as {@code ath}); {@link ProofRule} then compares its key with
+	 * {@code cnf.jkt}.
+	 * @return the proof's thumbprint and {@code null}, or {@code null} and why it was
+	 * refused; both {@code null} when the request carries no proof
+	 */
+	private static String[] verifyProof(DpopProofVerifier verifier, AccessRequest request) {
+		DpopPresentation dpop = request.dpop();
+		if (dpop.proof() == null) {
+			return new String[2];
+		}
+		if (dpop.method() == null || dpop.uri() == null) {
+			return new String[] { null,
+					"subject.properties needs the call's htm and htu beside its dpop_proof (RFC 9449 §4.3)" };
+		}
+		try {
+			return new String[] { verifier.verify(dpop.proof(), dpop.method(), dpop.uri(), request.token()).jkt(),
+					null };
+		}
+		catch (InvalidDpopProofException ex) {
+			return new String[] { null, ex.getMessage() };
+		}
 	}
 
 	/** The root agent: a delegated token's {@code sub} (RFC 8693 §4.1). */

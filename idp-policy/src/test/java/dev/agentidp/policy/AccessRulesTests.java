@@ -23,8 +23,8 @@ class AccessRulesTests {
 	private static final BudgetPolicy BUDGET = new BudgetPolicy("usd", new BigDecimal("50"), new BigDecimal("0.9"),
 			BigDecimal.ONE);
 
-	private final AccessRules rules = new AccessRules(List.of(new TokenActiveRule(), new DeclaredRule(),
-			new ScopeRule(), new AudienceRule(), new ApprovalRule(), new AnomalyRule(List.of())));
+	private final AccessRules rules = new AccessRules(List.of(new TokenActiveRule(), new ProofRule(),
+			new DeclaredRule(), new ScopeRule(), new AudienceRule(), new ApprovalRule(), new AnomalyRule(List.of())));
 
 	@Test
 	void evaluateWhenEveryRulePassesThenAllowed() {
@@ -52,6 +52,52 @@ class AccessRulesTests {
 		AccessRequest request = new AccessRequest(UUID.randomUUID().toString(), "a.b.c", "create_pr", ResourceType.TOOL,
 				"github", Map.of(), BigDecimal.ZERO, Map.of());
 		assertThat(code(Attempts.attempt(request))).isEqualTo(DecisionCode.SUBJECT_MISMATCH);
+	}
+
+	@Test
+	void evaluateWhenTheTokenIsDpopBoundAndNoProofVerifiedThenDenyProofInvalid() {
+		AccessAttempt unproven = Attempts.bound(Attempts.tool("create_pr"), "jkt-1", null, null);
+		Optional<Denial> denial = this.rules.firstDenial(unproven);
+		assertThat(denial.orElseThrow().code()).isEqualTo(DecisionCode.PROOF_INVALID);
+		assertThat(denial.get().reasonAdmin()).contains("jti-1").contains("no verified subject.properties.dpop_proof");
+	}
+
+	@Test
+	void evaluateWhenTheProofWasRefusedThenDenyProofInvalidWithItsReason() {
+		AccessAttempt refused = Attempts.bound(Attempts.tool("create_pr"), "jkt-1", null,
+				"The DPoP proof's ath does not match the access token");
+		Optional<Denial> denial = this.rules.firstDenial(refused);
+		assertThat(denial.orElseThrow().code()).isEqualTo(DecisionCode.PROOF_INVALID);
+		assertThat(denial.get().reasonAdmin()).contains("ath does not match");
+		assertThat(denial.get().reasonUser()).contains("ath does not match");
+	}
+
+	@Test
+	void evaluateWhenTheProofIsByAnotherKeyThanCnfJktThenDenyProofInvalid() {
+		AccessAttempt other = Attempts.bound(Attempts.tool("create_pr"), "jkt-1", "jkt-2", null);
+		Optional<Denial> denial = this.rules.firstDenial(other);
+		assertThat(denial.orElseThrow().code()).isEqualTo(DecisionCode.PROOF_INVALID);
+		assertThat(denial.get().reasonAdmin()).contains("jkt-2").contains("cnf.jkt jkt-1");
+	}
+
+	@Test
+	void evaluateWhenTheProofIsByTheBoundKeyThenTheRulePasses() {
+		assertThat(this.rules.firstDenial(Attempts.bound(Attempts.tool("create_pr"), "jkt-1", "jkt-1", null)))
+			.isEmpty();
+		// a bearer token needs no proof
+		assertThat(new ProofRule().check(Attempts.attempt(Attempts.tool("create_pr")))).isEmpty();
+	}
+
+	@Test
+	void evaluateWhenTheTokenIsInactiveAndUnprovenThenTokenInactiveComesFirst() {
+		AccessAttempt attempt = new AccessAttempt(Attempts.tool("create_pr"),
+				new PresentedToken(Attempts.token(Set.of("github:create_pr"), List.of(Attempts.GITHUB), "jkt-1"),
+						Map.of()),
+				false, null, null);
+		assertThat(code(attempt)).isEqualTo(DecisionCode.TOKEN_INACTIVE);
+		// a proof problem comes before any declaration, scope or audience rule
+		AccessAttempt undeclared = Attempts.bound(Attempts.tool("delete_repo"), "jkt-1", null, null);
+		assertThat(code(undeclared)).isEqualTo(DecisionCode.PROOF_INVALID);
 	}
 
 	@Test

@@ -40,9 +40,21 @@ final class Attempts {
 	}
 
 	static TokenRecord token(Set<String> scopes, List<String> audience) {
+		return token(scopes, audience, null);
+	}
+
+	static TokenRecord token(Set<String> scopes, List<String> audience, String cnfJkt) {
 		Instant now = Instant.now();
 		return new TokenRecord("jti-1", AGENT, AGENT.toString(), AGENT.toString(), null, "jti-1", "task-7", scopes,
-				audience, now, now.plusSeconds(900), null, 0, null, null, "owner@example.com", "kid-1");
+				audience, now, now.plusSeconds(900), null, 0, null, cnfJkt, "owner@example.com", "kid-1");
+	}
+
+	/** An attempt with a token bound to {@code cnfJkt}, and its proof's outcome. */
+	static AccessAttempt bound(AccessRequest request, String cnfJkt, String proofJkt, String proofFailure) {
+		return new AccessAttempt(request,
+				new PresentedToken(token(Set.of("github:create_pr", "github:merge", "crm.customers:read"),
+						List.of(GITHUB), cnfJkt), Map.of()),
+				true, AGENT, declared(HumanOversight.NONE), proofJkt, proofFailure);
 	}
 
 	static AccessRequest tool(String action) {

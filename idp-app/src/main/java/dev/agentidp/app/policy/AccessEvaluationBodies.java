@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 
 import dev.agentidp.policy.AccessRequest;
+import dev.agentidp.policy.DpopPresentation;
 import dev.agentidp.policy.ResourceType;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -32,8 +33,21 @@ final class AccessEvaluationBodies {
 			@NotNull(message = "must hold the agent's access token as token") @Valid SubjectProperties properties) {
 	}
 
-	/** {@code subject.properties}. */
-	record SubjectProperties(@NotBlank(message = "must be the agent's access token") @Size(max = 16384) String token) {
+	/**
+	 * {@code subject.properties}: the token and, for a DPoP-bound token, the proof the
+	 * tool server received with the call and that call's method and URI (RFC 9449 §4.3:
+	 * {@code htm}, {@code htu}). The proof's own checks, its size among them, are the
+	 * decision's ({@code proof_invalid}), not the syntax's.
+	 */
+	record SubjectProperties(@NotBlank(message = "must be the agent's access token") @Size(max = 16384) String token,
+			String dpop_proof,
+			@Size(max = 16) @Pattern(regexp = PRINTABLE, message = "must be printable text") String htm,
+			@Size(max = 4096) @Pattern(regexp = PRINTABLE, message = "must be printable text") String htu) {
+
+		DpopPresentation dpop() {
+			return new DpopPresentation(this.dpop_proof, this.htm, this.htu);
+		}
+
 	}
 
 	/** {@code action}. */
@@ -74,7 +88,7 @@ final class AccessEvaluationBodies {
 			return new AccessRequest(this.subject.id(), this.subject.properties().token(), this.action.name(),
 					ResourceType.from(this.resource.type()).orElseThrow(), this.resource.id(),
 					this.resource.properties(), (this.context != null) ? this.context.cost() : null,
-					(this.context != null) ? this.context.arguments() : null);
+					(this.context != null) ? this.context.arguments() : null, this.subject.properties().dpop());
 		}
 
 	}

@@ -131,7 +131,7 @@ class AccessEvaluationController {
 		requireDataAction(type, action);
 		AccessRequest probe = new AccessRequest(body.subject().id(), body.subject().properties().token(),
 				(action != null) ? action : "*", type, "*", body.resource().properties(), BigDecimal.ZERO,
-				(body.context() != null) ? body.context().arguments() : null);
+				(body.context() != null) ? body.context().arguments() : null, body.subject().properties().dpop());
 		SearchPage page = this.pdp.searchResources(issuer(), probe, action, pageToken(body.page()),
 				pageLimit(body.page()));
 		List<Map<String, Object>> results = page.results()
@@ -148,7 +148,7 @@ class AccessEvaluationController {
 		ResourceType type = ResourceType.from(body.resource().type()).orElseThrow();
 		AccessRequest probe = new AccessRequest(body.subject().id(), body.subject().properties().token(), "*", type,
 				body.resource().id(), body.resource().properties(), BigDecimal.ZERO,
-				(body.context() != null) ? body.context().arguments() : null);
+				(body.context() != null) ? body.context().arguments() : null, body.subject().properties().dpop());
 		SearchPage page = this.pdp.searchActions(issuer(), probe, pageToken(body.page()), pageLimit(body.page()));
 		List<Map<String, Object>> results = page.results()
 			.stream()

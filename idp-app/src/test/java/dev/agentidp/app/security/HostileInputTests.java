@@ -679,6 +679,27 @@ public final class HostileInputTests {
 		bodies.put("trailing garbage", "{" + subject + ", " + action + ", " + resource + "} {}");
 		bodies.put("300 KB of padding", "{" + subject + ", " + action + ", " + resource
 				+ ", \"context\": {\"arguments\": {\"p\": \"" + "x".repeat(300 * 1024) + "\"}}}");
+		// issue 17, item 4: the proof's members are strings; the proof itself is the
+		// decision's (proof_invalid), never a 5xx
+		String withToken = "\"subject\": {\"type\": \"agent\", \"id\": \"" + this.agent.id()
+				+ "\", \"properties\": {\"token\": \"" + this.agentToken + "\", ";
+		bodies.put("an htm with a NUL", "{" + withToken + "\"dpop_proof\": \"a.b.c\", \"htm\": \"PO\\u0000ST\","
+				+ " \"htu\": \"https://x\"}}, " + action + ", " + resource + "}");
+		bodies.put("an htu that is an array",
+				"{" + withToken + "\"dpop_proof\": \"a.b.c\", \"htm\": \"POST\", \"htu\": [\"https://x\"]}}, " + action
+						+ ", " + resource + "}");
+		bodies.put("a dpop_proof that is an object",
+				"{" + withToken + "\"dpop_proof\": {\"alg\": \"none\"}}}, " + action + ", " + resource + "}");
+		cases.add(new Case("policy evaluation: a dpop_proof of 200 KB", Expect.NOT_AN_ERROR,
+				() -> post("/access/v1/evaluation", "application/json",
+						"{" + withToken + "\"dpop_proof\": \"" + "e".repeat(200 * 1024)
+								+ "\", \"htm\": \"POST\", \"htu\": \"https://x\"}}, " + action + ", " + resource + "}",
+						admin)));
+		cases
+			.add(new Case("policy evaluation: an alg none proof with htu not a URI", Expect.NOT_AN_ERROR,
+					() -> post("/access/v1/evaluation", "application/json", "{" + withToken
+							+ "\"dpop_proof\": \"eyJhbGciOiJub25lIn0.e30.\", \"htm\": \"POST\", \"htu\": \"::\"}}, "
+							+ action + ", " + resource + "}", admin)));
 		bodies.forEach((name, body) -> cases.add(new Case("policy evaluation: " + name, Expect.OAUTH_ERROR,
 				() -> post("/access/v1/evaluation", "application/json", body, admin))));
 		cases.add(new Case("policy evaluations: 101 evaluations", Expect.OAUTH_ERROR,

@@ -1,0 +1,78 @@
+package dev.agentidp.resourceserver;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the resource-server kit ({@code agentidp.resource-server.*}), checked
+ * when it is bound. The kit is active once {@code resource} is set.
+ *
+ * @param issuer the provider's issuer ({@code iss}); its introspection, JWKS and AuthZEN
+ * endpoints are found below it ({@code /oauth2/introspect}, {@code /oauth2/jwks},
+ * {@code /access/v1/...})
+ * @param resource this resource's identifier (RFC 8707, RFC 9728 {@code resource}): the
+ * {@code resource} agents ask their tokens for, required in a token's {@code aud}
+ * @param clientId the resource-server client's id at the provider (introspection and the
+ * policy decision point, {@code client_secret_basic})
+ * @param clientSecret its secret
+ * @param tokenCheck {@code introspection} (default) or {@code jwt}
+ * @param introspectionCacheTtl how long an active introspection answer is reused (default
+ * 0: never; at most 5 minutes, and never past the token's {@code exp}): the longest a
+ * revoked token may still be accepted
+ * @param introspectionCacheSize how many answers the cache keeps (default 10,000)
+ * @param dpopProofWindow how far a DPoP proof's {@code iat} may lie from now, either way
+ * (default 60 s, 1 s to 10 minutes; RFC 9449 §11.1)
+ * @param dpopReplayCacheSize how many proof ids the default in-memory replay check keeps
+ * (default 100,000); a proof beyond it is refused rather than forgotten
+ * @param dpopBoundAccessTokensRequired whether only DPoP-bound tokens are accepted (RFC
+ * 9728 {@code dpop_bound_access_tokens_required}; default false)
+ * @param scopesSupported the scopes this resource names in its metadata
+ * @param clockSkew the skew tolerated on a JWT's {@code exp} and {@code nbf} (default 60
+ * s)
+ * @param jwksMinRefreshInterval the shortest time between two JWKS fetches, unknown
+ * {@code kid}s included (default 30 s)
+ * @param timeout connect and read timeout of every call to the provider (default 5 s)
+ * @param publicPaths paths the default security chain lets through without a token,
+ * beside the metadata (Ant patterns, e.g. {@code /actuator/health})
+ */
+@ConfigurationProperties("agentidp.resource-server")
+@Validated
+public record ResourceServerProperties(@NotNull(message = "must be the provider's issuer") URI issuer,
+		@NotNull(message = "must be this resource's identifier") URI resource, String clientId, String clientSecret,
+		@DefaultValue("introspection") @NotNull TokenCheck tokenCheck,
+		@DefaultValue("0s") @DurationMin(seconds = 0) @DurationMax(minutes = 5) Duration introspectionCacheTtl,
+		@DefaultValue("10000") @Min(1) int introspectionCacheSize,
+		@DefaultValue("60s") @DurationMin(seconds = 1) @DurationMax(minutes = 10) Duration dpopProofWindow,
+		@DefaultValue("100000") @Min(1000) @Max(10_000_000) int dpopReplayCacheSize,
+		@DefaultValue("false") boolean dpopBoundAccessTokensRequired, List<String> scopesSupported,
+		@DefaultValue("60s") @DurationMin(seconds = 0) @DurationMax(minutes = 10) Duration clockSkew,
+		@DefaultValue("30s") @DurationMin(seconds = 1) Duration jwksMinRefreshInterval,
+		@DefaultValue("5s") @DurationMin(millis = 100) @DurationMax(minutes = 1) Duration timeout,
+		List<String> publicPaths) {
+
+	public ResourceServerProperties {
+		scopesSupported = (scopesSupported != null) ? List.copyOf(scopesSupported) : List.of();
+		publicPaths = (publicPaths != null) ? List.copyOf(publicPaths) : List.of();
+	}
+
+	/**
+	 * The issuer without a trailing slash, to which endpoint paths are appended.
+	 * @return the base URL
+	 */
+	String issuerBase() {
+		String value = this.issuer.toString();
+		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+	}
+
+}
