@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
 import dev.agentidp.policy.BudgetPolicy;
 import dev.agentidp.policy.BudgetSource;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -128,7 +129,7 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 		BudgetSource testBudgets(AgentRegistry agents) {
 			BudgetPolicy policy = new BudgetPolicy("usd", new BigDecimal("1.00"), new BigDecimal("0.9"),
 					new BigDecimal("0.5"));
-			return (attempt) -> agents.findAgent(java.util.UUID.fromString(attempt.token().record().subject()))
+			return (attempt) -> agents.findAgent(AgentId.of(attempt.token().record().subject()))
 				.filter((root) -> root.name().startsWith("budgeted-"))
 				.map((root) -> policy)
 				.or(Optional::empty);

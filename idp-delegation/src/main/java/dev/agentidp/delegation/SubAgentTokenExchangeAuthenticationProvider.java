@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
@@ -115,7 +115,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject_token is not held by the authenticating client");
 		}
-		Agent root = this.agents.findAgent(parseUuid(held.subject()))
+		Agent root = this.agents.findAgent(rootAgentId(held.subject()))
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject token's root agent no longer exists"));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -187,9 +187,9 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		return subAgent;
 	}
 
-	private static UUID parseUuid(String value) {
+	private static AgentId rootAgentId(String value) {
 		try {
-			return UUID.fromString(value);
+			return AgentId.of(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject token's root is not an agent");

@@ -1,7 +1,6 @@
 package dev.agentidp.policy;
 
-import java.util.UUID;
-
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.tokens.PresentedToken;
 
 import org.springframework.util.Assert;
@@ -18,7 +17,7 @@ import org.springframework.util.Assert;
  * @param agentId the acting agent, or {@code null}
  * @param declared what the acting agent's document declares, or {@code null}
  */
-public record AccessAttempt(AccessRequest request, PresentedToken token, boolean active, UUID agentId,
+public record AccessAttempt(AccessRequest request, PresentedToken token, boolean active, AgentId agentId,
 		DeclaredAccess declared) {
 
 	public AccessAttempt {

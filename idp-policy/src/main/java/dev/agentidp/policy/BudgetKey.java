@@ -1,7 +1,6 @@
 package dev.agentidp.policy;
 
-import java.util.UUID;
-
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.tokens.TokenRecord;
 
 import org.springframework.util.Assert;
@@ -15,7 +14,7 @@ import org.springframework.util.Assert;
  * @param rootAgentId the root agent
  * @param key {@code task:<task>} or {@code jti:<root token's jti>}
  */
-public record BudgetKey(UUID rootAgentId, String key) {
+public record BudgetKey(AgentId rootAgentId, String key) {
 
 	public BudgetKey {
 		Assert.notNull(rootAgentId, "rootAgentId cannot be null");
@@ -28,7 +27,7 @@ public record BudgetKey(UUID rootAgentId, String key) {
 	 * @param task the task
 	 * @return the key
 	 */
-	public static BudgetKey task(UUID rootAgentId, String task) {
+	public static BudgetKey task(AgentId rootAgentId, String task) {
 		Assert.hasText(task, "task cannot be empty");
 		return new BudgetKey(rootAgentId, "task:" + task);
 	}
@@ -39,7 +38,7 @@ public record BudgetKey(UUID rootAgentId, String key) {
 	 * @return the key
 	 */
 	static BudgetKey of(TokenRecord token) {
-		UUID root = UUID.fromString(token.subject());
+		AgentId root = AgentId.of(token.subject());
 		return (token.task() != null) ? task(root, token.task()) : new BudgetKey(root, "jti:" + token.rootJti());
 	}
 

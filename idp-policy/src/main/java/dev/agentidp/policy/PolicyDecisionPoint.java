@@ -20,6 +20,7 @@ import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.PrintableText;
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.tokens.PresentedToken;
@@ -218,7 +219,7 @@ public class PolicyDecisionPoint {
 	 * @param cursor the previous page's {@code nextCursor}, or {@code null}
 	 * @return the page of {@value #EVALUATED} records
 	 */
-	public AuditPage decisions(UUID agentId, int limit, String cursor) {
+	public AuditPage decisions(AgentId agentId, int limit, String cursor) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.audit.find(new AuditQuery(agentId.toString(), null, EVALUATED, null, null, null, limit, cursor));
 	}
@@ -229,7 +230,7 @@ public class PolicyDecisionPoint {
 	 * @param task the task
 	 * @return its state, or empty when nothing was ever debited from it
 	 */
-	public Optional<BudgetState> budget(UUID rootAgentId, String task) {
+	public Optional<BudgetState> budget(AgentId rootAgentId, String task) {
 		return this.ledger.find(rootAgentId, task);
 	}
 
@@ -306,7 +307,7 @@ public class PolicyDecisionPoint {
 	/** The root agent: a delegated token's {@code sub} (RFC 8693 §4.1). */
 	private Agent rootOf(TokenRecord record) {
 		try {
-			return this.agents.findAgent(UUID.fromString(record.subject())).orElse(null);
+			return this.agents.findAgent(AgentId.of(record.subject())).orElse(null);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;

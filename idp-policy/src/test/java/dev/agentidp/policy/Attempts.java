@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.agentidp.registry.Access;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.HumanOversight;
@@ -24,7 +24,7 @@ import dev.agentidp.tokens.TokenRecord;
  */
 final class Attempts {
 
-	static final UUID AGENT = UUID.fromString("6f1c0b7e-4b0e-4c5e-9a53-0b6f5f8d2a11");
+	static final AgentId AGENT = AgentId.of("6f1c0b7e-4b0e-4c5e-9a53-0b6f5f8d2a11");
 
 	static final String GITHUB = "https://mcp.example.com/github";
 

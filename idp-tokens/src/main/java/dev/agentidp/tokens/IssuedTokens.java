@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.agentidp.registry.AgentId;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -111,8 +113,9 @@ final class IssuedTokens {
 		this.jdbc.sql(INSERT)
 			.params(token.jti(), token.clientId(), token.subject(), token.parentJti(), token.rootJti(), token.task(),
 					token.scopes().toArray(String[]::new), token.audience().toArray(String[]::new),
-					Timestamp.from(token.issuedAt()), Timestamp.from(token.expiresAt()), token.agentId(), token.kid(),
-					tokenHash, token.depth(), token.actJson(), token.cnfJkt(), token.owner(), agentVersion, clientKid)
+					Timestamp.from(token.issuedAt()), Timestamp.from(token.expiresAt()), uuid(token.agentId()),
+					token.kid(), tokenHash, token.depth(), token.actJson(), token.cnfJkt(), token.owner(), agentVersion,
+					clientKid)
 			.update();
 	}
 
@@ -123,9 +126,9 @@ final class IssuedTokens {
 			.optional();
 	}
 
-	List<TokenRecord> liveTokensOf(UUID agentId, Instant now, int limit) {
+	List<TokenRecord> liveTokensOf(AgentId agentId, Instant now, int limit) {
 		return this.jdbc.sql(SELECT_LIVE_BY_AGENT)
-			.params(agentId, Timestamp.from(now), limit)
+			.params(agentId.value(), Timestamp.from(now), limit)
 			.query((rs, row) -> map(rs))
 			.list();
 	}
@@ -134,13 +137,13 @@ final class IssuedTokens {
 		return revokeClosed(REVOKE_TREE, List.<Object>of(jti), why, now);
 	}
 
-	int revokeAgents(List<UUID> agentIds, String why, Instant now) {
-		return revokeClosed(REVOKE_AGENTS, List.<Object>of((Object) agentIds.toArray(UUID[]::new)), why, now);
+	int revokeAgents(List<AgentId> agentIds, String why, Instant now) {
+		return revokeClosed(REVOKE_AGENTS, List.<Object>of((Object) uuids(agentIds)), why, now);
 	}
 
-	int revokeAgentsCarrying(List<UUID> agentIds, List<String> scopes, String why, Instant now) {
-		return revokeClosed(REVOKE_AGENTS_CARRYING,
-				List.<Object>of(agentIds.toArray(UUID[]::new), scopes.toArray(String[]::new)), why, now);
+	int revokeAgentsCarrying(List<AgentId> agentIds, List<String> scopes, String why, Instant now) {
+		return revokeClosed(REVOKE_AGENTS_CARRYING, List.<Object>of(uuids(agentIds), scopes.toArray(String[]::new)),
+				why, now);
 	}
 
 	int revokeClient(String clientId, String why, Instant now) {
@@ -197,12 +200,22 @@ final class IssuedTokens {
 
 	private static TokenRecord map(ResultSet rs) throws SQLException {
 		Timestamp revoked = rs.getTimestamp("revoked_at");
-		return new TokenRecord(rs.getString("jti"), rs.getObject("agent_id", UUID.class), rs.getString("client_id"),
-				rs.getString("subject"), rs.getString("parent_jti"), rs.getString("root_jti"), rs.getString("task"),
-				new LinkedHashSet<>(strings(rs.getArray("scopes"))), strings(rs.getArray("audience")),
-				rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
-				(revoked != null) ? revoked.toInstant() : null, rs.getInt("depth"), rs.getString("act"),
-				rs.getString("cnf_jkt"), rs.getString("owner"), rs.getString("kid"));
+		UUID agentId = rs.getObject("agent_id", UUID.class);
+		return new TokenRecord(rs.getString("jti"), (agentId != null) ? AgentId.of(agentId) : null,
+				rs.getString("client_id"), rs.getString("subject"), rs.getString("parent_jti"),
+				rs.getString("root_jti"), rs.getString("task"), new LinkedHashSet<>(strings(rs.getArray("scopes"))),
+				strings(rs.getArray("audience")), rs.getTimestamp("issued_at").toInstant(),
+				rs.getTimestamp("expires_at").toInstant(), (revoked != null) ? revoked.toInstant() : null,
+				rs.getInt("depth"), rs.getString("act"), rs.getString("cnf_jkt"), rs.getString("owner"),
+				rs.getString("kid"));
+	}
+
+	private static UUID uuid(AgentId id) {
+		return (id != null) ? id.value() : null;
+	}
+
+	private static UUID[] uuids(List<AgentId> ids) {
+		return ids.stream().map(AgentId::value).toArray(UUID[]::new);
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.registry.AgentId;
 
 /**
  * An access token was issued by client credentials. Recorded on the agent's chain (on
@@ -24,7 +24,7 @@ import dev.agentidp.audit.Decision;
  * @param task the task, or {@code null}
  * @param expiresAt its expiry
  */
-public record TokenIssued(UUID agentId, String clientId, String jti, java.util.Set<String> scopes,
+public record TokenIssued(AgentId agentId, String clientId, String jti, java.util.Set<String> scopes,
 		List<String> audience, String task, Instant expiresAt) implements AuditableEvent {
 
 	@Override

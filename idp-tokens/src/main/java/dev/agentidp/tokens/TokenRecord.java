@@ -3,7 +3,8 @@ package dev.agentidp.tokens;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
+
+import dev.agentidp.registry.AgentId;
 
 /**
  * One row of the token store: what the provider knows about a token it issued, keyed by
@@ -28,9 +29,9 @@ import java.util.UUID;
  * @param owner the accountable human's email, or {@code null}
  * @param kid the provider key that signed it
  */
-public record TokenRecord(String jti, UUID agentId, String clientId, String subject, String parentJti, String rootJti,
-		String task, Set<String> scopes, List<String> audience, Instant issuedAt, Instant expiresAt, Instant revokedAt,
-		int depth, String actJson, String cnfJkt, String owner, String kid) {
+public record TokenRecord(String jti, AgentId agentId, String clientId, String subject, String parentJti,
+		String rootJti, String task, Set<String> scopes, List<String> audience, Instant issuedAt, Instant expiresAt,
+		Instant revokedAt, int depth, String actJson, String cnfJkt, String owner, String kid) {
 
 	/**
 	 * Whether the token is neither revoked nor expired at a time.

@@ -10,10 +10,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +177,7 @@ public class TokenService {
 	 * @param agentId the agent
 	 * @return the tokens
 	 */
-	public List<TokenRecord> liveTokens(UUID agentId) {
+	public List<TokenRecord> liveTokens(AgentId agentId) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.tokens.liveTokensOf(agentId, this.clock.instant(), MAX_LISTED);
 	}
@@ -208,7 +208,7 @@ public class TokenService {
 		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
 		String chain = stored.map(IssuedTokens.StoredToken::token)
 			.map(TokenRecord::agentId)
-			.map(UUID::toString)
+			.map(AgentId::toString)
 			.orElse(AuditEntry.SYSTEM_CHAIN);
 		return revokeJti(jti, chain, actor, reason);
 	}
@@ -228,7 +228,7 @@ public class TokenService {
 	 * @param reason why, or {@code null}
 	 * @return how many live tokens were revoked
 	 */
-	public int revokeByAgent(UUID agentId, String actor, String reason) {
+	public int revokeByAgent(AgentId agentId, String actor, String reason) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.transactions.execute((status) -> {
 			// issue 14, item 6: tokens being issued to the agent now are committed first,

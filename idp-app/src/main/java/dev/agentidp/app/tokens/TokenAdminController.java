@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.agentidp.app.AdminBodies;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.TokenRecord;
 import dev.agentidp.tokens.TokenService;
@@ -46,7 +47,7 @@ class TokenAdminController {
 
 	@GetMapping("/admin/v1/agents/{id}/tokens")
 	Map<String, Object> liveTokens(@PathVariable String id) {
-		UUID agentId = uuid(id, "id");
+		AgentId agentId = agentId(id, "id");
 		this.agents.getAgent(agentId);
 		List<TokenView> items = this.tokens.liveTokens(agentId).stream().map(TokenView::of).toList();
 		Map<String, Object> page = new java.util.LinkedHashMap<>();
@@ -62,15 +63,15 @@ class TokenAdminController {
 		String actor = actor(authentication);
 		int revoked = switch (request.target()) {
 			case "jti" -> this.tokens.revokeByJti(request.value(), actor, request.reason());
-			case "agentId" -> this.tokens.revokeByAgent(uuid(request.value(), "agentId"), actor, request.reason());
+			case "agentId" -> this.tokens.revokeByAgent(agentId(request.value(), "agentId"), actor, request.reason());
 			default -> this.tokens.revokeByTask(request.value(), actor, request.reason());
 		};
 		return Map.of("revoked", revoked);
 	}
 
-	private static UUID uuid(String value, String field) {
+	private static AgentId agentId(String value, String field) {
 		try {
-			return UUID.fromString(value);
+			return AgentId.of(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw badRequest(field + " must be a UUID");
