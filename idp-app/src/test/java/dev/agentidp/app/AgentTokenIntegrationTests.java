@@ -762,6 +762,26 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.isEqualTo(404);
 	}
 
+	/**
+	 * Issue 15, item 7: the admin API takes a jti of up to 128 characters, a token's has
+	 * at most 64. A longer one names no token: answered and audited as an unknown jti is.
+	 */
+	@Test
+	void aRevocationByAJtiLongerThanAnyTokensRevokesNothingAndIsAuditedAsAnUnknownOne() {
+		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
+		for (String jti : List.of("unknown-" + UUID.randomUUID(), "j".repeat(92) + UUID.randomUUID())) {
+			assertThat(this.http
+				.post("/admin/v1/tokens/revoke", null, null, "application/json", "{\"jti\":\"" + jti + "\"}", admin)
+				.body()).isEqualTo("{\"revoked\":0}");
+			assertThat(this.jdbc.sql("""
+					SELECT count(*) FROM audit_record WHERE chain = '_system' AND action = 'token.revoked'
+					AND target = ? AND details->>'by' = 'jti' AND details->>'revoked' = '0'""")
+				.param(jti)
+				.query(Long.class)
+				.single()).as(jti).isEqualTo(1);
+		}
+	}
+
 	// --- helpers
 	// ------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import dev.agentidp.registry.InvalidInputException;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.AuthenticatingKey;
 import dev.agentidp.tokens.IssuedToken;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.OAuthParameters;
 import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.RegistryClients;
@@ -150,15 +151,15 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 					scopes, audience, held.task(), now, expiresAt,
 					new TokenGrant.Derivation(held.jti(), held.rootJti(), depth, act), exchange.jwkThumbprint());
 			IssuedToken token = this.minter.mint(grant, issuer);
-			String jti = token.record().jti();
-			String subAgentId = subAgent.id().toString();
+			Jti jti = token.record().jti();
+			AgentId subAgentId = subAgent.id();
 			// docs/audit.md "Contract": token.exchanged on the parent's chain and on the
 			// sub-agent's
+			this.events.publishEvent(new TokenExchanged(parent.id(), parent.id(), subAgentId, jti, held.jti(), scopes,
+					depth, expiresAt));
 			this.events.publishEvent(
-					new TokenExchanged(parentId, parentId, subAgentId, jti, held.jti(), scopes, depth, expiresAt));
-			this.events.publishEvent(
-					new TokenExchanged(subAgentId, parentId, subAgentId, jti, held.jti(), scopes, depth, expiresAt));
-			return new Exchanged(token, subAgentId);
+					new TokenExchanged(subAgentId, parent.id(), subAgentId, jti, held.jti(), scopes, depth, expiresAt));
+			return new Exchanged(token, subAgentId.toString());
 		});
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
 				exchanged.token().value(), now, expiresAt, scopes);

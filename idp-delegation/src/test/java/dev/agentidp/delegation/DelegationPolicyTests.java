@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.TokenPolicy;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.TokenRecord;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class DelegationPolicyTests {
 
 	/** A subject token at a depth, for crm:read and crm:write on CRM and MAIL. */
 	private static TokenRecord subject(int depth, Instant expiresAt) {
-		return new TokenRecord("jti-1", AgentId.random(), "parent", "root", null, "jti-0", "task-1",
+		return new TokenRecord(Jti.of("jti-1"), AgentId.random(), "parent", "root", null, Jti.of("jti-0"), "task-1",
 				Set.of("crm:read", "crm:write"), List.of(CRM, MAIL), NOW.minusSeconds(60), expiresAt, null, depth, null,
 				null, "owner@example.com", "kid-1");
 	}

@@ -1,6 +1,7 @@
 package dev.agentidp.policy;
 
 import dev.agentidp.registry.AgentId;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.TokenRecord;
 
 import org.springframework.util.Assert;
@@ -33,13 +34,24 @@ public record BudgetKey(AgentId rootAgentId, String key) {
 	}
 
 	/**
+	 * The ledger of a delegation family without a task.
+	 * @param rootAgentId the root agent
+	 * @param rootJti the family's root token
+	 * @return the key
+	 */
+	public static BudgetKey family(AgentId rootAgentId, Jti rootJti) {
+		Assert.notNull(rootJti, "rootJti cannot be null");
+		return new BudgetKey(rootAgentId, "jti:" + rootJti.value());
+	}
+
+	/**
 	 * The ledger a token spends from.
 	 * @param token the token's row
 	 * @return the key
 	 */
 	static BudgetKey of(TokenRecord token) {
 		AgentId root = AgentId.of(token.subject());
-		return (token.task() != null) ? task(root, token.task()) : new BudgetKey(root, "jti:" + token.rootJti());
+		return (token.task() != null) ? task(root, token.task()) : family(root, token.rootJti());
 	}
 
 }

@@ -362,7 +362,7 @@ public class PolicyDecisionPoint {
 			details.put("budgetRemaining", decision.budget().remaining().doubleValue());
 		}
 		if (record != null) {
-			details.put("jti", record.jti());
+			details.put("jti", record.jti().value());
 			if (record.task() != null) {
 				details.put("task", record.task());
 			}

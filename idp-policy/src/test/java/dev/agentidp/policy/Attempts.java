@@ -14,6 +14,7 @@ import dev.agentidp.registry.HumanOversight;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.Tool;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.TokenRecord;
 
@@ -41,8 +42,9 @@ final class Attempts {
 
 	static TokenRecord token(Set<String> scopes, List<String> audience) {
 		Instant now = Instant.now();
-		return new TokenRecord("jti-1", AGENT, AGENT.toString(), AGENT.toString(), null, "jti-1", "task-7", scopes,
-				audience, now, now.plusSeconds(900), null, 0, null, null, "owner@example.com", "kid-1");
+		return new TokenRecord(Jti.of("jti-1"), AGENT, AGENT.toString(), AGENT.toString(), null, Jti.of("jti-1"),
+				"task-7", scopes, audience, now, now.plusSeconds(900), null, 0, null, null, "owner@example.com",
+				"kid-1");
 	}
 
 	static AccessRequest tool(String action) {

@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -53,7 +52,7 @@ public final class AccessTokenMinter {
 		Assert.hasText(issuer, "issuer cannot be empty");
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"a token is minted inside the transaction that audits it");
-		String jti = UUID.randomUUID().toString();
+		Jti jti = Jti.random();
 		String scope = String.join(" ", new TreeSet<>(grant.scopes()));
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("iss", issuer);
@@ -68,12 +67,14 @@ public final class AccessTokenMinter {
 		claims.put("iat", grant.issuedAt().getEpochSecond());
 		claims.put("nbf", grant.issuedAt().getEpochSecond());
 		claims.put("exp", grant.expiresAt().getEpochSecond());
-		claims.put("jti", jti);
+		claims.put("jti", jti.value());
 		putIfPresent(claims, "owner", holder.owner());
 		putIfPresent(claims, "agent_version", holder.agentVersion());
 		putIfPresent(claims, "task", grant.task());
 		putIfPresent(claims, "act", derivation.act());
-		putIfPresent(claims, "parent_jti", derivation.parentJti());
+		if (derivation.parentJti() != null) {
+			claims.put("parent_jti", derivation.parentJti().value());
+		}
 		if (grant.cnfJkt() != null) {
 			claims.put("cnf", Map.of("jkt", grant.cnfJkt()));
 		}

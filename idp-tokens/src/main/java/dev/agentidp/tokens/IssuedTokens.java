@@ -111,17 +111,17 @@ final class IssuedTokens {
 
 	void insert(TokenRecord token, byte[] tokenHash, Long agentVersion, String clientKid) {
 		this.jdbc.sql(INSERT)
-			.params(token.jti(), token.clientId(), token.subject(), token.parentJti(), token.rootJti(), token.task(),
-					token.scopes().toArray(String[]::new), token.audience().toArray(String[]::new),
-					Timestamp.from(token.issuedAt()), Timestamp.from(token.expiresAt()), uuid(token.agentId()),
-					token.kid(), tokenHash, token.depth(), token.actJson(), token.cnfJkt(), token.owner(), agentVersion,
-					clientKid)
+			.params(token.jti().value(), token.clientId(), token.subject(), text(token.parentJti()),
+					token.rootJti().value(), token.task(), token.scopes().toArray(String[]::new),
+					token.audience().toArray(String[]::new), Timestamp.from(token.issuedAt()),
+					Timestamp.from(token.expiresAt()), uuid(token.agentId()), token.kid(), tokenHash, token.depth(),
+					token.actJson(), token.cnfJkt(), token.owner(), agentVersion, clientKid)
 			.update();
 	}
 
-	Optional<StoredToken> find(String jti) {
+	Optional<StoredToken> find(Jti jti) {
 		return this.jdbc.sql(SELECT_BY_JTI)
-			.param(jti)
+			.param(jti.value())
 			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash")))
 			.optional();
 	}
@@ -133,8 +133,8 @@ final class IssuedTokens {
 			.list();
 	}
 
-	int revokeTree(String jti, String why, Instant now) {
-		return revokeClosed(REVOKE_TREE, List.<Object>of(jti), why, now);
+	int revokeTree(Jti jti, String why, Instant now) {
+		return revokeClosed(REVOKE_TREE, List.<Object>of(jti.value()), why, now);
 	}
 
 	int revokeAgents(List<AgentId> agentIds, String why, Instant now) {
@@ -163,8 +163,12 @@ final class IssuedTokens {
 	 * concurrent revocation of it waits for the transaction, and the derivation the
 	 * caller writes in it is then seen by that revocation's next pass.
 	 */
-	boolean holdLive(String jti, Instant now) {
-		return this.jdbc.sql(HOLD_LIVE).params(jti, Timestamp.from(now)).query((rs, row) -> 1).optional().isPresent();
+	boolean holdLive(Jti jti, Instant now) {
+		return this.jdbc.sql(HOLD_LIVE)
+			.params(jti.value(), Timestamp.from(now))
+			.query((rs, row) -> 1)
+			.optional()
+			.isPresent();
 	}
 
 	/**
@@ -201,13 +205,18 @@ final class IssuedTokens {
 	private static TokenRecord map(ResultSet rs) throws SQLException {
 		Timestamp revoked = rs.getTimestamp("revoked_at");
 		UUID agentId = rs.getObject("agent_id", UUID.class);
-		return new TokenRecord(rs.getString("jti"), (agentId != null) ? AgentId.of(agentId) : null,
-				rs.getString("client_id"), rs.getString("subject"), rs.getString("parent_jti"),
-				rs.getString("root_jti"), rs.getString("task"), new LinkedHashSet<>(strings(rs.getArray("scopes"))),
-				strings(rs.getArray("audience")), rs.getTimestamp("issued_at").toInstant(),
-				rs.getTimestamp("expires_at").toInstant(), (revoked != null) ? revoked.toInstant() : null,
-				rs.getInt("depth"), rs.getString("act"), rs.getString("cnf_jkt"), rs.getString("owner"),
-				rs.getString("kid"));
+		String parentJti = rs.getString("parent_jti");
+		return new TokenRecord(Jti.of(rs.getString("jti")), (agentId != null) ? AgentId.of(agentId) : null,
+				rs.getString("client_id"), rs.getString("subject"), (parentJti != null) ? Jti.of(parentJti) : null,
+				Jti.of(rs.getString("root_jti")), rs.getString("task"),
+				new LinkedHashSet<>(strings(rs.getArray("scopes"))), strings(rs.getArray("audience")),
+				rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
+				(revoked != null) ? revoked.toInstant() : null, rs.getInt("depth"), rs.getString("act"),
+				rs.getString("cnf_jkt"), rs.getString("owner"), rs.getString("kid"));
+	}
+
+	private static String text(Jti jti) {
+		return (jti != null) ? jti.value() : null;
 	}
 
 	private static UUID uuid(AgentId id) {

@@ -82,7 +82,7 @@ public record TokenGrant(Holder holder, Set<String> scopes, List<String> audienc
 	 * @param depth its delegation depth
 	 * @param act the RFC 8693 §4.1 {@code act} claim, or {@code null}
 	 */
-	public record Derivation(String parentJti, String rootJti, int depth, Map<String, Object> act) {
+	public record Derivation(Jti parentJti, Jti rootJti, int depth, Map<String, Object> act) {
 
 		/** A token issued on its own: the root of its family. */
 		public static final Derivation NONE = new Derivation(null, null, 0, null);

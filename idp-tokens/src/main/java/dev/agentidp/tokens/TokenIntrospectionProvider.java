@@ -50,15 +50,16 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 		if (!RegistryClients.mayIntrospectAny(caller) && !ownToken(caller.getClientId(), token)) {
 			// RFC 7662 §2.2: a caller not entitled to the token learns nothing about it
 			this.audit.appendDenial(new AuditEntry(caller.getClientId(), caller.getClientId(), "token.introspected",
-					token.record().jti(), Decision.DENY, "the token is neither issued to nor acting for the caller",
-					Map.of("jti", token.record().jti())));
+					token.record().jti().value(), Decision.DENY,
+					"the token is neither issued to nor acting for the caller",
+					Map.of("jti", token.record().jti().value())));
 			return inactive(request, client);
 		}
 		if (this.auditActive) {
 			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
 					: AuditEntry.SYSTEM_CHAIN;
 			this.audit.appendDenial(new AuditEntry(chain, caller.getClientId(), "token.introspected",
-					token.record().jti(), Decision.ALLOW, null, Map.of("jti", token.record().jti())));
+					token.record().jti().value(), Decision.ALLOW, null, Map.of("jti", token.record().jti().value())));
 		}
 		return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), client, describe(token));
 	}
@@ -83,7 +84,7 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 			.audiences((audiences) -> audiences.addAll(record.audience()))
 			.expiresAt(record.expiresAt())
 			.issuedAt(record.issuedAt())
-			.id(record.jti())
+			.id(record.jti().value())
 			// RFC 9449 §6.2: a token bound to a key (cnf.jkt) is a DPoP token
 			.tokenType((record.cnfJkt() != null) ? "DPoP" : "Bearer");
 		if (claims.get("iss") instanceof String issuer) {
@@ -99,7 +100,7 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 			builder.claim("act", act);
 		}
 		if (record.parentJti() != null) {
-			builder.claim("parent_jti", record.parentJti());
+			builder.claim("parent_jti", record.parentJti().value());
 		}
 		if (record.cnfJkt() != null) {
 			builder.claim("cnf", Map.of("jkt", record.cnfJkt()));

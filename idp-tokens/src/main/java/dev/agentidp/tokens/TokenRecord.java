@@ -29,9 +29,9 @@ import dev.agentidp.registry.AgentId;
  * @param owner the accountable human's email, or {@code null}
  * @param kid the provider key that signed it
  */
-public record TokenRecord(String jti, AgentId agentId, String clientId, String subject, String parentJti,
-		String rootJti, String task, Set<String> scopes, List<String> audience, Instant issuedAt, Instant expiresAt,
-		Instant revokedAt, int depth, String actJson, String cnfJkt, String owner, String kid) {
+public record TokenRecord(Jti jti, AgentId agentId, String clientId, String subject, Jti parentJti, Jti rootJti,
+		String task, Set<String> scopes, List<String> audience, Instant issuedAt, Instant expiresAt, Instant revokedAt,
+		int depth, String actJson, String cnfJkt, String owner, String kid) {
 
 	/**
 	 * Whether the token is neither revoked nor expired at a time.

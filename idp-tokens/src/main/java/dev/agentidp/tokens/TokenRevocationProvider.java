@@ -51,11 +51,11 @@ final class TokenRevocationProvider implements AuthenticationProvider {
 		if (!RegistryClients.mayRevokeAny(caller) && !entitled(caller.getClientId(), token)) {
 			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
 					: AuditEntry.SYSTEM_CHAIN;
-			this.audit.appendDenial(
-					new AuditEntry(chain, caller.getClientId(), "token.revoked", token.record().jti(), Decision.DENY,
-							"unauthorized_client: the caller is neither the token's client, its subject, an"
-									+ " agent on its delegation path nor an admin client",
-							Map.of("jti", token.record().jti())));
+			this.audit.appendDenial(new AuditEntry(chain, caller.getClientId(), "token.revoked",
+					token.record().jti().value(), Decision.DENY,
+					"unauthorized_client: the caller is neither the token's client, its subject, an"
+							+ " agent on its delegation path nor an admin client",
+					Map.of("jti", token.record().jti().value())));
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
 					"The client is not allowed to revoke this token");
 		}

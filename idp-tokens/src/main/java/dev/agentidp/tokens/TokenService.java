@@ -110,10 +110,11 @@ public class TokenService {
 		catch (IllegalArgumentException | ParseException ex) {
 			return Optional.empty();
 		}
-		if (!(claims.get("jti") instanceof String jti) || jti.length() > 64) {
+		Optional<Jti> jti = (claims.get("jti") instanceof String text) ? Jti.parse(text) : Optional.empty();
+		if (jti.isEmpty()) {
 			return Optional.empty();
 		}
-		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
+		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti.get());
 		if (stored.isEmpty() || stored.get().tokenHash() == null
 				|| !MessageDigest.isEqual(stored.get().tokenHash(), AccessTokenMinter.sha256(token))) {
 			return Optional.empty();
@@ -146,10 +147,8 @@ public class TokenService {
 	 * @param jti the token id
 	 * @return {@code true} when active
 	 */
-	public boolean isActive(String jti) {
-		if (jti == null || jti.isEmpty() || jti.length() > 64) {
-			return false;
-		}
+	public boolean isActive(Jti jti) {
+		Assert.notNull(jti, "jti cannot be null");
 		return this.tokens.find(jti)
 			.map((stored) -> isActive(new PresentedToken(stored.token(), Map.of())))
 			.orElse(false);
@@ -203,8 +202,8 @@ public class TokenService {
 	 * @return how many live tokens were revoked, descendants included (0 for an unknown
 	 * jti)
 	 */
-	public int revokeByJti(String jti, String actor, String reason) {
-		Assert.hasText(jti, "jti cannot be empty");
+	public int revokeByJti(Jti jti, String actor, String reason) {
+		Assert.notNull(jti, "jti cannot be null");
 		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
 		String chain = stored.map(IssuedTokens.StoredToken::token)
 			.map(TokenRecord::agentId)
@@ -213,10 +212,29 @@ public class TokenService {
 		return revokeJti(jti, chain, actor, reason);
 	}
 
-	private int revokeJti(String jti, String chain, String actor, String reason) {
+	/**
+	 * Records a revocation by a jti no token of this provider can have: the admin API
+	 * takes a jti of up to 128 characters (docs/api.md), a {@link Jti} has at most
+	 * {@value Jti#MAX_LENGTH}. Nothing is revoked; the request is audited as one by an
+	 * unknown jti is ({@code token.revoked} on {@code _system}, none revoked).
+	 * @param jti the text given, longer than a jti
+	 * @param actor who revokes
+	 * @param reason why, or {@code null}
+	 * @return 0
+	 */
+	public int revokeByUnknownJti(String jti, String actor, String reason) {
+		Assert.hasText(jti, "jti cannot be empty");
+		Assert.isTrue(Jti.parse(jti).isEmpty(), "a jti is revoked by revokeByJti");
+		return this.transactions.execute((status) -> {
+			this.events.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "jti", jti, 0, reason));
+			return 0;
+		});
+	}
+
+	private int revokeJti(Jti jti, String chain, String actor, String reason) {
 		return this.transactions.execute((status) -> {
 			int revoked = this.tokens.revokeTree(jti, RegistryRevocations.why(actor, reason), this.clock.instant());
-			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti, revoked, reason));
+			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti.value(), revoked, reason));
 			return revoked;
 		});
 	}

@@ -62,7 +62,9 @@ class TokenAdminController {
 		TokenRevocationRequest request = this.bodies.valid(body, TokenRevocationRequest.class);
 		String actor = actor(authentication);
 		int revoked = switch (request.target()) {
-			case "jti" -> this.tokens.revokeByJti(request.value(), actor, request.reason());
+			case "jti" -> request.tokenId()
+				.map((jti) -> this.tokens.revokeByJti(jti, actor, request.reason()))
+				.orElseGet(() -> this.tokens.revokeByUnknownJti(request.value(), actor, request.reason()));
 			case "agentId" -> this.tokens.revokeByAgent(agentId(request.value(), "agentId"), actor, request.reason());
 			default -> this.tokens.revokeByTask(request.value(), actor, request.reason());
 		};
@@ -103,8 +105,9 @@ class TokenAdminController {
 			Instant expiresAt, String parentJti, int delegationDepth) {
 
 		static TokenView of(TokenRecord record) {
-			return new TokenView(record.jti(), record.scopes().stream().sorted().toList(), record.audience(),
-					record.task(), record.issuedAt(), record.expiresAt(), record.parentJti(), record.depth());
+			return new TokenView(record.jti().value(), record.scopes().stream().sorted().toList(), record.audience(),
+					record.task(), record.issuedAt(), record.expiresAt(),
+					(record.parentJti() != null) ? record.parentJti().value() : null, record.depth());
 		}
 
 	}
