@@ -129,7 +129,7 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 		BudgetSource testBudgets(AgentRegistry agents) {
 			BudgetPolicy policy = new BudgetPolicy("usd", new BigDecimal("1.00"), new BigDecimal("0.9"),
 					new BigDecimal("0.5"));
-			return (attempt) -> agents.findAgent(AgentId.of(attempt.token().record().subject()))
+			return (attempt) -> agents.findAgent(AgentId.of(attempt.token().record().holder().subject()))
 				.filter((root) -> root.name().startsWith("budgeted-"))
 				.map((root) -> policy)
 				.or(Optional::empty);

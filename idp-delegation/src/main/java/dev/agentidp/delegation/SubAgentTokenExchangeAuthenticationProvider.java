@@ -109,14 +109,14 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject_token is not an active access token of this provider"));
 		TokenRecord held = subject.record();
-		if (held.agentId() == null) {
+		if (held.holder().agentId() == null) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject_token is not an agent's token");
 		}
 		if (!parent.id().toString().equals(subject.currentActor())) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject_token is not held by the authenticating client");
 		}
-		Agent root = this.agents.findAgent(rootAgentId(held.subject()))
+		Agent root = this.agents.findAgent(rootAgentId(held.holder().subject()))
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject token's root agent no longer exists"));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -146,10 +146,11 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 				act.put("act", earlier);
 			}
 			TokenGrant grant = new TokenGrant(
-					new TokenGrant.Holder(subAgent.id(), held.subject(), parentId, held.owner(), subAgent.version(),
-							clientKid),
+					new TokenGrant.Holder(subAgent.id(), held.holder().subject(), parentId, held.holder().owner(),
+							subAgent.version(), clientKid),
 					scopes, audience, held.task(), now, expiresAt,
-					new TokenGrant.Derivation(held.jti(), held.rootJti(), depth, act), exchange.jwkThumbprint());
+					new TokenGrant.Derivation(held.jti(), held.family().rootJti(), depth, act),
+					exchange.jwkThumbprint());
 			IssuedToken token = this.minter.mint(grant, issuer);
 			Jti jti = token.record().jti();
 			AgentId subAgentId = subAgent.id();

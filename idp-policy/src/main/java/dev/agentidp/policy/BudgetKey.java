@@ -50,8 +50,8 @@ public record BudgetKey(AgentId rootAgentId, String key) {
 	 * @return the key
 	 */
 	static BudgetKey of(TokenRecord token) {
-		AgentId root = AgentId.of(token.subject());
-		return (token.task() != null) ? task(root, token.task()) : family(root, token.rootJti());
+		AgentId root = AgentId.of(token.holder().subject());
+		return (token.task() != null) ? task(root, token.task()) : family(root, token.family().rootJti());
 	}
 
 }

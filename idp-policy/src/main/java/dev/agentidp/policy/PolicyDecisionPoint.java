@@ -293,10 +293,10 @@ public class PolicyDecisionPoint {
 		}
 		boolean active = this.tokens.isActive(token);
 		TokenRecord record = token.record();
-		if (!active || record.agentId() == null) {
+		if (!active || record.holder().agentId() == null) {
 			return new AccessAttempt(request, token, active, null, null);
 		}
-		Agent agent = this.agents.findAgent(record.agentId()).orElse(null);
+		Agent agent = this.agents.findAgent(record.holder().agentId()).orElse(null);
 		Agent root = (agent == null) ? null : agent.isDerived() ? rootOf(record) : agent;
 		if (agent == null || root == null) {
 			return new AccessAttempt(request, token, false, null, null);
@@ -307,7 +307,7 @@ public class PolicyDecisionPoint {
 	/** The root agent: a delegated token's {@code sub} (RFC 8693 §4.1). */
 	private Agent rootOf(TokenRecord record) {
 		try {
-			return this.agents.findAgent(AgentId.of(record.subject())).orElse(null);
+			return this.agents.findAgent(AgentId.of(record.holder().subject())).orElse(null);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
@@ -344,7 +344,7 @@ public class PolicyDecisionPoint {
 	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision) {
 		AccessRequest request = attempt.request();
 		TokenRecord record = (attempt.token() != null) ? attempt.token().record() : null;
-		String chain = (record != null && record.agentId() != null) ? record.agentId().toString()
+		String chain = (record != null && record.holder().agentId() != null) ? record.holder().agentId().toString()
 				: AuditEntry.SYSTEM_CHAIN;
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("decisionId", decision.id());

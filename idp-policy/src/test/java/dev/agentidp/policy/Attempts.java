@@ -42,9 +42,10 @@ final class Attempts {
 
 	static TokenRecord token(Set<String> scopes, List<String> audience) {
 		Instant now = Instant.now();
-		return new TokenRecord(Jti.of("jti-1"), AGENT, AGENT.toString(), AGENT.toString(), null, Jti.of("jti-1"),
-				"task-7", scopes, audience, now, now.plusSeconds(900), null, 0, null, null, "owner@example.com",
-				"kid-1");
+		return new TokenRecord(Jti.of("jti-1"),
+				new TokenRecord.Holder(AGENT, AGENT.toString(), AGENT.toString(), "owner@example.com"), scopes,
+				audience, "task-7", new TokenRecord.Family(null, Jti.of("jti-1"), 0, null),
+				new TokenRecord.Lifetime(now, now.plusSeconds(900), null), null, "kid-1");
 	}
 
 	static AccessRequest tool(String action) {

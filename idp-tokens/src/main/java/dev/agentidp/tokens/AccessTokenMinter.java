@@ -90,11 +90,13 @@ public final class AccessTokenMinter {
 		String value = jws.serialize();
 		// the kid of the key that signed it, not a header read back: rotation between
 		// the two cannot make them differ
-		TokenRecord record = new TokenRecord(jti, holder.agentId(), holder.clientId(), holder.subject(),
-				derivation.parentJti(), (derivation.rootJti() != null) ? derivation.rootJti() : jti, grant.task(),
-				grant.scopes(), grant.audience(), grant.issuedAt(), grant.expiresAt(), null, derivation.depth(),
-				(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null, grant.cnfJkt(),
-				holder.owner(), key.kid());
+		TokenRecord record = new TokenRecord(jti,
+				new TokenRecord.Holder(holder.agentId(), holder.subject(), holder.clientId(), holder.owner()),
+				grant.scopes(), grant.audience(), grant.task(),
+				new TokenRecord.Family(derivation.parentJti(),
+						(derivation.rootJti() != null) ? derivation.rootJti() : jti, derivation.depth(),
+						(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null),
+				new TokenRecord.Lifetime(grant.issuedAt(), grant.expiresAt(), null), grant.cnfJkt(), key.kid());
 		this.tokens.insert(record, sha256(value), holder.agentVersion(), holder.clientKid());
 		return new IssuedToken(value, record);
 	}

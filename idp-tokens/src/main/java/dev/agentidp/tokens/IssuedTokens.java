@@ -110,12 +110,14 @@ final class IssuedTokens {
 	}
 
 	void insert(TokenRecord token, byte[] tokenHash, Long agentVersion, String clientKid) {
+		TokenRecord.Holder holder = token.holder();
+		TokenRecord.Family family = token.family();
 		this.jdbc.sql(INSERT)
-			.params(token.jti().value(), token.clientId(), token.subject(), text(token.parentJti()),
-					token.rootJti().value(), token.task(), token.scopes().toArray(String[]::new),
-					token.audience().toArray(String[]::new), Timestamp.from(token.issuedAt()),
-					Timestamp.from(token.expiresAt()), uuid(token.agentId()), token.kid(), tokenHash, token.depth(),
-					token.actJson(), token.cnfJkt(), token.owner(), agentVersion, clientKid)
+			.params(token.jti().value(), holder.clientId(), holder.subject(), text(family.parentJti()),
+					family.rootJti().value(), token.task(), token.scopes().toArray(String[]::new),
+					token.audience().toArray(String[]::new), Timestamp.from(token.lifetime().issuedAt()),
+					Timestamp.from(token.lifetime().expiresAt()), uuid(holder.agentId()), token.kid(), tokenHash,
+					family.depth(), family.actJson(), token.cnfJkt(), holder.owner(), agentVersion, clientKid)
 			.update();
 	}
 
@@ -206,13 +208,16 @@ final class IssuedTokens {
 		Timestamp revoked = rs.getTimestamp("revoked_at");
 		UUID agentId = rs.getObject("agent_id", UUID.class);
 		String parentJti = rs.getString("parent_jti");
-		return new TokenRecord(Jti.of(rs.getString("jti")), (agentId != null) ? AgentId.of(agentId) : null,
-				rs.getString("client_id"), rs.getString("subject"), (parentJti != null) ? Jti.of(parentJti) : null,
-				Jti.of(rs.getString("root_jti")), rs.getString("task"),
+		return new TokenRecord(Jti.of(rs.getString("jti")),
+				new TokenRecord.Holder((agentId != null) ? AgentId.of(agentId) : null, rs.getString("subject"),
+						rs.getString("client_id"), rs.getString("owner")),
 				new LinkedHashSet<>(strings(rs.getArray("scopes"))), strings(rs.getArray("audience")),
-				rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
-				(revoked != null) ? revoked.toInstant() : null, rs.getInt("depth"), rs.getString("act"),
-				rs.getString("cnf_jkt"), rs.getString("owner"), rs.getString("kid"));
+				rs.getString("task"),
+				new TokenRecord.Family((parentJti != null) ? Jti.of(parentJti) : null, Jti.of(rs.getString("root_jti")),
+						rs.getInt("depth"), rs.getString("act")),
+				new TokenRecord.Lifetime(rs.getTimestamp("issued_at").toInstant(),
+						rs.getTimestamp("expires_at").toInstant(), (revoked != null) ? revoked.toInstant() : null),
+				rs.getString("cnf_jkt"), rs.getString("kid"));
 	}
 
 	private static String text(Jti jti) {

@@ -49,7 +49,7 @@ final class TokenRevocationProvider implements AuthenticationProvider {
 			return request;
 		}
 		if (!RegistryClients.mayRevokeAny(caller) && !entitled(caller.getClientId(), token)) {
-			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
+			String chain = (token.record().holder().agentId() != null) ? token.record().holder().agentId().toString()
 					: AuditEntry.SYSTEM_CHAIN;
 			this.audit.appendDenial(new AuditEntry(chain, caller.getClientId(), "token.revoked",
 					token.record().jti().value(), Decision.DENY,
@@ -61,13 +61,13 @@ final class TokenRevocationProvider implements AuthenticationProvider {
 		}
 		this.tokens.revoke(token, caller.getClientId(), "revoked at /oauth2/revoke");
 		OAuth2AccessToken revoked = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, request.getToken(),
-				token.record().issuedAt(), token.record().expiresAt());
+				token.record().lifetime().issuedAt(), token.record().lifetime().expiresAt());
 		return new OAuth2TokenRevocationAuthenticationToken(revoked, client);
 	}
 
 	private static boolean entitled(String callerId, PresentedToken token) {
 		TokenRecord record = token.record();
-		if (callerId.equals(record.clientId()) || callerId.equals(record.subject())
+		if (callerId.equals(record.holder().clientId()) || callerId.equals(record.holder().subject())
 				|| callerId.equals(token.currentActor())) {
 			return true;
 		}

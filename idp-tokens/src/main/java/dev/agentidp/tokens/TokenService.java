@@ -137,7 +137,7 @@ public class TokenService {
 		if (!record.liveAt(this.clock.instant())) {
 			return false;
 		}
-		return record.agentId() == null || this.agents.isActiveWithAncestors(record.agentId());
+		return record.holder().agentId() == null || this.agents.isActiveWithAncestors(record.holder().agentId());
 	}
 
 	/**
@@ -191,7 +191,8 @@ public class TokenService {
 	public int revoke(PresentedToken token, String actor, String reason) {
 		TokenRecord record = token.record();
 		return revokeJti(record.jti(),
-				(record.agentId() != null) ? record.agentId().toString() : AuditEntry.SYSTEM_CHAIN, actor, reason);
+				(record.holder().agentId() != null) ? record.holder().agentId().toString() : AuditEntry.SYSTEM_CHAIN,
+				actor, reason);
 	}
 
 	/**
@@ -206,7 +207,8 @@ public class TokenService {
 		Assert.notNull(jti, "jti cannot be null");
 		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
 		String chain = stored.map(IssuedTokens.StoredToken::token)
-			.map(TokenRecord::agentId)
+			.map(TokenRecord::holder)
+			.map(TokenRecord.Holder::agentId)
 			.map(AgentId::toString)
 			.orElse(AuditEntry.SYSTEM_CHAIN);
 		return revokeJti(jti, chain, actor, reason);

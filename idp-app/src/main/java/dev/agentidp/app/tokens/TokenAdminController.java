@@ -106,8 +106,9 @@ class TokenAdminController {
 
 		static TokenView of(TokenRecord record) {
 			return new TokenView(record.jti().value(), record.scopes().stream().sorted().toList(), record.audience(),
-					record.task(), record.issuedAt(), record.expiresAt(),
-					(record.parentJti() != null) ? record.parentJti().value() : null, record.depth());
+					record.task(), record.lifetime().issuedAt(), record.lifetime().expiresAt(),
+					(record.family().parentJti() != null) ? record.family().parentJti().value() : null,
+					record.family().depth());
 		}
 
 	}
