@@ -24,6 +24,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.ClientKind;
@@ -436,7 +437,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void suspendedAgentAndRetiredKeyAreInvalidClient() {
 		TestAgent agent = registerAgent("crm:read");
-		this.agents.suspend(UUID.fromString(agent.id()), "test", "test");
+		this.agents.suspend(AgentId.of(agent.id()), "test", "test");
 		assertRefused(null, agent.form("EdDSA", "crm:read"), 401, "invalid_client");
 		// the audit trail says why, not only that client authentication failed
 		assertThat(this.jdbc.sql("SELECT reason FROM audit_record WHERE chain = ? AND action = 'token.denied'")
@@ -444,8 +445,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.query(String.class)
 			.list()).containsExactly("invalid_client: the agent is suspended");
 		TestAgent rotated = registerAgent("crm:read");
-		this.agents.addKey(UUID.fromString(rotated.id()), NewKey.generate(), "test");
-		this.agents.retireKey(UUID.fromString(rotated.id()), rotated.key().getKeyID(), 0, false, "test");
+		this.agents.addKey(AgentId.of(rotated.id()), NewKey.generate(), "test");
+		this.agents.retireKey(AgentId.of(rotated.id()), rotated.key().getKeyID(), 0, false, "test");
 		assertRefused(rotated, rotated.form("EdDSA", "crm:read"), 401, "invalid_client");
 	}
 
@@ -456,7 +457,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.keyIDFromThumbprint(true)
 			.generate();
 		String subId = this.agents
-			.registerSubAgent(UUID.fromString(parent.id()), "helper", Set.of("crm:read"),
+			.registerSubAgent(AgentId.of(parent.id()), "helper", Set.of("crm:read"),
 					subKey.toPublicJWK().toJSONString(), parent.id())
 			.id()
 			.toString();
@@ -554,7 +555,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.body().replace(" ", "")).isEqualTo("{\"active\":false}");
 		}
-		this.agents.suspend(UUID.fromString(agent.id()), "test", "test");
+		this.agents.suspend(AgentId.of(agent.id()), "test", "test");
 		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
 	}
 
@@ -664,8 +665,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	void suspendingAnAgentRevokesItsTokensForGood() {
 		TestAgent agent = registerAgent("crm:read");
 		String token = agent.token(this.http, "crm:read");
-		this.agents.suspend(UUID.fromString(agent.id()), "incident", "test");
-		this.agents.resume(UUID.fromString(agent.id()), "resolved", "test");
+		this.agents.suspend(AgentId.of(agent.id()), "incident", "test");
+		this.agents.resume(AgentId.of(agent.id()), "resolved", "test");
 		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
 		assertThat(agent.token(this.http, "crm:read")).isNotBlank();
 	}
@@ -676,7 +677,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
 		TestAgent first = registerAgent("crm:read");
 		OctetKeyPair secondKey = OctetKeyPair
-			.parse(this.agents.addKey(UUID.fromString(first.id()), NewKey.generate(), "test").privateJwk());
+			.parse(this.agents.addKey(AgentId.of(first.id()), NewKey.generate(), "test").privateJwk());
 		TestAgent second = new TestAgent(first.id(), secondKey, first.audience());
 		String withFirst = first.token(this.http, "crm:read");
 		String withSecond = second.token(this.http, "crm:read");
@@ -759,6 +760,26 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(this.http.get("/admin/v1/agents/" + UUID.randomUUID() + "/tokens", admin).statusCode())
 			.isEqualTo(404);
+	}
+
+	/**
+	 * Issue 15, item 7: the admin API takes a jti of up to 128 characters, a token's has
+	 * at most 64. A longer one names no token: answered and audited as an unknown jti is.
+	 */
+	@Test
+	void aRevocationByAJtiLongerThanAnyTokensRevokesNothingAndIsAuditedAsAnUnknownOne() {
+		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
+		for (String jti : List.of("unknown-" + UUID.randomUUID(), "j".repeat(92) + UUID.randomUUID())) {
+			assertThat(this.http
+				.post("/admin/v1/tokens/revoke", null, null, "application/json", "{\"jti\":\"" + jti + "\"}", admin)
+				.body()).isEqualTo("{\"revoked\":0}");
+			assertThat(this.jdbc.sql("""
+					SELECT count(*) FROM audit_record WHERE chain = '_system' AND action = 'token.revoked'
+					AND target = ? AND details->>'by' = 'jti' AND details->>'revoked' = '0'""")
+				.param(jti)
+				.query(Long.class)
+				.single()).as(jti).isEqualTo(1);
+		}
 	}
 
 	// --- helpers

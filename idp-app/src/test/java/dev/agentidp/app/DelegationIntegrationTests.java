@@ -24,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.AgentStatus;
 import dev.agentidp.registry.Capability;
@@ -81,8 +82,8 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(claims.get("scope").asString()).isEqualTo("crm:read");
 		assertThat(claims.get("aud").size()).isEqualTo(1);
 		assertThat(claims.get("exp").asLong()).isLessThanOrEqualTo(parentClaims.get("exp").asLong());
-		Agent sub = this.agents.getAgent(UUID.fromString(subId));
-		assertThat(sub.parentId()).isEqualTo(UUID.fromString(root.id()));
+		Agent sub = this.agents.getAgent(AgentId.of(subId));
+		assertThat(sub.parentId()).isEqualTo(AgentId.of(root.id()));
 		assertThat(sub.owner()).isEqualTo("owner@example.com");
 		assertThat(sub.scopes()).containsExactly("crm:read");
 		JsonNode introspection = introspect(body.get("access_token").asString());
@@ -152,7 +153,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		JsonNode reader = TestHttp.json(exchange(root, readOnly, "reader", "crm:read", null, Map.of()));
 		long revokedRecords = auditCount(root.id(), "token.revoked");
 
-		this.agents.update(UUID.fromString(root.id()),
+		this.agents.update(AgentId.of(root.id()),
 				(current) -> new AgentProfile(current.name(), current.owner(), current.team(), current.platform(),
 						current.environment(), current.description(), current.role(),
 						List.of(new Capability("crm:read", null, RiskLevel.LOW)), current.tools(), current.resources(),
@@ -164,9 +165,9 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(introspect(mixed.get("access_token").asString()).get("active").asBoolean()).isFalse();
 		assertThat(introspect(readOnly).get("active").asBoolean()).isTrue();
 		assertThat(introspect(reader.get("access_token").asString()).get("active").asBoolean()).isTrue();
-		Agent writerAgent = this.agents.getAgent(UUID.fromString(writer.get("sub_agent_id").asString()));
+		Agent writerAgent = this.agents.getAgent(AgentId.of(writer.get("sub_agent_id").asString()));
 		assertThat(writerAgent.status()).isEqualTo(dev.agentidp.registry.AgentStatus.RETIRED);
-		Agent mixedAgent = this.agents.getAgent(UUID.fromString(mixed.get("sub_agent_id").asString()));
+		Agent mixedAgent = this.agents.getAgent(AgentId.of(mixed.get("sub_agent_id").asString()));
 		assertThat(mixedAgent.scopes()).containsExactly("crm:read");
 		assertThat(auditCount(root.id(), "token.revoked")).isEqualTo(revokedRecords + 1);
 		assertThat(auditCount(root.id(), "agent.capabilities_removed")).isEqualTo(1);
@@ -353,12 +354,12 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		OctetKeyPair childKey = newKey();
 		JsonNode child = TestHttp.json(exchange(root, rootToken, "c", "crm:read", childKey, Map.of()));
 		String childId = child.get("sub_agent_id").asString();
-		this.agents.suspend(UUID.fromString(root.id()), "incident", "test");
+		this.agents.suspend(AgentId.of(root.id()), "incident", "test");
 		assertThat(introspect(child.get("access_token").asString()).get("active").asBoolean()).isFalse();
-		this.agents.resume(UUID.fromString(root.id()), "resolved", "test");
+		this.agents.resume(AgentId.of(root.id()), "resolved", "test");
 		assertThat(introspect(child.get("access_token").asString()).get("active").asBoolean()).isFalse();
-		this.agents.retire(UUID.fromString(root.id()), "done", "test");
-		assertThat(this.agents.getAgent(UUID.fromString(childId)).status()).isEqualTo(AgentStatus.RETIRED);
+		this.agents.retire(AgentId.of(root.id()), "done", "test");
+		assertThat(this.agents.getAgent(AgentId.of(childId)).status()).isEqualTo(AgentStatus.RETIRED);
 	}
 
 	/**

@@ -4,9 +4,9 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -114,7 +114,7 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		String[] child = exchange(parent, parentToken, "worker", "github:create_pr");
 		String childBody = evaluation(child[0], child[1], "tool", "github", "create_pr", null);
 		assertThat(evaluate(childBody).get("decision").asBoolean()).isTrue();
-		this.agents.suspend(UUID.fromString(parent.id()), "incident", "test");
+		this.agents.suspend(AgentId.of(parent.id()), "incident", "test");
 		assertDenied(childBody, "token_inactive", "not active");
 		assertThat(count(child[0], "access.evaluated")).isEqualTo(2);
 	}

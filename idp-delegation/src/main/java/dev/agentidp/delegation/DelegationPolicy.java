@@ -74,7 +74,7 @@ final class DelegationPolicy {
 		if (!subject.audience().containsAll(audience)) {
 			throw OAuthParameters.error("invalid_target", "resource must be within the subject token's audience");
 		}
-		int depth = subject.depth() + 1;
+		int depth = subject.family().depth() + 1;
 		int maxDepth = root.maxDelegationDepth();
 		if (depth > maxDepth) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST, "Delegation depth " + depth
@@ -82,7 +82,8 @@ final class DelegationPolicy {
 		}
 		Duration ttl = OAuthParameters.cappedTtl(request.ttl(), Duration.ofSeconds(parent.defaultTtlSeconds()),
 				Duration.ofSeconds(parent.maxTtlSeconds()));
-		Instant expiresAt = now.plus(ttl).isAfter(subject.expiresAt()) ? subject.expiresAt() : now.plus(ttl);
+		Instant expiresAt = now.plus(ttl).isAfter(subject.lifetime().expiresAt()) ? subject.lifetime().expiresAt()
+				: now.plus(ttl);
 		if (!expiresAt.isAfter(now)) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject_token expires now");
 		}

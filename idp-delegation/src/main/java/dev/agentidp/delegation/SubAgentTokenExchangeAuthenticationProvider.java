@@ -7,16 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.agentidp.dpop.DpopProof;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.AuthenticatingKey;
 import dev.agentidp.tokens.IssuedToken;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.OAuthParameters;
 import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.RegistryClients;
@@ -116,7 +117,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject_token is not an active access token of this provider"));
 		TokenRecord held = subject.record();
-		if (held.agentId() == null) {
+		if (held.holder().agentId() == null) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject_token is not an agent's token");
 		}
 		if (!parent.id().toString().equals(subject.currentActor())) {
@@ -137,7 +138,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		}
 		String boundTo = (exchange.jwkThumbprint() != null) ? exchange.jwkThumbprint()
 				: (proof != null) ? proof.jkt() : null;
-		Agent root = this.agents.findAgent(parseUuid(held.subject()))
+		Agent root = this.agents.findAgent(rootAgentId(held.holder().subject()))
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject token's root agent no longer exists"));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -167,20 +168,20 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 				act.put("act", earlier);
 			}
 			TokenGrant grant = new TokenGrant(
-					new TokenGrant.Holder(subAgent.id(), held.subject(), parentId, held.owner(), subAgent.version(),
-							clientKid),
+					new TokenGrant.Holder(subAgent.id(), held.holder().subject(), parentId, held.holder().owner(),
+							subAgent.version(), clientKid),
 					scopes, audience, held.task(), now, expiresAt,
-					new TokenGrant.Derivation(held.jti(), held.rootJti(), depth, act), boundTo);
+					new TokenGrant.Derivation(held.jti(), held.family().rootJti(), depth, act), boundTo);
 			IssuedToken token = this.minter.mint(grant, issuer);
-			String jti = token.record().jti();
-			String subAgentId = subAgent.id().toString();
+			Jti jti = token.record().jti();
+			AgentId subAgentId = subAgent.id();
 			// docs/audit.md "Contract": token.exchanged on the parent's chain and on the
 			// sub-agent's
+			this.events.publishEvent(new TokenExchanged(parent.id(), parent.id(), subAgentId, jti, held.jti(), scopes,
+					depth, expiresAt));
 			this.events.publishEvent(
-					new TokenExchanged(parentId, parentId, subAgentId, jti, held.jti(), scopes, depth, expiresAt));
-			this.events.publishEvent(
-					new TokenExchanged(subAgentId, parentId, subAgentId, jti, held.jti(), scopes, depth, expiresAt));
-			return new Exchanged(token, subAgentId);
+					new TokenExchanged(subAgentId, parent.id(), subAgentId, jti, held.jti(), scopes, depth, expiresAt));
+			return new Exchanged(token, subAgentId.toString());
 		});
 		// RFC 9449 §5: a bound token is a DPoP token
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(
@@ -211,9 +212,9 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		return subAgent;
 	}
 
-	private static UUID parseUuid(String value) {
+	private static AgentId rootAgentId(String value) {
 		try {
-			return UUID.fromString(value);
+			return AgentId.of(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject token's root is not an agent");

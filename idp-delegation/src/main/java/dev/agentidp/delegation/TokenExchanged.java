@@ -9,6 +9,8 @@ import java.util.TreeSet;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.registry.AgentId;
+import dev.agentidp.tokens.Jti;
 
 /**
  * A parent agent exchanged one of its tokens for a narrower token of a sub-agent.
@@ -24,20 +26,21 @@ import dev.agentidp.audit.Decision;
  * @param depth the new token's delegation depth
  * @param expiresAt its expiry
  */
-public record TokenExchanged(String chain, String parentId, String subAgentId, String jti, String parentJti,
+public record TokenExchanged(AgentId chain, AgentId parentId, AgentId subAgentId, Jti jti, Jti parentJti,
 		Set<String> scopes, int depth, Instant expiresAt) implements AuditableEvent {
 
 	@Override
 	public AuditEntry auditEntry() {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("jti", this.jti);
-		details.put("parentJti", this.parentJti);
-		details.put("parent", this.parentId);
-		details.put("subAgent", this.subAgentId);
+		details.put("jti", this.jti.value());
+		details.put("parentJti", this.parentJti.value());
+		details.put("parent", this.parentId.toString());
+		details.put("subAgent", this.subAgentId.toString());
 		details.put("scope", String.join(" ", new TreeSet<>(this.scopes)));
 		details.put("depth", this.depth);
 		details.put("exp", this.expiresAt.toString());
-		return new AuditEntry(this.chain, this.parentId, "token.exchanged", this.jti, Decision.ALLOW, null, details);
+		return new AuditEntry(this.chain.toString(), this.parentId.toString(), "token.exchanged", this.jti.value(),
+				Decision.ALLOW, null, details);
 	}
 
 }

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.TokenPolicy;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.TokenRecord;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +33,11 @@ class DelegationPolicyTests {
 
 	/** A subject token at a depth, for crm:read and crm:write on CRM and MAIL. */
 	private static TokenRecord subject(int depth, Instant expiresAt) {
-		return new TokenRecord("jti-1", java.util.UUID.randomUUID(), "parent", "root", null, "jti-0", "task-1",
-				Set.of("crm:read", "crm:write"), List.of(CRM, MAIL), NOW.minusSeconds(60), expiresAt, null, depth, null,
-				null, "owner@example.com", "kid-1");
+		return new TokenRecord(Jti.of("jti-1"),
+				new TokenRecord.Holder(AgentId.random(), "root", "parent", "owner@example.com"),
+				Set.of("crm:read", "crm:write"), List.of(CRM, MAIL), "task-1",
+				new TokenRecord.Family(null, Jti.of("jti-0"), depth, null),
+				new TokenRecord.Lifetime(NOW.minusSeconds(60), expiresAt, null), null, "kid-1");
 	}
 
 	private static TokenRecord subject() {

@@ -1,7 +1,6 @@
 package dev.agentidp.policy;
 
-import java.util.UUID;
-
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.tokens.PresentedToken;
 
 import org.springframework.util.Assert;
@@ -21,7 +20,7 @@ import org.springframework.util.Assert;
  * 9449 §4.3), or {@code null} when none did or none was verified
  * @param proofFailure why the DPoP proof was refused, or {@code null}
  */
-public record AccessAttempt(AccessRequest request, PresentedToken token, boolean active, UUID agentId,
+public record AccessAttempt(AccessRequest request, PresentedToken token, boolean active, AgentId agentId,
 		DeclaredAccess declared, String proofJkt, String proofFailure) {
 
 	public AccessAttempt {
@@ -39,7 +38,7 @@ public record AccessAttempt(AccessRequest request, PresentedToken token, boolean
 	 * @param agentId the acting agent, or {@code null}
 	 * @param declared what the acting agent's document declares, or {@code null}
 	 */
-	public AccessAttempt(AccessRequest request, PresentedToken token, boolean active, UUID agentId,
+	public AccessAttempt(AccessRequest request, PresentedToken token, boolean active, AgentId agentId,
 			DeclaredAccess declared) {
 		this(request, token, active, agentId, declared, null, null);
 	}

@@ -1,7 +1,7 @@
 package dev.agentidp.policy;
 
-import java.util.UUID;
-
+import dev.agentidp.registry.AgentId;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.TokenRecord;
 
 import org.springframework.util.Assert;
@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
  * @param rootAgentId the root agent
  * @param key {@code task:<task>} or {@code jti:<root token's jti>}
  */
-public record BudgetKey(UUID rootAgentId, String key) {
+public record BudgetKey(AgentId rootAgentId, String key) {
 
 	public BudgetKey {
 		Assert.notNull(rootAgentId, "rootAgentId cannot be null");
@@ -28,9 +28,20 @@ public record BudgetKey(UUID rootAgentId, String key) {
 	 * @param task the task
 	 * @return the key
 	 */
-	public static BudgetKey task(UUID rootAgentId, String task) {
+	public static BudgetKey task(AgentId rootAgentId, String task) {
 		Assert.hasText(task, "task cannot be empty");
 		return new BudgetKey(rootAgentId, "task:" + task);
+	}
+
+	/**
+	 * The ledger of a delegation family without a task.
+	 * @param rootAgentId the root agent
+	 * @param rootJti the family's root token
+	 * @return the key
+	 */
+	public static BudgetKey family(AgentId rootAgentId, Jti rootJti) {
+		Assert.notNull(rootJti, "rootJti cannot be null");
+		return new BudgetKey(rootAgentId, "jti:" + rootJti.value());
 	}
 
 	/**
@@ -39,8 +50,8 @@ public record BudgetKey(UUID rootAgentId, String key) {
 	 * @return the key
 	 */
 	static BudgetKey of(TokenRecord token) {
-		UUID root = UUID.fromString(token.subject());
-		return (token.task() != null) ? task(root, token.task()) : new BudgetKey(root, "jti:" + token.rootJti());
+		AgentId root = AgentId.of(token.holder().subject());
+		return (token.task() != null) ? task(root, token.task()) : family(root, token.family().rootJti());
 	}
 
 }

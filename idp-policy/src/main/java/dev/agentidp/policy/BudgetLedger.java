@@ -2,7 +2,8 @@ package dev.agentidp.policy;
 
 import java.math.BigDecimal;
 import java.util.Optional;
-import java.util.UUID;
+
+import dev.agentidp.registry.AgentId;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
@@ -36,7 +37,7 @@ final class BudgetLedger {
 		Assert.notNull(key, "key cannot be null");
 		Assert.notNull(policy, "policy cannot be null");
 		BigDecimal spent = this.jdbc.sql("SELECT spent FROM budget_ledger WHERE root_agent_id = ? AND ledger_key = ?")
-			.params(key.rootAgentId(), key.key())
+			.params(key.rootAgentId().value(), key.key())
 			.query(BigDecimal.class)
 			.optional()
 			.orElse(BigDecimal.ZERO);
@@ -49,11 +50,11 @@ final class BudgetLedger {
 	 * @param task the task
 	 * @return its state, or empty when nothing was ever debited from it
 	 */
-	public Optional<BudgetState> find(UUID rootAgentId, String task) {
+	public Optional<BudgetState> find(AgentId rootAgentId, String task) {
 		BudgetKey key = BudgetKey.task(rootAgentId, task);
 		return this.jdbc
 			.sql("SELECT unit, limit_amount, spent FROM budget_ledger WHERE root_agent_id = ? AND ledger_key = ?")
-			.params(key.rootAgentId(), key.key())
+			.params(key.rootAgentId().value(), key.key())
 			.query((rs, row) -> new BudgetState(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3)))
 			.optional();
 	}
@@ -75,7 +76,7 @@ final class BudgetLedger {
 		this.jdbc
 			.sql("INSERT INTO budget_ledger (root_agent_id, ledger_key, unit, limit_amount, spent)"
 					+ " VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING")
-			.params(key.rootAgentId(), key.key(), policy.unit(), policy.perTask())
+			.params(key.rootAgentId().value(), key.key(), policy.unit(), policy.perTask())
 			.update();
 		return this.jdbc
 			.sql("UPDATE budget_ledger SET spent = spent + :cost, limit_amount = :limit, unit = :unit,"
@@ -84,7 +85,7 @@ final class BudgetLedger {
 			.param("cost", cost)
 			.param("limit", policy.perTask())
 			.param("unit", policy.unit())
-			.param("root", key.rootAgentId())
+			.param("root", key.rootAgentId().value())
 			.param("key", key.key())
 			.param("reserved", reserved)
 			.param("threshold", policy.reserveThreshold())

@@ -3,9 +3,9 @@ package dev.agentidp.policy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.agentidp.registry.AgentId;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
@@ -173,7 +173,7 @@ final class Conditions {
 	 * @return the condition
 	 * @throws InvalidConditionException when it does not compile
 	 */
-	public Condition compiled(UUID agentId, long version, String expression) {
+	public Condition compiled(AgentId agentId, long version, String expression) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		CacheKey key = new CacheKey(agentId, version, expression);
 		Condition cached = this.cache.get(key);
@@ -301,7 +301,7 @@ final class Conditions {
 		return (b != 0 && a > Long.MAX_VALUE / b) ? Long.MAX_VALUE : a * b;
 	}
 
-	private record CacheKey(UUID agentId, long version, String expression) {
+	private record CacheKey(AgentId agentId, long version, String expression) {
 	}
 
 	/** Thrown from the evaluation listener when the time budget has run out. */

@@ -1,8 +1,8 @@
 package dev.agentidp.policy;
 
 import java.util.Optional;
-import java.util.UUID;
 
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.TaskBudget;
 
@@ -27,10 +27,10 @@ final class DocumentBudgets implements BudgetSource {
 		if (attempt.token() == null) {
 			return Optional.empty();
 		}
-		UUID root;
+		AgentId root;
 		try {
 			// RFC 8693 §4.1: a delegated token's sub stays the root agent
-			root = UUID.fromString(attempt.token().record().subject());
+			root = AgentId.of(attempt.token().record().holder().subject());
 		}
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();

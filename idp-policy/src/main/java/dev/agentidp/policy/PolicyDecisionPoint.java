@@ -24,6 +24,7 @@ import dev.agentidp.audit.Refusals;
 import dev.agentidp.dpop.DpopProofVerifier;
 import dev.agentidp.dpop.InvalidDpopProofException;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.tokens.PresentedToken;
@@ -243,7 +244,7 @@ public class PolicyDecisionPoint {
 	 * @param cursor the previous page's {@code nextCursor}, or {@code null}
 	 * @return the page of {@value #EVALUATED} records
 	 */
-	public AuditPage decisions(UUID agentId, int limit, String cursor) {
+	public AuditPage decisions(AgentId agentId, int limit, String cursor) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.audit.find(new AuditQuery(agentId.toString(), null, EVALUATED, null, null, null, limit, cursor));
 	}
@@ -254,7 +255,7 @@ public class PolicyDecisionPoint {
 	 * @param task the task
 	 * @return its state, or empty when nothing was ever debited from it
 	 */
-	public Optional<BudgetState> budget(UUID rootAgentId, String task) {
+	public Optional<BudgetState> budget(AgentId rootAgentId, String task) {
 		return this.ledger.find(rootAgentId, task);
 	}
 
@@ -320,10 +321,10 @@ public class PolicyDecisionPoint {
 		}
 		boolean active = this.tokens.isActive(token);
 		TokenRecord record = token.record();
-		if (!active || record.agentId() == null) {
+		if (!active || record.holder().agentId() == null) {
 			return new AccessAttempt(request, token, active, null, null);
 		}
-		Agent agent = this.agents.findAgent(record.agentId()).orElse(null);
+		Agent agent = this.agents.findAgent(record.holder().agentId()).orElse(null);
 		Agent root = (agent == null) ? null : agent.isDerived() ? rootOf(record) : agent;
 		if (agent == null || root == null) {
 			return new AccessAttempt(request, token, false, null, null);
@@ -363,7 +364,7 @@ public class PolicyDecisionPoint {
 	/** The root agent: a delegated token's {@code sub} (RFC 8693 §4.1). */
 	private Agent rootOf(TokenRecord record) {
 		try {
-			return this.agents.findAgent(UUID.fromString(record.subject())).orElse(null);
+			return this.agents.findAgent(AgentId.of(record.holder().subject())).orElse(null);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
@@ -400,7 +401,7 @@ public class PolicyDecisionPoint {
 	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision) {
 		AccessRequest request = attempt.request();
 		TokenRecord record = (attempt.token() != null) ? attempt.token().record() : null;
-		String chain = (record != null && record.agentId() != null) ? record.agentId().toString()
+		String chain = (record != null && record.holder().agentId() != null) ? record.holder().agentId().toString()
 				: AuditEntry.SYSTEM_CHAIN;
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("decisionId", decision.id());
@@ -418,7 +419,7 @@ public class PolicyDecisionPoint {
 			details.put("budgetRemaining", decision.budget().remaining().doubleValue());
 		}
 		if (record != null) {
-			details.put("jti", record.jti());
+			details.put("jti", record.jti().value());
 			if (record.task() != null) {
 				details.put("task", record.task());
 			}

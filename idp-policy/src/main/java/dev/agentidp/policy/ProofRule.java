@@ -21,7 +21,7 @@ final class ProofRule implements AccessRule {
 		if (attempt.token() == null || attempt.token().record().cnfJkt() == null) {
 			return Optional.empty();
 		}
-		String jti = attempt.token().record().jti();
+		String jti = attempt.token().record().jti().value();
 		String bound = attempt.token().record().cnfJkt();
 		if (attempt.proofFailure() != null) {
 			return Optional.of(new Denial(DecisionCode.PROOF_INVALID,

@@ -5,15 +5,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.agentidp.registry.Access;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.HumanOversight;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.Tool;
+import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.TokenRecord;
 
@@ -24,7 +25,7 @@ import dev.agentidp.tokens.TokenRecord;
  */
 final class Attempts {
 
-	static final UUID AGENT = UUID.fromString("6f1c0b7e-4b0e-4c5e-9a53-0b6f5f8d2a11");
+	static final AgentId AGENT = AgentId.of("6f1c0b7e-4b0e-4c5e-9a53-0b6f5f8d2a11");
 
 	static final String GITHUB = "https://mcp.example.com/github";
 
@@ -45,8 +46,10 @@ final class Attempts {
 
 	static TokenRecord token(Set<String> scopes, List<String> audience, String cnfJkt) {
 		Instant now = Instant.now();
-		return new TokenRecord("jti-1", AGENT, AGENT.toString(), AGENT.toString(), null, "jti-1", "task-7", scopes,
-				audience, now, now.plusSeconds(900), null, 0, null, cnfJkt, "owner@example.com", "kid-1");
+		return new TokenRecord(Jti.of("jti-1"),
+				new TokenRecord.Holder(AGENT, AGENT.toString(), AGENT.toString(), "owner@example.com"), scopes,
+				audience, "task-7", new TokenRecord.Family(null, Jti.of("jti-1"), 0, null),
+				new TokenRecord.Lifetime(now, now.plusSeconds(900), null), cnfJkt, "kid-1");
 	}
 
 	/** An attempt with a token bound to {@code cnfJkt}, and its proof's outcome. */

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class BudgetLedgerTests {
 	@Test
 	void debitWhenItFitsThenSpentGrowsAndWhenNotThenNothingChanges() {
 		BudgetLedger ledger = new BudgetLedger(JdbcClient.create(this.first));
-		BudgetKey key = BudgetKey.task(UUID.randomUUID(), "task-1");
+		BudgetKey key = BudgetKey.task(AgentId.random(), "task-1");
 		assertThat(ledger.state(key, BUDGET).spent()).isEqualByComparingTo("0");
 		assertThat(ledger.debit(key, BUDGET, new BigDecimal("9.98"), false).orElseThrow().spent())
 			.isEqualByComparingTo("9.98");
@@ -68,7 +68,7 @@ class BudgetLedgerTests {
 	@Test
 	void debitWhenTheReserveIsReachedThenOnlyCallsItDoesNotApplyToAreDebited() {
 		BudgetLedger ledger = new BudgetLedger(JdbcClient.create(this.first));
-		BudgetKey key = BudgetKey.task(UUID.randomUUID(), "task-1");
+		BudgetKey key = BudgetKey.task(AgentId.random(), "task-1");
 		assertThat(ledger.debit(key, BUDGET, new BigDecimal("9"), true)).isPresent();
 		assertThat(ledger.debit(key, BUDGET, new BigDecimal("0.5"), true)).isEmpty();
 		assertThat(ledger.debit(key, BUDGET, new BigDecimal("0.5"), false)).isPresent();
@@ -79,7 +79,7 @@ class BudgetLedgerTests {
 	void fiveHundredConcurrentDebitsOnTwoNodesNeverOverspend() throws Exception {
 		BudgetLedger[] nodes = { new BudgetLedger(JdbcClient.create(this.first)),
 				new BudgetLedger(JdbcClient.create(this.second)) };
-		BudgetKey key = BudgetKey.task(UUID.randomUUID(), "shared-task");
+		BudgetKey key = BudgetKey.task(AgentId.random(), "shared-task");
 		// 500 debits of 0.03 ask for 15.00 of a budget of 10.00: 333 fit
 		BigDecimal cost = new BigDecimal("0.03");
 		ExecutorService threads = Executors.newFixedThreadPool(32);

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
+import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -157,7 +157,7 @@ class ConditionsTests {
 
 	@Test
 	void compiledWhenTheSameDocumentVersionAsksAgainThenTheSameCondition() {
-		UUID agent = UUID.randomUUID();
+		AgentId agent = AgentId.random();
 		Condition first = this.conditions.compiled(agent, 1, "request.cost < 5.0");
 		assertThat(this.conditions.compiled(agent, 1, "request.cost < 5.0")).isSameAs(first);
 		assertThat(this.conditions.compiled(agent, 2, "request.cost < 5.0")).isNotSameAs(first);

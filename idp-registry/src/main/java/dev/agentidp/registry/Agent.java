@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import org.springframework.util.Assert;
 
@@ -19,9 +18,9 @@ import org.springframework.util.Assert;
  */
 public final class Agent {
 
-	private final UUID id;
+	private final AgentId id;
 
-	private final UUID parentId;
+	private final AgentId parentId;
 
 	private final Instant createdAt;
 
@@ -35,7 +34,7 @@ public final class Agent {
 
 	private Instant updatedAt;
 
-	Agent(UUID id, UUID parentId, AgentProfile profile, AgentStatus status, long version, List<AgentKey> keys,
+	Agent(AgentId id, AgentId parentId, AgentProfile profile, AgentStatus status, long version, List<AgentKey> keys,
 			Instant createdAt, Instant updatedAt) {
 		Assert.notNull(id, "id cannot be null");
 		Assert.notNull(profile, "profile cannot be null");
@@ -64,7 +63,7 @@ public final class Agent {
 	 * @param now the time
 	 * @return the agent
 	 */
-	static Agent register(UUID id, UUID parentId, AgentProfile profile, AgentKey key, Instant now) {
+	static Agent register(AgentId id, AgentId parentId, AgentProfile profile, AgentKey key, Instant now) {
 		Assert.isTrue(key != null || parentId != null, "a root agent needs a key");
 		return new Agent(id, parentId, profile, AgentStatus.ACTIVE, 1, (key != null) ? List.of(key) : List.of(), now,
 				now);
@@ -74,7 +73,7 @@ public final class Agent {
 	 * The agent id.
 	 * @return the id
 	 */
-	public UUID id() {
+	public AgentId id() {
 		return this.id;
 	}
 
@@ -82,7 +81,7 @@ public final class Agent {
 	 * The parent of a derived sub-agent.
 	 * @return the parent id, or {@code null} for a root agent
 	 */
-	public UUID parentId() {
+	public AgentId parentId() {
 		return this.parentId;
 	}
 
@@ -144,7 +143,7 @@ public final class Agent {
 
 	/**
 	 * The lifecycle status of this agent alone (see
-	 * {@link AgentRegistry#isActiveWithAncestors(UUID)} for its ancestors).
+	 * {@link AgentRegistry#isActiveWithAncestors(AgentId)} for its ancestors).
 	 * @return the status
 	 */
 	public AgentStatus status() {

@@ -1,7 +1,5 @@
 package dev.agentidp.registry;
 
-import java.util.UUID;
-
 /**
  * Filters of the agent list; {@code null} means "any".
  *
@@ -11,7 +9,7 @@ import java.util.UUID;
  * @param parentId the parent (lists the direct sub-agents of one agent)
  * @param q a substring of the name
  */
-public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, UUID parentId, String q) {
+public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, AgentId parentId, String q) {
 
 	/** No filter. */
 	public static final AgentFilter ANY = new AgentFilter(null, null, null, null, null);
@@ -35,10 +33,10 @@ public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, UUID
 				? RiskLevel.from(risk)
 					.orElseThrow(() -> new InvalidInputException("risk", "must be one of " + RiskLevel.choices()))
 				: null;
-		UUID parent = null;
+		AgentId parent = null;
 		if (parentId != null) {
 			try {
-				parent = UUID.fromString(parentId);
+				parent = AgentId.of(parentId);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidInputException("parentId", "must be a UUID");

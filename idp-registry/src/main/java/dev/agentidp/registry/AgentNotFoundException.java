@@ -1,7 +1,5 @@
 package dev.agentidp.registry;
 
-import java.util.UUID;
-
 /**
  * No agent (or no key of the agent) has the id asked for.
  */
@@ -18,7 +16,7 @@ public final class AgentNotFoundException extends RuntimeException {
 	 * @param id the agent id not found
 	 * @return the exception
 	 */
-	static AgentNotFoundException agent(UUID id) {
+	static AgentNotFoundException agent(AgentId id) {
 		return new AgentNotFoundException("No agent " + id);
 	}
 

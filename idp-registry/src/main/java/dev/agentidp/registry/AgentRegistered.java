@@ -2,7 +2,6 @@ package dev.agentidp.registry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -19,7 +18,7 @@ import dev.agentidp.audit.Decision;
  * @param kid its first key's kid, or {@code null} when it has none
  * @param actor the client that registered it
  */
-public record AgentRegistered(UUID agentId, String name, String owner, UUID parentId, String kid,
+public record AgentRegistered(AgentId agentId, String name, String owner, AgentId parentId, String kid,
 		String actor) implements AuditableEvent {
 
 	@Override

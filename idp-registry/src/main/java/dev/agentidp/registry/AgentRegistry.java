@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -40,7 +39,7 @@ public class AgentRegistry {
 	private final Agents agents;
 
 	/** Parsed agents kept for the token path ({@link RegistryCaches#activeAgents()}). */
-	private final Cache<UUID, Agent> activeAgents;
+	private final Cache<AgentId, Agent> activeAgents;
 
 	private final ApplicationEventPublisher events;
 
@@ -97,7 +96,7 @@ public class AgentRegistry {
 		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
-		Agent agent = Agent.register(UUID.randomUUID(), null, profile, key.key(), now);
+		Agent agent = Agent.register(AgentId.random(), null, profile, key.key(), now);
 		try {
 			this.agents.insert(agent, actor, now);
 		}
@@ -128,7 +127,7 @@ public class AgentRegistry {
 	 * @throws InvalidInputException when the name, a scope or the JWK is not acceptable
 	 */
 	@Transactional
-	public Agent registerSubAgent(UUID parentId, String name, Set<String> grantedScopes, String publicJwk,
+	public Agent registerSubAgent(AgentId parentId, String name, Set<String> grantedScopes, String publicJwk,
 			String actor) {
 		return this.subAgents.derive(parentId, name, grantedScopes, publicJwk, actor);
 	}
@@ -140,7 +139,7 @@ public class AgentRegistry {
 	 * @param id the agent id
 	 * @return the agent, or empty
 	 */
-	public Optional<Agent> findAgent(UUID id) {
+	public Optional<Agent> findAgent(AgentId id) {
 		if (id == null) {
 			return Optional.empty();
 		}
@@ -159,7 +158,7 @@ public class AgentRegistry {
 	 * @return the agent, or empty when unknown or when it or an ancestor is suspended or
 	 * retired
 	 */
-	public Optional<Agent> findActiveAgent(UUID id) {
+	public Optional<Agent> findActiveAgent(AgentId id) {
 		if (id == null) {
 			return Optional.empty();
 		}
@@ -182,7 +181,7 @@ public class AgentRegistry {
 	 * @return the agent
 	 * @throws AgentNotFoundException when there is none
 	 */
-	public Agent getAgent(UUID id) {
+	public Agent getAgent(AgentId id) {
 		return findAgent(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 	}
 
@@ -192,7 +191,7 @@ public class AgentRegistry {
 	 * @param name the sub-agent's name
 	 * @return the sub-agent, or empty
 	 */
-	public Optional<Agent> findSubAgent(UUID parentId, String name) {
+	public Optional<Agent> findSubAgent(AgentId parentId, String name) {
 		if (parentId == null || !Names.isValid(name)) {
 			return Optional.empty();
 		}
@@ -206,7 +205,7 @@ public class AgentRegistry {
 	 * @return {@code false} for an unknown agent, or when it or an ancestor is suspended
 	 * or retired
 	 */
-	public boolean isActiveWithAncestors(UUID id) {
+	public boolean isActiveWithAncestors(AgentId id) {
 		return id != null && this.agents.isActiveWithAncestors(id);
 	}
 
@@ -223,7 +222,7 @@ public class AgentRegistry {
 	 * @return the agent's version now, or empty when it is unknown or not active
 	 * @throws IllegalStateException when no transaction is active
 	 */
-	public Optional<Long> holdForIssuance(UUID id) {
+	public Optional<Long> holdForIssuance(AgentId id) {
 		Assert.notNull(id, "id cannot be null");
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"an agent is held for the transaction that writes its token");
@@ -238,7 +237,7 @@ public class AgentRegistry {
 	 * @param id the agent
 	 * @throws IllegalStateException when no transaction is active
 	 */
-	public void stopIssuance(UUID id) {
+	public void stopIssuance(AgentId id) {
 		Assert.notNull(id, "id cannot be null");
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"issuance is stopped for the transaction that revokes");
@@ -252,7 +251,7 @@ public class AgentRegistry {
 	 * @param kid the key id the assertion names
 	 * @return the key, or empty when there is none or it is revoked
 	 */
-	public Optional<AgentKey> findActiveKey(UUID agentId, String kid) {
+	public Optional<AgentKey> findActiveKey(AgentId agentId, String kid) {
 		if (agentId == null || kid == null || kid.isEmpty() || kid.length() > 64) {
 			return Optional.empty();
 		}
@@ -264,7 +263,7 @@ public class AgentRegistry {
 	 * @param agentId the agent
 	 * @return the keys, oldest first
 	 */
-	public List<AgentKey> activeKeys(UUID agentId) {
+	public List<AgentKey> activeKeys(AgentId agentId) {
 		if (agentId == null) {
 			return List.of();
 		}
@@ -276,7 +275,7 @@ public class AgentRegistry {
 	 * @param id the agent
 	 * @return the sub-agents' ids
 	 */
-	public List<UUID> subAgentIds(UUID id) {
+	public List<AgentId> subAgentIds(AgentId id) {
 		return this.agents.descendants(id);
 	}
 
@@ -303,7 +302,7 @@ public class AgentRegistry {
 	 * @throws AgentNotFoundException when there is no such agent
 	 */
 	@Transactional(readOnly = true)
-	public Page<AgentVersion> versions(UUID id, String cursor, int limit) {
+	public Page<AgentVersion> versions(AgentId id, String cursor, int limit) {
 		Page.checkLimit(limit);
 		getAgent(id);
 		return this.agents.versions(id, cursor, limit);
@@ -350,7 +349,7 @@ public class AgentRegistry {
 	 * @throws IllegalAgentStateException when the agent is retired
 	 */
 	@Transactional
-	public Agent update(UUID id, UnaryOperator<AgentProfile> change, Long expectedVersion, String actor) {
+	public Agent update(AgentId id, UnaryOperator<AgentProfile> change, Long expectedVersion, String actor) {
 		Assert.notNull(change, "change cannot be null");
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		if (expectedVersion != null && expectedVersion != agent.version()) {
@@ -407,7 +406,7 @@ public class AgentRegistry {
 	 * @throws IllegalAgentStateException unless the agent is active
 	 */
 	@Transactional
-	public Agent suspend(UUID id, String reason, String actor) {
+	public Agent suspend(AgentId id, String reason, String actor) {
 		checkReason(reason);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		// issue 14, item 6: wait for the tokens being issued to it, so that the
@@ -431,7 +430,7 @@ public class AgentRegistry {
 	 * final)
 	 */
 	@Transactional
-	public Agent resume(UUID id, String reason, String actor) {
+	public Agent resume(AgentId id, String reason, String actor) {
 		checkReason(reason);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		Instant now = this.agents.now();
@@ -450,7 +449,7 @@ public class AgentRegistry {
 	 * @throws IllegalAgentStateException when it is already retired
 	 */
 	@Transactional
-	public Agent retire(UUID id, String reason, String actor) {
+	public Agent retire(AgentId id, String reason, String actor) {
 		checkReason(reason);
 		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
 		// issue 14, item 6: wait for the tokens being issued to it, so that the
@@ -460,8 +459,8 @@ public class AgentRegistry {
 		Instant now = this.agents.now();
 		agent.retire(now);
 		this.agents.save(agent, actor, now);
-		List<UUID> below = this.agents.descendants(id);
-		for (UUID subAgentId : below) {
+		List<AgentId> below = this.agents.descendants(id);
+		for (AgentId subAgentId : below) {
 			this.agents.lock(subAgentId).filter((sub) -> sub.status() != AgentStatus.RETIRED).ifPresent((sub) -> {
 				sub.retire(now);
 				this.agents.save(sub, actor, now);
@@ -493,7 +492,7 @@ public class AgentRegistry {
 	 * @throws IllegalAgentStateException when the agent is retired or already has the key
 	 */
 	@Transactional
-	public AgentRegistration addKey(UUID id, NewKey newKey, String actor) {
+	public AgentRegistration addKey(AgentId id, NewKey newKey, String actor) {
 		Assert.notNull(newKey, "newKey cannot be null");
 		Instant now = this.agents.now();
 		IssuedKey key = issue(newKey, now);
@@ -520,7 +519,7 @@ public class AgentRegistry {
 	 * active key, or the agent is retired
 	 */
 	@Transactional
-	public Agent retireKey(UUID id, String kid, long graceSeconds, boolean revokeTokens, String actor) {
+	public Agent retireKey(AgentId id, String kid, long graceSeconds, boolean revokeTokens, String actor) {
 		if (graceSeconds < 0 || graceSeconds > Duration.ofDays(366).toSeconds()) {
 			throw new InvalidInputException("graceSeconds", "must be an integer between 0 and 31622400 (366 days)");
 		}

@@ -1,7 +1,6 @@
 package dev.agentidp.registry;
 
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -14,7 +13,7 @@ import dev.agentidp.audit.Decision;
  * @param reason why, or {@code null}
  * @param actor the client that resumed it
  */
-public record AgentResumed(UUID agentId, String reason, String actor) implements AuditableEvent {
+public record AgentResumed(AgentId agentId, String reason, String actor) implements AuditableEvent {
 
 	@Override
 	public AuditEntry auditEntry() {

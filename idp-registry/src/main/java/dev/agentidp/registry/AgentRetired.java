@@ -3,7 +3,6 @@ package dev.agentidp.registry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -18,7 +17,7 @@ import dev.agentidp.audit.Decision;
  * @param reason why, or {@code null}
  * @param actor the client that retired it
  */
-public record AgentRetired(UUID agentId, List<UUID> subAgentIds, String reason,
+public record AgentRetired(AgentId agentId, List<AgentId> subAgentIds, String reason,
 		String actor) implements AuditableEvent {
 
 	public AgentRetired {
@@ -28,7 +27,7 @@ public record AgentRetired(UUID agentId, List<UUID> subAgentIds, String reason,
 	@Override
 	public AuditEntry auditEntry() {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("subAgents", this.subAgentIds.stream().map(UUID::toString).toList());
+		details.put("subAgents", this.subAgentIds.stream().map(AgentId::toString).toList());
 		return new AuditEntry(this.agentId.toString(), this.actor, "agent.retired", this.agentId.toString(),
 				Decision.ALLOW, this.reason, details);
 	}

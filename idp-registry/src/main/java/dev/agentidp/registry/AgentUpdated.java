@@ -3,7 +3,6 @@ package dev.agentidp.registry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -22,7 +21,7 @@ import dev.agentidp.audit.Decision;
  * @param cause why the server changed it, for a change carried down from an ancestor (an
  * owner transfer, a removed capability), else {@code null}
  */
-public record AgentUpdated(UUID agentId, long version, List<String> changedFields, String previousOwner,
+public record AgentUpdated(AgentId agentId, long version, List<String> changedFields, String previousOwner,
 		String newOwner, String actor, String cause) implements AuditableEvent {
 
 	public AgentUpdated {
@@ -39,8 +38,8 @@ public record AgentUpdated(UUID agentId, long version, List<String> changedField
 	 * @param newOwner the owner after, or {@code null} when the owner did not change
 	 * @param actor the client that changed it
 	 */
-	public AgentUpdated(UUID agentId, long version, List<String> changedFields, String previousOwner, String newOwner,
-			String actor) {
+	public AgentUpdated(AgentId agentId, long version, List<String> changedFields, String previousOwner,
+			String newOwner, String actor) {
 		this(agentId, version, changedFields, previousOwner, newOwner, actor, null);
 	}
 

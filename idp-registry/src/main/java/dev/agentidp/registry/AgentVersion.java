@@ -2,7 +2,6 @@ package dev.agentidp.registry;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import org.springframework.util.Assert;
 
@@ -22,7 +21,7 @@ import org.springframework.util.Assert;
  * @param createdAt when the agent was registered
  * @param updatedAt when this version was made
  */
-public record AgentVersion(UUID id, UUID parentId, long version, AgentStatus status, AgentProfile profile,
+public record AgentVersion(AgentId id, AgentId parentId, long version, AgentStatus status, AgentProfile profile,
 		List<AgentKey> keys, Instant createdAt, Instant updatedAt) {
 
 	public AgentVersion {

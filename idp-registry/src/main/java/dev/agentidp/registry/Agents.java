@@ -168,25 +168,25 @@ class Agents {
 		this.clock = clock;
 	}
 
-	Optional<Agent> find(UUID id) {
-		return this.jdbc.sql(SELECT_AGENT).param(id).query(Agents::mapRow).optional().map(this::withKeys);
+	Optional<Agent> find(AgentId id) {
+		return this.jdbc.sql(SELECT_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this::withKeys);
 	}
 
-	Optional<Agent> lock(UUID id) {
-		return this.jdbc.sql(LOCK_AGENT).param(id).query(Agents::mapRow).optional().map(this::withKeys);
+	Optional<Agent> lock(AgentId id) {
+		return this.jdbc.sql(LOCK_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this::withKeys);
 	}
 
-	Optional<Agent> findSubAgent(UUID parentId, String name) {
+	Optional<Agent> findSubAgent(AgentId parentId, String name) {
 		return this.jdbc.sql(SELECT_SUB_AGENT)
-			.params(parentId, name)
+			.params(parentId.value(), name)
 			.query(Agents::mapRow)
 			.optional()
 			.map(this::withKeys);
 	}
 
-	boolean isNameTaken(String owner, String name, UUID except) {
+	boolean isNameTaken(String owner, String name, AgentId except) {
 		return this.jdbc.sql(NAME_TAKEN)
-			.params(owner, name, (except != null) ? except : new UUID(0, 0))
+			.params(owner, name, (except != null) ? except.value() : new UUID(0, 0))
 			.query(Boolean.class)
 			.single();
 	}
@@ -196,32 +196,32 @@ class Agents {
 	 * @param id the agent
 	 * @return the version, or empty when unknown or not active
 	 */
-	Optional<Long> activeVersion(UUID id) {
-		return this.jdbc.sql(ACTIVE_VERSION).params(id, id).query((rs, row) -> {
+	Optional<Long> activeVersion(AgentId id) {
+		return this.jdbc.sql(ACTIVE_VERSION).params(id.value(), id.value()).query((rs, row) -> {
 			long version = rs.getLong("version");
 			return (!rs.wasNull() && rs.getBoolean("active")) ? Optional.of(version) : Optional.<Long>empty();
 		}).single();
 	}
 
-	boolean isActiveWithAncestors(UUID id) {
-		return this.jdbc.sql(CHAIN_ACTIVE).param(id).query(Boolean.class).single();
+	boolean isActiveWithAncestors(AgentId id) {
+		return this.jdbc.sql(CHAIN_ACTIVE).param(id.value()).query(Boolean.class).single();
 	}
 
-	Optional<Long> holdForIssuance(UUID id) {
+	Optional<Long> holdForIssuance(AgentId id) {
 		// NULL when not active (JdbcClient's single() refuses a null row)
 		List<Long> version = this.jdbc.sql(HOLD_FOR_ISSUANCE)
-			.param(id)
+			.param(id.value())
 			.query((rs, row) -> rs.getObject(1, Long.class))
 			.list();
 		return Optional.ofNullable(version.get(0));
 	}
 
-	void stopIssuance(UUID id) {
-		this.jdbc.sql(STOP_ISSUANCE).param(id).query((rs, row) -> 0).list();
+	void stopIssuance(AgentId id) {
+		this.jdbc.sql(STOP_ISSUANCE).param(id.value()).query((rs, row) -> 0).list();
 	}
 
-	List<UUID> descendants(UUID id) {
-		return this.jdbc.sql(DESCENDANTS).param(id).query(UUID.class).list();
+	List<AgentId> descendants(AgentId id) {
+		return this.jdbc.sql(DESCENDANTS).param(id.value()).query(UUID.class).list().stream().map(AgentId::of).toList();
 	}
 
 	/**
@@ -229,8 +229,8 @@ class Agents {
 	 * @param id the agent
 	 * @return the root's id (the agent's own when it is a root)
 	 */
-	UUID rootOf(UUID id) {
-		return this.jdbc.sql(ROOT_OF).param(id).query(UUID.class).optional().orElse(id);
+	AgentId rootOf(AgentId id) {
+		return this.jdbc.sql(ROOT_OF).param(id.value()).query(UUID.class).optional().map(AgentId::of).orElse(id);
 	}
 
 	/**
@@ -238,32 +238,35 @@ class Agents {
 	 * counted and inserted.
 	 * @param rootId the root
 	 */
-	void lockDerivations(UUID rootId) {
+	void lockDerivations(AgentId rootId) {
 		this.jdbc.sql(LOCK_DERIVATIONS).param(rootId.toString()).query((rs, row) -> 1).list();
 	}
 
-	long countChildren(UUID parentId) {
-		return this.jdbc.sql(COUNT_CHILDREN).param(parentId).query(Long.class).single();
+	long countChildren(AgentId parentId) {
+		return this.jdbc.sql(COUNT_CHILDREN).param(parentId.value()).query(Long.class).single();
 	}
 
-	long countChildrenSince(UUID parentId, Instant since) {
-		return this.jdbc.sql(COUNT_CHILDREN_SINCE).params(parentId, Timestamp.from(since)).query(Long.class).single();
+	long countChildrenSince(AgentId parentId, Instant since) {
+		return this.jdbc.sql(COUNT_CHILDREN_SINCE)
+			.params(parentId.value(), Timestamp.from(since))
+			.query(Long.class)
+			.single();
 	}
 
-	long countDescendants(UUID id) {
-		return this.jdbc.sql(COUNT_DESCENDANTS).param(id).query(Long.class).single();
+	long countDescendants(AgentId id) {
+		return this.jdbc.sql(COUNT_DESCENDANTS).param(id.value()).query(Long.class).single();
 	}
 
-	List<AgentKey> usableKeys(UUID agentId, Instant now) {
+	List<AgentKey> usableKeys(AgentId agentId, Instant now) {
 		return this.jdbc.sql(SELECT_USABLE_KEYS)
-			.params(agentId, Timestamp.from(now))
+			.params(agentId.value(), Timestamp.from(now))
 			.query((rs, row) -> mapKey(rs))
 			.list();
 	}
 
-	Optional<AgentKey> usableKey(UUID agentId, String kid, Instant now) {
+	Optional<AgentKey> usableKey(AgentId agentId, String kid, Instant now) {
 		return this.jdbc.sql(SELECT_USABLE_KEY)
-			.params(agentId, kid, Timestamp.from(now))
+			.params(agentId.value(), kid, Timestamp.from(now))
 			.query((rs, row) -> mapKey(rs))
 			.optional();
 	}
@@ -275,7 +278,7 @@ class Agents {
 	boolean insert(Agent agent, String actor, Instant now) {
 		AgentProfile profile = agent.profile();
 		int rows = this.jdbc.sql(agent.isDerived() ? INSERT_SUB_AGENT : INSERT_AGENT)
-			.params(agent.id(), agent.parentId(), profile.name(), profile.owner(), environment(profile),
+			.params(agent.id().value(), uuid(agent.parentId()), profile.name(), profile.owner(), environment(profile),
 					agent.status().value(), agent.riskLevel().value(), agent.version(), profileJson(profile),
 					Timestamp.from(agent.createdAt()), Timestamp.from(agent.updatedAt()))
 			.update();
@@ -295,16 +298,16 @@ class Agents {
 		this.jdbc.sql(UPDATE_AGENT)
 			.params(profile.name(), profile.owner(), environment(profile), agent.status().value(),
 					agent.riskLevel().value(), agent.version(), profileJson(profile), Timestamp.from(agent.updatedAt()),
-					agent.id())
+					agent.id().value())
 			.update();
 		saveKeys(agent);
 		insertVersion(agent, actor, now);
 	}
 
-	Page<AgentVersion> versions(UUID id, String cursor, int limit) {
+	Page<AgentVersion> versions(AgentId id, String cursor, int limit) {
 		long before = (cursor != null) ? Cursors.decodeVersion(cursor) : Long.MAX_VALUE;
 		List<Map.Entry<Long, AgentVersion>> rows = this.jdbc.sql(SELECT_VERSIONS)
-			.param("id", id)
+			.param("id", id.value())
 			.param("before", before)
 			.param("limit", limit + 1)
 			.query((rs, row) -> Map.entry(rs.getLong("version"), StoredDocuments.readVersion(rs.getString("document"))))
@@ -321,7 +324,7 @@ class Agents {
 			Cursors.AgentPosition position = Cursors.decodeAgent(cursor);
 			sql.append(" AND (created_at, id) > (:afterTime, :afterId)");
 			params.put("afterTime", Timestamp.from(position.createdAt()));
-			params.put("afterId", position.id());
+			params.put("afterId", position.id().value());
 		}
 		if (filter.owner() != null) {
 			sql.append(" AND owner = :owner");
@@ -337,7 +340,7 @@ class Agents {
 		}
 		if (filter.parentId() != null) {
 			sql.append(" AND parent_id = :parentId");
-			params.put("parentId", filter.parentId());
+			params.put("parentId", filter.parentId().value());
 		}
 		if (filter.q() != null && !filter.q().isEmpty()) {
 			sql.append(" AND name LIKE :q ESCAPE '\\'");
@@ -358,7 +361,7 @@ class Agents {
 	private void saveKeys(Agent agent) {
 		for (AgentKey key : agent.keys()) {
 			this.jdbc.sql(UPSERT_KEY)
-				.params(agent.id(), key.kid(), StoredDocuments.jwkJson(key.jwk()), key.status().value(),
+				.params(agent.id().value(), key.kid(), StoredDocuments.jwkJson(key.jwk()), key.status().value(),
 						Timestamp.from(key.createdAt()),
 						(key.expiresAt() != null) ? Timestamp.from(key.expiresAt()) : null)
 				.update();
@@ -367,13 +370,16 @@ class Agents {
 
 	private void insertVersion(Agent agent, String actor, Instant now) {
 		this.jdbc.sql(INSERT_VERSION)
-			.params(agent.id(), agent.version(), StoredDocuments.versionJson(AgentVersion.of(agent, now)), actor,
-					Timestamp.from(now))
+			.params(agent.id().value(), agent.version(), StoredDocuments.versionJson(AgentVersion.of(agent, now)),
+					actor, Timestamp.from(now))
 			.update();
 	}
 
 	private Agent withKeys(Agent agent) {
-		List<AgentKey> keys = this.jdbc.sql(SELECT_KEYS).param(agent.id()).query((rs, row) -> mapKey(rs)).list();
+		List<AgentKey> keys = this.jdbc.sql(SELECT_KEYS)
+			.param(agent.id().value())
+			.query((rs, row) -> mapKey(rs))
+			.list();
 		return agent.withKeys(keys);
 	}
 
@@ -381,10 +387,13 @@ class Agents {
 		if (agents.isEmpty()) {
 			return agents;
 		}
-		Map<UUID, List<AgentKey>> keys = new LinkedHashMap<>();
-		this.jdbc.sql(SELECT_KEYS_OF).param("ids", agents.stream().map(Agent::id).toList()).query((ResultSet rs) -> {
-			keys.computeIfAbsent(rs.getObject("agent_id", UUID.class), (id) -> new ArrayList<>()).add(mapKey(rs));
-		});
+		Map<AgentId, List<AgentKey>> keys = new LinkedHashMap<>();
+		this.jdbc.sql(SELECT_KEYS_OF)
+			.param("ids", agents.stream().map((agent) -> agent.id().value()).toList())
+			.query((ResultSet rs) -> {
+				keys.computeIfAbsent(AgentId.of(rs.getObject("agent_id", UUID.class)), (id) -> new ArrayList<>())
+					.add(mapKey(rs));
+			});
 		return agents.stream().map((agent) -> agent.withKeys(keys.getOrDefault(agent.id(), List.of()))).toList();
 	}
 
@@ -398,7 +407,7 @@ class Agents {
 
 	private static Agent mapRow(ResultSet rs, int row) throws SQLException {
 		AgentProfile profile = StoredDocuments.readProfile(rs.getString("profile"));
-		return new Agent(rs.getObject("id", UUID.class), rs.getObject("parent_id", UUID.class), profile,
+		return new Agent(AgentId.of(rs.getObject("id", UUID.class)), agentId(rs, "parent_id"), profile,
 				AgentStatus.from(rs.getString("status")).orElseThrow(), rs.getLong("version"), List.of(),
 				instant(rs, "created_at"), instant(rs, "updated_at"));
 	}
@@ -413,6 +422,15 @@ class Agents {
 		}
 		return new AgentKey(rs.getString("kid"), jwk, KeyStatus.from(rs.getString("status")).orElseThrow(),
 				instant(rs, "created_at"), instant(rs, "expires_at"));
+	}
+
+	private static AgentId agentId(ResultSet rs, String column) throws SQLException {
+		UUID id = rs.getObject(column, UUID.class);
+		return (id != null) ? AgentId.of(id) : null;
+	}
+
+	private static UUID uuid(AgentId id) {
+		return (id != null) ? id.value() : null;
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -436,7 +454,7 @@ class Agents {
 		private Cursors() {
 		}
 
-		record AgentPosition(Instant createdAt, UUID id) {
+		record AgentPosition(Instant createdAt, AgentId id) {
 		}
 
 		static String encodeAgent(AgentPosition position) {
@@ -449,7 +467,7 @@ class Agents {
 			try {
 				if (parts.length == 3 && parts[0].equals("a1")) {
 					return new AgentPosition(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS),
-							UUID.fromString(parts[2]));
+							AgentId.of(parts[2]));
 				}
 			}
 			catch (RuntimeException ex) {

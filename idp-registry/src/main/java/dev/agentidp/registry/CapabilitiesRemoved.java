@@ -3,7 +3,6 @@ package dev.agentidp.registry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -24,8 +23,8 @@ import dev.agentidp.audit.Decision;
  * @param retired the sub-agents that lost their last capability and were retired
  * @param actor the client that removed them
  */
-public record CapabilitiesRemoved(UUID agentId, List<String> removedScopes, List<UUID> subAgentIds, List<UUID> narrowed,
-		List<UUID> retired, String actor) implements AuditableEvent {
+public record CapabilitiesRemoved(AgentId agentId, List<String> removedScopes, List<AgentId> subAgentIds,
+		List<AgentId> narrowed, List<AgentId> retired, String actor) implements AuditableEvent {
 
 	public CapabilitiesRemoved {
 		removedScopes = List.copyOf(removedScopes);
@@ -38,8 +37,8 @@ public record CapabilitiesRemoved(UUID agentId, List<String> removedScopes, List
 	public AuditEntry auditEntry() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("removedScopes", this.removedScopes);
-		details.put("narrowedSubAgents", this.narrowed.stream().map(UUID::toString).toList());
-		details.put("retiredSubAgents", this.retired.stream().map(UUID::toString).toList());
+		details.put("narrowedSubAgents", this.narrowed.stream().map(AgentId::toString).toList());
+		details.put("retiredSubAgents", this.retired.stream().map(AgentId::toString).toList());
 		return new AuditEntry(this.agentId.toString(), this.actor, "agent.capabilities_removed",
 				this.agentId.toString(), Decision.ALLOW, null, details);
 	}

@@ -1,7 +1,6 @@
 package dev.agentidp.registry;
 
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -16,7 +15,7 @@ import dev.agentidp.audit.Decision;
  * once and not kept)
  * @param actor the client that added it
  */
-public record KeyAdded(UUID agentId, String kid, boolean generated, String actor) implements AuditableEvent {
+public record KeyAdded(AgentId agentId, String kid, boolean generated, String actor) implements AuditableEvent {
 
 	@Override
 	public AuditEntry auditEntry() {

@@ -2,7 +2,6 @@ package dev.agentidp.registry;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
@@ -19,7 +18,7 @@ import dev.agentidp.audit.Decision;
  * revoked too, with every token derived from them (issue 14, item 18)
  * @param actor the client that retired it
  */
-public record KeyRetired(UUID agentId, String kid, KeyStatus status, Instant expiresAt, boolean revokeTokens,
+public record KeyRetired(AgentId agentId, String kid, KeyStatus status, Instant expiresAt, boolean revokeTokens,
 		String actor) implements AuditableEvent {
 
 	@Override

@@ -1,7 +1,6 @@
 package dev.agentidp.registry;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -43,7 +42,7 @@ final class RegistryCaches implements MeterBinder {
 	/** An agent not looked up for this long is dropped. */
 	static final Duration AGENT_IDLE = Duration.ofHours(1);
 
-	private final Cache<UUID, Agent> activeAgents;
+	private final Cache<AgentId, Agent> activeAgents;
 
 	private final Cache<String, Client> foundClients;
 
@@ -73,7 +72,7 @@ final class RegistryCaches implements MeterBinder {
 		this(properties, Ticker.systemTicker());
 	}
 
-	Cache<UUID, Agent> activeAgents() {
+	Cache<AgentId, Agent> activeAgents() {
 		return this.activeAgents;
 	}
 

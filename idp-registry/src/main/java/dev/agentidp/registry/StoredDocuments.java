@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -186,10 +185,9 @@ final class StoredDocuments {
 	static AgentVersion readVersion(String json) {
 		JsonNode doc = JSON.readTree(json);
 		List<AgentKey> keys = list(doc.get("keys"), StoredDocuments::readKey);
-		return new AgentVersion(UUID.fromString(text(doc, "id")),
-				optional(doc, "parentId").map(UUID::fromString).orElse(null), doc.path("version").asLong(),
-				known(AgentStatus::from, "status", text(doc, "status")), readProfile(doc), keys,
-				Instant.parse(text(doc, "createdAt")), Instant.parse(text(doc, "updatedAt")));
+		return new AgentVersion(AgentId.of(text(doc, "id")), optional(doc, "parentId").map(AgentId::of).orElse(null),
+				doc.path("version").asLong(), known(AgentStatus::from, "status", text(doc, "status")), readProfile(doc),
+				keys, Instant.parse(text(doc, "createdAt")), Instant.parse(text(doc, "updatedAt")));
 	}
 
 	private static AgentProfile readProfile(JsonNode doc) {

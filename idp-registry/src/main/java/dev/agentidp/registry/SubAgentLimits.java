@@ -1,7 +1,6 @@
 package dev.agentidp.registry;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import org.springframework.util.Assert;
 
@@ -47,7 +46,7 @@ final class SubAgentLimits {
 	 * minute
 	 * @throws InvalidInputException naming {@code sub_agent} and the limit reached
 	 */
-	void check(Agent parent, UUID rootId, long children, long belowRoot, long newInWindow) {
+	void check(Agent parent, AgentId rootId, long children, long belowRoot, long newInWindow) {
 		int maxChildren = parent.tokenPolicy().maxSubAgents();
 		if (children >= maxChildren) {
 			throw new InvalidInputException("sub_agent",

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
@@ -38,7 +37,7 @@ final class SubAgents {
 	/**
 	 * Finds or derives a sub-agent of a parent ({@link AgentRegistry#registerSubAgent}).
 	 */
-	Agent derive(UUID parentId, String name, Set<String> grantedScopes, String publicJwk, String actor) {
+	Agent derive(AgentId parentId, String name, Set<String> grantedScopes, String publicJwk, String actor) {
 		Assert.notNull(parentId, "parentId cannot be null");
 		if (!Names.isValid(name)) {
 			throw new InvalidInputException("name", Names.RULE);
@@ -69,7 +68,7 @@ final class SubAgents {
 			// issue 14, item 2: the limits are counted under the root's derivation lock,
 			// and the name is looked up again under it, so that two requests for the last
 			// allowed sub-agent (on any nodes) cannot both pass
-			UUID rootId = this.agents.rootOf(parentId);
+			AgentId rootId = this.agents.rootOf(parentId);
 			this.agents.lockDerivations(rootId);
 			existing = this.agents.findSubAgent(parentId, name);
 			if (existing.isEmpty()) {
@@ -84,7 +83,7 @@ final class SubAgents {
 					parentProfile.platform(), parentProfile.environment(), "Sub-agent derived from " + parent.name(),
 					parentProfile.role(), granted, List.of(), List.of(), List.of(), HumanOversight.NONE,
 					parentProfile.tokenPolicy());
-			Agent agent = Agent.register(UUID.randomUUID(), parentId, profile, key, now);
+			Agent agent = Agent.register(AgentId.random(), parentId, profile, key, now);
 			if (this.agents.insert(agent, actor, now)) {
 				this.events.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), parentId,
 						(key != null) ? key.kid() : null, actor));
@@ -154,11 +153,11 @@ final class SubAgents {
 		String owner = agent.owner();
 		boolean transferred = !owner.equals(previousOwner);
 		List<String> removedScopes = List.copyOf(removed);
-		List<UUID> below = this.agents.descendants(agent.id());
-		List<UUID> narrowed = new ArrayList<>();
-		List<UUID> retired = new ArrayList<>();
+		List<AgentId> below = this.agents.descendants(agent.id());
+		List<AgentId> narrowed = new ArrayList<>();
+		List<AgentId> retired = new ArrayList<>();
 		String why = cause(agent, transferred, removedScopes);
-		for (UUID subAgentId : below) {
+		for (AgentId subAgentId : below) {
 			Agent sub = this.agents.lock(subAgentId).orElseThrow();
 			if (sub.status() == AgentStatus.RETIRED) {
 				continue;

@@ -100,7 +100,7 @@ class AgentRegistryTests {
 		assertThat(this.registry.findActiveAgent(child.id())).isPresent();
 		this.registry.suspend(agent.id(), "parent down", ADMIN);
 		assertThat(this.registry.findActiveAgent(child.id())).isEmpty();
-		assertThat(this.registry.findActiveAgent(java.util.UUID.randomUUID())).isEmpty();
+		assertThat(this.registry.findActiveAgent(AgentId.random())).isEmpty();
 	}
 
 	@Test
@@ -159,12 +159,12 @@ class AgentRegistryTests {
 		assertThat(registration.privateJwk()).containsKeys("d", "x", "kid");
 		String d = registration.privateJwk().get("d").toString();
 		String stored = this.jdbc.sql("SELECT jwk::text FROM agent_key WHERE agent_id = ?")
-			.param(agent.id())
+			.param(agent.id().value())
 			.query(String.class)
 			.single();
 		assertThat(stored).doesNotContain(d).doesNotContain("\"d\"");
 		String versions = this.jdbc.sql("SELECT string_agg(document::text, '') FROM agent_version WHERE agent_id = ?")
-			.param(agent.id())
+			.param(agent.id().value())
 			.query(String.class)
 			.single();
 		assertThat(versions).doesNotContain(d);
@@ -199,7 +199,7 @@ class AgentRegistryTests {
 	 */
 	@Test
 	void anAgentStoredUnderOlderRulesStaysReadableListableAndUsable() {
-		UUID id = UUID.randomUUID();
+		AgentId id = AgentId.random();
 		String owner = uniqueName("older") + "@example.com";
 		String description = "d".repeat(3000);
 		String profile = """
@@ -217,11 +217,11 @@ class AgentRegistryTests {
 				INSERT INTO agent (id, name, owner, environment, status, risk_level, version, profile, created_at,
 				                   updated_at)
 				VALUES (?, 'older-rules', ?, 'dev', 'active', 'high', 1, ?::jsonb, ?, ?)""")
-			.params(id, owner, profile, java.sql.Timestamp.from(created), java.sql.Timestamp.from(created))
+			.params(id.value(), owner, profile, java.sql.Timestamp.from(created), java.sql.Timestamp.from(created))
 			.update();
 		this.jdbc
 			.sql("INSERT INTO agent_key (agent_id, kid, jwk, status, created_at) VALUES (?, ?, ?::jsonb, 'active', ?)")
-			.params(id, jwk.getKeyID(), jwk.toJSONString(), java.sql.Timestamp.from(created))
+			.params(id.value(), jwk.getKeyID(), jwk.toJSONString(), java.sql.Timestamp.from(created))
 			.update();
 		String version = profile.substring(0, profile.lastIndexOf('}')) + """
 				, "id": "%s", "version": 1, "status": "active", "riskLevel": "high", "parentId": null,
@@ -232,7 +232,7 @@ class AgentRegistryTests {
 		this.jdbc
 			.sql("INSERT INTO agent_version (agent_id, version, document, actor, created_at)"
 					+ " VALUES (?, 1, ?::jsonb, 'before', ?)")
-			.params(id, version, java.sql.Timestamp.from(created))
+			.params(id.value(), version, java.sql.Timestamp.from(created))
 			.update();
 
 		Agent agent = this.registry.getAgent(id);
@@ -303,7 +303,7 @@ class AgentRegistryTests {
 	@Test
 	void listFiltersAndPages() {
 		String owner = uniqueName("lister") + "@example.com";
-		List<UUID> ids = new ArrayList<>();
+		List<AgentId> ids = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			ids.add(register("list-" + i, owner).id());
 		}
@@ -314,7 +314,7 @@ class AgentRegistryTests {
 		this.registry.suspend(ids.get(0), "test", ADMIN);
 
 		AgentFilter byOwner = AgentFilter.of(owner, null, null, null, null);
-		List<UUID> seen = new ArrayList<>();
+		List<AgentId> seen = new ArrayList<>();
 		String cursor = null;
 		int pages = 0;
 		do {
@@ -443,7 +443,7 @@ class AgentRegistryTests {
 
 	@Test
 	void unknownAgentIsNotFound() {
-		UUID id = UUID.randomUUID();
+		AgentId id = AgentId.random();
 		assertThat(this.registry.findAgent(id)).isEmpty();
 		assertThat(this.registry.isActiveWithAncestors(id)).isFalse();
 		assertThat(this.registry.activeKeys(id)).isEmpty();

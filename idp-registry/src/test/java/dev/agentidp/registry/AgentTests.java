@@ -2,7 +2,6 @@ package dev.agentidp.registry;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,7 @@ class AgentTests {
 			RiskLevel.HIGH);
 
 	private Agent agent() {
-		return Agent.register(UUID.randomUUID(), null, this.profile, key(T0), T0);
+		return Agent.register(AgentId.random(), null, this.profile, key(T0), T0);
 	}
 
 	private static AgentKey key(Instant now) {
@@ -73,12 +72,12 @@ class AgentTests {
 	@Test
 	void rootAgentNeedsAKey() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Agent.register(UUID.randomUUID(), null, this.profile, null, T0));
+			.isThrownBy(() -> Agent.register(AgentId.random(), null, this.profile, null, T0));
 	}
 
 	@Test
 	void subAgentMayStartWithoutAKey() {
-		Agent sub = Agent.register(UUID.randomUUID(), UUID.randomUUID(), this.profile, null, T0);
+		Agent sub = Agent.register(AgentId.random(), AgentId.random(), this.profile, null, T0);
 		assertThat(sub.keys()).isEmpty();
 		assertThat(sub.isDerived()).isTrue();
 	}

@@ -2,7 +2,6 @@ package dev.agentidp.registry;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -87,7 +86,7 @@ class StoredDocumentsTests {
 		PublicKeys.GeneratedKey generated = PublicKeys.generateEd25519();
 		AgentKey key = new AgentKey(generated.publicJwk().getKeyID(), generated.publicJwk(), KeyStatus.ACTIVE, NOW,
 				null);
-		Agent agent = Agent.register(UUID.randomUUID(), null, profile(), key, NOW);
+		Agent agent = Agent.register(AgentId.random(), null, profile(), key, NOW);
 		String stored = StoredDocuments.versionJson(AgentVersion.of(agent, NOW));
 		JsonNode json = JSON.readTree(stored);
 		assertThat(json.propertyNames()).containsExactly("id", "name", "version", "owner", "team", "platform",
@@ -108,7 +107,7 @@ class StoredDocumentsTests {
 		AgentKey p256 = PublicKeys.read("jwk", TestAgents.p256().toJSONObject(), NOW);
 		AgentKey retiring = PublicKeys.read("jwk", PublicKeys.generateEd25519().publicJwk().toJSONObject(), NOW)
 			.withStatus(KeyStatus.RETIRING, NOW.plusSeconds(60));
-		Agent agent = new Agent(UUID.randomUUID(), UUID.randomUUID(), profile(), AgentStatus.SUSPENDED, 7,
+		Agent agent = new Agent(AgentId.random(), AgentId.random(), profile(), AgentStatus.SUSPENDED, 7,
 				List.of(p256, retiring), NOW, NOW.plusSeconds(30));
 		AgentVersion then = AgentVersion.of(agent, NOW.plusSeconds(30));
 		AgentVersion read = StoredDocuments.readVersion(StoredDocuments.versionJson(then));

@@ -156,7 +156,7 @@ class SubAgentRulesTests {
 		assertThat(derive(parent, "fast-0", "crm:read").name()).isEqualTo("fast-0");
 		// the window is the last minute: sub-agents derived earlier do not count
 		this.jdbc.sql("UPDATE agent SET created_at = created_at - interval '2 minutes' WHERE parent_id = ?")
-			.param(parent.id())
+			.param(parent.id().value())
 			.update();
 		assertThat(derive(parent, "fast-20", "crm:read").name()).isEqualTo("fast-20");
 	}
@@ -266,7 +266,7 @@ class SubAgentRulesTests {
 				.isEqualTo("new-owner@example.com");
 		}
 		assertThat(this.jdbc.sql("SELECT count(*) FROM agent WHERE owner = 'owner@example.com' AND id IN (?, ?)")
-			.params(child.id(), grandchild.id())
+			.params(child.id().value(), grandchild.id().value())
 			.query(Long.class)
 			.single()).isZero();
 		List<AuditEntry> updated = audited("agent.updated");

@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -53,7 +52,7 @@ public final class AccessTokenMinter {
 		Assert.hasText(issuer, "issuer cannot be empty");
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"a token is minted inside the transaction that audits it");
-		String jti = UUID.randomUUID().toString();
+		Jti jti = Jti.random();
 		String scope = String.join(" ", new TreeSet<>(grant.scopes()));
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("iss", issuer);
@@ -68,12 +67,14 @@ public final class AccessTokenMinter {
 		claims.put("iat", grant.issuedAt().getEpochSecond());
 		claims.put("nbf", grant.issuedAt().getEpochSecond());
 		claims.put("exp", grant.expiresAt().getEpochSecond());
-		claims.put("jti", jti);
+		claims.put("jti", jti.value());
 		putIfPresent(claims, "owner", holder.owner());
 		putIfPresent(claims, "agent_version", holder.agentVersion());
 		putIfPresent(claims, "task", grant.task());
 		putIfPresent(claims, "act", derivation.act());
-		putIfPresent(claims, "parent_jti", derivation.parentJti());
+		if (derivation.parentJti() != null) {
+			claims.put("parent_jti", derivation.parentJti().value());
+		}
 		if (grant.cnfJkt() != null) {
 			claims.put("cnf", Map.of("jkt", grant.cnfJkt()));
 		}
@@ -89,11 +90,13 @@ public final class AccessTokenMinter {
 		String value = jws.serialize();
 		// the kid of the key that signed it, not a header read back: rotation between
 		// the two cannot make them differ
-		TokenRecord record = new TokenRecord(jti, holder.agentId(), holder.clientId(), holder.subject(),
-				derivation.parentJti(), (derivation.rootJti() != null) ? derivation.rootJti() : jti, grant.task(),
-				grant.scopes(), grant.audience(), grant.issuedAt(), grant.expiresAt(), null, derivation.depth(),
-				(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null, grant.cnfJkt(),
-				holder.owner(), key.kid());
+		TokenRecord record = new TokenRecord(jti,
+				new TokenRecord.Holder(holder.agentId(), holder.subject(), holder.clientId(), holder.owner()),
+				grant.scopes(), grant.audience(), grant.task(),
+				new TokenRecord.Family(derivation.parentJti(),
+						(derivation.rootJti() != null) ? derivation.rootJti() : jti, derivation.depth(),
+						(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null),
+				new TokenRecord.Lifetime(grant.issuedAt(), grant.expiresAt(), null), grant.cnfJkt(), key.kid());
 		this.tokens.insert(record, sha256(value), holder.agentVersion(), holder.clientKid());
 		return new IssuedToken(value, record);
 	}

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.agentidp.registry.AgentId;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -108,39 +110,42 @@ final class IssuedTokens {
 	}
 
 	void insert(TokenRecord token, byte[] tokenHash, Long agentVersion, String clientKid) {
+		TokenRecord.Holder holder = token.holder();
+		TokenRecord.Family family = token.family();
 		this.jdbc.sql(INSERT)
-			.params(token.jti(), token.clientId(), token.subject(), token.parentJti(), token.rootJti(), token.task(),
-					token.scopes().toArray(String[]::new), token.audience().toArray(String[]::new),
-					Timestamp.from(token.issuedAt()), Timestamp.from(token.expiresAt()), token.agentId(), token.kid(),
-					tokenHash, token.depth(), token.actJson(), token.cnfJkt(), token.owner(), agentVersion, clientKid)
+			.params(token.jti().value(), holder.clientId(), holder.subject(), text(family.parentJti()),
+					family.rootJti().value(), token.task(), token.scopes().toArray(String[]::new),
+					token.audience().toArray(String[]::new), Timestamp.from(token.lifetime().issuedAt()),
+					Timestamp.from(token.lifetime().expiresAt()), uuid(holder.agentId()), token.kid(), tokenHash,
+					family.depth(), family.actJson(), token.cnfJkt(), holder.owner(), agentVersion, clientKid)
 			.update();
 	}
 
-	Optional<StoredToken> find(String jti) {
+	Optional<StoredToken> find(Jti jti) {
 		return this.jdbc.sql(SELECT_BY_JTI)
-			.param(jti)
+			.param(jti.value())
 			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash")))
 			.optional();
 	}
 
-	List<TokenRecord> liveTokensOf(UUID agentId, Instant now, int limit) {
+	List<TokenRecord> liveTokensOf(AgentId agentId, Instant now, int limit) {
 		return this.jdbc.sql(SELECT_LIVE_BY_AGENT)
-			.params(agentId, Timestamp.from(now), limit)
+			.params(agentId.value(), Timestamp.from(now), limit)
 			.query((rs, row) -> map(rs))
 			.list();
 	}
 
-	int revokeTree(String jti, String why, Instant now) {
-		return revokeClosed(REVOKE_TREE, List.<Object>of(jti), why, now);
+	int revokeTree(Jti jti, String why, Instant now) {
+		return revokeClosed(REVOKE_TREE, List.<Object>of(jti.value()), why, now);
 	}
 
-	int revokeAgents(List<UUID> agentIds, String why, Instant now) {
-		return revokeClosed(REVOKE_AGENTS, List.<Object>of((Object) agentIds.toArray(UUID[]::new)), why, now);
+	int revokeAgents(List<AgentId> agentIds, String why, Instant now) {
+		return revokeClosed(REVOKE_AGENTS, List.<Object>of((Object) uuids(agentIds)), why, now);
 	}
 
-	int revokeAgentsCarrying(List<UUID> agentIds, List<String> scopes, String why, Instant now) {
-		return revokeClosed(REVOKE_AGENTS_CARRYING,
-				List.<Object>of(agentIds.toArray(UUID[]::new), scopes.toArray(String[]::new)), why, now);
+	int revokeAgentsCarrying(List<AgentId> agentIds, List<String> scopes, String why, Instant now) {
+		return revokeClosed(REVOKE_AGENTS_CARRYING, List.<Object>of(uuids(agentIds), scopes.toArray(String[]::new)),
+				why, now);
 	}
 
 	int revokeClient(String clientId, String why, Instant now) {
@@ -160,8 +165,12 @@ final class IssuedTokens {
 	 * concurrent revocation of it waits for the transaction, and the derivation the
 	 * caller writes in it is then seen by that revocation's next pass.
 	 */
-	boolean holdLive(String jti, Instant now) {
-		return this.jdbc.sql(HOLD_LIVE).params(jti, Timestamp.from(now)).query((rs, row) -> 1).optional().isPresent();
+	boolean holdLive(Jti jti, Instant now) {
+		return this.jdbc.sql(HOLD_LIVE)
+			.params(jti.value(), Timestamp.from(now))
+			.query((rs, row) -> 1)
+			.optional()
+			.isPresent();
 	}
 
 	/**
@@ -197,12 +206,30 @@ final class IssuedTokens {
 
 	private static TokenRecord map(ResultSet rs) throws SQLException {
 		Timestamp revoked = rs.getTimestamp("revoked_at");
-		return new TokenRecord(rs.getString("jti"), rs.getObject("agent_id", UUID.class), rs.getString("client_id"),
-				rs.getString("subject"), rs.getString("parent_jti"), rs.getString("root_jti"), rs.getString("task"),
+		UUID agentId = rs.getObject("agent_id", UUID.class);
+		String parentJti = rs.getString("parent_jti");
+		return new TokenRecord(Jti.of(rs.getString("jti")),
+				new TokenRecord.Holder((agentId != null) ? AgentId.of(agentId) : null, rs.getString("subject"),
+						rs.getString("client_id"), rs.getString("owner")),
 				new LinkedHashSet<>(strings(rs.getArray("scopes"))), strings(rs.getArray("audience")),
-				rs.getTimestamp("issued_at").toInstant(), rs.getTimestamp("expires_at").toInstant(),
-				(revoked != null) ? revoked.toInstant() : null, rs.getInt("depth"), rs.getString("act"),
-				rs.getString("cnf_jkt"), rs.getString("owner"), rs.getString("kid"));
+				rs.getString("task"),
+				new TokenRecord.Family((parentJti != null) ? Jti.of(parentJti) : null, Jti.of(rs.getString("root_jti")),
+						rs.getInt("depth"), rs.getString("act")),
+				new TokenRecord.Lifetime(rs.getTimestamp("issued_at").toInstant(),
+						rs.getTimestamp("expires_at").toInstant(), (revoked != null) ? revoked.toInstant() : null),
+				rs.getString("cnf_jkt"), rs.getString("kid"));
+	}
+
+	private static String text(Jti jti) {
+		return (jti != null) ? jti.value() : null;
+	}
+
+	private static UUID uuid(AgentId id) {
+		return (id != null) ? id.value() : null;
+	}
+
+	private static UUID[] uuids(List<AgentId> ids) {
+		return ids.stream().map(AgentId::value).toArray(UUID[]::new);
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

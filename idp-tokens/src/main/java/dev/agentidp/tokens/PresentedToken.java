@@ -17,7 +17,8 @@ public record PresentedToken(TokenRecord record, Map<String, Object> claims) {
 	 * @return the acting agent's id
 	 */
 	public String currentActor() {
-		return (this.record.agentId() != null) ? this.record.agentId().toString() : this.record.subject();
+		return (this.record.holder().agentId() != null) ? this.record.holder().agentId().toString()
+				: this.record.holder().subject();
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.Client;
 import dev.agentidp.registry.ClientKind;
@@ -72,7 +73,7 @@ public final class RegistryClients implements RegisteredClientRepository {
 
 	@Override
 	public RegisteredClient findByClientId(String clientId) {
-		Optional<UUID> agentId = agentId(clientId);
+		Optional<AgentId> agentId = agentId(clientId);
 		if (agentId.isPresent()) {
 			return this.agents.findActiveAgent(agentId.get()).map(RegistryClients::toRegisteredClient).orElse(null);
 		}
@@ -139,12 +140,12 @@ public final class RegistryClients implements RegisteredClientRepository {
 	 * @param clientId a client id, or {@code null}
 	 * @return the agent id, or empty for a client that is not an agent
 	 */
-	public static Optional<UUID> agentId(String clientId) {
+	public static Optional<AgentId> agentId(String clientId) {
 		if (clientId == null || clientId.length() != 36) {
 			return Optional.empty();
 		}
 		try {
-			return Optional.of(UUID.fromString(clientId));
+			return Optional.of(AgentId.of(clientId));
 		}
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();

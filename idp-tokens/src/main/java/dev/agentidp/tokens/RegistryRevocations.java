@@ -3,9 +3,9 @@ package dev.agentidp.tokens;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentRetired;
 import dev.agentidp.registry.AgentSuspended;
@@ -93,7 +93,7 @@ final class RegistryRevocations {
 	 */
 	@EventListener
 	public void on(CapabilitiesRemoved event) {
-		List<UUID> ids = withSubAgents(event.agentId(), event.subAgentIds());
+		List<AgentId> ids = withSubAgents(event.agentId(), event.subAgentIds());
 		// issue 14, item 6: tokens being issued with the old capabilities now are
 		// committed first, so that the revocation sees them
 		this.agents.stopIssuance(event.agentId());
@@ -133,7 +133,7 @@ final class RegistryRevocations {
 		return revoked;
 	}
 
-	int revokeAgentTree(UUID agentId, List<UUID> subAgentIds, String actor, String reason) {
+	int revokeAgentTree(AgentId agentId, List<AgentId> subAgentIds, String actor, String reason) {
 		int revoked = this.tokens.revokeAgents(withSubAgents(agentId, subAgentIds), why(actor, reason),
 				this.clock.instant());
 		this.events
@@ -142,8 +142,8 @@ final class RegistryRevocations {
 	}
 
 	/** The agent's id first, then its sub-agents'. */
-	private static List<UUID> withSubAgents(UUID agentId, List<UUID> subAgentIds) {
-		List<UUID> ids = new ArrayList<>(subAgentIds.size() + 1);
+	private static List<AgentId> withSubAgents(AgentId agentId, List<AgentId> subAgentIds) {
+		List<AgentId> ids = new ArrayList<>(subAgentIds.size() + 1);
 		ids.add(agentId);
 		ids.addAll(subAgentIds);
 		return ids;

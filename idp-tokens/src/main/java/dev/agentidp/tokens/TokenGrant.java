@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+
+import dev.agentidp.registry.AgentId;
 
 import org.springframework.util.Assert;
 
@@ -52,7 +53,7 @@ public record TokenGrant(Holder holder, Set<String> scopes, List<String> audienc
 	 * request, or {@code null} when no key did (a client secret); not a claim (issue 14,
 	 * item 18)
 	 */
-	public record Holder(UUID agentId, String subject, String clientId, String owner, Long agentVersion,
+	public record Holder(AgentId agentId, String subject, String clientId, String owner, Long agentVersion,
 			String clientKid) {
 
 		public Holder {
@@ -81,7 +82,7 @@ public record TokenGrant(Holder holder, Set<String> scopes, List<String> audienc
 	 * @param depth its delegation depth
 	 * @param act the RFC 8693 §4.1 {@code act} claim, or {@code null}
 	 */
-	public record Derivation(String parentJti, String rootJti, int depth, Map<String, Object> act) {
+	public record Derivation(Jti parentJti, Jti rootJti, int depth, Map<String, Object> act) {
 
 		/** A token issued on its own: the root of its family. */
 		public static final Derivation NONE = new Derivation(null, null, 0, null);

@@ -50,21 +50,22 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 		if (!RegistryClients.mayIntrospectAny(caller) && !ownToken(caller.getClientId(), token)) {
 			// RFC 7662 §2.2: a caller not entitled to the token learns nothing about it
 			this.audit.appendDenial(new AuditEntry(caller.getClientId(), caller.getClientId(), "token.introspected",
-					token.record().jti(), Decision.DENY, "the token is neither issued to nor acting for the caller",
-					Map.of("jti", token.record().jti())));
+					token.record().jti().value(), Decision.DENY,
+					"the token is neither issued to nor acting for the caller",
+					Map.of("jti", token.record().jti().value())));
 			return inactive(request, client);
 		}
 		if (this.auditActive) {
-			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
+			String chain = (token.record().holder().agentId() != null) ? token.record().holder().agentId().toString()
 					: AuditEntry.SYSTEM_CHAIN;
 			this.audit.appendDenial(new AuditEntry(chain, caller.getClientId(), "token.introspected",
-					token.record().jti(), Decision.ALLOW, null, Map.of("jti", token.record().jti())));
+					token.record().jti().value(), Decision.ALLOW, null, Map.of("jti", token.record().jti().value())));
 		}
 		return new OAuth2TokenIntrospectionAuthenticationToken(request.getToken(), client, describe(token));
 	}
 
 	private static boolean ownToken(String callerId, PresentedToken token) {
-		return callerId.equals(token.record().clientId()) || callerId.equals(token.currentActor());
+		return callerId.equals(token.record().holder().clientId()) || callerId.equals(token.currentActor());
 	}
 
 	private static OAuth2TokenIntrospectionAuthenticationToken inactive(
@@ -77,20 +78,20 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 		TokenRecord record = token.record();
 		Map<String, Object> claims = token.claims();
 		OAuth2TokenIntrospection.Builder builder = OAuth2TokenIntrospection.builder(true)
-			.subject(record.subject())
-			.clientId(record.clientId())
+			.subject(record.holder().subject())
+			.clientId(record.holder().clientId())
 			.scopes((scopes) -> scopes.addAll(record.scopes()))
 			.audiences((audiences) -> audiences.addAll(record.audience()))
-			.expiresAt(record.expiresAt())
-			.issuedAt(record.issuedAt())
-			.id(record.jti())
+			.expiresAt(record.lifetime().expiresAt())
+			.issuedAt(record.lifetime().issuedAt())
+			.id(record.jti().value())
 			// RFC 9449 §6.2: a token bound to a key (cnf.jkt) is a DPoP token
 			.tokenType((record.cnfJkt() != null) ? "DPoP" : "Bearer");
 		if (claims.get("iss") instanceof String issuer) {
 			builder.issuer(issuer);
 		}
-		if (record.owner() != null) {
-			builder.claim("owner", record.owner());
+		if (record.holder().owner() != null) {
+			builder.claim("owner", record.holder().owner());
 		}
 		if (record.task() != null) {
 			builder.claim("task", record.task());
@@ -98,15 +99,15 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 		if (claims.get("act") instanceof Map<?, ?> act) {
 			builder.claim("act", act);
 		}
-		if (record.parentJti() != null) {
-			builder.claim("parent_jti", record.parentJti());
+		if (record.family().parentJti() != null) {
+			builder.claim("parent_jti", record.family().parentJti().value());
 		}
 		if (record.cnfJkt() != null) {
 			builder.claim("cnf", Map.of("jkt", record.cnfJkt()));
 		}
-		if (record.agentId() != null) {
+		if (record.holder().agentId() != null) {
 			builder.claim("agent_status", "active");
-			builder.claim("delegation_depth", record.depth());
+			builder.claim("delegation_depth", record.family().depth());
 		}
 		return builder.build();
 	}

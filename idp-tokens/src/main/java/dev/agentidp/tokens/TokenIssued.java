@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditableEvent;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.registry.AgentId;
 
 /**
  * An access token was issued by client credentials. Recorded on the agent's chain (on
@@ -24,13 +24,13 @@ import dev.agentidp.audit.Decision;
  * @param task the task, or {@code null}
  * @param expiresAt its expiry
  */
-public record TokenIssued(UUID agentId, String clientId, String jti, java.util.Set<String> scopes,
+public record TokenIssued(AgentId agentId, String clientId, Jti jti, java.util.Set<String> scopes,
 		List<String> audience, String task, Instant expiresAt) implements AuditableEvent {
 
 	@Override
 	public AuditEntry auditEntry() {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("jti", this.jti);
+		details.put("jti", this.jti.value());
 		details.put("scope", String.join(" ", new TreeSet<>(this.scopes)));
 		details.put("aud", this.audience);
 		if (this.task != null) {
@@ -38,7 +38,7 @@ public record TokenIssued(UUID agentId, String clientId, String jti, java.util.S
 		}
 		details.put("exp", this.expiresAt.toString());
 		return new AuditEntry((this.agentId != null) ? this.agentId.toString() : AuditEntry.SYSTEM_CHAIN, this.clientId,
-				"token.issued", this.jti, Decision.ALLOW, null, details);
+				"token.issued", this.jti.value(), Decision.ALLOW, null, details);
 	}
 
 }

@@ -49,25 +49,25 @@ final class TokenRevocationProvider implements AuthenticationProvider {
 			return request;
 		}
 		if (!RegistryClients.mayRevokeAny(caller) && !entitled(caller.getClientId(), token)) {
-			String chain = (token.record().agentId() != null) ? token.record().agentId().toString()
+			String chain = (token.record().holder().agentId() != null) ? token.record().holder().agentId().toString()
 					: AuditEntry.SYSTEM_CHAIN;
-			this.audit.appendDenial(
-					new AuditEntry(chain, caller.getClientId(), "token.revoked", token.record().jti(), Decision.DENY,
-							"unauthorized_client: the caller is neither the token's client, its subject, an"
-									+ " agent on its delegation path nor an admin client",
-							Map.of("jti", token.record().jti())));
+			this.audit.appendDenial(new AuditEntry(chain, caller.getClientId(), "token.revoked",
+					token.record().jti().value(), Decision.DENY,
+					"unauthorized_client: the caller is neither the token's client, its subject, an"
+							+ " agent on its delegation path nor an admin client",
+					Map.of("jti", token.record().jti().value())));
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
 					"The client is not allowed to revoke this token");
 		}
 		this.tokens.revoke(token, caller.getClientId(), "revoked at /oauth2/revoke");
 		OAuth2AccessToken revoked = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, request.getToken(),
-				token.record().issuedAt(), token.record().expiresAt());
+				token.record().lifetime().issuedAt(), token.record().lifetime().expiresAt());
 		return new OAuth2TokenRevocationAuthenticationToken(revoked, client);
 	}
 
 	private static boolean entitled(String callerId, PresentedToken token) {
 		TokenRecord record = token.record();
-		if (callerId.equals(record.clientId()) || callerId.equals(record.subject())
+		if (callerId.equals(record.holder().clientId()) || callerId.equals(record.holder().subject())
 				|| callerId.equals(token.currentActor())) {
 			return true;
 		}

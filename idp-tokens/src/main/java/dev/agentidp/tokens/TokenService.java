@@ -10,10 +10,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,10 +110,11 @@ public class TokenService {
 		catch (IllegalArgumentException | ParseException ex) {
 			return Optional.empty();
 		}
-		if (!(claims.get("jti") instanceof String jti) || jti.length() > 64) {
+		Optional<Jti> jti = (claims.get("jti") instanceof String text) ? Jti.parse(text) : Optional.empty();
+		if (jti.isEmpty()) {
 			return Optional.empty();
 		}
-		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
+		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti.get());
 		if (stored.isEmpty() || stored.get().tokenHash() == null
 				|| !MessageDigest.isEqual(stored.get().tokenHash(), AccessTokenMinter.sha256(token))) {
 			return Optional.empty();
@@ -136,7 +137,7 @@ public class TokenService {
 		if (!record.liveAt(this.clock.instant())) {
 			return false;
 		}
-		return record.agentId() == null || this.agents.isActiveWithAncestors(record.agentId());
+		return record.holder().agentId() == null || this.agents.isActiveWithAncestors(record.holder().agentId());
 	}
 
 	/**
@@ -146,10 +147,8 @@ public class TokenService {
 	 * @param jti the token id
 	 * @return {@code true} when active
 	 */
-	public boolean isActive(String jti) {
-		if (jti == null || jti.isEmpty() || jti.length() > 64) {
-			return false;
-		}
+	public boolean isActive(Jti jti) {
+		Assert.notNull(jti, "jti cannot be null");
 		return this.tokens.find(jti)
 			.map((stored) -> isActive(new PresentedToken(stored.token(), Map.of())))
 			.orElse(false);
@@ -177,7 +176,7 @@ public class TokenService {
 	 * @param agentId the agent
 	 * @return the tokens
 	 */
-	public List<TokenRecord> liveTokens(UUID agentId) {
+	public List<TokenRecord> liveTokens(AgentId agentId) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.tokens.liveTokensOf(agentId, this.clock.instant(), MAX_LISTED);
 	}
@@ -192,7 +191,8 @@ public class TokenService {
 	public int revoke(PresentedToken token, String actor, String reason) {
 		TokenRecord record = token.record();
 		return revokeJti(record.jti(),
-				(record.agentId() != null) ? record.agentId().toString() : AuditEntry.SYSTEM_CHAIN, actor, reason);
+				(record.holder().agentId() != null) ? record.holder().agentId().toString() : AuditEntry.SYSTEM_CHAIN,
+				actor, reason);
 	}
 
 	/**
@@ -203,20 +203,40 @@ public class TokenService {
 	 * @return how many live tokens were revoked, descendants included (0 for an unknown
 	 * jti)
 	 */
-	public int revokeByJti(String jti, String actor, String reason) {
-		Assert.hasText(jti, "jti cannot be empty");
+	public int revokeByJti(Jti jti, String actor, String reason) {
+		Assert.notNull(jti, "jti cannot be null");
 		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti);
 		String chain = stored.map(IssuedTokens.StoredToken::token)
-			.map(TokenRecord::agentId)
-			.map(UUID::toString)
+			.map(TokenRecord::holder)
+			.map(TokenRecord.Holder::agentId)
+			.map(AgentId::toString)
 			.orElse(AuditEntry.SYSTEM_CHAIN);
 		return revokeJti(jti, chain, actor, reason);
 	}
 
-	private int revokeJti(String jti, String chain, String actor, String reason) {
+	/**
+	 * Records a revocation by a jti no token of this provider can have: the admin API
+	 * takes a jti of up to 128 characters (docs/api.md), a {@link Jti} has at most
+	 * {@value Jti#MAX_LENGTH}. Nothing is revoked; the request is audited as one by an
+	 * unknown jti is ({@code token.revoked} on {@code _system}, none revoked).
+	 * @param jti the text given, longer than a jti
+	 * @param actor who revokes
+	 * @param reason why, or {@code null}
+	 * @return 0
+	 */
+	public int revokeByUnknownJti(String jti, String actor, String reason) {
+		Assert.hasText(jti, "jti cannot be empty");
+		Assert.isTrue(Jti.parse(jti).isEmpty(), "a jti is revoked by revokeByJti");
+		return this.transactions.execute((status) -> {
+			this.events.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "jti", jti, 0, reason));
+			return 0;
+		});
+	}
+
+	private int revokeJti(Jti jti, String chain, String actor, String reason) {
 		return this.transactions.execute((status) -> {
 			int revoked = this.tokens.revokeTree(jti, RegistryRevocations.why(actor, reason), this.clock.instant());
-			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti, revoked, reason));
+			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti.value(), revoked, reason));
 			return revoked;
 		});
 	}
@@ -228,7 +248,7 @@ public class TokenService {
 	 * @param reason why, or {@code null}
 	 * @return how many live tokens were revoked
 	 */
-	public int revokeByAgent(UUID agentId, String actor, String reason) {
+	public int revokeByAgent(AgentId agentId, String actor, String reason) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.transactions.execute((status) -> {
 			// issue 14, item 6: tokens being issued to the agent now are committed first,

@@ -66,7 +66,7 @@ class TokensConfiguration {
 		// must stop working at once on the admin API too
 		return (token) -> {
 			Jwt jwt = signatures.decode(token);
-			if (!tokens.isActive(jwt.getId())) {
+			if (!Jti.parse(jwt.getId()).map(tokens::isActive).orElse(false)) {
 				throw new BadJwtException("The token is revoked, expired or its agent is not active");
 			}
 			return jwt;

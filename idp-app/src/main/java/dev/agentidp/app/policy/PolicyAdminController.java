@@ -11,6 +11,7 @@ import dev.agentidp.audit.AuditQuery;
 import dev.agentidp.audit.InvalidAuditQueryException;
 import dev.agentidp.policy.BudgetState;
 import dev.agentidp.policy.PolicyDecisionPoint;
+import dev.agentidp.registry.AgentId;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
@@ -41,7 +42,7 @@ class PolicyAdminController {
 	@GetMapping("/admin/v1/agents/{id}/decisions")
 	Map<String, Object> decisions(@PathVariable String id, @RequestParam(required = false) String limit,
 			@RequestParam(required = false) String cursor) {
-		AuditPage page = this.pdp.decisions(uuid("id", id), limit(limit), cursor(cursor));
+		AuditPage page = this.pdp.decisions(agentId("id", id), limit(limit), cursor(cursor));
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("items", page.items().stream().map((record) -> record.toJson()).toList());
 		body.put("nextCursor", page.nextCursor());
@@ -50,7 +51,7 @@ class PolicyAdminController {
 
 	@GetMapping("/admin/v1/budgets/{rootAgentId}/{task}")
 	ResponseEntity<?> budget(@PathVariable String rootAgentId, @PathVariable String task, HttpServletRequest request) {
-		UUID root = uuid("rootAgentId", rootAgentId);
+		AgentId root = agentId("rootAgentId", rootAgentId);
 		if (!TASK.matcher(task).matches()) {
 			throw new InvalidAuditQueryException("task", "task must be 1-128 characters of [A-Za-z0-9._:-]");
 		}
@@ -73,7 +74,7 @@ class PolicyAdminController {
 		return problem;
 	}
 
-	private static Map<String, Object> body(UUID root, String task, BudgetState state) {
+	private static Map<String, Object> body(AgentId root, String task, BudgetState state) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("rootAgentId", root.toString());
 		body.put("task", task);
@@ -84,10 +85,10 @@ class PolicyAdminController {
 		return body;
 	}
 
-	private static UUID uuid(String name, String value) {
+	private static AgentId agentId(String name, String value) {
 		try {
 			if (value.length() == 36) {
-				return UUID.fromString(value);
+				return AgentId.of(value);
 			}
 		}
 		catch (IllegalArgumentException ex) {

@@ -3,11 +3,11 @@ package dev.agentidp.app.registry;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.agentidp.app.AdminBodies;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentFilter;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistration;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentVersion;
@@ -77,7 +77,7 @@ class AgentController {
 	}
 
 	@GetMapping("/{id}")
-	ResponseEntity<JsonNode> get(@PathVariable UUID id) {
+	ResponseEntity<JsonNode> get(@PathVariable AgentId id) {
 		return answer(this.registry.getAgent(id));
 	}
 
@@ -86,7 +86,7 @@ class AgentController {
 	 * then bound and checked as a registration's document is.
 	 */
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
-	ResponseEntity<JsonNode> patch(@PathVariable UUID id, @RequestBody(required = false) JsonNode patch,
+	ResponseEntity<JsonNode> patch(@PathVariable AgentId id, @RequestBody(required = false) JsonNode patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			JwtAuthenticationToken authentication) {
 		AgentPatch.check(patch);
@@ -98,7 +98,7 @@ class AgentController {
 	}
 
 	@GetMapping("/{id}/versions")
-	Map<String, Object> versions(@PathVariable UUID id, @RequestParam(required = false) String cursor,
+	Map<String, Object> versions(@PathVariable AgentId id, @RequestParam(required = false) String cursor,
 			@RequestParam(defaultValue = "50") int limit) {
 		Page<AgentVersion> page = this.registry.versions(id, cursor, limit);
 		return page(page.items().stream().map((version) -> (JsonNode) AgentDocumentJson.of(version)).toList(),
@@ -106,25 +106,25 @@ class AgentController {
 	}
 
 	@PostMapping("/{id}/suspend")
-	ResponseEntity<JsonNode> suspend(@PathVariable UUID id, @RequestBody(required = false) ReasonRequest body,
+	ResponseEntity<JsonNode> suspend(@PathVariable AgentId id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
 		return answer(this.registry.suspend(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping("/{id}/resume")
-	ResponseEntity<JsonNode> resume(@PathVariable UUID id, @RequestBody(required = false) ReasonRequest body,
+	ResponseEntity<JsonNode> resume(@PathVariable AgentId id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
 		return answer(this.registry.resume(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping("/{id}/retire")
-	ResponseEntity<JsonNode> retire(@PathVariable UUID id, @RequestBody(required = false) ReasonRequest body,
+	ResponseEntity<JsonNode> retire(@PathVariable AgentId id, @RequestBody(required = false) ReasonRequest body,
 			JwtAuthenticationToken authentication) {
 		return answer(this.registry.retire(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping(path = "/{id}/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<JsonNode> addKey(@PathVariable UUID id, @RequestBody(required = false) KeyRequest body,
+	ResponseEntity<JsonNode> addKey(@PathVariable AgentId id, @RequestBody(required = false) KeyRequest body,
 			JwtAuthenticationToken authentication) {
 		KeyRequest key = this.bodies.valid(body, KeyRequest.class);
 		AgentRegistration registration = this.registry.addKey(id, key.newKey(), AdminActor.of(authentication));
@@ -134,7 +134,7 @@ class AgentController {
 	}
 
 	@DeleteMapping("/{id}/keys/{kid}")
-	ResponseEntity<JsonNode> retireKey(@PathVariable UUID id, @PathVariable String kid,
+	ResponseEntity<JsonNode> retireKey(@PathVariable AgentId id, @PathVariable String kid,
 			@RequestParam(defaultValue = "0") long graceSeconds,
 			@RequestParam(defaultValue = "false") String revokeTokens, JwtAuthenticationToken authentication) {
 		return answer(this.registry.retireKey(id, kid, graceSeconds, strictBoolean("revokeTokens", revokeTokens),

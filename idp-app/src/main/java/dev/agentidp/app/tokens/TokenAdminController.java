@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.agentidp.app.AdminBodies;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.TokenRecord;
 import dev.agentidp.tokens.TokenService;
@@ -46,7 +47,7 @@ class TokenAdminController {
 
 	@GetMapping("/admin/v1/agents/{id}/tokens")
 	Map<String, Object> liveTokens(@PathVariable String id) {
-		UUID agentId = uuid(id, "id");
+		AgentId agentId = agentId(id, "id");
 		this.agents.getAgent(agentId);
 		List<TokenView> items = this.tokens.liveTokens(agentId).stream().map(TokenView::of).toList();
 		Map<String, Object> page = new java.util.LinkedHashMap<>();
@@ -61,16 +62,18 @@ class TokenAdminController {
 		TokenRevocationRequest request = this.bodies.valid(body, TokenRevocationRequest.class);
 		String actor = actor(authentication);
 		int revoked = switch (request.target()) {
-			case "jti" -> this.tokens.revokeByJti(request.value(), actor, request.reason());
-			case "agentId" -> this.tokens.revokeByAgent(uuid(request.value(), "agentId"), actor, request.reason());
+			case "jti" -> request.tokenId()
+				.map((jti) -> this.tokens.revokeByJti(jti, actor, request.reason()))
+				.orElseGet(() -> this.tokens.revokeByUnknownJti(request.value(), actor, request.reason()));
+			case "agentId" -> this.tokens.revokeByAgent(agentId(request.value(), "agentId"), actor, request.reason());
 			default -> this.tokens.revokeByTask(request.value(), actor, request.reason());
 		};
 		return Map.of("revoked", revoked);
 	}
 
-	private static UUID uuid(String value, String field) {
+	private static AgentId agentId(String value, String field) {
 		try {
-			return UUID.fromString(value);
+			return AgentId.of(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw badRequest(field + " must be a UUID");
@@ -102,8 +105,10 @@ class TokenAdminController {
 			Instant expiresAt, String parentJti, int delegationDepth) {
 
 		static TokenView of(TokenRecord record) {
-			return new TokenView(record.jti(), record.scopes().stream().sorted().toList(), record.audience(),
-					record.task(), record.issuedAt(), record.expiresAt(), record.parentJti(), record.depth());
+			return new TokenView(record.jti().value(), record.scopes().stream().sorted().toList(), record.audience(),
+					record.task(), record.lifetime().issuedAt(), record.lifetime().expiresAt(),
+					(record.family().parentJti() != null) ? record.family().parentJti().value() : null,
+					record.family().depth());
 		}
 
 	}

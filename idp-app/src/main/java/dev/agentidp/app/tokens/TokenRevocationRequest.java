@@ -6,10 +6,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.agentidp.app.AdminBody;
 import dev.agentidp.app.WrongType;
+import dev.agentidp.tokens.Jti;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -49,6 +51,16 @@ record TokenRevocationRequest(@WrongType("jti must be a non-empty string of at m
 			case "agentId" -> this.agentId;
 			default -> this.task;
 		};
+	}
+
+	/**
+	 * The token named by the {@code jti} given: empty when another target is given, or
+	 * when the jti is longer than any of this provider's ({@value Jti#MAX_LENGTH}
+	 * characters; this body takes up to 128) and so names no token. Call it on a checked
+	 * body.
+	 */
+	Optional<Jti> tokenId() {
+		return (this.jti != null) ? Jti.parse(this.jti) : Optional.empty();
 	}
 
 	private List<String> targets() {

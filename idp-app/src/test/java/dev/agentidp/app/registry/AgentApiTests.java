@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
@@ -106,8 +107,7 @@ class AgentApiTests extends AdminApiTestSupport {
 	void patchWideningASubAgentsCapabilitiesIs400NamingTheScopeAndChangesNothing() {
 		// issue 14, item 8
 		String parentId = register(uniqueName("parent"), "owner@example.com").get("id").asString();
-		Agent sub = this.registry.registerSubAgent(UUID.fromString(parentId), "helper", Set.of("crm:read"), null,
-				parentId);
+		Agent sub = this.registry.registerSubAgent(AgentId.of(parentId), "helper", Set.of("crm:read"), null, parentId);
 		Map<String, Long> before = counts();
 		assertProblem(this.api.patch(AGENTS + "/" + sub.id(), """
 				{"capabilities": [{"scope": "crm:read", "riskLevel": "low"},
@@ -266,6 +266,22 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertProblem(anonymous, 401, null);
 		assertProblem(this.api.get(AGENTS + "/6f1c0b7e-0000-4000-8000-000000000000"), 404, "No agent");
 		assertProblem(this.api.get(AGENTS + "/not-a-uuid"), 400, null);
+	}
+
+	/**
+	 * Issue 15, item 7: an agent id in a path binds to an {@code AgentId} as it bound to
+	 * a UUID, with the same answers: trimmed, blank is no value, malformed is a type
+	 * mismatch, the short UUID forms are read as {@code UUID.fromString} reads them.
+	 */
+	@Test
+	void anAgentIdInThePathIsReadAsAUuidWas() {
+		assertProblem(this.api.get(AGENTS + "/not-a-uuid"), 400, "Failed to convert 'id' with value: 'not-a-uuid'");
+		assertProblem(this.api.get(AGENTS + "/%20/versions"), 400, "Required path variable 'id' is not present.");
+		assertProblem(this.api.get(AGENTS + "/1-2-3-4-5"), 404, "No agent 00000001-0002-0003-0004-000000000005");
+		String id = register(uniqueName("path"), "path@example.com").get("id").asString();
+		HttpResponse<String> padded = this.api.get(AGENTS + "/%20" + id.toUpperCase() + "%20");
+		assertThat(padded.statusCode()).as(padded.body()).isEqualTo(200);
+		assertThat(AdminApi.json(padded).get("id").asString()).isEqualTo(id);
 	}
 
 	@Test
