@@ -33,11 +33,7 @@ final class AgentLifecycle {
 	 */
 	Agent suspend(AgentId id, String reason, String actor) {
 		checkReason(reason);
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		// issue 14, item 6: wait for the tokens being issued to it, so that the
-		// revocation that follows sees them (after the row lock, the order every
-		// transaction that takes both follows)
-		this.agents.stopIssuance(id);
+		Agent agent = lockStoppingIssuance(id);
 		Instant now = this.agents.now();
 		agent.suspend(now);
 		this.agents.save(agent, actor, now);
@@ -63,11 +59,7 @@ final class AgentLifecycle {
 	 */
 	Agent retire(AgentId id, String reason, String actor) {
 		checkReason(reason);
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		// issue 14, item 6: wait for the tokens being issued to it, so that the
-		// revocation that follows sees them (after the row lock, the order every
-		// transaction that takes both follows)
-		this.agents.stopIssuance(id);
+		Agent agent = lockStoppingIssuance(id);
 		Instant now = this.agents.now();
 		agent.retire(now);
 		this.agents.save(agent, actor, now);
@@ -79,6 +71,17 @@ final class AgentLifecycle {
 			});
 		}
 		this.events.publishEvent(new AgentRetired(id, below, reason, actor));
+		return agent;
+	}
+
+	/**
+	 * Locks an agent's row, then stops issuance for it (issue 14, item 6): waits for the
+	 * tokens being issued to it, so that the revocation that follows sees them (after the
+	 * row lock, the order every transaction that takes both follows).
+	 */
+	private Agent lockStoppingIssuance(AgentId id) {
+		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
+		this.agents.stopIssuance(id);
 		return agent;
 	}
 
