@@ -1,19 +1,15 @@
 package dev.agentidp.registry;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 import com.github.benmanes.caffeine.cache.Cache;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -30,24 +26,32 @@ import org.springframework.util.Assert;
  * nothing: input is checked before anything is written. It takes value types and
  * commands, never JSON: the admin API binds and checks its bodies itself (idp-app), and
  * every profile written here is held to {@link ProfileInvariants}.
+ * <p>
+ * This facade holds the transaction boundaries and the reads; the changes are made by
+ * {@link AgentChanges} (registration and the identity document), {@link AgentLifecycle}
+ * (suspend, resume, retire), {@link AgentKeyChanges} (keys) and {@link SubAgents}. It
+ * stays above 300 lines for the Javadoc of its public methods alone, the registry's
+ * contract with the other modules; each body is a few lines.
  */
 @Service
 public class AgentRegistry {
-
-	private static final int MAX_REASON_LENGTH = 512;
 
 	private final Agents agents;
 
 	/** Parsed agents kept for the token path ({@link RegistryCaches#activeAgents()}). */
 	private final Cache<AgentId, Agent> activeAgents;
 
-	private final ApplicationEventPublisher events;
-
 	/** Derivation of sub-agents, and changes carried down to them. */
 	private final SubAgents subAgents;
 
-	/** Other modules' rules of what may be written ({@link ProfileCheck}). */
-	private List<ProfileCheck> profileChecks = List.of();
+	/** Registration and changes of the identity document. */
+	private final AgentChanges changes;
+
+	/** Suspension, resumption and retirement. */
+	private final AgentLifecycle lifecycle;
+
+	/** Keys added and retired. */
+	private final AgentKeyChanges keys;
 
 	AgentRegistry(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits, RegistryCaches caches) {
 		Assert.notNull(agents, "agents cannot be null");
@@ -55,8 +59,10 @@ public class AgentRegistry {
 		Assert.notNull(limits, "limits cannot be null");
 		Assert.notNull(caches, "caches cannot be null");
 		this.agents = agents;
-		this.events = events;
 		this.subAgents = new SubAgents(agents, events, limits);
+		this.changes = new AgentChanges(agents, events, this.subAgents);
+		this.lifecycle = new AgentLifecycle(agents, events);
+		this.keys = new AgentKeyChanges(agents, events);
 		this.activeAgents = caches.activeAgents();
 	}
 
@@ -66,12 +72,7 @@ public class AgentRegistry {
 	 */
 	@Autowired(required = false)
 	void setProfileChecks(List<ProfileCheck> profileChecks) {
-		this.profileChecks = List.copyOf(profileChecks);
-	}
-
-	private void check(AgentProfile profile) {
-		ProfileInvariants.check(profile);
-		this.profileChecks.forEach((rule) -> rule.check(profile));
+		this.changes.setProfileChecks(profileChecks);
 	}
 
 	// ---------------------------------------------------------------- registration
@@ -88,24 +89,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public AgentRegistration register(AgentProfile profile, NewKey newKey, String actor) {
-		Assert.notNull(profile, "profile cannot be null");
-		Assert.notNull(newKey, "newKey cannot be null");
-		check(profile);
-		Instant now = this.agents.now();
-		IssuedKey key = issue(newKey, now);
-		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
-			throw new AgentNameTakenException(profile.owner(), profile.name());
-		}
-		Agent agent = Agent.register(AgentId.random(), null, profile, key.key(), now);
-		try {
-			this.agents.insert(agent, actor, now);
-		}
-		catch (DuplicateKeyException ex) {
-			throw new AgentNameTakenException(profile.owner(), profile.name());
-		}
-		this.events
-			.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), null, key.key().kid(), actor));
-		return new AgentRegistration(agent, key.privateJwk());
+		return this.changes.register(profile, newKey, actor);
 	}
 
 	/**
@@ -350,50 +334,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Agent update(AgentId id, UnaryOperator<AgentProfile> change, Long expectedVersion, String actor) {
-		Assert.notNull(change, "change cannot be null");
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		if (expectedVersion != null && expectedVersion != agent.version()) {
-			throw new AgentVersionMismatchException(String.valueOf(expectedVersion), agent.version());
-		}
-		AgentProfile before = agent.profile();
-		AgentProfile profile = change.apply(before);
-		Assert.notNull(profile, "the change must give a profile");
-		check(profile);
-		String previousOwner = agent.owner();
-		if (agent.isDerived() && !profile.owner().equals(previousOwner)) {
-			throw new InvalidInputException("owner", "a derived sub-agent's owner is its parent's and cannot change");
-		}
-		if (agent.isDerived() && !profile.name().equals(agent.name())) {
-			throw new InvalidInputException("name", "a derived sub-agent's name cannot change");
-		}
-		if ((!profile.owner().equals(previousOwner) || !profile.name().equals(agent.name()))
-				&& this.agents.isNameTaken(profile.owner(), profile.name(), agent.id())) {
-			throw new AgentNameTakenException(profile.owner(), profile.name());
-		}
-		if (agent.isDerived()) {
-			this.subAgents.checkWithinParent(agent, profile);
-		}
-		Set<String> previousScopes = agent.scopes();
-		Instant now = this.agents.now();
-		if (!agent.update(profile, now)) {
-			return agent;
-		}
-		try {
-			this.agents.save(agent, actor, now);
-		}
-		catch (DuplicateKeyException ex) {
-			throw new AgentNameTakenException(profile.owner(), profile.name());
-		}
-		List<String> changed = before.changedFields(profile);
-		boolean transferred = !profile.owner().equals(previousOwner);
-		this.events.publishEvent(new AgentUpdated(agent.id(), agent.version(), changed,
-				transferred ? previousOwner : null, transferred ? profile.owner() : null, actor));
-		Set<String> removed = new TreeSet<>(previousScopes);
-		removed.removeAll(profile.scopes());
-		if (transferred || !removed.isEmpty()) {
-			this.subAgents.cascade(agent, previousOwner, removed, actor, now);
-		}
-		return agent;
+		return this.changes.update(id, change, expectedVersion, actor);
 	}
 
 	/**
@@ -407,17 +348,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Agent suspend(AgentId id, String reason, String actor) {
-		checkReason(reason);
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		// issue 14, item 6: wait for the tokens being issued to it, so that the
-		// revocation that follows sees them (after the row lock, the order every
-		// transaction that takes both follows)
-		this.agents.stopIssuance(id);
-		Instant now = this.agents.now();
-		agent.suspend(now);
-		this.agents.save(agent, actor, now);
-		this.events.publishEvent(new AgentSuspended(id, this.agents.descendants(id), reason, actor));
-		return agent;
+		return this.lifecycle.suspend(id, reason, actor);
 	}
 
 	/**
@@ -431,13 +362,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Agent resume(AgentId id, String reason, String actor) {
-		checkReason(reason);
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		Instant now = this.agents.now();
-		agent.resume(now);
-		this.agents.save(agent, actor, now);
-		this.events.publishEvent(new AgentResumed(id, reason, actor));
-		return agent;
+		return this.lifecycle.resume(id, reason, actor);
 	}
 
 	/**
@@ -450,36 +375,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Agent retire(AgentId id, String reason, String actor) {
-		checkReason(reason);
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		// issue 14, item 6: wait for the tokens being issued to it, so that the
-		// revocation that follows sees them (after the row lock, the order every
-		// transaction that takes both follows)
-		this.agents.stopIssuance(id);
-		Instant now = this.agents.now();
-		agent.retire(now);
-		this.agents.save(agent, actor, now);
-		List<AgentId> below = this.agents.descendants(id);
-		for (AgentId subAgentId : below) {
-			this.agents.lock(subAgentId).filter((sub) -> sub.status() != AgentStatus.RETIRED).ifPresent((sub) -> {
-				sub.retire(now);
-				this.agents.save(sub, actor, now);
-			});
-		}
-		this.events.publishEvent(new AgentRetired(id, below, reason, actor));
-		return agent;
-	}
-
-	private static void checkReason(String reason) {
-		if (reason == null) {
-			return;
-		}
-		if (reason.length() > MAX_REASON_LENGTH) {
-			throw new InvalidInputException("reason", "must be at most " + MAX_REASON_LENGTH + " characters");
-		}
-		if (reason.chars().anyMatch((c) -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
-			throw new InvalidInputException("reason", "must not contain control characters");
-		}
+		return this.lifecycle.retire(id, reason, actor);
 	}
 
 	/**
@@ -493,14 +389,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public AgentRegistration addKey(AgentId id, NewKey newKey, String actor) {
-		Assert.notNull(newKey, "newKey cannot be null");
-		Instant now = this.agents.now();
-		IssuedKey key = issue(newKey, now);
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		agent.addKey(key.key(), now);
-		this.agents.save(agent, actor, now);
-		this.events.publishEvent(new KeyAdded(id, key.key().kid(), key.privateJwk() != null, actor));
-		return new AgentRegistration(agent, key.privateJwk());
+		return this.keys.addKey(id, newKey, actor);
 	}
 
 	/**
@@ -520,40 +409,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Agent retireKey(AgentId id, String kid, long graceSeconds, boolean revokeTokens, String actor) {
-		if (graceSeconds < 0 || graceSeconds > Duration.ofDays(366).toSeconds()) {
-			throw new InvalidInputException("graceSeconds", "must be an integer between 0 and 31622400 (366 days)");
-		}
-		Agent agent = this.agents.lock(id).orElseThrow(() -> AgentNotFoundException.agent(id));
-		Instant now = this.agents.now();
-		AgentKey retired = agent.retireKey(kid, Duration.ofSeconds(graceSeconds), now);
-		this.agents.save(agent, actor, now);
-		if (revokeTokens) {
-			// issue 14, item 6: tokens being obtained with the key now are committed
-			// first
-			this.agents.stopIssuance(id);
-		}
-		this.events.publishEvent(new KeyRetired(id, kid, retired.status(), retired.expiresAt(), revokeTokens, actor));
-		return agent;
-	}
-
-	private static IssuedKey issue(NewKey newKey, Instant now) {
-		if (!newKey.generated()) {
-			return new IssuedKey(PublicKeys.read("jwk", newKey.publicJwk(), now), null);
-		}
-		PublicKeys.GeneratedKey generated = PublicKeys.generateEd25519();
-		return new IssuedKey(
-				new AgentKey(generated.publicJwk().getKeyID(), generated.publicJwk(), KeyStatus.ACTIVE, now, null),
-				generated.privateJwk());
-	}
-
-	/** A key as added: the stored public key and, when generated, its private JWK. */
-	private record IssuedKey(AgentKey key, Map<String, Object> privateJwk) {
-
-		@Override
-		public String toString() {
-			return "IssuedKey[kid=" + this.key.kid() + "]";
-		}
-
+		return this.keys.retireKey(id, kid, graceSeconds, revokeTokens, actor);
 	}
 
 }

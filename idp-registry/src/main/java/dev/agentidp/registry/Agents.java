@@ -1,23 +1,14 @@
 package dev.agentidp.registry;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import com.nimbusds.jose.jwk.JWK;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,11 +20,17 @@ import org.springframework.util.Assert;
  * The agents, their keys and their versions in PostgreSQL. Hot-path reads (one agent, its
  * usable keys, its ancestors' status) are single indexed statements. A row is read as it
  * is stored ({@link StoredDocuments}): no input rule is applied to it again.
+ * <p>
+ * This class holds the agent rows (one agent, its chain of ancestors, the holds on
+ * issuance, the counts below it); the key rows are {@link AgentKeyRows}, the version rows
+ * {@link AgentVersionRows}, and the filtered list {@link AgentListQuery}. It stays a
+ * little above 300 lines because a third of it is the statements over the agent table and
+ * its chain, kept beside the methods that run them.
  */
 @Repository
 class Agents {
 
-	private static final String AGENT_COLUMNS = "id, parent_id, status, version, profile::text AS profile, created_at, updated_at";
+	static final String AGENT_COLUMNS = "id, parent_id, status, version, profile::text AS profile, created_at, updated_at";
 
 	private static final String SELECT_AGENT = "SELECT " + AGENT_COLUMNS + " FROM agent WHERE id = ?";
 
@@ -41,21 +38,6 @@ class Agents {
 
 	private static final String SELECT_SUB_AGENT = "SELECT " + AGENT_COLUMNS
 			+ " FROM agent WHERE parent_id = ? AND name = ?";
-
-	private static final String KEY_COLUMNS = "agent_id, kid, jwk::text AS jwk, status, created_at, expires_at";
-
-	private static final String SELECT_KEYS = "SELECT " + KEY_COLUMNS
-			+ " FROM agent_key WHERE agent_id = ? ORDER BY created_at, kid";
-
-	private static final String SELECT_KEYS_OF = "SELECT " + KEY_COLUMNS
-			+ " FROM agent_key WHERE agent_id IN (:ids) ORDER BY created_at, kid";
-
-	private static final String SELECT_USABLE_KEYS = "SELECT " + KEY_COLUMNS + " FROM agent_key WHERE agent_id = ?"
-			+ " AND (status = 'active' OR (status = 'retiring' AND expires_at > ?)) ORDER BY created_at, kid";
-
-	private static final String SELECT_USABLE_KEY = "SELECT " + KEY_COLUMNS
-			+ " FROM agent_key WHERE agent_id = ? AND kid = ?"
-			+ " AND (status = 'active' OR (status = 'retiring' AND expires_at > ?))";
 
 	private static final String INSERT_AGENT = """
 			INSERT INTO agent (id, parent_id, name, owner, environment, status, risk_level, version, profile,
@@ -69,19 +51,6 @@ class Agents {
 			UPDATE agent SET name = ?, owner = ?, environment = ?, status = ?, risk_level = ?, version = ?,
 			                 profile = ?::jsonb, updated_at = ?
 			WHERE id = ?""";
-
-	private static final String UPSERT_KEY = """
-			INSERT INTO agent_key (agent_id, kid, jwk, status, created_at, expires_at)
-			VALUES (?, ?, ?::jsonb, ?, ?, ?)
-			ON CONFLICT (agent_id, kid) DO UPDATE SET status = EXCLUDED.status, expires_at = EXCLUDED.expires_at""";
-
-	private static final String INSERT_VERSION = """
-			INSERT INTO agent_version (agent_id, version, document, actor, created_at)
-			VALUES (?, ?, ?::jsonb, ?, ?)""";
-
-	private static final String SELECT_VERSIONS = """
-			SELECT version, document::text AS document FROM agent_version
-			WHERE agent_id = :id AND version < :before ORDER BY version DESC LIMIT :limit""";
 
 	private static final String NAME_TAKEN = """
 			SELECT EXISTS (SELECT 1 FROM agent WHERE owner = ? AND name = ? AND parent_id IS NULL AND id <> ?)""";
@@ -150,6 +119,15 @@ class Agents {
 
 	private final Clock clock;
 
+	/** The keys' rows. */
+	private final AgentKeyRows keys;
+
+	/** The versions' rows. */
+	private final AgentVersionRows versions;
+
+	/** The filtered, paged list. */
+	private final AgentListQuery list;
+
 	/**
 	 * @param jdbc the database
 	 * @param clock the registry's clock: the {@link Clock} bean when there is one (tests
@@ -166,14 +144,17 @@ class Agents {
 		Assert.notNull(clock, "clock cannot be null");
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.keys = new AgentKeyRows(jdbc);
+		this.versions = new AgentVersionRows(jdbc);
+		this.list = new AgentListQuery(jdbc, this.keys);
 	}
 
 	Optional<Agent> find(AgentId id) {
-		return this.jdbc.sql(SELECT_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this::withKeys);
+		return this.jdbc.sql(SELECT_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this.keys::withKeys);
 	}
 
 	Optional<Agent> lock(AgentId id) {
-		return this.jdbc.sql(LOCK_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this::withKeys);
+		return this.jdbc.sql(LOCK_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this.keys::withKeys);
 	}
 
 	Optional<Agent> findSubAgent(AgentId parentId, String name) {
@@ -181,7 +162,7 @@ class Agents {
 			.params(parentId.value(), name)
 			.query(Agents::mapRow)
 			.optional()
-			.map(this::withKeys);
+			.map(this.keys::withKeys);
 	}
 
 	boolean isNameTaken(String owner, String name, AgentId except) {
@@ -258,17 +239,11 @@ class Agents {
 	}
 
 	List<AgentKey> usableKeys(AgentId agentId, Instant now) {
-		return this.jdbc.sql(SELECT_USABLE_KEYS)
-			.params(agentId.value(), Timestamp.from(now))
-			.query((rs, row) -> mapKey(rs))
-			.list();
+		return this.keys.usableKeys(agentId, now);
 	}
 
 	Optional<AgentKey> usableKey(AgentId agentId, String kid, Instant now) {
-		return this.jdbc.sql(SELECT_USABLE_KEY)
-			.params(agentId.value(), kid, Timestamp.from(now))
-			.query((rs, row) -> mapKey(rs))
-			.optional();
+		return this.keys.usableKey(agentId, kid, now);
 	}
 
 	/**
@@ -285,8 +260,8 @@ class Agents {
 		if (rows == 0) {
 			return false;
 		}
-		saveKeys(agent);
-		insertVersion(agent, actor, now);
+		this.keys.save(agent);
+		this.versions.insert(agent, actor, now);
 		return true;
 	}
 
@@ -300,101 +275,16 @@ class Agents {
 					agent.riskLevel().value(), agent.version(), profileJson(profile), Timestamp.from(agent.updatedAt()),
 					agent.id().value())
 			.update();
-		saveKeys(agent);
-		insertVersion(agent, actor, now);
+		this.keys.save(agent);
+		this.versions.insert(agent, actor, now);
 	}
 
 	Page<AgentVersion> versions(AgentId id, String cursor, int limit) {
-		long before = (cursor != null) ? Cursors.decodeVersion(cursor) : Long.MAX_VALUE;
-		List<Map.Entry<Long, AgentVersion>> rows = this.jdbc.sql(SELECT_VERSIONS)
-			.param("id", id.value())
-			.param("before", before)
-			.param("limit", limit + 1)
-			.query((rs, row) -> Map.entry(rs.getLong("version"), StoredDocuments.readVersion(rs.getString("document"))))
-			.list();
-		List<AgentVersion> items = rows.stream().limit(limit).map(Map.Entry::getValue).toList();
-		String next = (rows.size() > limit) ? Cursors.encodeVersion(rows.get(limit - 1).getKey()) : null;
-		return new Page<>(items, next);
+		return this.versions.page(id, cursor, limit);
 	}
 
 	Page<Agent> list(AgentFilter filter, String cursor, int limit) {
-		StringBuilder sql = new StringBuilder("SELECT " + AGENT_COLUMNS + " FROM agent WHERE true");
-		Map<String, Object> params = new HashMap<>();
-		if (cursor != null) {
-			Cursors.AgentPosition position = Cursors.decodeAgent(cursor);
-			sql.append(" AND (created_at, id) > (:afterTime, :afterId)");
-			params.put("afterTime", Timestamp.from(position.createdAt()));
-			params.put("afterId", position.id().value());
-		}
-		if (filter.owner() != null) {
-			sql.append(" AND owner = :owner");
-			params.put("owner", filter.owner());
-		}
-		if (filter.status() != null) {
-			sql.append(" AND status = :status");
-			params.put("status", filter.status().value());
-		}
-		if (filter.risk() != null) {
-			sql.append(" AND risk_level = :risk");
-			params.put("risk", filter.risk().value());
-		}
-		if (filter.parentId() != null) {
-			sql.append(" AND parent_id = :parentId");
-			params.put("parentId", filter.parentId().value());
-		}
-		if (filter.q() != null && !filter.q().isEmpty()) {
-			sql.append(" AND name LIKE :q ESCAPE '\\'");
-			params.put("q", "%" + filter.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-		}
-		sql.append(" ORDER BY created_at, id LIMIT :limit");
-		params.put("limit", limit + 1);
-		List<Agent> rows = this.jdbc.sql(sql.toString()).params(params).query(Agents::mapRow).list();
-		List<Agent> items = withKeys(rows.stream().limit(limit).toList());
-		String next = null;
-		if (rows.size() > limit) {
-			Agent last = items.get(items.size() - 1);
-			next = Cursors.encodeAgent(new Cursors.AgentPosition(last.createdAt(), last.id()));
-		}
-		return new Page<>(items, next);
-	}
-
-	private void saveKeys(Agent agent) {
-		for (AgentKey key : agent.keys()) {
-			this.jdbc.sql(UPSERT_KEY)
-				.params(agent.id().value(), key.kid(), StoredDocuments.jwkJson(key.jwk()), key.status().value(),
-						Timestamp.from(key.createdAt()),
-						(key.expiresAt() != null) ? Timestamp.from(key.expiresAt()) : null)
-				.update();
-		}
-	}
-
-	private void insertVersion(Agent agent, String actor, Instant now) {
-		this.jdbc.sql(INSERT_VERSION)
-			.params(agent.id().value(), agent.version(), StoredDocuments.versionJson(AgentVersion.of(agent, now)),
-					actor, Timestamp.from(now))
-			.update();
-	}
-
-	private Agent withKeys(Agent agent) {
-		List<AgentKey> keys = this.jdbc.sql(SELECT_KEYS)
-			.param(agent.id().value())
-			.query((rs, row) -> mapKey(rs))
-			.list();
-		return agent.withKeys(keys);
-	}
-
-	private List<Agent> withKeys(List<Agent> agents) {
-		if (agents.isEmpty()) {
-			return agents;
-		}
-		Map<AgentId, List<AgentKey>> keys = new LinkedHashMap<>();
-		this.jdbc.sql(SELECT_KEYS_OF)
-			.param("ids", agents.stream().map((agent) -> agent.id().value()).toList())
-			.query((ResultSet rs) -> {
-				keys.computeIfAbsent(AgentId.of(rs.getObject("agent_id", UUID.class)), (id) -> new ArrayList<>())
-					.add(mapKey(rs));
-			});
-		return agents.stream().map((agent) -> agent.withKeys(keys.getOrDefault(agent.id(), List.of()))).toList();
+		return this.list.list(filter, cursor, limit);
 	}
 
 	private static String environment(AgentProfile profile) {
@@ -405,23 +295,11 @@ class Agents {
 		return StoredDocuments.profileJson(profile);
 	}
 
-	private static Agent mapRow(ResultSet rs, int row) throws SQLException {
+	static Agent mapRow(ResultSet rs, int row) throws SQLException {
 		AgentProfile profile = StoredDocuments.readProfile(rs.getString("profile"));
 		return new Agent(AgentId.of(rs.getObject("id", UUID.class)), agentId(rs, "parent_id"), profile,
 				AgentStatus.from(rs.getString("status")).orElseThrow(), rs.getLong("version"), List.of(),
 				instant(rs, "created_at"), instant(rs, "updated_at"));
-	}
-
-	private static AgentKey mapKey(ResultSet rs) throws SQLException {
-		JWK jwk;
-		try {
-			jwk = JWK.parse(rs.getString("jwk"));
-		}
-		catch (ParseException ex) {
-			throw new IllegalStateException("Stored JWK of agent " + rs.getString("agent_id") + " is unreadable", ex);
-		}
-		return new AgentKey(rs.getString("kid"), jwk, KeyStatus.from(rs.getString("status")).orElseThrow(),
-				instant(rs, "created_at"), instant(rs, "expires_at"));
 	}
 
 	private static AgentId agentId(ResultSet rs, String column) throws SQLException {
@@ -433,7 +311,7 @@ class Agents {
 		return (id != null) ? id.value() : null;
 	}
 
-	private static Instant instant(ResultSet rs, String column) throws SQLException {
+	static Instant instant(ResultSet rs, String column) throws SQLException {
 		Timestamp timestamp = rs.getTimestamp(column);
 		return (timestamp != null) ? timestamp.toInstant() : null;
 	}
@@ -444,75 +322,6 @@ class Agents {
 	 */
 	Instant now() {
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
-	}
-
-	/**
-	 * Opaque cursors: base64url of a tagged position, so they can change without notice.
-	 */
-	static final class Cursors {
-
-		private Cursors() {
-		}
-
-		record AgentPosition(Instant createdAt, AgentId id) {
-		}
-
-		static String encodeAgent(AgentPosition position) {
-			long micros = ChronoUnit.MICROS.between(Instant.EPOCH, position.createdAt());
-			return encode("a1:" + micros + ":" + position.id());
-		}
-
-		static AgentPosition decodeAgent(String cursor) {
-			String[] parts = decode(cursor).split(":");
-			try {
-				if (parts.length == 3 && parts[0].equals("a1")) {
-					return new AgentPosition(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS),
-							AgentId.of(parts[2]));
-				}
-			}
-			catch (RuntimeException ex) {
-				// fall through
-			}
-			throw invalid();
-		}
-
-		static String encodeVersion(long version) {
-			return encode("v1:" + version);
-		}
-
-		static long decodeVersion(String cursor) {
-			String[] parts = decode(cursor).split(":");
-			try {
-				if (parts.length == 2 && parts[0].equals("v1")) {
-					return Long.parseLong(parts[1]);
-				}
-			}
-			catch (NumberFormatException ex) {
-				// fall through
-			}
-			throw invalid();
-		}
-
-		private static String encode(String value) {
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8));
-		}
-
-		private static String decode(String cursor) {
-			if (cursor.length() > 256) {
-				throw invalid();
-			}
-			try {
-				return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-			}
-			catch (IllegalArgumentException ex) {
-				throw invalid();
-			}
-		}
-
-		private static InvalidInputException invalid() {
-			return new InvalidInputException("cursor", "is not a cursor this server issued");
-		}
-
 	}
 
 }

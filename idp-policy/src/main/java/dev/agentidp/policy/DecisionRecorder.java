@@ -1,0 +1,138 @@
+package dev.agentidp.policy;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.AuditTrail;
+import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.PrintableText;
+import dev.agentidp.registry.RiskLevel;
+import dev.agentidp.tokens.TokenRecord;
+
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * How an attempt is decided and recorded: the first denial of {@link AccessRules}, then,
+ * in one transaction, the cost of an allowed decision debited from its task's budget
+ * ({@link BudgetLedger}; a budget spent concurrently since the rule looked denies after
+ * all) and the decision appended to the acting agent's audit chain as
+ * {@value PolicyDecisionPoint#EVALUATED}. Used by {@link PolicyDecisionPoint}.
+ */
+final class DecisionRecorder {
+
+	private final AccessRules rules;
+
+	private final BudgetSource budgets;
+
+	private final BudgetLedger ledger;
+
+	private final AuditTrail audit;
+
+	private final TransactionTemplate transactions;
+
+	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit,
+			TransactionTemplate transactions) {
+		Assert.notNull(rules, "rules cannot be null");
+		Assert.notNull(budgets, "budgets cannot be null");
+		Assert.notNull(ledger, "ledger cannot be null");
+		Assert.notNull(audit, "audit cannot be null");
+		Assert.notNull(transactions, "transactions cannot be null");
+		this.rules = rules;
+		this.budgets = budgets;
+		this.ledger = ledger;
+		this.audit = audit;
+		this.transactions = transactions;
+	}
+
+	/**
+	 * Decides an attempt, debits its cost when allowed, and records it.
+	 * @param caller the client asking
+	 * @param attempt the attempt
+	 * @return the decision
+	 */
+	AccessDecision decide(String caller, AccessAttempt attempt) {
+		Optional<Denial> denial = this.rules.firstDenial(attempt);
+		boolean tokenPassed = denial.isEmpty() || (denial.get().code() != DecisionCode.TOKEN_INACTIVE
+				&& denial.get().code() != DecisionCode.SUBJECT_MISMATCH
+				&& denial.get().code() != DecisionCode.PROOF_INVALID);
+		Optional<BudgetPolicy> policy = tokenPassed ? this.budgets.budget(attempt) : Optional.empty();
+		String id = UUID.randomUUID().toString();
+		return this.transactions.execute((status) -> {
+			Denial refused = denial.orElse(null);
+			BudgetState state = null;
+			if (policy.isPresent()) {
+				BudgetKey key = BudgetKey.of(attempt.token().record());
+				BigDecimal cost = attempt.request().cost();
+				if (refused == null && cost.signum() > 0) {
+					RiskLevel risk = BudgetRule.risk(attempt);
+					Optional<BudgetState> debited = this.ledger.debit(key, policy.get(), cost,
+							BudgetRule.reserveApplies(policy.get(), cost, risk));
+					if (debited.isPresent()) {
+						state = debited.get();
+					}
+					else {
+						// spent concurrently since the rule looked: the same two
+						// conditions
+						state = this.ledger.state(key, policy.get());
+						refused = BudgetRule.check(policy.get(), state.spent(), cost, risk)
+							.orElseGet(() -> new Denial(DecisionCode.BUDGET_EXHAUSTED,
+									"the task's budget was spent concurrently",
+									"The task's budget does not cover this call"));
+					}
+				}
+				else {
+					state = this.ledger.state(key, policy.get());
+				}
+			}
+			AccessDecision decision = (refused == null)
+					? new AccessDecision(true, id, DecisionCode.ALLOWED, null, null, state)
+					: new AccessDecision(false, id, refused.code(), refused.reasonAdmin(), refused.reasonUser(), state);
+			this.audit.append(entry(caller, attempt, decision));
+			return decision;
+		});
+	}
+
+	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision) {
+		AccessRequest request = attempt.request();
+		TokenRecord record = (attempt.token() != null) ? attempt.token().record() : null;
+		String chain = (record != null && record.holder().agentId() != null) ? record.holder().agentId().toString()
+				: AuditEntry.SYSTEM_CHAIN;
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("decisionId", decision.id());
+		details.put("code", decision.code().value());
+		details.put("resourceType", request.resourceType().value());
+		details.put("resource", clean(request.resourceId()));
+		details.put("action", clean(request.action()));
+		details.put("subject", clean(request.subjectId()));
+		if (request.target() != null) {
+			details.put("target", clean(request.target()));
+		}
+		details.put("cost", request.cost().doubleValue());
+		if (decision.budget() != null) {
+			details.put("unit", decision.budget().unit());
+			details.put("budgetRemaining", decision.budget().remaining().doubleValue());
+		}
+		if (record != null) {
+			details.put("jti", record.jti().value());
+			if (record.task() != null) {
+				details.put("task", record.task());
+			}
+		}
+		return new AuditEntry(chain, clean(caller), PolicyDecisionPoint.EVALUATED, clean(request.resourceId()),
+				decision.allowed() ? Decision.ALLOW : Decision.DENY,
+				decision.allowed() ? null : clean(decision.code().value() + ": " + decision.reasonAdmin()), details);
+	}
+
+	/**
+	 * A value as an audit record holds it: printable, at most 200 characters.
+	 */
+	static String clean(String value) {
+		return (value != null) ? PrintableText.of(value, 200) : null;
+	}
+
+}
