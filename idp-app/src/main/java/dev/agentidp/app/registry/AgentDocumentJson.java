@@ -19,7 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
  * their documented order: a version of an agent, its current one included. Keys show
  * their public members and the status they were shown with at that version; no private
  * key material is ever part of it. The registry keeps each version in this same shape
- * ({@code agent_version.document}).
+ * ({@code agent_version.document}), written by its own {@code StoredDocuments}: the two
+ * writers are deliberately separate, one the wire contract and one the storage format, so
+ * that either can change (a member hidden from the API, a column-compatible storage
+ * migration) without the other; {@code AgentApiTests} checks that {@code /versions}
+ * shows what the database stores while they agree.
  */
 final class AgentDocumentJson {
 
