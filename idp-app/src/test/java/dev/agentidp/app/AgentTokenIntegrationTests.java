@@ -24,6 +24,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.Capability;

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.ClientKind;
 import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;

@@ -23,6 +23,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentProfile;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

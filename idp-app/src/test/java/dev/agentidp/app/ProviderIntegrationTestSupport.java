@@ -2,6 +2,7 @@ package dev.agentidp.app;
 
 import java.nio.file.Path;
 
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ClientRegistry;

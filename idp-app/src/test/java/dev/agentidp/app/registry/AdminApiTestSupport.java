@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.agentidp.app.IdentityProviderApplication;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class AdminApiTestSupport {
 
+	static final String ADMIN_SECRET = "registry-test-bootstrap-secret-0123456789-abcdef";
+
 	@TempDir
 	static Path dataDir;
 
@@ -35,7 +38,7 @@ abstract class AdminApiTestSupport {
 	static void properties(DynamicPropertyRegistry registry) {
 		TestDatabase.register(registry);
 		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> AdminApi.ADMIN_SECRET);
+		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
 	}
 
 	@LocalServerPort
@@ -44,11 +47,11 @@ abstract class AdminApiTestSupport {
 	@Autowired
 	JdbcClient jdbc;
 
-	AdminApi api;
+	TestHttp api;
 
 	@BeforeEach
 	void api() {
-		this.api = new AdminApi(this.port);
+		this.api = new TestHttp(this.port).as("idp-admin", ADMIN_SECRET, "idp:admin");
 	}
 
 	static String uniqueName(String prefix) {
@@ -56,7 +59,7 @@ abstract class AdminApiTestSupport {
 	}
 
 	static ObjectNode document(String name, String owner) {
-		return (ObjectNode) AdminApi.JSON.readTree(
+		return (ObjectNode) TestHttp.JSON.readTree(
 				"""
 						{"name": "%s", "owner": "%s", "team": "support", "platform": "langchain", "environment": "prod",
 						 "description": "Answers support tickets", "role": "support",
@@ -72,7 +75,7 @@ abstract class AdminApiTestSupport {
 	JsonNode register(String name, String owner) {
 		HttpResponse<String> response = this.api.post("/admin/v1/agents", document(name, owner).toString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return AdminApi.json(response);
+		return TestHttp.json(response);
 	}
 
 	Map<String, Long> counts() {
@@ -82,30 +85,6 @@ abstract class AdminApiTestSupport {
 
 	long count(String table) {
 		return this.jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
-	}
-
-	/**
-	 * A problem document (RFC 9457) with this status whose detail contains the text, and
-	 * no internals.
-	 */
-	static JsonNode assertProblem(HttpResponse<String> response, int status, String detail) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type"))
-			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-		assertNoInternals(response);
-		JsonNode problem = AdminApi.json(response);
-		assertThat(problem.get("status").intValue()).isEqualTo(status);
-		if (detail != null) {
-			assertThat(problem.get("detail").asString()).contains(detail);
-		}
-		return problem;
-	}
-
-	static void assertNoInternals(HttpResponse<String> response) {
-		assertThat(response.body()).doesNotContain("Exception")
-			.doesNotContain("dev.agentidp")
-			.doesNotContain("tools.jackson")
-			.doesNotContain("\tat ");
 	}
 
 }

@@ -23,7 +23,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.app.TestHttp;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.dpop.DpopProofVerifier;
 import io.modelcontextprotocol.client.McpClient;

@@ -18,7 +18,7 @@ import java.util.Map;
 
 import com.example.plainresourceserver.PlainResourceServerApplication;
 import com.example.resourceserver.ResourceServerApplication;
-import dev.agentidp.app.TestHttp;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
