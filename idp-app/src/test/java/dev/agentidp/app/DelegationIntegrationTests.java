@@ -22,7 +22,7 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;

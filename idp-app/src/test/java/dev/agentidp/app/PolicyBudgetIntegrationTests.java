@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -19,7 +19,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.dpop.DpopProofVerifier;
 import org.junit.jupiter.api.Test;

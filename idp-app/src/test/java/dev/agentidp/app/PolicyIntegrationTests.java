@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.ClientKind;
 import org.junit.jupiter.api.BeforeEach;

@@ -27,7 +27,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static dev.agentidp.app.fixtures.TestAssertions.assertNoInternals;
 import static dev.agentidp.app.fixtures.TestAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,7 +8,6 @@ import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import static dev.agentidp.app.fixtures.TestAssertions.assertNoInternals;
 import static dev.agentidp.app.fixtures.TestAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
-import static dev.agentidp.app.fixtures.TestAssertions.assertNoInternals;
 import static dev.agentidp.app.fixtures.TestAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,5 @@
 package dev.agentidp.app.security;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -8,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,7 +98,7 @@ public final class AuthlibInteropTests {
 		assertThat(form.propertyNames()).as(form.toString())
 			.containsExactlyInAnyOrder("grant_type", "scope", "client_assertion_type", "client_assertion");
 		assertThat(form.get("grant_type").asString()).isEqualTo("client_credentials");
-		assertThat(form.get("client_assertion_type").asString()).isEqualTo(RunningProvider.ASSERTION_TYPE);
+		assertThat(form.get("client_assertion_type").asString()).isEqualTo(TestAgent.ASSERTION_TYPE);
 		String assertion = form.get("client_assertion").asString();
 		JsonNode header = part(assertion, 0);
 		assertThat(header.get("alg").asString()).isEqualTo("EdDSA");

@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +97,7 @@ class DpopTokenTests {
 
 	@Test
 	void anAgentsTokenRequestWithAProofGetsADpopTokenBoundToTheProofsKey() throws JOSEException {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		HttpResponse<String> issued = this.provider.postFormWithHeaders("/oauth2/token", agent.tokenForm("crm:read"),
 				"DPoP", proof());
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
@@ -130,7 +131,7 @@ class DpopTokenTests {
 
 	@Test
 	void aReplayedProofIsRefusedAuditedAndIssuesNothing() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		String proof = proof();
 		assertThat(this.provider.postFormWithHeaders("/oauth2/token", agent.tokenForm("crm:read"), "DPoP", proof)
 			.statusCode()).isEqualTo(200);
@@ -149,7 +150,7 @@ class DpopTokenTests {
 
 	@Test
 	void aProofForAnotherUriOrMethodOrTooOldIsRefused() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		assertRefused(
 				this.provider.postFormWithHeaders("/oauth2/token", agent.tokenForm("crm:read"), "DPoP",
 						proof((claims) -> claims.claim("htu", this.provider.issuer() + "/oauth2/introspect"))),
@@ -167,7 +168,7 @@ class DpopTokenTests {
 
 	@Test
 	void twoDpopHeadersAreRefused() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		HttpResponse<String> two = this.provider.postFormWithHeaders("/oauth2/token", agent.tokenForm("crm:read"),
 				"DPoP", proof(), "DPoP", proof());
 		assertThat(two.statusCode()).as(two.body()).isEqualTo(400);
@@ -177,7 +178,7 @@ class DpopTokenTests {
 	@Test
 	void anAgentWhosePolicyRequiresDpopGetsNoBearerTokenAndOneThatRequiresItsOwnKeyNoTokenForAnotherKey()
 			throws Exception {
-		RunningProvider.Agent dpop = registerWithProofOfPossession("dpop");
+		TestAgent dpop = registerWithProofOfPossession("dpop");
 		assertRefused(this.provider.postForm("/oauth2/token", dpop.tokenForm("crm:read")), "invalid_dpop_proof",
 				"proofOfPossession is dpop");
 		HttpResponse<String> withProof = this.provider.postFormWithHeaders("/oauth2/token", dpop.tokenForm("crm:read"),
@@ -185,7 +186,7 @@ class DpopTokenTests {
 		assertThat(withProof.statusCode()).as(withProof.body()).isEqualTo(200);
 		assertThat(RunningProvider.json(withProof).get("token_type").asString()).isEqualTo("DPoP");
 
-		RunningProvider.Agent registered = registerWithProofOfPossession("dpop-registered-key");
+		TestAgent registered = registerWithProofOfPossession("dpop-registered-key");
 		assertRefused(
 				this.provider.postFormWithHeaders("/oauth2/token", registered.tokenForm("crm:read"), "DPoP", proof()),
 				"invalid_dpop_proof", "signed by one of the agent's registered keys");
@@ -206,7 +207,7 @@ class DpopTokenTests {
 			.contains("tokenPolicy.proofOfPossession: must be one of none|dpop|dpop-registered-key");
 	}
 
-	private RunningProvider.Agent registerWithProofOfPossession(String proofOfPossession) throws Exception {
+	private TestAgent registerWithProofOfPossession(String proofOfPossession) throws Exception {
 		HttpResponse<String> registered = this.provider.postJson("/admin/v1/agents",
 				"{\"name\":\"pop-" + UUID.randomUUID() + "\",\"owner\":\"o@example.com\",\"capabilities\":"
 						+ "[{\"scope\":\"crm:read\",\"riskLevel\":\"low\"}],\"tokenPolicy\":{\"proofOfPossession\":\""
@@ -215,8 +216,8 @@ class DpopTokenTests {
 		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 		JsonNode document = RunningProvider.json(registered);
 		assertThat(document.get("tokenPolicy").get("proofOfPossession").asString()).isEqualTo(proofOfPossession);
-		return new RunningProvider.Agent(document.get("id").asString(),
-				OctetKeyPair.parse(document.get("privateJwk").toString()), this.provider.issuer());
+		return new TestAgent(document.get("id").asString(), OctetKeyPair.parse(document.get("privateJwk").toString()),
+				this.provider.issuer());
 	}
 
 	private String proofBy(OctetKeyPair key) throws JOSEException {

@@ -31,6 +31,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,9 +76,9 @@ public final class HostileInputTests {
 
 	private String admin;
 
-	private RunningProvider.Agent agent;
+	private TestAgent agent;
 
-	private RunningProvider.Agent other;
+	private TestAgent other;
 
 	private String agentToken;
 
@@ -91,7 +92,7 @@ public final class HostileInputTests {
 	private String subAgentId;
 
 	/** An agent whose {@code tokenPolicy.maxSubAgents} is 0, and a token of it. */
-	private RunningProvider.Agent childless;
+	private TestAgent childless;
 
 	private String childlessToken;
 
@@ -124,7 +125,7 @@ public final class HostileInputTests {
 						+ "\"riskLevel\":\"low\"}],\"tokenPolicy\":{\"maxSubAgents\":0},\"generateKey\":true}",
 				this.admin);
 		assertThat(childless.statusCode()).as(childless.body()).isEqualTo(201);
-		this.childless = new RunningProvider.Agent(RunningProvider.json(childless).get("id").asString(),
+		this.childless = new TestAgent(RunningProvider.json(childless).get("id").asString(),
 				OctetKeyPair.parse(RunningProvider.json(childless).get("privateJwk").toString()),
 				this.provider.baseUrl());
 		this.childlessToken = RunningProvider
@@ -134,7 +135,7 @@ public final class HostileInputTests {
 	}
 
 	/** An RFC 8693 exchange of a token of the agent for one of its sub-agent. */
-	private static Map<String, String> exchangeForm(RunningProvider.Agent parent, String token, String subAgent) {
+	private static Map<String, String> exchangeForm(TestAgent parent, String token, String subAgent) {
 		Map<String, String> form = parent.tokenForm("crm:read");
 		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
 		form.put("subject_token", token);
@@ -182,7 +183,7 @@ public final class HostileInputTests {
 			.query(Long.class)
 			.single();
 		Response response = postForm("/oauth2/token", Map.of("grant_type", "client_credentials", "client_id", clientId,
-				"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "garbage"));
+				"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion", "garbage"));
 		assertThat(response.status()).isBetween(400, 401);
 		assertThat(this.provider.jdbc()
 			.sql("SELECT count(*) FROM audit_record WHERE action = 'token.denied' AND actor LIKE 'bbbbbbbbbb%'")
@@ -392,74 +393,78 @@ public final class HostileInputTests {
 		// a client_id cut at 200 characters inside a surrogate pair: still audited
 		cases.add(token("client_id of 199 characters and an emoji, garbage assertion",
 				() -> Map.of("grant_type", "client_credentials", "client_id", "a".repeat(199) + "\ud83d\ude00",
-						"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "garbage")));
+						"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion", "garbage")));
 	}
 
 	// --- OAuth: the token endpoint
 	// ----------------------------------------------------------
 
 	private void tokenEndpointCases(List<Case> cases) {
-		RunningProvider.Agent a = this.agent;
+		TestAgent a = this.agent;
 		String aud = this.provider.baseUrl();
 		// forged and malformed assertions
-		cases.add(token("assertion with alg none", () -> a.form(unsigned(a), "crm:read")));
+		cases.add(token("assertion with alg none", () -> a.formWith(unsigned(a), "crm:read")));
 		cases.add(token("assertion HS256-signed with the agent's public key as secret",
-				() -> a.form(hmac(a), "crm:read")));
-		cases.add(token("assertion with a kid the agent does not have", () -> a.form(a.assertion((c) -> {
+				() -> a.formWith(hmac(a), "crm:read")));
+		cases.add(token("assertion with a kid the agent does not have", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.keyID("no-such-kid")), "crm:read")));
 		cases.add(
 				token("assertion signed by another agent's key under this agent's kid",
-						() -> a.form(this.other.sign(
+						() -> a.formWith(this.other.sign(
 								new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(a.key().getKeyID()).build(),
 								a.claims().build()), "crm:read")));
-		cases.add(token("assertion with an unknown crit header", () -> a.form(a.assertion((c) -> {
+		cases.add(token("assertion with an unknown crit header", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.criticalParams(Set.of("urn:example:unknown")).customParam("urn:example:unknown", "x")),
 				"crm:read")));
-		cases.add(token("assertion with an embedded attacker jwk", () -> a.form(embeddedKey(a), "crm:read")));
-		cases.add(token("assertion with jku and x5u pointing at loopback", () -> a.form(a.assertion((c) -> {
+		cases.add(token("assertion with an embedded attacker jwk", () -> a.formWith(embeddedKey(a), "crm:read")));
+		cases.add(token("assertion with jku and x5u pointing at loopback", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.jwkURL(URI.create("http://127.0.0.1:1/jwks")).x509CertURL(URI.create("http://127.0.0.1:1/x5u"))),
 				"crm:read")));
 		cases.add(token("nested JWT: a signed JWS whose payload is another signed JWT",
-				() -> a.form(nested(a), "crm:read")));
-		cases.add(token("an access token presented as a client assertion", () -> a.form(this.agentToken, "crm:read")));
+				() -> a.formWith(nested(a), "crm:read")));
+		cases.add(token("an access token presented as a client assertion",
+				() -> a.formWith(this.agentToken, "crm:read")));
 		cases.add(token("assertion with alg RS256 over an Ed25519 signature",
-				() -> a.form(relabel(a.assertion(), "RS256"), "crm:read")));
-		cases.add(token("assertion of 60 KB (kid padded)", () -> a.form(a.assertion((c) -> {
+				() -> a.formWith(relabel(a.assertion(), "RS256"), "crm:read")));
+		cases.add(token("assertion of 60 KB (kid padded)", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.keyID("k".repeat(60_000))), "crm:read")));
 		cases.add(token("assertion with a 60 KB jti",
-				() -> a.form(a.assertion((c) -> c.jwtID("j".repeat(60_000)), (h) -> {
+				() -> a.formWith(a.assertion((c) -> c.jwtID("j".repeat(60_000)), (h) -> {
 				}), "crm:read")));
 		cases.add(new Case("1 MB client assertion", Expect.OAUTH_ERROR,
 				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
-						RunningProvider.encode(a.form("A".repeat(1_000_000), "crm:read")), null)));
-		cases.add(token("assertion whose payload nests 100,000 JSON arrays",
-				() -> a.form(signPayload(a, "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"), "crm:read")));
+						RunningProvider.encode(a.formWith("A".repeat(1_000_000), "crm:read")), null)));
+		cases.add(token("assertion whose payload nests 100,000 JSON arrays", () -> a
+			.formWith(signPayload(a, "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"), "crm:read")));
 		cases.add(token("assertion whose payload is not JSON",
-				() -> a.form(signPayload(a, "not json at all"), "crm:read")));
-		cases.add(token("assertion that is not base64url", () -> a.form("%%%.***.$$$", "crm:read")));
-		cases.add(token("assertion with five parts (JWE shape)", () -> a.form("a.b.c.d.e", "crm:read")));
+				() -> a.formWith(signPayload(a, "not json at all"), "crm:read")));
+		cases.add(token("assertion that is not base64url", () -> a.formWith("%%%.***.$$$", "crm:read")));
+		cases.add(token("assertion with five parts (JWE shape)", () -> a.formWith("a.b.c.d.e", "crm:read")));
 		for (Object exp : List.of(-1L, 0L, Long.MAX_VALUE, Long.MIN_VALUE, 1e300, -1e300, "tomorrow", true)) {
-			cases.add(token("assertion with exp " + exp, () -> a.form(signClaims(a, Map.of("exp", exp)), "crm:read")));
-			cases.add(token("assertion with iat " + exp, () -> a.form(signClaims(a, Map.of("iat", exp)), "crm:read")));
-			cases.add(token("assertion with nbf " + exp, () -> a.form(signClaims(a, Map.of("nbf", exp)), "crm:read")));
+			cases.add(token("assertion with exp " + exp,
+					() -> a.formWith(signClaims(a, Map.of("exp", exp)), "crm:read")));
+			cases.add(token("assertion with iat " + exp,
+					() -> a.formWith(signClaims(a, Map.of("iat", exp)), "crm:read")));
+			cases.add(token("assertion with nbf " + exp,
+					() -> a.formWith(signClaims(a, Map.of("nbf", exp)), "crm:read")));
 		}
 		cases.add(token("assertion with aud an object",
-				() -> a.form(signClaims(a, Map.of("aud", Map.of("x", aud))), "crm:read")));
-		cases.add(token("assertion with jti a number", () -> a.form(signClaims(a, Map.of("jti", 42)), "crm:read")));
+				() -> a.formWith(signClaims(a, Map.of("aud", Map.of("x", aud))), "crm:read")));
+		cases.add(token("assertion with jti a number", () -> a.formWith(signClaims(a, Map.of("jti", 42)), "crm:read")));
 		for (String hostile : HOSTILE) {
 			String label = printable(hostile);
 			cases.add(token("assertion iss and sub " + label,
-					() -> a.form(a.assertion((c) -> c.issuer(hostile).subject(hostile), (h) -> {
+					() -> a.formWith(a.assertion((c) -> c.issuer(hostile).subject(hostile), (h) -> {
 					}), "crm:read")));
 			// any string is a legal jti (RFC 7519 §4.1.7) but for control characters
 			boolean legalJti = !hostile.isEmpty() && hostile.chars().noneMatch(Character::isISOControl);
 			cases.add(new Case("token: assertion jti " + label, legalJti ? Expect.ISSUED : Expect.OAUTH_ERROR,
-					() -> postForm("/oauth2/token", a.form(hostile.isEmpty() ? signClaims(a, Map.of("jti", ""))
+					() -> postForm("/oauth2/token", a.formWith(hostile.isEmpty() ? signClaims(a, Map.of("jti", ""))
 							: a.assertion((c) -> c.jwtID(hostile), (h) -> {
 							}), "crm:read"))));
-			cases.add(token("assertion aud " + label, () -> a.form(a.assertion((c) -> c.audience(hostile), (h) -> {
+			cases.add(token("assertion aud " + label, () -> a.formWith(a.assertion((c) -> c.audience(hostile), (h) -> {
 			}), "crm:read")));
-			cases.add(token("assertion kid " + label, () -> a.form(a.assertion((c) -> {
+			cases.add(token("assertion kid " + label, () -> a.formWith(a.assertion((c) -> {
 			}, (h) -> h.keyID(hostile)), "crm:read")));
 			for (String field : List.of("grant_type", "client_id", "client_assertion_type", "client_assertion", "scope",
 					"resource", "task", "ttl")) {
@@ -611,7 +616,7 @@ public final class HostileInputTests {
 						.POST(HttpRequest.BodyPublishers.ofString("token=" + this.agentToken))
 						.build())));
 			cases.add(new Case(endpoint + " with an alg none client assertion", Expect.OAUTH_ERROR, () -> {
-				Map<String, String> form = this.agent.form(unsigned(this.agent), null);
+				Map<String, String> form = this.agent.formWith(unsigned(this.agent), null);
 				form.remove("grant_type");
 				form.put("token", this.agentToken);
 				return postForm(endpoint, form);
@@ -1033,11 +1038,11 @@ public final class HostileInputTests {
 	// --- forged tokens
 	// --------------------------------------------------------------------
 
-	private String unsigned(RunningProvider.Agent a) {
+	private String unsigned(TestAgent a) {
 		return b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(a.claims().build().toString()) + ".";
 	}
 
-	private String hmac(RunningProvider.Agent a) {
+	private String hmac(TestAgent a) {
 		try {
 			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
 					new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(a.key().getKeyID()).build(), a.claims().build());
@@ -1049,7 +1054,7 @@ public final class HostileInputTests {
 		}
 	}
 
-	private String embeddedKey(RunningProvider.Agent a) {
+	private String embeddedKey(TestAgent a) {
 		try {
 			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
 					new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.attackerKey.getKeyID())
@@ -1064,15 +1069,15 @@ public final class HostileInputTests {
 		}
 	}
 
-	private String nested(RunningProvider.Agent a) {
+	private String nested(TestAgent a) {
 		return signPayload(a, a.assertion(), new JOSEObjectType("JWT"));
 	}
 
-	private String signPayload(RunningProvider.Agent a, String payload) {
+	private String signPayload(TestAgent a, String payload) {
 		return signPayload(a, payload, null);
 	}
 
-	private String signPayload(RunningProvider.Agent a, String payload, JOSEObjectType contentType) {
+	private String signPayload(TestAgent a, String payload, JOSEObjectType contentType) {
 		try {
 			JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(a.key().getKeyID())
 				.type(JOSEObjectType.JWT);
@@ -1089,7 +1094,7 @@ public final class HostileInputTests {
 	}
 
 	/** A validly signed assertion whose claims are overridden with raw JSON values. */
-	private String signClaims(RunningProvider.Agent a, Map<String, Object> overrides) {
+	private String signClaims(TestAgent a, Map<String, Object> overrides) {
 		Map<String, Object> claims = new LinkedHashMap<>(a.claims().build().toJSONObject());
 		claims.putAll(overrides);
 		return signPayload(a, RunningProvider.JSON.writeValueAsString(claims));

@@ -14,11 +14,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.TokenGrant;
@@ -75,7 +75,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void oauthBodiesOverSixtyFourKibAreRefusedWith413AndAnOAuthError() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		String body = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(70_000);
 		long tokens = this.provider.rows("issued_token");
 		HttpResponse<String> declared = this.provider.send(this.provider.request("/oauth2/token")
@@ -107,18 +107,18 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void afterTheCapOfFailedAuthenticationsFromOneAddressEvenAValidAssertionFromItIsRefusedUnverifiedAndAudited() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent bystander = this.provider.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent forger = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent bystander = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.provider.registerAgent(this.admin, "crm:read");
 		for (int i = 0; i < 3; i++) {
 			// signed with another agent's key: a failed signature check
 			String forged = forger.sign(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(agent.key().getKeyID()).build(),
 					agent.claims().build());
-			assertThat(this.provider.postForm("/oauth2/token", agent.form(forged, "crm:read")).statusCode())
+			assertThat(this.provider.postForm("/oauth2/token", agent.formWith(forged, "crm:read")).statusCode())
 				.isEqualTo(401);
 		}
 		String valid = agent.assertion();
-		HttpResponse<String> refused = this.provider.postForm("/oauth2/token", agent.form(valid, "crm:read"));
+		HttpResponse<String> refused = this.provider.postForm("/oauth2/token", agent.formWith(valid, "crm:read"));
 		assertThat(refused.statusCode()).isEqualTo(401);
 		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
 		// the valid assertion was never verified: its jti was not even consumed
@@ -148,7 +148,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void anExhaustedConnectionPoolIsAnswered503WithRetryAfterNotAHang() throws Exception {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		DataSource dataSource = this.provider.context().getBean(DataSource.class);
 		List<Connection> held = new ArrayList<>();
 		try {
@@ -190,7 +190,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void assertionExpiryIsToleratedWithinTheSkewAndNoFurther() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		// RFC 7523 §3 (4): exp, allowing for a small clock skew
 		assertThat(tokenWith(agent,
 				(c) -> c.issueTime(ago(Duration.ofSeconds(90))).expirationTime(ago(SKEW.minusSeconds(5)))))
@@ -202,7 +202,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void assertionNotBeforeIsToleratedWithinTheSkewAndNoFurther() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		// RFC 7523 §3 (5): nbf, allowing for a small clock skew
 		assertThat(tokenWith(agent, (c) -> c.notBeforeTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
 		assertThat(tokenWith(agent, (c) -> c.notBeforeTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
@@ -210,7 +210,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void assertionIssuedAtIsToleratedWithinTheSkewAndNoFurther() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		// RFC 7523 §3 (6): iat in the future only within the skew
 		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
 		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
@@ -221,10 +221,10 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void aConfiguredFiveMinuteAssertionLifetimeRefusesAnAssertionThatExpiresTenMinutesAhead() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		assertThat(tokenWith(agent, (c) -> c.expirationTime(ahead(Duration.ofMinutes(4))))).isEqualTo(200);
 		HttpResponse<String> refused = this.provider.postForm("/oauth2/token",
-				agent.form(agent.assertion((c) -> c.expirationTime(ahead(Duration.ofMinutes(10))), (header) -> {
+				agent.formWith(agent.assertion((c) -> c.expirationTime(ahead(Duration.ofMinutes(10))), (header) -> {
 				}), "crm:read"));
 		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
 		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
@@ -242,10 +242,9 @@ public final class LimitsAndClockTests {
 		assertThat(whoami(adminToken(now.minusSeconds(600), now.minus(SKEW.plusSeconds(5))))).isEqualTo(401);
 	}
 
-	private int tokenWith(RunningProvider.Agent agent,
-			java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> claims) {
+	private int tokenWith(TestAgent agent, java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> claims) {
 		HttpResponse<String> response = this.provider.postForm("/oauth2/token",
-				agent.form(agent.assertion(claims, (header) -> {
+				agent.formWith(agent.assertion(claims, (header) -> {
 				}), "crm:read"));
 		return response.statusCode();
 	}

@@ -23,6 +23,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.dpop.DpopProofVerifier;
@@ -75,7 +76,7 @@ class McpToolServerEndToEndTests {
 
 	private String agentId;
 
-	private RunningProvider.Agent agent;
+	private TestAgent agent;
 
 	@BeforeAll
 	void start() throws Exception {
@@ -90,7 +91,7 @@ class McpToolServerEndToEndTests {
 		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 		JsonNode document = RunningProvider.json(registered);
 		this.agentId = document.get("id").asString();
-		this.agent = new RunningProvider.Agent(this.agentId, OctetKeyPair.parse(document.get("privateJwk").toString()),
+		this.agent = new TestAgent(this.agentId, OctetKeyPair.parse(document.get("privateJwk").toString()),
 				this.provider.issuer());
 		RunningProvider.ResourceServer client = this.provider.registerResourceServer(this.admin, "mcp-github");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.config.name=mcp-tool-server-fixture",

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import io.micrometer.core.instrument.Counter;
@@ -85,7 +86,7 @@ public final class RefusalFloodTests {
 	 */
 	@Test
 	void aFloodOfAnonymousRefusalsDoesNotSlowIssuanceAndEveryRefusalIsRecordedOrCounted() throws Exception {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		for (int i = 0; i < 20; i++) {
 			assertThat(issue(agent)).isEqualTo(200);
 		}
@@ -126,8 +127,8 @@ public final class RefusalFloodTests {
 										.encode(Map.of("grant_type", "client_credentials", "client_id",
 												(i % 4 == 1) ? UUID.randomUUID().toString()
 														: "unknown-" + UUID.randomUUID(),
-												"client_assertion_type", RunningProvider.ASSERTION_TYPE,
-												"client_assertion", "garbage." + i + ".x"))))
+												"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion",
+												"garbage." + i + ".x"))))
 									.build();
 						answers.add(TestHttp.send(client, request).statusCode());
 						Thread.sleep(50);
@@ -182,8 +183,8 @@ public final class RefusalFloodTests {
 
 	@Test
 	void anAttackerHammeringAVictimsIdDoesNotLockTheVictimOutFromItsOwnAddressAndIsAggregated() {
-		RunningProvider.Agent victim = this.provider.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent forger = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent victim = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.provider.registerAgent(this.admin, "crm:read");
 		long baseline = chainSeq(victim.id());
 		int attempts = 60;
 		long started = System.nanoTime();
@@ -192,7 +193,7 @@ public final class RefusalFloodTests {
 			String forged = forger.sign(
 					new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(victim.key().getKeyID()).build(),
 					victim.claims().build());
-			assertThat(this.provider.postFormFrom("127.0.0.2", "/oauth2/token", victim.form(forged, "crm:read"))
+			assertThat(this.provider.postFormFrom("127.0.0.2", "/oauth2/token", victim.formWith(forged, "crm:read"))
 				.statusCode()).isEqualTo(401);
 		}
 		// the attacker's address is throttled, even with a valid assertion ...
@@ -235,7 +236,7 @@ public final class RefusalFloodTests {
 		try {
 			HttpResponse<String> refused = this.provider.postFormFrom("127.0.0.4", "/oauth2/token",
 					Map.of("grant_type", "client_credentials", "client_id", "unrecordable-probe",
-							"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "a.b.c"));
+							"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion", "a.b.c"));
 			assertThat(refused.statusCode()).isEqualTo(401);
 			assertThat(refused.headers().firstValue("Content-Type"))
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
@@ -254,7 +255,7 @@ public final class RefusalFloodTests {
 
 	// --- helpers ----------------------------------------------------------------------
 
-	private int issue(RunningProvider.Agent agent) {
+	private int issue(TestAgent agent) {
 		return this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode();
 	}
 

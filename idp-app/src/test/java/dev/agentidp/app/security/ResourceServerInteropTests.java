@@ -18,6 +18,7 @@ import java.util.Map;
 
 import com.example.plainresourceserver.PlainResourceServerApplication;
 import com.example.resourceserver.ResourceServerApplication;
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -108,9 +109,9 @@ public final class ResourceServerInteropTests {
 	/** A provider of its own signing with EdDSA (Ed25519). */
 	private RunningProvider edDsa;
 
-	private RunningProvider.Agent agent;
+	private TestAgent agent;
 
-	private RunningProvider.Agent edDsaAgent;
+	private TestAgent edDsaAgent;
 
 	private String resourceServerId;
 
@@ -187,8 +188,7 @@ public final class ResourceServerInteropTests {
 		// the signature dropped
 		assertRefused(get(resourceServer, token.substring(0, token.lastIndexOf('.') + 1)), "Malformed token");
 		// the same signing key, another iss
-		RunningProvider.Agent sameAgentOnTheOtherNode = new RunningProvider.Agent(this.agent.id(), this.agent.key(),
-				this.otherIssuer.issuer());
+		TestAgent sameAgentOnTheOtherNode = new TestAgent(this.agent.id(), this.agent.key(), this.otherIssuer.issuer());
 		String otherIssuers = token(this.otherIssuer, sameAgentOnTheOtherNode, AUDIENCE);
 		assertThat(RunningProvider.payload(otherIssuers).get("iss").asString()).isEqualTo("http://other-issuer.test");
 		assertRefused(get(resourceServer, otherIssuers), "The iss claim is not valid");
@@ -244,7 +244,7 @@ public final class ResourceServerInteropTests {
 				"ES256", "idp.tokens.key-encryption-key", kek));
 		JsonNode keys = RunningProvider.json(after.get("/oauth2/jwks", null)).get("keys");
 		assertThat(keys.valueStream().map((key) -> key.get("kty").asString())).containsExactlyInAnyOrder("EC", "OKP");
-		RunningProvider.Agent agent = after.registerAgent(after.adminToken(), List.of(AUDIENCE), SCOPE);
+		TestAgent agent = after.registerAgent(after.adminToken(), List.of(AUDIENCE), SCOPE);
 		String resourceServer = startResourceServer(ResourceServerApplication.class,
 				"spring.security.oauth2.resourceserver.jwt.issuer-uri", after.issuer(),
 				"spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
@@ -323,8 +323,7 @@ public final class ResourceServerInteropTests {
 		assertThat(claims.get("scope").asString()).isEqualTo(SCOPE);
 		assertScriptRefuses(verifier, this.provider, altered(token), "altered", "signature");
 		assertScriptRefuses(verifier, this.provider, token(this.provider, this.agent, null), "another audience", "aud");
-		RunningProvider.Agent sameAgentOnTheOtherNode = new RunningProvider.Agent(this.agent.id(), this.agent.key(),
-				this.otherIssuer.issuer());
+		TestAgent sameAgentOnTheOtherNode = new TestAgent(this.agent.id(), this.agent.key(), this.otherIssuer.issuer());
 		assertScriptRefuses(verifier, this.provider, token(this.otherIssuer, sameAgentOnTheOtherNode, AUDIENCE),
 				"another issuer", "iss");
 		assertScriptRefuses(verifier, this.provider, expiredToken(), "expired", "exp");
@@ -419,11 +418,11 @@ public final class ResourceServerInteropTests {
 			.contains(reason);
 	}
 
-	private static String token(RunningProvider issuer, RunningProvider.Agent agent, String resource) {
+	private static String token(RunningProvider issuer, TestAgent agent, String resource) {
 		return token(issuer, agent, resource, null);
 	}
 
-	private static String token(RunningProvider issuer, RunningProvider.Agent agent, String resource, String ttl) {
+	private static String token(RunningProvider issuer, TestAgent agent, String resource, String ttl) {
 		Map<String, String> form = new LinkedHashMap<>(agent.tokenForm(SCOPE));
 		if (resource != null) {
 			form.put("resource", resource);

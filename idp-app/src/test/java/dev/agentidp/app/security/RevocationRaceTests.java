@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.agentidp.app.fixtures.TestAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ public final class RevocationRaceTests {
 	void noChildDerivedDuringARevocationOfItsParentIsLiveAfterTheRevokeReturns() throws Exception {
 		int derivedAroundRevokes = 0;
 		for (int round = 0; round < ROUNDS; round++) {
-			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+			TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 			HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 			assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
 			String root = RunningProvider.json(issued).get("access_token").asString();
@@ -110,7 +111,7 @@ public final class RevocationRaceTests {
 	void noTokenIssuedDuringASuspensionOfItsAgentIsLiveAfterTheSuspendReturns() throws Exception {
 		int issuedAroundSuspends = 0;
 		for (int round = 0; round < ROUNDS; round++) {
-			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+			TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 			AtomicInteger issued = new AtomicInteger();
 			race(REQUESTS, (i) -> {
 				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
@@ -136,7 +137,7 @@ public final class RevocationRaceTests {
 	void noTokenCarryingARemovedCapabilityIsLiveAfterThePatchReturns() throws Exception {
 		int issuedAroundPatches = 0;
 		for (int round = 0; round < ROUNDS; round++) {
-			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read", "crm:write");
+			TestAgent agent = this.a.registerAgent(this.admin, "crm:read", "crm:write");
 			AtomicInteger issued = new AtomicInteger();
 			race(REQUESTS, (i) -> {
 				RunningProvider node = (i % 2 == 0) ? this.a : this.b;

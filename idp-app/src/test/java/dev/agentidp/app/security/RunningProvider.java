@@ -8,24 +8,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.app.IdentityProviderApplication;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAgents;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.db.test.TestDatabase;
 import tools.jackson.databind.JsonNode;
@@ -44,8 +35,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class RunningProvider implements AutoCloseable {
 
 	static final String ADMIN_SECRET = "security-tests-admin-secret-0123456789abcdefghij";
-
-	static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -273,23 +262,16 @@ final class RunningProvider implements AutoCloseable {
 		return json(response).get("access_token").asString();
 	}
 
-	Agent registerAgent(String adminToken, String... scopes) {
-		return registerAgent(adminToken, List.of(), scopes);
+	TestAgent registerAgent(String adminToken, String... scopes) {
+		return agents(adminToken).register(scopes);
 	}
 
 	/**
 	 * Registers an agent with a generated key that declares these resources (the
 	 * audiences its tokens may name).
 	 */
-	Agent registerAgent(String adminToken, List<String> resources, String... scopes) {
-		JsonNode document = JSON.readTree(registerAgentAnswer(adminToken, resources, scopes));
-		try {
-			return new Agent(document.get("id").asString(), OctetKeyPair.parse(document.get("privateJwk").toString()),
-					this.issuer);
-		}
-		catch (java.text.ParseException ex) {
-			throw new IllegalStateException(ex);
-		}
+	TestAgent registerAgent(String adminToken, List<String> resources, String... scopes) {
+		return agents(adminToken).register(resources, scopes);
 	}
 
 	/**
@@ -297,24 +279,11 @@ final class RunningProvider implements AutoCloseable {
 	 * came, {@code privateJwk} included (what a user saves with curl).
 	 */
 	String registerAgentAnswer(String adminToken, String... scopes) {
-		return registerAgentAnswer(adminToken, List.of(), scopes);
+		return agents(adminToken).document().scopes(scopes).registerAnswer();
 	}
 
-	private String registerAgentAnswer(String adminToken, List<String> resources, String... scopes) {
-		StringBuilder capabilities = new StringBuilder();
-		for (String scope : scopes) {
-			capabilities.append(capabilities.isEmpty() ? "" : ",")
-				.append("{\"scope\":\"")
-				.append(scope)
-				.append("\",\"riskLevel\":\"low\"}");
-		}
-		String body = "{\"name\":\"agent-" + UUID.randomUUID() + "\",\"owner\":\"owner@example.com\",\"capabilities\":["
-				+ capabilities + "],\"resources\":" + JSON.writeValueAsString(resources) + ",\"generateKey\":true}";
-		HttpResponse<String> response = postJson("/admin/v1/agents", body, adminToken);
-		if (response.statusCode() != 201) {
-			throw new IllegalStateException("register agent: " + response.statusCode() + " " + response.body());
-		}
-		return response.body();
+	TestAgents agents(String adminToken) {
+		return new TestAgents(new TestHttp(this.baseUrl), adminToken, this.issuer);
 	}
 
 	long rows(String table) {
@@ -341,70 +310,6 @@ final class RunningProvider implements AutoCloseable {
 
 	static JsonNode payload(String jwt) {
 		return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
-	}
-
-	/** An agent as its runtime holds it: its id and private key. */
-	record Agent(String id, OctetKeyPair key, String audience) {
-
-		JWTClaimsSet.Builder claims() {
-			Instant now = Instant.now();
-			return new JWTClaimsSet.Builder().issuer(this.id)
-				.subject(this.id)
-				.audience(this.audience)
-				.jwtID(UUID.randomUUID().toString())
-				.issueTime(Date.from(now))
-				.expirationTime(Date.from(now.plusSeconds(60)));
-		}
-
-		String assertion() {
-			return assertion((claims) -> {
-			}, (header) -> {
-			});
-		}
-
-		String assertion(Consumer<JWTClaimsSet.Builder> claims, Consumer<JWSHeader.Builder> header) {
-			JWTClaimsSet.Builder builder = claims();
-			claims.accept(builder);
-			JWSHeader.Builder headerBuilder = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.key.getKeyID())
-				.type(JOSEObjectType.JWT);
-			header.accept(headerBuilder);
-			return sign(headerBuilder.build(), builder.build());
-		}
-
-		String sign(JWSHeader header, JWTClaimsSet claims) {
-			try {
-				SignedJWT jwt = new SignedJWT(header, claims);
-				jwt.sign(new Ed25519Signer(this.key));
-				return jwt.serialize();
-			}
-			catch (com.nimbusds.jose.JOSEException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-		Map<String, String> form(String assertion, String scope) {
-			Map<String, String> form = new LinkedHashMap<>();
-			form.put("grant_type", "client_credentials");
-			form.put("client_id", this.id);
-			form.put("client_assertion_type", ASSERTION_TYPE);
-			form.put("client_assertion", assertion);
-			if (scope != null) {
-				form.put("scope", scope);
-			}
-			return form;
-		}
-
-		Map<String, String> tokenForm(String scope) {
-			return form(assertion(), scope);
-		}
-
-		/** Client authentication only (introspection, revocation). */
-		Map<String, String> authForm() {
-			Map<String, String> form = form(assertion(), null);
-			form.remove("grant_type");
-			return form;
-		}
-
 	}
 
 }

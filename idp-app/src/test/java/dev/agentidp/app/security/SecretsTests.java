@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.tokens.SigningKeyCipher;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ public final class SecretsTests {
 				"logging.level.org.springframework.web", "TRACE")) {
 			String admin = provider.adminToken();
 			secrets.add(admin);
-			RunningProvider.Agent agent = provider.registerAgent(admin, "crm:read");
+			TestAgent agent = provider.registerAgent(admin, "crm:read");
 			secrets.add(agent.key().getD().toString());
 			HttpResponse<String> client = provider.postJson("/admin/v1/clients",
 					"{\"name\":\"secrets-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", admin);

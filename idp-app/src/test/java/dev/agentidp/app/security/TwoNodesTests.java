@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.agentidp.app.fixtures.TestAgent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ public final class TwoNodesTests {
 
 	@Test
 	void aTokenIssuedByOneNodeIntrospectsActiveOnTheOtherAndRevocationIsSeenAtOnce() {
-		RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 		HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
 		String token = RunningProvider.json(issued).get("access_token").asString();
@@ -85,7 +86,7 @@ public final class TwoNodesTests {
 
 	@Test
 	void anAssertionUsedOnOneNodeIsRefusedOnTheOther() {
-		RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 		Map<String, String> form = agent.tokenForm("crm:read");
 		assertThat(this.a.postForm("/oauth2/token", form).statusCode()).isEqualTo(200);
 		HttpResponse<String> replayed = this.b.postForm("/oauth2/token", form);
@@ -103,17 +104,16 @@ public final class TwoNodesTests {
 	 */
 	@Test
 	void failedAuthenticationsFromOneAddressAreCountedAcrossBothNodes() {
-		RunningProvider.Agent victim = this.a.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent forger = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent victim = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.a.registerAgent(this.admin, "crm:read");
 		for (RunningProvider node : List.of(this.a, this.b)) {
 			for (int i = 0; i < 10; i++) {
 				String forged = forger
 					.sign(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.EdDSA)
 						.keyID(victim.key().getKeyID())
 						.build(), victim.claims().build());
-				assertThat(
-						node.postFormFrom("127.0.0.5", "/oauth2/token", victim.form(forged, "crm:read")).statusCode())
-					.isEqualTo(401);
+				assertThat(node.postFormFrom("127.0.0.5", "/oauth2/token", victim.formWith(forged, "crm:read"))
+					.statusCode()).isEqualTo(401);
 			}
 		}
 		HttpResponse<String> throttled = this.b.postFormFrom("127.0.0.5", "/oauth2/token",
@@ -130,7 +130,7 @@ public final class TwoNodesTests {
 
 	@Test
 	void parallelIssuanceOnBothNodesKeepsEveryAuditChainValid() throws Exception {
-		List<RunningProvider.Agent> agents = new ArrayList<>();
+		List<TestAgent> agents = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			agents.add(this.a.registerAgent(this.admin, "crm:read"));
 		}
@@ -138,7 +138,7 @@ public final class TwoNodesTests {
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		try {
 			List<Future<Integer>> results = new ArrayList<>();
-			for (RunningProvider.Agent agent : agents) {
+			for (TestAgent agent : agents) {
 				for (RunningProvider node : List.of(this.a, this.b)) {
 					results.add(pool.submit(() -> {
 						int ok = 0;
@@ -166,7 +166,7 @@ public final class TwoNodesTests {
 		for (RunningProvider node : List.of(this.a, this.b)) {
 			JsonNode verify = node.verifyAudit(node.adminToken());
 			assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
-			for (RunningProvider.Agent agent : agents) {
+			for (TestAgent agent : agents) {
 				assertThat(this.a.jdbc()
 					.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.issued'")
 					.param(agent.id())
