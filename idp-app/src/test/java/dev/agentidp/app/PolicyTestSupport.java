@@ -1,13 +1,9 @@
 package dev.agentidp.app;
 
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.agentidp.app.fixtures.TestAgent;
@@ -113,9 +109,9 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 	String token(TestAgent agent, String scope, Map<String, String> extra, String... resources) {
 		Map<String, String> form = agent.form("EdDSA", scope);
 		form.putAll(extra);
-		StringBuilder body = new StringBuilder(encode(form));
+		StringBuilder body = new StringBuilder(TestHttp.encode(form));
 		for (String resource : resources) {
-			body.append("&resource=").append(enc(resource));
+			body.append("&resource=").append(TestHttp.enc(resource));
 		}
 		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
 				body.toString());
@@ -155,35 +151,6 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 		HttpResponse<String> response = post("/access/v1/evaluation", body);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return TestHttp.json(response);
-	}
-
-	long count(String chain, String action) {
-		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ?")
-			.params(chain, action)
-			.query(Long.class)
-			.single();
-	}
-
-	long count(String action) {
-		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE action = ?")
-			.param(action)
-			.query(Long.class)
-			.single();
-	}
-
-	static JsonNode claims(String token) {
-		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
-	}
-
-	static String encode(Map<String, String> form) {
-		return form.entrySet()
-			.stream()
-			.map((e) -> enc(e.getKey()) + "=" + enc(e.getValue()))
-			.collect(Collectors.joining("&"));
-	}
-
-	static String enc(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 }

@@ -19,6 +19,8 @@ import javax.sql.DataSource;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.TokenGrant;
@@ -53,13 +55,13 @@ public final class LimitsAndClockTests {
 	@TempDir
 	static Path dataDir;
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private String admin;
 
 	@BeforeAll
 	void start() {
-		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir, "idp.tokens.clock-skew", "20s",
+		this.provider = TestProvider.start(TestDatabase.newSchema(), dataDir, "idp.tokens.clock-skew", "20s",
 				"idp.tokens.max-failed-authentications-per-minute", "3", "idp.tokens.max-client-assertion-lifetime",
 				"5m", "spring.datasource.hikari.maximum-pool-size", String.valueOf(POOL),
 				"spring.datasource.hikari.connection-timeout", "1000");
@@ -76,24 +78,24 @@ public final class LimitsAndClockTests {
 	@Test
 	void oauthBodiesOverSixtyFourKibAreRefusedWith413AndAnOAuthError() {
 		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
-		String body = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(70_000);
+		String body = TestHttp.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(70_000);
 		long tokens = this.provider.rows("issued_token");
 		HttpResponse<String> declared = this.provider.send(this.provider.request("/oauth2/token")
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build());
 		assertThat(declared.statusCode()).isEqualTo(413);
-		assertThat(RunningProvider.json(declared).get("error").asString()).isEqualTo("invalid_request");
+		assertThat(TestHttp.json(declared).get("error").asString()).isEqualTo("invalid_request");
 		HttpResponse<String> chunked = this.provider.send(this.provider.request("/oauth2/token")
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers
 				.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
 			.build());
 		assertThat(chunked.statusCode()).isEqualTo(413);
-		assertThat(RunningProvider.json(chunked).get("error").asString()).isEqualTo("invalid_request");
+		assertThat(TestHttp.json(chunked).get("error").asString()).isEqualTo("invalid_request");
 		assertThat(this.provider.rows("issued_token")).isEqualTo(tokens);
 		// just under the limit is still read and answered on its merits
-		String small = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(60_000);
+		String small = TestHttp.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(60_000);
 		assertThat(this.provider
 			.send(this.provider.request("/oauth2/token")
 				.header("Content-Type", "application/x-www-form-urlencoded")
@@ -120,9 +122,9 @@ public final class LimitsAndClockTests {
 		String valid = agent.assertion();
 		HttpResponse<String> refused = this.provider.postForm("/oauth2/token", agent.formWith(valid, "crm:read"));
 		assertThat(refused.statusCode()).isEqualTo(401);
-		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(TestHttp.json(refused).get("error").asString()).isEqualTo("invalid_client");
 		// the valid assertion was never verified: its jti was not even consumed
-		String jti = RunningProvider.payload(valid).get("jti").asString();
+		String jti = TestHttp.claims(valid).get("jti").asString();
 		assertThat(this.provider.jdbc()
 			.sql("SELECT count(*) FROM client_assertion WHERE jti = ?")
 			.param(jti)
@@ -159,13 +161,13 @@ public final class LimitsAndClockTests {
 			HttpResponse<String> token = this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 			HttpResponse<String> basic = this.provider.postForm("/oauth2/token",
 					Map.of("grant_type", "client_credentials", "scope", "idp:admin"), "idp-admin",
-					RunningProvider.ADMIN_SECRET);
+					TestProvider.ADMIN_SECRET);
 			HttpResponse<String> adminApi = this.provider.get("/admin/v1/agents", this.admin);
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
 			for (HttpResponse<String> response : List.of(token, basic)) {
 				assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
 				assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
-				assertThat(RunningProvider.json(response).get("error").asString()).isEqualTo("temporarily_unavailable");
+				assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("temporarily_unavailable");
 			}
 			assertThat(adminApi.statusCode()).as(adminApi.body()).isEqualTo(503);
 			assertThat(adminApi.headers().firstValue("Retry-After")).hasValue("5");
@@ -227,8 +229,8 @@ public final class LimitsAndClockTests {
 				agent.formWith(agent.assertion((c) -> c.expirationTime(ahead(Duration.ofMinutes(10))), (header) -> {
 				}), "crm:read"));
 		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
-		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
-		assertThat(RunningProvider.json(refused).get("error_description").asString())
+		assertThat(TestHttp.json(refused).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(TestHttp.json(refused).get("error_description").asString())
 			.contains("expires more than 5 minutes ahead");
 	}
 

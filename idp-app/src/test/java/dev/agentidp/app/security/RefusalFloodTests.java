@@ -22,6 +22,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,14 +56,14 @@ public final class RefusalFloodTests {
 
 	private TestDatabase.Schema schema;
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private String admin;
 
 	@BeforeAll
 	void start() {
 		this.schema = TestDatabase.newSchema();
-		this.provider = RunningProvider.start(this.schema, dataDir, "idp.issuer", "http://idp.test",
+		this.provider = TestProvider.start(this.schema, dataDir, "idp.issuer", "http://idp.test",
 				"idp.tokens.max-failed-authentications-per-minute", "3", "idp.audit.refusals.interval", "3s");
 		this.admin = this.provider.adminToken();
 	}
@@ -123,7 +124,7 @@ public final class RefusalFloodTests {
 								: HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
 									.timeout(Duration.ofSeconds(60))
 									.header("Content-Type", "application/x-www-form-urlencoded")
-									.POST(HttpRequest.BodyPublishers.ofString(RunningProvider
+									.POST(HttpRequest.BodyPublishers.ofString(TestHttp
 										.encode(Map.of("grant_type", "client_credentials", "client_id",
 												(i % 4 == 1) ? UUID.randomUUID().toString()
 														: "unknown-" + UUID.randomUUID(),
@@ -200,7 +201,7 @@ public final class RefusalFloodTests {
 		HttpResponse<String> throttled = this.provider.postFormFrom("127.0.0.2", "/oauth2/token",
 				victim.tokenForm("crm:read"));
 		assertThat(throttled.statusCode()).isEqualTo(401);
-		assertThat(RunningProvider.json(throttled).get("error_description").asString()).contains("too many");
+		assertThat(TestHttp.json(throttled).get("error_description").asString()).contains("too many");
 		// ... the victim's own address is not
 		HttpResponse<String> own = this.provider.postFormFrom("127.0.0.3", "/oauth2/token",
 				victim.tokenForm("crm:read"));
@@ -240,8 +241,8 @@ public final class RefusalFloodTests {
 			assertThat(refused.statusCode()).isEqualTo(401);
 			assertThat(refused.headers().firstValue("Content-Type"))
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
-			assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
-			assertThat(RunningProvider.json(refused).get("error_description").asString()).isNotBlank();
+			assertThat(TestHttp.json(refused).get("error").asString()).isEqualTo("invalid_client");
+			assertThat(TestHttp.json(refused).get("error_description").asString()).isNotBlank();
 			Counter unrecorded = meters.find("idp.audit.refusal.unrecorded").counter();
 			assertThat(unrecorded).isNotNull();
 			assertThat(unrecorded.count()).isGreaterThanOrEqualTo(1);
