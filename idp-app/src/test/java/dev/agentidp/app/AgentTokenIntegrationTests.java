@@ -22,6 +22,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAssertions;
 import dev.agentidp.app.fixtures.TestHttp;

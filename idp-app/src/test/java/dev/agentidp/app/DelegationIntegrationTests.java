@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAssertions;
 import dev.agentidp.app.fixtures.TestHttp;

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.ClientKind;

@@ -1,57 +1,28 @@
 package dev.agentidp.app.registry;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.agentidp.app.IdentityProviderApplication;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestHttp;
-import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole provider on a real PostgreSQL and a random port; the admin API is called over
- * HTTP with a token of the bootstrap admin client. Subclasses share one context.
+ * The admin API's journeys: the shared provider ({@link ProviderIntegrationTestSupport}),
+ * called over HTTP with a token of the bootstrap admin client.
  */
-@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-abstract class AdminApiTestSupport {
-
-	static final String ADMIN_SECRET = "registry-test-bootstrap-secret-0123456789-abcdef";
-
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JdbcClient jdbc;
+abstract class AdminApiTestSupport extends ProviderIntegrationTestSupport {
 
 	TestHttp api;
 
 	@BeforeEach
 	void api() {
-		this.api = new TestHttp(this.port).as("idp-admin", ADMIN_SECRET, "idp:admin");
+		this.api = admin();
 	}
 
 	static String uniqueName(String prefix) {
