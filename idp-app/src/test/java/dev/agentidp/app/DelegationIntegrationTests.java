@@ -491,14 +491,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	private String token(TestAgent agent, String scope, String... resources) {
-		StringBuilder body = new StringBuilder(TestHttp.encode(agent.form("EdDSA", scope)));
-		for (String resource : resources) {
-			body.append("&resource=").append(TestHttp.enc(resource));
-		}
-		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
-				body.toString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return TestHttp.json(response).get("access_token").asString();
+		return agent.token(this.http, scope, Map.of(), resources);
 	}
 
 	private String tokenWithTtl(TestAgent agent, String scope, String ttl) {

@@ -84,16 +84,7 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 	}
 
 	String token(TestAgent agent, String scope, Map<String, String> extra, String... resources) {
-		Map<String, String> form = agent.form("EdDSA", scope);
-		form.putAll(extra);
-		StringBuilder body = new StringBuilder(TestHttp.encode(form));
-		for (String resource : resources) {
-			body.append("&resource=").append(TestHttp.enc(resource));
-		}
-		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
-				body.toString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return TestHttp.json(response).get("access_token").asString();
+		return agent.token(this.http, scope, extra, resources);
 	}
 
 	String token(TestAgent agent, String scope, String... resources) {
