@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +13,6 @@ import java.util.UUID;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -24,6 +22,10 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAssertions;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.Capability;
@@ -81,8 +83,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(body.get("expires_in").asInt()).isBetween(59, 60);
 		assertThat(body.get("scope").asString()).isEqualTo("crm:read");
 		String token = body.get("access_token").asString();
-		JsonNode header = part(token, 0);
-		JsonNode claims = part(token, 1);
+		JsonNode header = TestHttp.part(token, 0);
+		JsonNode claims = TestHttp.part(token, 1);
 		assertThat(header.get("typ").asString()).isEqualTo("at+jwt");
 		assertThat(header.get("alg").asString()).isEqualTo("ES256");
 		assertThat(claims.get("sub").asString()).isEqualTo(agent.id());
@@ -99,7 +101,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.param(jti)
 			.query(String.class)
 			.single()).isEqualTo(agent.id());
-		assertThat(auditCount(agent.id(), "token.issued", "allow")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "token.issued", "allow")).isEqualTo(1);
 	}
 
 	@Test
@@ -127,7 +129,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.body(JsonNode.class)
 			.get("access_token")
 			.asString();
-		JsonNode claims = part(token, 1);
+		JsonNode claims = TestHttp.part(token, 1);
 		assertThat(claims.get("aud").size()).isEqualTo(2);
 		assertThat(claims.get("aud").get(1).asString()).isEqualTo("https://mcp.example.com/tools");
 		assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(3600);
@@ -153,7 +155,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		agent.form("EdDSA", "crm:read").forEach(form::add);
 		form.add("resource", "https://mcp.example.com/tickets");
 		form.add("resource", "https://api.example.com/crm");
-		JsonNode claims = part(RestClient.create(this.http.baseUrl())
+		JsonNode claims = TestHttp.part(RestClient.create(this.http.baseUrl())
 			.post()
 			.uri("/oauth2/token")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
@@ -167,7 +169,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		// without resource: the default audience, as before
 		JsonNode plain = TestHttp
 			.json(this.http.postForm("/oauth2/token", null, null, agent.form("EdDSA", "crm:read")));
-		assertThat(part(plain.get("access_token").asString(), 1).get("aud").get(0).asString())
+		assertThat(TestHttp.part(plain.get("access_token").asString(), 1).get("aud").get(0).asString())
 			.isEqualTo(this.http.baseUrl());
 	}
 
@@ -178,7 +180,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		form.put("ttl", "");
 		JsonNode body = TestHttp.json(this.http.postForm("/oauth2/token", null, null, form));
 		assertThat(body.get("expires_in").asInt()).isBetween(899, 900);
-		JsonNode claims = part(body.get("access_token").asString(), 1);
+		JsonNode claims = TestHttp.part(body.get("access_token").asString(), 1);
 		assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(900);
 	}
 
@@ -243,7 +245,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	void assertionSignedByAnotherAgentsKeyIsInvalidClient() throws Exception {
 		TestAgent agent = registerAgent("crm:read");
 		TestAgent other = registerAgent("crm:read");
-		String assertion = sign(other.key(), JWSAlgorithm.EdDSA,
+		String assertion = TestAgent.sign(other.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).build());
 		assertRefused(agent, agent.formWith(assertion, "crm:read"), 401, "invalid_client");
 	}
@@ -251,15 +253,15 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void expiredNotYetValidOrTooLongLivedAssertionsAreInvalidClient() throws Exception {
 		TestAgent agent = registerAgent("crm:read");
-		String expired = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String expired = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().minusSeconds(120)).build());
 		assertRefused(agent, agent.formWith(expired, "crm:read"), 401, "invalid_client");
-		String future = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String future = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(240))
 					.notBeforeTime(Date.from(Instant.now().plusSeconds(180)))
 					.build());
 		assertRefused(agent, agent.formWith(future, "crm:read"), 401, "invalid_client");
-		String tooLong = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String tooLong = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(3700)).build());
 		assertRefused(agent, agent.formWith(tooLong, "crm:read"), 401, "invalid_client");
 	}
@@ -279,10 +281,10 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void wrongAudienceOrIssuerIsInvalidClient() throws Exception {
 		TestAgent agent = registerAgent("crm:read");
-		String wrongAudience = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String wrongAudience = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims("https://elsewhere.example", Instant.now().plusSeconds(60)).build());
 		assertRefused(agent, agent.formWith(wrongAudience, "crm:read"), 401, "invalid_client");
-		String wrongIssuer = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String wrongIssuer = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).issuer("someone-else").build());
 		assertRefused(agent, agent.formWith(wrongIssuer, "crm:read"), 401, "invalid_client");
 	}
@@ -295,17 +297,17 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		Map<String, String> form = withoutClientId(agent.form("EdDSA", "crm:read"));
 		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		JsonNode claims = part(TestHttp.json(response).get("access_token").asString(), 1);
+		JsonNode claims = TestHttp.part(TestHttp.json(response).get("access_token").asString(), 1);
 		assertThat(claims.get("client_id").asString()).isEqualTo(agent.id());
 		assertThat(claims.get("sub").asString()).isEqualTo(agent.id());
-		assertThat(auditCount(agent.id(), "token.issued", "allow")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "token.issued", "allow")).isEqualTo(1);
 	}
 
 	@Test
 	void withoutClientIdAnAssertionWhoseIssIsNotItsSubIsInvalidClientAndSaysSo() throws Exception {
 		TestAgent agent = registerAgent("crm:read");
 		TestAgent other = registerAgent("crm:read");
-		String assertion = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String assertion = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).subject(other.id()).build());
 		JsonNode error = assertRefused(agent, withoutClientId(agent.formWith(assertion, "crm:read")), 401,
 				"invalid_client");
@@ -330,7 +332,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		JsonNode error = assertRefused(other, form, 401, "invalid_client");
 		assertThat(error.get("error_description").asString()).contains("signed with a key registered for the client");
 		// and signed with that client's key, its iss and sub must still name that client
-		String signedByOther = sign(other.key(), JWSAlgorithm.EdDSA,
+		String signedByOther = TestAgent.sign(other.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(60)).build());
 		Map<String, String> named = agent.formWith(signedByOther, "crm:read");
 		named.put("client_id", other.id());
@@ -341,12 +343,12 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void anAssertionMayExpireSixtyMinutesAheadButNotOneHundredSecondsMore() throws Exception {
 		TestAgent agent = registerAgent("crm:read");
-		String hour = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String hour = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(3600)).build());
 		HttpResponse<String> accepted = this.http.postForm("/oauth2/token", null, null,
 				agent.formWith(hour, "crm:read"));
 		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-		String longer = sign(agent.key(), JWSAlgorithm.EdDSA,
+		String longer = TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA,
 				agent.claims(this.http.baseUrl(), Instant.now().plusSeconds(3700)).build());
 		JsonNode error = assertRefused(agent, agent.formWith(longer, "crm:read"), 401, "invalid_client");
 		assertThat(error.get("error_description").asString()).contains("expires more than 60 minutes ahead");
@@ -357,7 +359,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		TestAgent agent = registerAgent("crm:read");
 		Instant expiresAt = Instant.now().plusSeconds(3600);
 		JWTClaimsSet claims = agent.claims(this.http.baseUrl(), expiresAt).build();
-		Map<String, String> form = agent.formWith(sign(agent.key(), JWSAlgorithm.EdDSA, claims), "crm:read");
+		Map<String, String> form = agent.formWith(TestAgent.sign(agent.key(), JWSAlgorithm.EdDSA, claims), "crm:read");
 		assertThat(this.http.postForm("/oauth2/token", null, null, form).statusCode()).isEqualTo(200);
 		this.tokens.purgeExpired();
 		Instant kept = this.jdbc.sql("SELECT expires_at FROM client_assertion WHERE client_id = ? AND jti = ?")
@@ -375,11 +377,11 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		TestAgent agent = registerAgent("crm:read");
 		Map<String, String> form = agent.form("EdDSA", "crm:read");
 		form.put("client_id", UUID.randomUUID().toString());
-		long before = tokenRows();
+		long before = TestAssertions.rows(this.jdbc, "issued_token");
 		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_client");
-		assertThat(tokenRows()).isEqualTo(before);
+		assertThat(TestAssertions.rows(this.jdbc, "issued_token")).isEqualTo(before);
 	}
 
 	@Test
@@ -414,13 +416,13 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			Map<String, String> form = agent.form("EdDSA", "crm:read");
 			form.putIfAbsent("task", "t1");
 			form.putIfAbsent("ttl", "60");
-			String body = encode(form) + "&" + repeated + "=" + ("scope".equals(repeated) ? "crm:read" : "t2");
-			long before = tokenRows();
+			String body = TestHttp.encode(form) + "&" + repeated + "=" + ("scope".equals(repeated) ? "crm:read" : "t2");
+			long before = TestAssertions.rows(this.jdbc, "issued_token");
 			HttpResponse<String> response = this.http.post("/oauth2/token", null, null,
 					"application/x-www-form-urlencoded", body);
 			assertThat(response.statusCode()).as(repeated).isEqualTo(400);
 			assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_request");
-			assertThat(tokenRows()).isEqualTo(before);
+			assertThat(TestAssertions.rows(this.jdbc, "issued_token")).isEqualTo(before);
 		}
 	}
 
@@ -501,7 +503,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void expiredRowsArePurgedAndLiveOnesKept() {
 		TestAgent agent = registerAgent("crm:read");
-		String live = part(agent.token(this.http, "crm:read"), 1).get("jti").asString();
+		String live = TestHttp.part(agent.token(this.http, "crm:read"), 1).get("jti").asString();
 		this.jdbc.sql("INSERT INTO issued_token (jti, client_id, subject, root_jti, issued_at, expires_at)"
 				+ " VALUES ('expired-1', 'c', 's', 'expired-1', now() - interval '3 hours', now() - interval '2 hours')")
 			.update();
@@ -540,7 +542,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(introspection.get("delegation_depth").asInt()).isZero();
 		assertThat(introspection.get("iss").asString()).isEqualTo(this.http.baseUrl());
 		assertThat(introspection.get("exp").asLong()).isGreaterThan(Instant.now().getEpochSecond());
-		assertThat(introspection.get("jti").asString()).isEqualTo(part(token, 1).get("jti").asString());
+		assertThat(introspection.get("jti").asString()).isEqualTo(TestHttp.part(token, 1).get("jti").asString());
 		assertThat(introspection.has("act")).isFalse();
 	}
 
@@ -572,7 +574,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		foreign.put("token", token);
 		HttpResponse<String> response = this.http.postForm("/oauth2/introspect", null, null, foreign);
 		assertThat(response.body().replace(" ", "")).isEqualTo("{\"active\":false}");
-		assertThat(auditCount(other.id(), "token.introspected", "deny")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, other.id(), "token.introspected", "deny")).isEqualTo(1);
 	}
 
 	@Test
@@ -596,7 +598,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		form.put("token", token);
 		assertThat(this.http.postForm("/oauth2/revoke", null, null, form).statusCode()).isEqualTo(200);
 		assertThat(introspect("rs-1", RS_SECRET, token).toString()).isEqualTo("{\"active\":false}");
-		assertThat(auditCount(agent.id(), "token.revoked", "allow")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "token.revoked", "allow")).isEqualTo(1);
 	}
 
 	@Test
@@ -634,12 +636,12 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	@Test
 	void aFailedBasicAuthenticationIsAttributedToTheBasicUserNotToTheFormsClientId() {
 		TestAgent victim = registerAgent("crm:read");
-		long victimsDenials = auditCount(victim.id(), "token.denied", "deny");
+		long victimsDenials = TestAssertions.auditCount(this.jdbc, victim.id(), "token.denied", "deny");
 		HttpResponse<String> response = this.http.postForm("/oauth2/token", "idp-admin",
 				"wrong-secret-0123456789-abcdefghijklmnopqrstu",
 				Map.of("grant_type", "client_credentials", "scope", "idp:admin", "client_id", victim.id()));
 		assertThat(response.statusCode()).isEqualTo(401);
-		assertThat(auditCount(victim.id(), "token.denied", "deny")).isEqualTo(victimsDenials);
+		assertThat(TestAssertions.auditCount(this.jdbc, victim.id(), "token.denied", "deny")).isEqualTo(victimsDenials);
 		assertThat(this.jdbc
 			.sql("SELECT actor FROM audit_record WHERE chain = '_system' AND action = 'token.denied'"
 					+ " ORDER BY occurred_at DESC, seq DESC LIMIT 1")
@@ -702,7 +704,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(kidless.statusCode()).as(kidless.body()).isEqualTo(200);
 		String withoutKid = TestHttp.json(kidless).get("access_token").asString();
 		assertThat(this.jdbc.sql("SELECT client_kid FROM issued_token WHERE jti = ?")
-			.param(part(withoutKid, 1).get("jti").asString())
+			.param(TestHttp.part(withoutKid, 1).get("jti").asString())
 			.query(String.class)
 			.single()).isEqualTo(secondKey.getKeyID());
 		// without revokeTokens, retiring a key leaves its tokens alone (as before)
@@ -748,7 +750,7 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 			.body()).isEqualTo("{\"revoked\":0}");
 		assertThat(this.http
 			.post("/admin/v1/tokens/revoke", null, null, "application/json",
-					"{\"jti\":\"" + part(second, 1).get("jti").asString() + "\"}", admin)
+					"{\"jti\":\"" + TestHttp.part(second, 1).get("jti").asString() + "\"}", admin)
 			.body()).isEqualTo("{\"revoked\":1}");
 		assertThat(
 				TestHttp.json(this.http.get("/admin/v1/agents/" + agent.id() + "/tokens", admin)).get("items").size())
@@ -797,8 +799,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	 * {@code error_description}, issues nothing and is audited on the agent's chain.
 	 */
 	private JsonNode assertRefused(TestAgent agent, Map<String, String> form, int status, String error) {
-		long rows = tokenRows();
-		long denials = (agent != null) ? auditCount(agent.id(), "token.denied", "deny") : 0;
+		long rows = TestAssertions.rows(this.jdbc, "issued_token");
+		long denials = (agent != null) ? TestAssertions.auditCount(this.jdbc, agent.id(), "token.denied", "deny") : 0;
 		HttpResponse<String> response = this.http.postForm("/oauth2/token", null, null, form);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
 		JsonNode body = TestHttp.json(response);
@@ -806,9 +808,9 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(body.hasNonNull("error_description")).as(response.body()).isTrue();
 		assertThat(body.get("error_description").asString()).as(response.body()).isNotBlank();
 		assertThat(response.body()).doesNotContain("Exception");
-		assertThat(tokenRows()).isEqualTo(rows);
+		assertThat(TestAssertions.rows(this.jdbc, "issued_token")).isEqualTo(rows);
 		if (agent != null) {
-			assertThat(auditCount(agent.id(), "token.denied", "deny")).isEqualTo(denials + 1);
+			assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "token.denied", "deny")).isEqualTo(denials + 1);
 		}
 		return body;
 	}
@@ -817,17 +819,6 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	private static Map<String, String> withoutClientId(Map<String, String> form) {
 		form.remove("client_id");
 		return form;
-	}
-
-	private long tokenRows() {
-		return this.jdbc.sql("SELECT count(*) FROM issued_token").query(Long.class).single();
-	}
-
-	private long auditCount(String chain, String action, String decision) {
-		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ? AND decision = ?")
-			.params(chain, action, decision)
-			.query(Long.class)
-			.single();
 	}
 
 	private TestAgent registerAgent(String... scopes) {
@@ -855,81 +846,8 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 				List.of(), null, null);
 	}
 
-	static String sign(com.nimbusds.jose.jwk.JWK key, JWSAlgorithm alg, JWTClaimsSet claims) throws Exception {
-		JWSSigner signer = (key instanceof OctetKeyPair okp) ? new Ed25519Signer(okp) : new ECDSASigner((ECKey) key);
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-				claims);
-		jwt.sign(signer);
-		return jwt.serialize();
-	}
-
-	private static JsonNode part(String token, int index) {
-		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[index]));
-	}
-
 	private static String b64(String json) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String encode(Map<String, String> form) {
-		return form.entrySet()
-			.stream()
-			.map((e) -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-					+ java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-			.collect(java.util.stream.Collectors.joining("&"));
-	}
-
-	/** An agent as a runtime holds it: its id and private key. */
-	record TestAgent(String id, OctetKeyPair key, String audience) {
-
-		JWTClaimsSet.Builder claims(String audience, Instant expiresAt) {
-			return new JWTClaimsSet.Builder().issuer(this.id)
-				.subject(this.id)
-				.audience(audience)
-				.jwtID(UUID.randomUUID().toString())
-				.issueTime(new Date())
-				.expirationTime(Date.from(expiresAt));
-		}
-
-		Map<String, String> form(String alg) {
-			try {
-				return formWith(sign(this.key, JWSAlgorithm.parse(alg),
-						claims(this.audience, Instant.now().plusSeconds(60)).build()), null);
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-		Map<String, String> form(String alg, String scope) {
-			Map<String, String> form = form(alg);
-			if (scope != null) {
-				form.put("scope", scope);
-			}
-			else {
-				form.remove("grant_type");
-			}
-			return form;
-		}
-
-		Map<String, String> formWith(String assertion, String scope) {
-			Map<String, String> form = new LinkedHashMap<>();
-			form.put("grant_type", "client_credentials");
-			form.put("client_id", this.id);
-			form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-			form.put("client_assertion", assertion);
-			if (scope != null) {
-				form.put("scope", scope);
-			}
-			return form;
-		}
-
-		String token(TestHttp http, String scope) {
-			HttpResponse<String> response = http.postForm("/oauth2/token", null, null, form("EdDSA", scope));
-			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-			return TestHttp.json(response).get("access_token").asString();
-		}
-
 	}
 
 }

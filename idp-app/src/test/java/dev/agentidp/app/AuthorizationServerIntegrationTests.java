@@ -6,6 +6,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.ClientKind;
 import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
@@ -227,11 +229,12 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 	@Test
 	void adminApiWithoutIdpAdminScopeIs403ProblemJson() {
 		String secret = "reader-secret-0123456789-abcdefghijklmnopqrstu";
-		if (this.clients.findClient("audit-reader").isEmpty()) {
-			this.clients.registerWithSecret("audit-reader", "Audit reader", ClientKind.ADMIN, secret,
+		// a client of its own: AuditApiTests' audit-reader shares this context
+		if (this.clients.findClient("whoami-reader").isEmpty()) {
+			this.clients.registerWithSecret("whoami-reader", "Audit reader", ClientKind.ADMIN, secret,
 					Set.of("idp:audit:read"));
 		}
-		String token = http().token("audit-reader", secret, "idp:audit:read");
+		String token = http().token("whoami-reader", secret, "idp:audit:read");
 		HttpResponse<String> response = http().get("/admin/v1/whoami", token);
 		assertThat(response.statusCode()).isEqualTo(403);
 		assertThat(response.headers().firstValue("Content-Type"))

@@ -2,7 +2,6 @@ package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,18 +10,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAssertions;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentProfile;
@@ -64,7 +57,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	void parentDerivesANarrowerTokenForASubAgentWithTheActChain() {
 		TestAgent root = registerRoot(3, "crm:read", "crm:write", "mail:send");
 		String rootToken = token(root, "crm:read crm:write", "https://api.example.com", "https://mail.example.com");
-		JsonNode parentClaims = claims(rootToken);
+		JsonNode parentClaims = TestHttp.claims(rootToken);
 		HttpResponse<String> response = exchange(root, rootToken, "summariser", "crm:read", null,
 				Map.of("resource", "https://api.example.com"));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -73,7 +66,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
 		assertThat(body.get("scope").asString()).isEqualTo("crm:read");
 		String subId = body.get("sub_agent_id").asString();
-		JsonNode claims = claims(body.get("access_token").asString());
+		JsonNode claims = TestHttp.claims(body.get("access_token").asString());
 		assertThat(claims.get("sub").asString()).isEqualTo(root.id());
 		assertThat(claims.get("act").get("sub").asString()).isEqualTo(subId);
 		assertThat(claims.get("act").has("act")).isFalse();
@@ -91,8 +84,8 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(introspection.get("act").get("sub").asString()).isEqualTo(subId);
 		assertThat(introspection.get("delegation_depth").asInt()).isEqualTo(1);
 		assertThat(introspection.get("parent_jti").asString()).isEqualTo(parentClaims.get("jti").asString());
-		assertThat(auditCount(root.id(), "token.exchanged")).isEqualTo(1);
-		assertThat(auditCount(subId, "token.exchanged")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, root.id(), "token.exchanged")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, subId, "token.exchanged")).isEqualTo(1);
 		// the same name under the same parent reuses the identity
 		HttpResponse<String> again = exchange(root, rootToken, "summariser", "crm:write", null, Map.of());
 		assertThat(TestHttp.json(again).get("sub_agent_id").asString()).isEqualTo(subId);
@@ -102,18 +95,18 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	void subAgentWithItsOwnKeyDelegatesFurtherAndTheActChainNests() throws Exception {
 		TestAgent root = registerRoot(3, "crm:read", "crm:write");
 		String rootToken = token(root, "crm:read crm:write");
-		OctetKeyPair childKey = newKey();
+		OctetKeyPair childKey = TestAgent.newKey();
 		JsonNode child = TestHttp.json(exchange(root, rootToken, "child", "crm:read crm:write", childKey, Map.of()));
 		String childId = child.get("sub_agent_id").asString();
-		JsonNode childClaims = claims(child.get("access_token").asString());
+		JsonNode childClaims = TestHttp.claims(child.get("access_token").asString());
 		assertThat(childClaims.get("cnf").get("jkt").asString())
 			.isEqualTo(childKey.toPublicJWK().computeThumbprint().toString());
 		TestAgent childAgent = new TestAgent(childId, childKey, this.http.baseUrl());
 		HttpResponse<String> response = exchange(childAgent, child.get("access_token").asString(), "grandchild",
-				"crm:read", newKey(), Map.of());
+				"crm:read", TestAgent.newKey(), Map.of());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode grandchild = TestHttp.json(response);
-		JsonNode claims = claims(grandchild.get("access_token").asString());
+		JsonNode claims = TestHttp.claims(grandchild.get("access_token").asString());
 		assertThat(claims.get("sub").asString()).isEqualTo(root.id());
 		assertThat(claims.get("client_id").asString()).isEqualTo(childId);
 		assertThat(claims.get("act").get("sub").asString()).isEqualTo(grandchild.get("sub_agent_id").asString());
@@ -151,7 +144,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		JsonNode writer = TestHttp.json(exchange(root, both, "writer", "crm:write", null, Map.of()));
 		JsonNode mixed = TestHttp.json(exchange(root, both, "mixed", "crm:read crm:write", null, Map.of()));
 		JsonNode reader = TestHttp.json(exchange(root, readOnly, "reader", "crm:read", null, Map.of()));
-		long revokedRecords = auditCount(root.id(), "token.revoked");
+		long revokedRecords = TestAssertions.auditCount(this.jdbc, root.id(), "token.revoked");
 
 		this.agents.update(AgentId.of(root.id()),
 				(current) -> new AgentProfile(current.name(), current.owner(), current.team(), current.platform(),
@@ -169,10 +162,10 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(writerAgent.status()).isEqualTo(dev.agentidp.registry.AgentStatus.RETIRED);
 		Agent mixedAgent = this.agents.getAgent(AgentId.of(mixed.get("sub_agent_id").asString()));
 		assertThat(mixedAgent.scopes()).containsExactly("crm:read");
-		assertThat(auditCount(root.id(), "token.revoked")).isEqualTo(revokedRecords + 1);
-		assertThat(auditCount(root.id(), "agent.capabilities_removed")).isEqualTo(1);
-		assertThat(auditCount(mixedAgent.id().toString(), "agent.updated")).isEqualTo(1);
-		assertThat(auditCount(writerAgent.id().toString(), "agent.retired")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, root.id(), "token.revoked")).isEqualTo(revokedRecords + 1);
+		assertThat(TestAssertions.auditCount(this.jdbc, root.id(), "agent.capabilities_removed")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, mixedAgent.id().toString(), "agent.updated")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, writerAgent.id().toString(), "agent.retired")).isEqualTo(1);
 		// the removed scope can be obtained neither directly nor by delegation
 		assertThat(this.http.postForm("/oauth2/token", null, null, root.form("EdDSA", "crm:write")).statusCode())
 			.isEqualTo(400);
@@ -185,8 +178,8 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		TestAgent root = registerRoot(3, "crm:read");
 		String rootToken = tokenWithTtl(root, "crm:read", "120");
 		JsonNode body = TestHttp.json(exchange(root, rootToken, "s", "crm:read", null, Map.of("ttl", "3600")));
-		assertThat(claims(body.get("access_token").asString()).get("exp").asLong())
-			.isEqualTo(claims(rootToken).get("exp").asLong());
+		assertThat(TestHttp.claims(body.get("access_token").asString()).get("exp").asLong())
+			.isEqualTo(TestHttp.claims(rootToken).get("exp").asLong());
 	}
 
 	@Test
@@ -210,7 +203,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	void aKeyBoundSubjectTokenIsExchangedOnlyWithAProofByThatKey() throws Exception {
 		TestAgent root = registerRoot(3, "crm:read");
 		String rootToken = token(root, "crm:read");
-		OctetKeyPair childKey = newKey();
+		OctetKeyPair childKey = TestAgent.newKey();
 		JsonNode child = TestHttp.json(exchange(root, rootToken, "bound-child", "crm:read", childKey, Map.of()));
 		// RFC 9449 §5: a bound token's exchange answer says DPoP
 		assertThat(child.get("token_type").asString()).isEqualTo("DPoP");
@@ -222,28 +215,33 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(TestHttp.json(withoutProof).get("error").asString()).isEqualTo("invalid_dpop_proof");
 		assertThat(TestHttp.json(withoutProof).get("error_description").asString()).contains("needs a DPoP proof");
 		HttpResponse<String> otherKey = this.http.postFormWithProof("/oauth2/token", exchangeForm(childAgent,
-				child.get("access_token").asString(), "grandchild", "crm:read", null, Map.of()), dpopProof(newKey()));
+				child.get("access_token").asString(), "grandchild", "crm:read", null, Map.of()),
+				dpopProof(TestAgent.newKey()));
 		assertThat(otherKey.statusCode()).isEqualTo(400);
 		assertThat(TestHttp.json(otherKey).get("error_description").asString()).contains("not signed by the key");
 		HttpResponse<String> withProof = this.http.postFormWithProof("/oauth2/token", exchangeForm(childAgent,
 				child.get("access_token").asString(), "grandchild", "crm:read", null, Map.of()), dpopProof(childKey));
 		assertThat(withProof.statusCode()).as(withProof.body()).isEqualTo(200);
 		// no sub_agent_jwk: the derived token is bound to the request's proof key
-		assertThat(claims(TestHttp.json(withProof).get("access_token").asString()).get("cnf").get("jkt").asString())
-			.isEqualTo(childKey.toPublicJWK().computeThumbprint().toString());
+		assertThat(TestHttp.claims(TestHttp.json(withProof).get("access_token").asString())
+			.get("cnf")
+			.get("jkt")
+			.asString()).isEqualTo(childKey.toPublicJWK().computeThumbprint().toString());
 	}
 
 	@Test
 	void anUnboundSubjectTokensExchangeWithAProofIsBoundToTheProofsKey() throws Exception {
 		TestAgent root = registerRoot(3, "crm:read");
 		String rootToken = token(root, "crm:read");
-		OctetKeyPair proofKey = newKey();
+		OctetKeyPair proofKey = TestAgent.newKey();
 		HttpResponse<String> response = this.http.postFormWithProof("/oauth2/token",
 				exchangeForm(root, rootToken, "proof-bound", "crm:read", null, Map.of()), dpopProof(proofKey));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(TestHttp.json(response).get("token_type").asString()).isEqualTo("DPoP");
-		assertThat(claims(TestHttp.json(response).get("access_token").asString()).get("cnf").get("jkt").asString())
-			.isEqualTo(proofKey.toPublicJWK().computeThumbprint().toString());
+		assertThat(TestHttp.claims(TestHttp.json(response).get("access_token").asString())
+			.get("cnf")
+			.get("jkt")
+			.asString()).isEqualTo(proofKey.toPublicJWK().computeThumbprint().toString());
 		// and without a proof the derived token is a bearer token, as before
 		JsonNode bearer = TestHttp.json(exchange(root, rootToken, "bearer-child", "crm:read", null, Map.of()));
 		assertThat(bearer.get("token_type").asString()).isEqualTo("Bearer");
@@ -253,7 +251,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	void exceedingTheRootsDelegationDepthIsInvalidRequestNamingTheLimit() throws Exception {
 		TestAgent root = registerRoot(1, "crm:read");
 		String rootToken = token(root, "crm:read");
-		OctetKeyPair childKey = newKey();
+		OctetKeyPair childKey = TestAgent.newKey();
 		JsonNode child = TestHttp.json(exchange(root, rootToken, "child", "crm:read", childKey, Map.of()));
 		TestAgent childAgent = new TestAgent(child.get("sub_agent_id").asString(), childKey, this.http.baseUrl());
 		HttpResponse<String> response = assertRefused(childAgent, exchangeForm(childAgent,
@@ -295,7 +293,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertRefused(root, exchangeForm(root, rootToken, "s", "crm:read", null,
 				Map.of("actor_token", rootToken, "actor_token_type", ACCESS_TOKEN)), "invalid_request");
 		Map<String, String> privateKey = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
-		privateKey.put("sub_agent_jwk", newKey().toJSONString());
+		privateKey.put("sub_agent_jwk", TestAgent.newKey().toJSONString());
 		assertRefused(root, privateKey, "invalid_request");
 		Map<String, String> rsa = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
 		rsa.put("sub_agent_jwk", new RSAKeyGenerator(2048).generate().toPublicJWK().toJSONString());
@@ -311,13 +309,13 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		String rootToken = token(root, "crm:read");
 		for (String repeated : List.of("sub_agent", "subject_token", "scope", "subject_token_type")) {
 			Map<String, String> form = exchangeForm(root, rootToken, "s", "crm:read", null, Map.of());
-			String body = encode(form) + "&" + repeated + "=" + encodeValue(form.get(repeated));
-			long rows = count("issued_token");
+			String body = TestHttp.encode(form) + "&" + repeated + "=" + TestHttp.enc(form.get(repeated));
+			long rows = TestAssertions.rows(this.jdbc, "issued_token");
 			HttpResponse<String> response = this.http.post("/oauth2/token", null, null,
 					"application/x-www-form-urlencoded", body);
 			assertThat(response.statusCode()).as(repeated).isEqualTo(400);
 			assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("invalid_request");
-			assertThat(count("issued_token")).isEqualTo(rows);
+			assertThat(TestAssertions.rows(this.jdbc, "issued_token")).isEqualTo(rows);
 		}
 	}
 
@@ -326,7 +324,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		TestAgent root = registerRoot(3, "crm:read");
 		String rootToken = token(root, "crm:read");
 		String sibling = token(root, "crm:read");
-		OctetKeyPair childKey = newKey();
+		OctetKeyPair childKey = TestAgent.newKey();
 		JsonNode child = TestHttp.json(exchange(root, rootToken, "c", "crm:read", childKey, Map.of()));
 		TestAgent childAgent = new TestAgent(child.get("sub_agent_id").asString(), childKey, this.http.baseUrl());
 		String grandchild = TestHttp
@@ -335,7 +333,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 			.asString();
 		String admin = this.http.token("idp-admin", ADMIN_SECRET, "idp:admin");
 		HttpResponse<String> revoked = this.http.post("/admin/v1/tokens/revoke", null, null, "application/json",
-				"{\"jti\":\"" + claims(rootToken).get("jti").asString() + "\"}", admin);
+				"{\"jti\":\"" + TestHttp.claims(rootToken).get("jti").asString() + "\"}", admin);
 		assertThat(revoked.body()).isEqualTo("{\"revoked\":3}");
 		assertThat(introspect(child.get("access_token").asString()).get("active").asBoolean()).isFalse();
 		assertThat(introspect(grandchild).get("active").asBoolean()).isFalse();
@@ -351,7 +349,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	void suspendingTheRootRevokesTheWholeTreeAndRetiringRetiresTheSubAgents() throws Exception {
 		TestAgent root = registerRoot(3, "crm:read");
 		String rootToken = token(root, "crm:read");
-		OctetKeyPair childKey = newKey();
+		OctetKeyPair childKey = TestAgent.newKey();
 		JsonNode child = TestHttp.json(exchange(root, rootToken, "c", "crm:read", childKey, Map.of()));
 		String childId = child.get("sub_agent_id").asString();
 		this.agents.suspend(AgentId.of(root.id()), "incident", "test");
@@ -388,19 +386,20 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 				}
 				int fanOut = random.nextInt(6);
 				for (int c = 0; c < fanOut && nodes.size() < 30; c++) {
-					List<String> parentScopes = List.of(claims(parent.token()).get("scope").asString().split(" "));
+					List<String> parentScopes = List
+						.of(TestHttp.claims(parent.token()).get("scope").asString().split(" "));
 					List<String> narrowed = new ArrayList<>(parentScopes);
 					java.util.Collections.shuffle(narrowed, random);
 					narrowed = narrowed.subList(0, 1 + random.nextInt(narrowed.size()));
-					OctetKeyPair key = newKey();
+					OctetKeyPair key = TestAgent.newKey();
 					HttpResponse<String> response = exchange(parent.holder(), parent.token(), "n" + nodes.size(),
 							String.join(" ", narrowed), key, Map.of("ttl", String.valueOf(60 + random.nextInt(7200))));
 					assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 					JsonNode body = TestHttp.json(response);
 					TestAgent holder = new TestAgent(body.get("sub_agent_id").asString(), key, this.http.baseUrl());
 					Node node = new Node(parent, holder, body.get("access_token").asString(), parent.depth() + 1);
-					JsonNode claims = claims(node.token());
-					JsonNode parentClaims = claims(parent.token());
+					JsonNode claims = TestHttp.claims(node.token());
+					JsonNode parentClaims = TestHttp.claims(parent.token());
 					assertThat(Set.of(claims.get("scope").asString().split(" ")))
 						.isSubsetOf(Set.of(parentClaims.get("scope").asString().split(" ")));
 					assertThat(claims.get("exp").asLong()).isLessThanOrEqualTo(parentClaims.get("exp").asLong());
@@ -430,8 +429,8 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	// ------------------------------------------------------------------------
 
 	private HttpResponse<String> assertRefused(TestAgent caller, Map<String, String> form, String error) {
-		long tokens = count("issued_token");
-		long agents = count("agent");
+		long tokens = TestAssertions.rows(this.jdbc, "issued_token");
+		long agents = TestAssertions.rows(this.jdbc, "agent");
 		long denials = this.jdbc
 			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied' AND decision = 'deny'")
 			.param(caller.id())
@@ -444,8 +443,8 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(response.statusCode()).as(response.body()).isBetween(400, 401);
 		assertThat(TestHttp.json(response).get("error").asString()).as(response.body()).isEqualTo(error);
 		assertThat(response.body()).doesNotContain("Exception");
-		assertThat(count("issued_token")).isEqualTo(tokens);
-		assertThat(count("agent")).isEqualTo(agents);
+		assertThat(TestAssertions.rows(this.jdbc, "issued_token")).isEqualTo(tokens);
+		assertThat(TestAssertions.rows(this.jdbc, "agent")).isEqualTo(agents);
 		assertThat(this.jdbc
 			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied' AND decision = 'deny'")
 			.param(caller.id())
@@ -468,30 +467,10 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	/** Whether a token is one of ours bound to a key ({@code cnf}); junk is not. */
 	private static boolean isBound(String token) {
 		try {
-			return token != null && claims(token).has("cnf");
+			return token != null && TestHttp.claims(token).has("cnf");
 		}
 		catch (RuntimeException ex) {
 			return false;
-		}
-	}
-
-	/** A DPoP proof of a token request, signed by the key (RFC 9449 §4.2). */
-	private String dpopProof(OctetKeyPair key) {
-		try {
-			SignedJWT proof = new SignedJWT(
-					new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType("dpop+jwt"))
-						.jwk(key.toPublicJWK())
-						.build(),
-					new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
-						.claim("htm", "POST")
-						.claim("htu", this.http.baseUrl() + "/oauth2/token")
-						.issueTime(new java.util.Date())
-						.build());
-			proof.sign(new Ed25519Signer(key));
-			return proof.serialize();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -512,14 +491,7 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	private String token(TestAgent agent, String scope, String... resources) {
-		StringBuilder body = new StringBuilder(encode(agent.form("EdDSA", scope)));
-		for (String resource : resources) {
-			body.append("&resource=").append(encodeValue(resource));
-		}
-		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
-				body.toString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return TestHttp.json(response).get("access_token").asString();
+		return agent.token(this.http, scope, Map.of(), resources);
 	}
 
 	private String tokenWithTtl(TestAgent agent, String scope, String ttl) {
@@ -554,39 +526,9 @@ class DelegationIntegrationTests extends ProviderIntegrationTestSupport {
 		}
 	}
 
-	private static OctetKeyPair newKey() {
-		try {
-			return new OctetKeyPairGenerator(Curve.Ed25519).keyIDFromThumbprint(true).generate();
-		}
-		catch (com.nimbusds.jose.JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private long count(String table) {
-		return this.jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
-	}
-
-	private long auditCount(String chain, String action) {
-		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ?")
-			.params(chain, action)
-			.query(Long.class)
-			.single();
-	}
-
-	private static JsonNode claims(String token) {
-		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
-	}
-
-	private static String encode(Map<String, String> form) {
-		return form.entrySet()
-			.stream()
-			.map((e) -> encodeValue(e.getKey()) + "=" + encodeValue(e.getValue()))
-			.collect(java.util.stream.Collectors.joining("&"));
-	}
-
-	private static String encodeValue(String value) {
-		return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+	/** A DPoP proof of a token request, signed by the key (RFC 9449 §4.2). */
+	private String dpopProof(OctetKeyPair key) {
+		return TestAgent.dpopProof(key, "POST", this.http.baseUrl() + "/oauth2/token");
 	}
 
 }

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.registry.ClientKind;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

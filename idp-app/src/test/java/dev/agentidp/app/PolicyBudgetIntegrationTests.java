@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAssertions;
+import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -76,7 +78,7 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 			.param(agent.id())
 			.query(BigDecimal.class)
 			.single()).isEqualByComparingTo("0.25");
-		assertThat(count(agent.id(), "access.evaluated")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(1);
 	}
 
 	@Test
@@ -94,8 +96,8 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 		assertThat(body.get("items").get(0).get("action").asString()).isEqualTo("access.evaluated");
 		assertThat(body.get("items").get(0).get("details").get("code").asString()).isEqualTo("allowed");
 		String cursor = body.get("nextCursor").asString();
-		JsonNode rest = TestHttp
-			.json(this.http.get("/admin/v1/agents/" + agent.id() + "/decisions?limit=2&cursor=" + enc(cursor), reader));
+		JsonNode rest = TestHttp.json(this.http
+			.get("/admin/v1/agents/" + agent.id() + "/decisions?limit=2&cursor=" + TestHttp.enc(cursor), reader));
 		assertThat(rest.get("items").size()).isEqualTo(1);
 		assertThat(rest.get("nextCursor").isNull()).isTrue();
 		assertThat(this.http.get("/admin/v1/agents/" + agent.id() + "/decisions?limit=0", reader).statusCode())

@@ -1,25 +1,18 @@
 package dev.agentidp.app;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Date;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAssertions;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.dpop.DpopProofVerifier;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -37,7 +30,7 @@ class PolicyDpopIntegrationTests extends PolicyTestSupport {
 
 	private static final String CALL = "https://mcp.example.com/github/mcp";
 
-	private final OctetKeyPair key = generate();
+	private final OctetKeyPair key = TestAgent.newKey();
 
 	@Test
 	void aDpopBoundTokenWithAFreshProofOfItsKeyIsAllowed() {
@@ -53,7 +46,7 @@ class PolicyDpopIntegrationTests extends PolicyTestSupport {
 	void everyProofProblemIsDeniedProofInvalidAndAudited() throws JOSEException {
 		TestAgent agent = registerToolAgent("dpop-refused");
 		String token = dpopToken(agent, this.key, "github:create_pr", GITHUB);
-		long before = count(agent.id(), "access.evaluated");
+		long before = TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated");
 		// no proof at all: a decision, not a 400
 		assertProofInvalid(evaluation(agent.id(), token, "tool", "github", "create_pr", null), "no verified");
 		// a proof without the call's htm and htu
@@ -76,7 +69,7 @@ class PolicyDpopIntegrationTests extends PolicyTestSupport {
 				proof(this.key, token, (claims) -> claims.issueTime(new Date(System.currentTimeMillis() - 600_000))),
 				"POST", CALL), "outside the accepted window");
 		// a proof by another key than cnf.jkt
-		OctetKeyPair other = generate();
+		OctetKeyPair other = TestAgent.newKey();
 		assertProofInvalid(body(agent.id(), token, proof(other, token, (claims) -> {
 		}), "POST", CALL), other.computeThumbprint().toString());
 		// a proof over 8 KiB
@@ -86,7 +79,7 @@ class PolicyDpopIntegrationTests extends PolicyTestSupport {
 		});
 		assertThat(evaluate(body(agent.id(), token, once, "POST", CALL)).get("decision").asBoolean()).isTrue();
 		assertProofInvalid(body(agent.id(), token, once, "POST", CALL), "used before");
-		assertThat(count(agent.id(), "access.evaluated")).isEqualTo(before + 11);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(before + 11);
 		assertThat(this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'access.evaluated'"
 				+ " AND decision = 'deny' AND reason LIKE 'proof_invalid: %' AND details->>'code' = 'proof_invalid'")
 			.param(agent.id())
@@ -184,23 +177,16 @@ class PolicyDpopIntegrationTests extends PolicyTestSupport {
 	/** A token bound to {@code key}: the token request carries a proof of it. */
 	private String dpopToken(TestAgent agent, OctetKeyPair key, String scope, String... resources) {
 		Map<String, String> form = agent.form("EdDSA", scope);
-		StringBuilder body = new StringBuilder(encode(form));
+		StringBuilder body = new StringBuilder(TestHttp.encode(form));
 		for (String resource : resources) {
-			body.append("&resource=").append(enc(resource));
+			body.append("&resource=").append(TestHttp.enc(resource));
 		}
 		String htu = this.http.baseUrl() + "/oauth2/token";
-		HttpRequest request = HttpRequest.newBuilder(URI.create(htu))
+		HttpResponse<String> response = this.http.send(this.http.request("/oauth2/token")
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("DPoP",
-					sign(key,
-							new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
-								.claim("htm", "POST")
-								.claim("htu", htu)
-								.issueTime(new Date())
-								.build()))
+			.header("DPoP", TestAgent.dpopProof(key, "POST", htu))
 			.POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-			.build();
-		HttpResponse<String> response = TestHttp.send(HttpClient.newHttpClient(), request);
+			.build());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode answer = TestHttp.json(response);
 		assertThat(answer.get("token_type").asString()).isEqualTo("DPoP");
@@ -209,35 +195,7 @@ class PolicyDpopIntegrationTests extends PolicyTestSupport {
 
 	/** A proof of {@code key} for {@code POST CALL} with the token's {@code ath}. */
 	private static String proof(OctetKeyPair key, String token, Consumer<JWTClaimsSet.Builder> changes) {
-		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
-			.claim("htm", "POST")
-			.claim("htu", CALL)
-			.claim("ath", DpopProofVerifier.sha256(token))
-			.issueTime(new Date());
-		changes.accept(claims);
-		return sign(key, claims.build());
-	}
-
-	private static String sign(OctetKeyPair key, JWTClaimsSet claims) {
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(new JOSEObjectType("dpop+jwt"))
-			.jwk(key.toPublicJWK())
-			.build(), claims);
-		try {
-			jwt.sign(new Ed25519Signer(key));
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return jwt.serialize();
-	}
-
-	private static OctetKeyPair generate() {
-		try {
-			return new OctetKeyPairGenerator(Curve.Ed25519).generate();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return TestAgent.dpopProof(key, "POST", CALL, token, changes);
 	}
 
 }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAssertions;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -59,7 +61,7 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		assertThat(record.get("decision")).isEqualTo("allow");
 		assertThat(record.get("decision_id")).isEqualTo(id);
 		assertThat(record.get("t")).isEqualTo("repo/main#42");
-		assertThat(record.get("jti")).isEqualTo(claims(token).get("jti").asString());
+		assertThat(record.get("jti")).isEqualTo(TestHttp.claims(token).get("jti").asString());
 		assertThat(record.get("task")).isEqualTo("fix-42");
 		assertThat(record.get("cost")).isEqualTo("0.02");
 		assertThat(record.get("code")).isEqualTo("allowed");
@@ -116,7 +118,7 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		assertThat(evaluate(childBody).get("decision").asBoolean()).isTrue();
 		this.agents.suspend(AgentId.of(parent.id()), "incident", "test");
 		assertDenied(childBody, "token_inactive", "not active");
-		assertThat(count(child[0], "access.evaluated")).isEqualTo(2);
+		assertThat(TestAssertions.auditCount(this.jdbc, child[0], "access.evaluated")).isEqualTo(2);
 	}
 
 	@Test
@@ -176,7 +178,7 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		assertThat(second.get("results").get(0).get("id").asString()).isEqualTo("jira");
 		assertThat(second.get("page").get("next_token").asString()).isEmpty();
 		// searches decide nothing and record no decision
-		assertThat(count(agent.id(), "access.evaluated")).isEqualTo(4);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(4);
 	}
 
 	@Test
@@ -200,12 +202,12 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		// without evaluations, the defaults are one evaluation
 		JsonNode single = TestHttp.json(post("/access/v1/evaluations", "{" + defaults + "}"));
 		assertThat(single.get("decision").asBoolean()).isTrue();
-		assertThat(count(agent.id(), "access.evaluated")).isEqualTo(3 + 2 + 1 + 1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(3 + 2 + 1 + 1);
 		// a malformed item refuses the whole batch before anything is decided
 		HttpResponse<String> bad = post("/access/v1/evaluations",
 				"{" + defaults + ", \"evaluations\": [{}, {\"resource\": {\"type\": \"printer\", \"id\": \"x\"}}]}");
 		assertInvalid(bad, "evaluations[1].resource.type: must be tool or data");
-		assertThat(count(agent.id(), "access.evaluated")).isEqualTo(7);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(7);
 	}
 
 	@Test
@@ -213,7 +215,7 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		TestAgent agent = registerToolAgent("callers");
 		String token = token(agent, "github:create_pr", GITHUB);
 		String body = evaluation(agent.id(), token, "tool", "github", "create_pr", null);
-		long refused = count("access.refused");
+		long refused = TestAssertions.auditCount(this.jdbc, "access.refused");
 		HttpResponse<String> anonymous = this.http.post("/access/v1/evaluation", null, null, "application/json", body);
 		assertThat(anonymous.statusCode()).isEqualTo(401);
 		assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
@@ -227,17 +229,17 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		// in a form body; Spring reads no assertion from the query): never a caller
 		Map<String, String> assertion = agent.form("EdDSA");
 		assertion.remove("grant_type");
-		HttpResponse<String> asAgent = this.http.post("/access/v1/evaluation?" + encode(assertion), null, null,
+		HttpResponse<String> asAgent = this.http.post("/access/v1/evaluation?" + TestHttp.encode(assertion), null, null,
 				"application/json", body);
 		assertThat(asAgent.statusCode()).as(asAgent.body()).isEqualTo(401);
 		assertThat(TestHttp.json(asAgent).get("error").asString()).isEqualTo("invalid_client");
-		assertThat(count("access.refused")).isEqualTo(refused + 3);
-		assertThat(count(agent.id(), "access.evaluated")).isZero();
+		assertThat(TestAssertions.auditCount(this.jdbc, "access.refused")).isEqualTo(refused + 3);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isZero();
 		// an admin client may ask
 		HttpResponse<String> admin = this.http.post("/access/v1/evaluation", "idp-admin", ADMIN_SECRET,
 				"application/json", body);
 		assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
-		assertThat(count(agent.id(), "access.evaluated")).isEqualTo(1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(1);
 	}
 
 	@Test
@@ -277,12 +279,12 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 		cases.put("{" + subject + ", " + action + "}", "resource: must not be null");
 		cases.put("[]", "body: must be a JSON object");
 		cases.put("{" + subject + ", " + action + ", " + resource + ", " + resource + "}", "body: is not well-formed");
-		long refused = count("access.refused");
+		long refused = TestAssertions.auditCount(this.jdbc, "access.refused");
 		cases.forEach((body, description) -> assertInvalid(post("/access/v1/evaluation", body), description));
 		assertInvalid(this.http.post("/access/v1/evaluation", RS, RS_SECRET, "text/plain", "{}"),
 				"Content-Type: must be application/json");
-		assertThat(count(agent.id(), "access.evaluated")).isZero();
-		assertThat(count("access.refused")).isEqualTo(refused + cases.size() + 1);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isZero();
+		assertThat(TestAssertions.auditCount(this.jdbc, "access.refused")).isEqualTo(refused + cases.size() + 1);
 	}
 
 	// --- helpers ---------------------------------------------------------------------

@@ -1,16 +1,13 @@
 package dev.agentidp.app;
 
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import dev.agentidp.app.AgentTokenIntegrationTests.TestAgent;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAgents;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.ClientKind;
 import org.junit.jupiter.api.BeforeEach;
 import tools.jackson.databind.JsonNode;
@@ -63,63 +60,31 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 	 * @return the agent
 	 */
 	TestAgent registerToolAgent(String prefix, java.util.function.Consumer<ObjectNode> edit) {
-		ObjectNode document = TestHttp.JSON.createObjectNode();
-		document.put("name", prefix + "-" + UUID.randomUUID());
-		document.put("owner", "owner@example.com");
-		var capabilities = document.putArray("capabilities");
-		capabilities.addObject().put("scope", "github:create_pr").put("riskLevel", "low");
-		capabilities.addObject().put("scope", "github:merge").put("riskLevel", "high");
-		capabilities.addObject().put("scope", "jira:create_issue").put("riskLevel", "low");
-		capabilities.addObject().put("scope", "payments:refund").put("riskLevel", "critical");
-		capabilities.addObject().put("scope", "crm.customers:read").put("riskLevel", "medium");
-		var tools = document.putArray("tools");
-		tools.addObject()
-			.put("id", "github")
-			.put("mcpServer", GITHUB)
-			.putArray("permissions")
-			.add("create_pr")
-			.add("merge");
-		tools.addObject().put("id", "jira").put("mcpServer", JIRA).putArray("permissions").add("create_issue");
-		tools.addObject().put("id", "payments").put("mcpServer", PAYMENTS).putArray("permissions").add("refund");
-		document.putArray("dataAccess")
-			.addObject()
-			.put("resource", "crm.customers")
-			.put("access", "read")
-			.put("sensitivity", "confidential");
-		ObjectNode oversight = document.putObject("humanOversight");
-		oversight.putArray("requiredFor").add("payments:refund");
-		oversight.putArray("approvers").add("finance-lead");
-		document.putObject("tokenPolicy")
-			.put("defaultTtlSeconds", 900)
-			.put("maxTtlSeconds", 3600)
-			.put("maxDelegationDepth", 3);
-		document.put("generateKey", true);
-		edit.accept(document);
 		// through the admin API, as an operator registers it
-		HttpResponse<String> registered = this.http.send("POST", "/admin/v1/agents",
-				this.http.token("idp-admin", ADMIN_SECRET, "idp:admin"), "application/json", document.toString());
-		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-		JsonNode answer = TestHttp.json(registered);
-		try {
-			return new TestAgent(answer.get("id").asString(), OctetKeyPair.parse(answer.get("privateJwk").toString()),
-					this.http.baseUrl());
-		}
-		catch (java.text.ParseException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new TestAgents(this.http, admin().token(), this.http.baseUrl()).document(prefix)
+			.scope("github:create_pr", "low")
+			.scope("github:merge", "high")
+			.scope("jira:create_issue", "low")
+			.scope("payments:refund", "critical")
+			.scope("crm.customers:read", "medium")
+			.tool("github", GITHUB, "create_pr", "merge")
+			.tool("jira", JIRA, "create_issue")
+			.tool("payments", PAYMENTS, "refund")
+			.dataAccess("crm.customers", "read", "confidential")
+			.edit((document) -> {
+				ObjectNode oversight = document.putObject("humanOversight");
+				oversight.putArray("requiredFor").add("payments:refund");
+				oversight.putArray("approvers").add("finance-lead");
+			})
+			.tokenPolicy((policy) -> policy.put("defaultTtlSeconds", 900)
+				.put("maxTtlSeconds", 3600)
+				.put("maxDelegationDepth", 3))
+			.edit(edit)
+			.register();
 	}
 
 	String token(TestAgent agent, String scope, Map<String, String> extra, String... resources) {
-		Map<String, String> form = agent.form("EdDSA", scope);
-		form.putAll(extra);
-		StringBuilder body = new StringBuilder(encode(form));
-		for (String resource : resources) {
-			body.append("&resource=").append(enc(resource));
-		}
-		HttpResponse<String> response = this.http.post("/oauth2/token", null, null, "application/x-www-form-urlencoded",
-				body.toString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return TestHttp.json(response).get("access_token").asString();
+		return agent.token(this.http, scope, extra, resources);
 	}
 
 	String token(TestAgent agent, String scope, String... resources) {
@@ -154,35 +119,6 @@ abstract class PolicyTestSupport extends ProviderIntegrationTestSupport {
 		HttpResponse<String> response = post("/access/v1/evaluation", body);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return TestHttp.json(response);
-	}
-
-	long count(String chain, String action) {
-		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = ?")
-			.params(chain, action)
-			.query(Long.class)
-			.single();
-	}
-
-	long count(String action) {
-		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE action = ?")
-			.param(action)
-			.query(Long.class)
-			.single();
-	}
-
-	static JsonNode claims(String token) {
-		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
-	}
-
-	static String encode(Map<String, String> form) {
-		return form.entrySet()
-			.stream()
-			.map((e) -> enc(e.getKey()) + "=" + enc(e.getValue()))
-			.collect(Collectors.joining("&"));
-	}
-
-	static String enc(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 }

@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Map;
 
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -34,30 +34,30 @@ class ProviderRestartTests {
 		TestDatabase.Schema schema = TestDatabase.newSchema();
 		String kidBefore;
 		String secretBefore;
-		try (ConfigurableApplicationContext first = start(schema)) {
+		try (TestProvider first = start(schema)) {
 			kidBefore = kid(first);
 			secretBefore = readSecret();
-			JdbcClient jdbc = first.getBean(JdbcClient.class);
+			JdbcClient jdbc = first.jdbc();
 			byte[] stored = jdbc.sql("SELECT private_key_enc FROM signing_key WHERE kid = ?")
 				.param(kidBefore)
 				.query(byte[].class)
 				.single();
 			String storedText = new String(stored, StandardCharsets.ISO_8859_1);
 			assertThat(storedText).doesNotContain("\"d\"").doesNotContain("OKP");
-			String token = new TestHttp(port(first)).token("idp-admin", secretBefore, "idp:admin");
+			String token = first.http().token("idp-admin", secretBefore, "idp:admin");
 			assertThat(token).isNotBlank();
 		}
-		try (ConfigurableApplicationContext second = start(schema)) {
+		try (TestProvider second = start(schema)) {
 			assertThat(kid(second)).isEqualTo(kidBefore);
 			assertThat(readSecret()).isEqualTo(secretBefore);
 			// the secret generated on first start still works after the restart
-			assertThat(new TestHttp(port(second)).token("idp-admin", secretBefore, "idp:admin")).isNotBlank();
+			assertThat(second.http().token("idp-admin", secretBefore, "idp:admin")).isNotBlank();
 		}
 	}
 
 	@Test
 	void generatedBootstrapSecretIsWrittenOwnerOnly() throws Exception {
-		try (ConfigurableApplicationContext context = start(TestDatabase.newSchema())) {
+		try (TestProvider context = start(TestDatabase.newSchema())) {
 			Path file = this.dataDir.resolve(BootstrapAdminClient.SECRET_FILE);
 			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 			assertThat(readSecret()).hasSizeGreaterThanOrEqualTo(43);
@@ -71,8 +71,8 @@ class ProviderRestartTests {
 	void configuredKeyEncryptionKeyIsUsedAndAWrongOneRefusesToStart() {
 		TestDatabase.Schema schema = TestDatabase.newSchema();
 		String key = Base64.getEncoder().encodeToString(new byte[32]);
-		try (ConfigurableApplicationContext context = start(schema, "idp.tokens.key-encryption-key", key,
-				"spring.profiles.active", "prod", "idp.issuer", "http://localhost")) {
+		try (TestProvider context = start(schema, "idp.tokens.key-encryption-key", key, "spring.profiles.active",
+				"prod", "idp.issuer", "http://localhost")) {
 			assertThat(kid(context)).isNotBlank();
 		}
 		byte[] other = new byte[32];
@@ -97,26 +97,16 @@ class ProviderRestartTests {
 			.hasStackTraceContaining("at least 32 characters");
 	}
 
-	private ConfigurableApplicationContext start(TestDatabase.Schema schema, String... extra) {
-		Map<String, Object> properties = new java.util.HashMap<>();
-		properties.put("spring.datasource.url", schema.url());
-		if (schema.username() != null) {
-			properties.put("spring.datasource.username", schema.username());
-		}
-		if (schema.password() != null) {
-			properties.put("spring.datasource.password", schema.password());
-		}
-		properties.put("idp.data-dir", this.dataDir.toString());
-		properties.put("server.port", "0");
-		for (int i = 0; i < extra.length; i += 2) {
-			properties.put(extra[i], extra[i + 1]);
-		}
-		// command-line arguments: they take precedence over application.yml, as a
-		// deployment's would
-		return new SpringApplicationBuilder(IdentityProviderApplication.class).run(properties.entrySet()
-			.stream()
-			.map((e) -> "--" + e.getKey() + "=" + e.getValue())
-			.toArray(String[]::new));
+	/**
+	 * A provider on the schema and this test's data directory, with the bootstrap secret
+	 * generated on first start unless {@code extra} sets one.
+	 */
+	private TestProvider start(TestDatabase.Schema schema, String... extra) {
+		String[] properties = new String[extra.length + 2];
+		properties[0] = "IDP_BOOTSTRAP_ADMIN_SECRET";
+		properties[1] = "";
+		System.arraycopy(extra, 0, properties, 2, extra.length);
+		return TestProvider.start(schema, this.dataDir, properties);
 	}
 
 	private String readSecret() {
@@ -130,6 +120,10 @@ class ProviderRestartTests {
 
 	static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	static String kid(TestProvider provider) {
+		return kid(provider.context());
 	}
 
 	static String kid(ConfigurableApplicationContext context) {

@@ -9,18 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.agentidp.db.test.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,20 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chains at once keep every chain gap-free and valid.
  */
 @SpringBootTest(classes = AuditTestApplication.class, properties = "spring.datasource.hikari.maximum-pool-size=8")
-class AuditConcurrencyTests {
+class AuditConcurrencyTests extends AuditDatabaseTestSupport {
 
 	static final List<String> CHAINS = List.of("agent-a", "agent-b", AuditEntry.SYSTEM_CHAIN);
-
-	@DynamicPropertySource
-	static void db(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-	}
-
-	@Autowired
-	AuditTrail trail;
-
-	@Autowired
-	javax.sql.DataSource dataSource;
 
 	@Value("${spring.datasource.url}")
 	String url;

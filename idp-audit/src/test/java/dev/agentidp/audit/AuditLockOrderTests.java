@@ -11,15 +11,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,21 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = AuditTestApplication.class)
 @Import(AuditLockOrderTests.Pauses.class)
-class AuditLockOrderTests {
-
-	@DynamicPropertySource
-	static void db(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-	}
+class AuditLockOrderTests extends AuditDatabaseTestSupport {
 
 	@Autowired
 	ApplicationEventPublisher events;
 
 	@Autowired
 	TransactionTemplate transactions;
-
-	@Autowired
-	AuditTrail trail;
 
 	@Autowired
 	Pauses pauses;

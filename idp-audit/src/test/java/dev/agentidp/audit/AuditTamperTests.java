@@ -1,10 +1,8 @@
 package dev.agentidp.audit;
 
 import java.util.Map;
-
 import javax.sql.DataSource;
 
-import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,8 +10,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,18 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @SpringBootTest(classes = AuditTestApplication.class, properties = "spring.datasource.hikari.maximum-pool-size=4")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-class AuditTamperTests {
-
-	@DynamicPropertySource
-	static void db(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-	}
-
-	@Autowired
-	AuditTrail trail;
-
-	@Autowired
-	DataSource dataSource;
+class AuditTamperTests extends AuditDatabaseTestSupport {
 
 	@Autowired
 	TransactionTemplate transactions;

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
-import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +20,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,18 +31,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * transactions, events, query, export.
  */
 @SpringBootTest(classes = AuditTestApplication.class)
-class AuditTrailTests {
-
-	@DynamicPropertySource
-	static void db(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-	}
-
-	@Autowired
-	AuditTrail trail;
-
-	@Autowired
-	DataSource dataSource;
+class AuditTrailTests extends AuditDatabaseTestSupport {
 
 	@Autowired
 	TransactionTemplate transactions;

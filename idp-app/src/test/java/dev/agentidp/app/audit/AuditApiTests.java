@@ -2,10 +2,6 @@ package dev.agentidp.app.audit;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,23 +32,17 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
-import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.registry.ClientKind;
-import dev.agentidp.registry.ClientRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -64,43 +54,12 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * {@code docs/examples/verify-audit-export.mjs} (Node, on the npm {@code canonicalize}
  * package) run over what the API hands out.
  */
-// the inline datasource URL only keeps the embedded-database default from starting a
-// PostgreSQL in ./data (whose lock another cached context may hold); TestDatabase's URL,
-// a dynamic property, takes precedence
-@SpringBootTest(classes = dev.agentidp.app.IdentityProviderApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "idp.audit.checkpoint-interval=1h",
-				"spring.datasource.url=jdbc:postgresql://127.0.0.1/replaced-by-test-database" })
-class AuditApiTests {
-
-	static final String ADMIN_SECRET = "audit-test-bootstrap-secret-0123456789-abcdef";
+class AuditApiTests extends ProviderIntegrationTestSupport {
 
 	static final String READER_SECRET = "audit-reader-secret-0123456789-abcdefghijklmn";
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> ADMIN_SECRET);
-	}
-
-	@LocalServerPort
-	int port;
-
 	@Autowired
 	AuditTrail trail;
-
-	@Autowired
-	ClientRegistry clients;
-
-	@Autowired
-	JdbcClient jdbc;
-
-	final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
 	void unauthenticatedAndUnderScopedCallsAreProblemsAndRecordedAsAdminDenied() throws Exception {
@@ -139,7 +98,8 @@ class AuditApiTests {
 			assertThat(row.get("reason")).isEqualTo("insufficient scope");
 		});
 		// the denials are readable through the API too
-		JsonNode page = json(get("/admin/v1/audit?chain=_system&action=admin.denied&decision=deny", adminToken()));
+		JsonNode page = TestHttp
+			.json(get("/admin/v1/audit?chain=_system&action=admin.denied&decision=deny", adminToken()));
 		assertThat(page.get("items").size()).isGreaterThanOrEqualTo(3);
 		assertThat(page.get("items").get(0).get("decision").asString()).isEqualTo("deny");
 	}
@@ -157,18 +117,18 @@ class AuditApiTests {
 		while (next != null) {
 			HttpResponse<String> response = get(next, token);
 			assertThat(response.statusCode()).isEqualTo(200);
-			JsonNode page = json(response);
+			JsonNode page = TestHttp.json(response);
 			assertThat(page.get("items").size()).isLessThanOrEqualTo(3);
 			page.get("items").forEach((item) -> targets.add(item.get("target").asString()));
 			pages++;
 			JsonNode cursor = page.get("nextCursor");
 			next = (cursor == null || cursor.isNull()) ? null
-					: "/admin/v1/audit?chain=chain-api&limit=3&cursor=" + enc(cursor.asString());
+					: "/admin/v1/audit?chain=chain-api&limit=3&cursor=" + TestHttp.enc(cursor.asString());
 		}
 		assertThat(pages).isEqualTo(3);
 		assertThat(targets).containsExactly("jti-6", "jti-5", "jti-4", "jti-3", "jti-2", "jti-1", "jti-0");
 
-		JsonNode first = json(get("/admin/v1/audit?chain=chain-api&limit=1", token)).get("items").get(0);
+		JsonNode first = TestHttp.json(get("/admin/v1/audit?chain=chain-api&limit=1", token)).get("items").get(0);
 		assertThat(first.get("seq").asLong()).isEqualTo(7);
 		assertThat(first.get("occurredAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
 		assertThat(first.get("prevHash").asString()).hasSize(64);
@@ -176,12 +136,17 @@ class AuditApiTests {
 		assertThat(first.get("details").get("i").asInt()).isEqualTo(6);
 		assertThat(first.has("reason")).isTrue();
 
-		assertThat(json(get("/admin/v1/audit?chain=chain-api&decision=deny", token)).get("items").size()).isEqualTo(3);
-		assertThat(json(get("/admin/v1/audit?chain=chain-api&actor=actor-1", token)).get("items").size()).isEqualTo(3);
-		assertThat(json(get("/admin/v1/audit?chain=chain-api&from=2100-01-01T00:00:00Z", token)).get("items").size())
-			.isZero();
-		assertThat(json(get("/admin/v1/audit?chain=chain-api&to=2100-01-01", token)).get("items").size()).isEqualTo(7);
-		assertThat(json(get("/admin/v1/audit?chain=chain-api&from=2000-01-01T01:00:00%2B01:00", token)).get("items")
+		assertThat(TestHttp.json(get("/admin/v1/audit?chain=chain-api&decision=deny", token)).get("items").size())
+			.isEqualTo(3);
+		assertThat(TestHttp.json(get("/admin/v1/audit?chain=chain-api&actor=actor-1", token)).get("items").size())
+			.isEqualTo(3);
+		assertThat(TestHttp.json(get("/admin/v1/audit?chain=chain-api&from=2100-01-01T00:00:00Z", token))
+			.get("items")
+			.size()).isZero();
+		assertThat(TestHttp.json(get("/admin/v1/audit?chain=chain-api&to=2100-01-01", token)).get("items").size())
+			.isEqualTo(7);
+		assertThat(TestHttp.json(get("/admin/v1/audit?chain=chain-api&from=2000-01-01T01:00:00%2B01:00", token))
+			.get("items")
 			.size()).isEqualTo(7);
 	}
 
@@ -195,8 +160,8 @@ class AuditApiTests {
 			assertThat(response.statusCode()).as(bad[0]).isEqualTo(400);
 			assertThat(response.headers().firstValue("Content-Type"))
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-			assertThat(json(response).get("parameter").asString()).isEqualTo(bad[1]);
-			assertThat(json(response).get("detail").asString()).contains(bad[1]);
+			assertThat(TestHttp.json(response).get("parameter").asString()).isEqualTo(bad[1]);
+			assertThat(TestHttp.json(response).get("detail").asString()).contains(bad[1]);
 		}
 		assertThat(get("/admin/v1/audit/export?format=csv", token).statusCode()).isEqualTo(400);
 	}
@@ -206,11 +171,12 @@ class AuditApiTests {
 		this.trail.append(new AuditEntry("chain-export", "client-1", "token.issued", "jti-1", Decision.ALLOW, null,
 				Map.of("scope", "crm:read")));
 		String token = readerToken();
-		JsonNode verified = json(get("/admin/v1/audit/verify", token));
+		JsonNode verified = TestHttp.json(get("/admin/v1/audit/verify", token));
 		assertThat(verified.get("valid").asBoolean()).isTrue();
 		assertThat(verified.get("chains").asLong()).isPositive();
 		assertThat(verified.get("records").asLong()).isPositive();
-		assertThat(json(get("/admin/v1/audit/verify?chain=chain-export", token)).get("records").asLong()).isEqualTo(1);
+		assertThat(TestHttp.json(get("/admin/v1/audit/verify?chain=chain-export", token)).get("records").asLong())
+			.isEqualTo(1);
 
 		HttpResponse<String> export = get("/admin/v1/audit/export?format=jsonl", token);
 		assertThat(export.statusCode()).isEqualTo(200);
@@ -219,7 +185,7 @@ class AuditApiTests {
 		List<String> lines = export.body().lines().toList();
 		assertThat(lines).isNotEmpty();
 		assertThat(lines).allSatisfy((line) -> {
-			JsonNode record = JSON.readTree(line);
+			JsonNode record = TestHttp.JSON.readTree(line);
 			assertThat(record.has("seq") && record.has("prevHash") && record.has("hash")).isTrue();
 		});
 		assertThat(export.body()).contains("\"chain\":\"chain-export\"");
@@ -263,7 +229,7 @@ class AuditApiTests {
 					.hasValueSatisfying((seconds) -> assertThat(Integer.parseInt(seconds)).isPositive());
 				assertThat(refused.headers().firstValue("Content-Type"))
 					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-				assertThat(json(refused).get("detail").asString()).contains("verify or export");
+				assertThat(TestHttp.json(refused).get("detail").asString()).contains("verify or export");
 			}
 			// token issuance does not wait on the audit reader
 			long start = System.nanoTime();
@@ -291,7 +257,7 @@ class AuditApiTests {
 				new AuditEntry("chain-cp", "client-1", "agent.registered", "chain-cp", Decision.ALLOW, null, Map.of()));
 		HttpResponse<String> created = post("/admin/v1/audit/checkpoints", admin);
 		assertThat(created.statusCode()).isEqualTo(201);
-		JsonNode body = json(created);
+		JsonNode body = TestHttp.json(created);
 		assertThat(body.get("chains").asInt()).isPositive();
 		assertThat(body.get("createdAt").asString()).endsWith("Z");
 		JWSObject jws = JWSObject.parse(body.get("checkpoint").asString());
@@ -305,8 +271,8 @@ class AuditApiTests {
 
 		HttpResponse<String> latest = get("/admin/v1/audit/checkpoints/latest", readerToken());
 		assertThat(latest.statusCode()).isEqualTo(200);
-		assertThat(json(latest).get("checkpoint").asString()).isEqualTo(body.get("checkpoint").asString());
-		assertThat(json(get("/admin/v1/audit/verify", admin)).get("valid").asBoolean()).isTrue();
+		assertThat(TestHttp.json(latest).get("checkpoint").asString()).isEqualTo(body.get("checkpoint").asString());
+		assertThat(TestHttp.json(get("/admin/v1/audit/verify", admin)).get("valid").asBoolean()).isTrue();
 	}
 
 	@Test
@@ -316,7 +282,7 @@ class AuditApiTests {
 		Path checkpoint = write(dir, "checkpoint.json", get("/admin/v1/audit/checkpoints/latest", admin).body());
 		Path jwks = write(dir, "jwks.json", get("/oauth2/jwks", null).body());
 		String export = get("/admin/v1/audit/export?format=jsonl", admin).body();
-		JsonNode latest = JSON.readTree(Files.readString(checkpoint));
+		JsonNode latest = TestHttp.JSON.readTree(Files.readString(checkpoint));
 		String kid = JWSObject.parse(latest.get("checkpoint").asString()).getHeader().getKeyID();
 		String signedAt = Instant.parse(latest.get("createdAt").asString()).truncatedTo(ChronoUnit.SECONDS).toString();
 
@@ -356,7 +322,7 @@ class AuditApiTests {
 		Path export = write(dir, "audit.jsonl", get("/admin/v1/audit/export?format=jsonl", admin).body());
 		String jwksJson = get("/oauth2/jwks", null).body();
 		Path jwks = write(dir, "jwks.json", jwksJson);
-		String jws = json(get("/admin/v1/audit/checkpoints/latest", admin)).get("checkpoint").asString();
+		String jws = TestHttp.json(get("/admin/v1/audit/checkpoints/latest", admin)).get("checkpoint").asString();
 		JWSObject signed = JWSObject.parse(jws);
 		String kid = signed.getHeader().getKeyID();
 		// the JWS alone is accepted as well as the endpoint's JSON body
@@ -425,15 +391,15 @@ class AuditApiTests {
 		this.trail.append(new AuditEntry("chain-offline-c", "client-1", "token.issued", "jti-4", Decision.ALLOW, null,
 				Map.of("n", 4)));
 		assertThat(post("/admin/v1/audit/checkpoints", admin).statusCode()).isEqualTo(201);
-		String newest = json(get("/admin/v1/audit/checkpoints/latest", admin)).get("checkpoint").asString();
+		String newest = TestHttp.json(get("/admin/v1/audit/checkpoints/latest", admin)).get("checkpoint").asString();
 		Path jwks = write(dir, "jwks.json", get("/oauth2/jwks", null).body());
 		Path export = write(dir, "audit.jsonl", get("/admin/v1/audit/export?format=jsonl", admin).body());
 		Map<String, Object> claims = JWSObject.parse(newest).getPayload().toJSONObject();
-		assertThat(((Number) claims.get("seq")).longValue())
-			.isEqualTo(((Number) JWSObject.parse(JSON.readTree(Files.readString(older)).get("checkpoint").asString())
-				.getPayload()
-				.toJSONObject()
-				.get("seq")).longValue() + 1);
+		assertThat(((Number) claims.get("seq")).longValue()).isEqualTo(
+				((Number) JWSObject.parse(TestHttp.JSON.readTree(Files.readString(older)).get("checkpoint").asString())
+					.getPayload()
+					.toJSONObject()
+					.get("seq")).longValue() + 1);
 
 		Result linked = verifyOffline(export, "--checkpoint", older, "--checkpoint", write(dir, "newest.jws", newest),
 				"--jwks", jwks);
@@ -441,10 +407,10 @@ class AuditApiTests {
 		assertThat(linked.output()).contains("; 2 checkpoints linked");
 		// the newest re-signed with another prev: it no longer links to the older one
 		ECKey es256 = new ECKeyGenerator(Curve.P_256).keyID("offline-es256").algorithm(JWSAlgorithm.ES256).generate();
-		JsonNode olderJwks = JSON.readTree(get("/oauth2/jwks", null).body());
-		List<Object> keys = new ArrayList<>(JSON.convertValue(olderJwks.get("keys"), List.class));
+		JsonNode olderJwks = TestHttp.JSON.readTree(get("/oauth2/jwks", null).body());
+		List<Object> keys = new ArrayList<>(TestHttp.JSON.convertValue(olderJwks.get("keys"), List.class));
 		keys.add(es256.toPublicJWK().toJSONObject());
-		Path both = write(dir, "both-jwks.json", JSON.writeValueAsString(Map.of("keys", keys)));
+		Path both = write(dir, "both-jwks.json", TestHttp.JSON.writeValueAsString(Map.of("keys", keys)));
 		Map<String, Object> relinked = new LinkedHashMap<>(claims);
 		relinked.put("prev",
 				Map.of("seq", ((Map<String, Object>) claims.get("prev")).get("seq"), "hash", "0".repeat(64)));
@@ -485,7 +451,7 @@ class AuditApiTests {
 
 	static String without(String jsonl, Predicate<JsonNode> dropped) {
 		return jsonl.lines()
-			.filter((line) -> !dropped.test(JSON.readTree(line)))
+			.filter((line) -> !dropped.test(TestHttp.JSON.readTree(line)))
 			.map((line) -> line + "\n")
 			.reduce("", String::concat);
 	}
@@ -550,45 +516,20 @@ class AuditApiTests {
 		return token("audit-reader", READER_SECRET, "idp:audit:read");
 	}
 
-	String token(String clientId, String secret, String scope) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("Authorization",
-					"Basic " + Base64.getEncoder()
-						.encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8)))
-			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + enc(scope)))
-			.build();
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return json(response).get("access_token").asString();
+	String token(String clientId, String secret, String scope) {
+		return this.http.token(clientId, secret, scope);
 	}
 
-	HttpResponse<String> get(String path, String bearer) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).GET();
-		if (bearer != null) {
-			request.header("Authorization", "Bearer " + bearer);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	HttpResponse<String> get(String path, String bearer) {
+		return this.http.get(path, bearer);
 	}
 
-	HttpResponse<String> post(String path, String bearer) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path))
-			.header("Authorization", "Bearer " + bearer)
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build();
-		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	HttpResponse<String> post(String path, String bearer) {
+		return this.http.send("POST", path, bearer, null, null);
 	}
 
 	String base() {
-		return "http://localhost:" + this.port;
-	}
-
-	static JsonNode json(HttpResponse<String> response) {
-		return JSON.readTree(response.body());
-	}
-
-	static String enc(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+		return this.http.baseUrl();
 	}
 
 }

@@ -1,54 +1,28 @@
 package dev.agentidp.app.registry;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.agentidp.app.IdentityProviderApplication;
-import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole provider on a real PostgreSQL and a random port; the admin API is called over
- * HTTP with a token of the bootstrap admin client. Subclasses share one context.
+ * The admin API's journeys: the shared provider ({@link ProviderIntegrationTestSupport}),
+ * called over HTTP with a token of the bootstrap admin client.
  */
-@SpringBootTest(classes = IdentityProviderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-abstract class AdminApiTestSupport {
+abstract class AdminApiTestSupport extends ProviderIntegrationTestSupport {
 
-	@TempDir
-	static Path dataDir;
-
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		TestDatabase.register(registry);
-		registry.add("idp.data-dir", () -> dataDir.toString());
-		registry.add("IDP_BOOTSTRAP_ADMIN_SECRET", () -> AdminApi.ADMIN_SECRET);
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	JdbcClient jdbc;
-
-	AdminApi api;
+	TestHttp api;
 
 	@BeforeEach
 	void api() {
-		this.api = new AdminApi(this.port);
+		this.api = admin();
 	}
 
 	static String uniqueName(String prefix) {
@@ -56,7 +30,7 @@ abstract class AdminApiTestSupport {
 	}
 
 	static ObjectNode document(String name, String owner) {
-		return (ObjectNode) AdminApi.JSON.readTree(
+		return (ObjectNode) TestHttp.JSON.readTree(
 				"""
 						{"name": "%s", "owner": "%s", "team": "support", "platform": "langchain", "environment": "prod",
 						 "description": "Answers support tickets", "role": "support",
@@ -72,7 +46,7 @@ abstract class AdminApiTestSupport {
 	JsonNode register(String name, String owner) {
 		HttpResponse<String> response = this.api.post("/admin/v1/agents", document(name, owner).toString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		return AdminApi.json(response);
+		return TestHttp.json(response);
 	}
 
 	Map<String, Long> counts() {
@@ -82,30 +56,6 @@ abstract class AdminApiTestSupport {
 
 	long count(String table) {
 		return this.jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
-	}
-
-	/**
-	 * A problem document (RFC 9457) with this status whose detail contains the text, and
-	 * no internals.
-	 */
-	static JsonNode assertProblem(HttpResponse<String> response, int status, String detail) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type"))
-			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-		assertNoInternals(response);
-		JsonNode problem = AdminApi.json(response);
-		assertThat(problem.get("status").intValue()).isEqualTo(status);
-		if (detail != null) {
-			assertThat(problem.get("detail").asString()).contains(detail);
-		}
-		return problem;
-	}
-
-	static void assertNoInternals(HttpResponse<String> response) {
-		assertThat(response.body()).doesNotContain("Exception")
-			.doesNotContain("dev.agentidp")
-			.doesNotContain("tools.jackson")
-			.doesNotContain("\tat ");
 	}
 
 }

@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
@@ -26,6 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import static dev.agentidp.app.fixtures.TestAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,7 +55,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		HttpResponse<String> response = this.api.post(AGENTS,
 				document(uniqueName("gen"), "Support-Team@Company.com").toString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		JsonNode created = AdminApi.json(response);
+		JsonNode created = TestHttp.json(response);
 		String id = created.get("id").asString();
 		assertThat(response.headers().firstValue("Location"))
 			.hasValueSatisfying((location) -> assertThat(location).endsWith("/admin/v1/agents/" + id));
@@ -92,13 +94,13 @@ class AgentApiTests extends AdminApiTestSupport {
 		doc.putArray("resources").add("https://api.example.com/crm").add("urn:example:ledger");
 		HttpResponse<String> response = this.api.post(AGENTS, doc.toString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		String id = AdminApi.json(response).get("id").asString();
-		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + id)).get("resources").toString())
+		String id = TestHttp.json(response).get("id").asString();
+		assertThat(TestHttp.json(this.api.get(AGENTS + "/" + id)).get("resources").toString())
 			.isEqualTo("[\"https://api.example.com/crm\",\"urn:example:ledger\"]");
 		HttpResponse<String> patched = this.api.patch(AGENTS + "/" + id,
 				"{\"resources\": [\"https://api.example.com/crm\"]}", null);
 		assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-		JsonNode versions = AdminApi.json(this.api.get(AGENTS + "/" + id + "/versions")).get("items");
+		JsonNode versions = TestHttp.json(this.api.get(AGENTS + "/" + id + "/versions")).get("items");
 		assertThat(versions.get(0).get("resources").toString()).isEqualTo("[\"https://api.example.com/crm\"]");
 		assertThat(versions.get(1).get("resources").size()).isEqualTo(2);
 	}
@@ -114,17 +116,17 @@ class AgentApiTests extends AdminApiTestSupport {
 				                  {"scope": "payments:refund", "riskLevel": "high"}]}""", null), 400,
 				"capabilities[1].scope: 'payments:refund' is not a capability of the parent agent " + parentId);
 		assertThat(counts()).isEqualTo(before);
-		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + sub.id())).get("version").intValue()).isEqualTo(1);
+		assertThat(TestHttp.json(this.api.get(AGENTS + "/" + sub.id())).get("version").intValue()).isEqualTo(1);
 	}
 
 	@Test
 	void registerWithPublicJwkUsesTheThumbprintAsKid() {
 		ObjectNode doc = document(uniqueName("pub"), "a@example.com");
 		doc.remove("generateKey");
-		doc.set("jwk", AdminApi.JSON.readTree(ed25519PublicJwk()));
+		doc.set("jwk", TestHttp.JSON.readTree(ed25519PublicJwk()));
 		HttpResponse<String> response = this.api.post(AGENTS, doc.toString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		JsonNode created = AdminApi.json(response);
+		JsonNode created = TestHttp.json(response);
 		assertThat(created.has("privateJwk")).isFalse();
 		assertThat(created.get("keys").get(0).get("kid").asString()).isNotEqualTo("my-kid").hasSize(43);
 	}
@@ -133,10 +135,10 @@ class AgentApiTests extends AdminApiTestSupport {
 	void registerWithP256Key() throws Exception {
 		ObjectNode doc = document(uniqueName("ec"), "a@example.com");
 		doc.remove("generateKey");
-		doc.set("jwk", AdminApi.JSON.readTree(new ECKeyGenerator(Curve.P_256).generate().toPublicJWK().toJSONString()));
+		doc.set("jwk", TestHttp.JSON.readTree(new ECKeyGenerator(Curve.P_256).generate().toPublicJWK().toJSONString()));
 		HttpResponse<String> response = this.api.post(AGENTS, doc.toString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		assertThat(AdminApi.json(response).get("keys").get(0).get("alg").asString()).isEqualTo("ES256");
+		assertThat(TestHttp.json(response).get("keys").get(0).get("alg").asString()).isEqualTo("ES256");
 	}
 
 	@Test
@@ -180,7 +182,7 @@ class AgentApiTests extends AdminApiTestSupport {
 			doc.remove(field);
 		}
 		else {
-			doc.set(field, AdminApi.JSON.readTree(value));
+			doc.set(field, TestHttp.JSON.readTree(value));
 		}
 		Map<String, Long> before = counts();
 		assertProblem(this.api.post(AGENTS, doc.toString()), 400, detail);
@@ -192,7 +194,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		ObjectNode doc = document(uniqueName("priv"), "a@example.com");
 		doc.remove("generateKey");
 		String d = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
-		doc.set("jwk", AdminApi.JSON.readTree("{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"d\": \"" + d
+		doc.set("jwk", TestHttp.JSON.readTree("{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"d\": \"" + d
 				+ "\", \"x\": \"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}"));
 		Map<String, Long> before = counts();
 		HttpResponse<String> response = this.api.post(AGENTS, doc.toString());
@@ -281,7 +283,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		String id = register(uniqueName("path"), "path@example.com").get("id").asString();
 		HttpResponse<String> padded = this.api.get(AGENTS + "/%20" + id.toUpperCase() + "%20");
 		assertThat(padded.statusCode()).as(padded.body()).isEqualTo(200);
-		assertThat(AdminApi.json(padded).get("id").asString()).isEqualTo(id);
+		assertThat(TestHttp.json(padded).get("id").asString()).isEqualTo(id);
 	}
 
 	@Test
@@ -295,11 +297,11 @@ class AgentApiTests extends AdminApiTestSupport {
 		List<String> seen = new ArrayList<>();
 		String cursor = null;
 		do {
-			String path = AGENTS + "?limit=2&owner=" + AdminApi.enc(owner)
-					+ ((cursor != null) ? "&cursor=" + AdminApi.enc(cursor) : "");
+			String path = AGENTS + "?limit=2&owner=" + TestHttp.enc(owner)
+					+ ((cursor != null) ? "&cursor=" + TestHttp.enc(cursor) : "");
 			HttpResponse<String> response = this.api.get(path);
 			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-			JsonNode page = AdminApi.json(response);
+			JsonNode page = TestHttp.json(response);
 			assertThat(page.propertyNames()).containsExactly("items", "nextCursor");
 			page.get("items").forEach((item) -> seen.add(item.get("id").asString()));
 			cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
@@ -307,15 +309,15 @@ class AgentApiTests extends AdminApiTestSupport {
 		while (cursor != null);
 		assertThat(seen).containsExactlyElementsOf(ids);
 
-		JsonNode suspended = AdminApi.json(this.api.get(AGENTS + "?status=suspended&owner=" + AdminApi.enc(owner)));
+		JsonNode suspended = TestHttp.json(this.api.get(AGENTS + "?status=suspended&owner=" + TestHttp.enc(owner)));
 		assertThat(suspended.get("items")).hasSize(1);
 		assertThat(suspended.get("items").get(0).get("id").asString()).isEqualTo(ids.get(1));
 		assertThat(
-				AdminApi.json(this.api.get(AGENTS + "?risk=medium&q=page-2&owner=" + AdminApi.enc(owner))).get("items"))
+				TestHttp.json(this.api.get(AGENTS + "?risk=medium&q=page-2&owner=" + TestHttp.enc(owner))).get("items"))
 			.hasSize(1);
-		assertThat(AdminApi.json(this.api.get(AGENTS + "?risk=critical&owner=" + AdminApi.enc(owner))).get("items"))
+		assertThat(TestHttp.json(this.api.get(AGENTS + "?risk=critical&owner=" + TestHttp.enc(owner))).get("items"))
 			.isEmpty();
-		assertThat(AdminApi.json(this.api.get(AGENTS + "?parentId=" + ids.get(0))).get("items")).isEmpty();
+		assertThat(TestHttp.json(this.api.get(AGENTS + "?parentId=" + ids.get(0))).get("items")).isEmpty();
 
 		assertProblem(this.api.get(AGENTS + "?limit=501"), 400, "limit:");
 		assertProblem(this.api.get(AGENTS + "?limit=abc"), 400, "limit");
@@ -332,7 +334,7 @@ class AgentApiTests extends AdminApiTestSupport {
 				"\"1\"");
 		assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
 		assertThat(first.headers().firstValue("ETag")).contains("\"2\"");
-		JsonNode v2 = AdminApi.json(first);
+		JsonNode v2 = TestHttp.json(first);
 		assertThat(v2.get("team").asString()).isEqualTo("payments");
 		assertThat(v2.get("role").isNull()).isTrue();
 		assertThat(v2.get("platform").asString()).isEqualTo("langchain");
@@ -357,8 +359,8 @@ class AgentApiTests extends AdminApiTestSupport {
 		HttpResponse<String> json = this.api.patchAs(AGENTS + "/" + id, "application/json",
 				"{\"owner\": \"new-owner@example.com\"}");
 		assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
-		assertThat(AdminApi.json(json).get("owner").asString()).isEqualTo("new-owner@example.com");
-		assertThat(AdminApi.json(json).get("version").intValue()).isEqualTo(3);
+		assertThat(TestHttp.json(json).get("owner").asString()).isEqualTo("new-owner@example.com");
+		assertThat(TestHttp.json(json).get("version").intValue()).isEqualTo(3);
 		assertProblem(this.api.patch("/admin/v1/agents/6f1c0b7e-0000-4000-8000-000000000000", "{}", null), 404, null);
 	}
 
@@ -401,7 +403,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertProblem(this.api.post("/admin/v1/tokens/revoke", "{\"jti\": 7}"), 400,
 				"jti must be a non-empty string of at most 128 characters");
 		assertThat(counts()).isEqualTo(before);
-		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + id)).get("version").intValue()).isEqualTo(1);
+		assertThat(TestHttp.json(this.api.get(AGENTS + "/" + id)).get("version").intValue()).isEqualTo(1);
 	}
 
 	@Test
@@ -410,7 +412,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		this.api.post(AGENTS + "/" + id + "/keys", "{\"generateKey\": true}");
 		this.api.patch(AGENTS + "/" + id, "{\"resources\": [\"https://api.example.com\"], \"description\": null}",
 				null);
-		JsonNode shown = AdminApi.json(this.api.get(AGENTS + "/" + id + "/versions")).get("items");
+		JsonNode shown = TestHttp.json(this.api.get(AGENTS + "/" + id + "/versions")).get("items");
 		List<String> stored = this.jdbc
 			.sql("SELECT document::text FROM agent_version WHERE agent_id = ? ORDER BY version DESC")
 			.param(UUID.fromString(id))
@@ -418,9 +420,9 @@ class AgentApiTests extends AdminApiTestSupport {
 			.list();
 		assertThat(stored).hasSize(3);
 		for (int i = 0; i < stored.size(); i++) {
-			assertThat(shown.get(i)).as("version %d", 3 - i).isEqualTo(AdminApi.JSON.readTree(stored.get(i)));
+			assertThat(shown.get(i)).as("version %d", 3 - i).isEqualTo(TestHttp.JSON.readTree(stored.get(i)));
 		}
-		assertThat(AdminApi.json(this.api.get(AGENTS + "/" + id))).isEqualTo(shown.get(0));
+		assertThat(TestHttp.json(this.api.get(AGENTS + "/" + id))).isEqualTo(shown.get(0));
 	}
 
 	@Test
@@ -428,10 +430,10 @@ class AgentApiTests extends AdminApiTestSupport {
 		String id = register(uniqueName("versions"), "v@example.com").get("id").asString();
 		this.api.patch(AGENTS + "/" + id, "{\"team\": \"a\"}", null);
 		this.api.patch(AGENTS + "/" + id, "{\"team\": \"b\"}", null);
-		JsonNode page = AdminApi.json(this.api.get(AGENTS + "/" + id + "/versions?limit=2"));
+		JsonNode page = TestHttp.json(this.api.get(AGENTS + "/" + id + "/versions?limit=2"));
 		assertThat(page.get("items")).extracting((doc) -> doc.get("version").intValue()).containsExactly(3, 2);
-		JsonNode rest = AdminApi.json(this.api
-			.get(AGENTS + "/" + id + "/versions?limit=2&cursor=" + AdminApi.enc(page.get("nextCursor").asString())));
+		JsonNode rest = TestHttp.json(this.api
+			.get(AGENTS + "/" + id + "/versions?limit=2&cursor=" + TestHttp.enc(page.get("nextCursor").asString())));
 		assertThat(rest.get("items")).extracting((doc) -> doc.get("team").asString()).containsExactly("support");
 		assertThat(rest.get("nextCursor").isNull()).isTrue();
 		assertProblem(this.api.get("/admin/v1/agents/6f1c0b7e-0000-4000-8000-000000000000/versions"), 404, null);
@@ -442,15 +444,15 @@ class AgentApiTests extends AdminApiTestSupport {
 		String id = register(uniqueName("life"), "life@example.com").get("id").asString();
 		HttpResponse<String> suspended = this.api.post(AGENTS + "/" + id + "/suspend", "{\"reason\": \"incident\"}");
 		assertThat(suspended.statusCode()).as(suspended.body()).isEqualTo(200);
-		assertThat(AdminApi.json(suspended).get("status").asString()).isEqualTo("suspended");
+		assertThat(TestHttp.json(suspended).get("status").asString()).isEqualTo("suspended");
 		assertThat(suspended.headers().firstValue("ETag")).contains("\"2\"");
 		assertProblem(this.api.post(AGENTS + "/" + id + "/suspend", "{}"), 409, "Only an active agent");
 		assertProblem(this.api.post(AGENTS + "/" + id + "/resume", "{\"why\": \"x\"}"), 400, "why:");
 		assertProblem(this.api.post(AGENTS + "/" + id + "/resume", "{\"reason\": 42}"), 400, "reason:");
-		assertThat(AdminApi.json(this.api.postNoBody(AGENTS + "/" + id + "/resume")).get("status").asString())
+		assertThat(TestHttp.json(this.api.postNoBody(AGENTS + "/" + id + "/resume")).get("status").asString())
 			.isEqualTo("active");
 		assertProblem(this.api.postNoBody(AGENTS + "/" + id + "/resume"), 409, "Only a suspended agent");
-		assertThat(AdminApi.json(this.api.post(AGENTS + "/" + id + "/retire", "{\"reason\": \"done\"}"))
+		assertThat(TestHttp.json(this.api.post(AGENTS + "/" + id + "/retire", "{\"reason\": \"done\"}"))
 			.get("status")
 			.asString()).isEqualTo("retired");
 		assertProblem(this.api.postNoBody(AGENTS + "/" + id + "/resume"), 409, "final");
@@ -468,12 +470,12 @@ class AgentApiTests extends AdminApiTestSupport {
 
 		HttpResponse<String> added = this.api.post(keys, "{\"jwk\": " + ed25519PublicJwk() + "}");
 		assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
-		assertThat(AdminApi.json(added).get("keys")).hasSize(2);
-		assertThat(AdminApi.json(added).has("privateJwk")).isFalse();
-		String second = AdminApi.json(added).get("keys").get(1).get("kid").asString();
+		assertThat(TestHttp.json(added).get("keys")).hasSize(2);
+		assertThat(TestHttp.json(added).has("privateJwk")).isFalse();
+		String second = TestHttp.json(added).get("keys").get(1).get("kid").asString();
 		HttpResponse<String> generated = this.api.post(keys, "{\"generateKey\": true}");
-		assertThat(AdminApi.json(generated).get("privateJwk").get("d").asString()).isNotEmpty();
-		String third = AdminApi.json(generated).get("keys").get(2).get("kid").asString();
+		assertThat(TestHttp.json(generated).get("privateJwk").get("d").asString()).isNotEmpty();
+		String third = TestHttp.json(generated).get("keys").get(2).get("kid").asString();
 
 		Map<String, Long> before = counts();
 		assertProblem(this.api.post(keys, "{}"), 400, "jwk: is required");
@@ -488,10 +490,10 @@ class AgentApiTests extends AdminApiTestSupport {
 
 		HttpResponse<String> retiring = this.api.delete(keys + "/" + first + "?graceSeconds=3600");
 		assertThat(retiring.statusCode()).as(retiring.body()).isEqualTo(200);
-		JsonNode retiringKey = AdminApi.json(retiring).get("keys").get(0);
+		JsonNode retiringKey = TestHttp.json(retiring).get("keys").get(0);
 		assertThat(retiringKey.get("status").asString()).isEqualTo("retiring");
 		assertThat(retiringKey.get("expiresAt").isNull()).isFalse();
-		JsonNode revoked = AdminApi.json(this.api.delete(keys + "/" + second)).get("keys").get(1);
+		JsonNode revoked = TestHttp.json(this.api.delete(keys + "/" + second)).get("keys").get(1);
 		assertThat(revoked.get("status").asString()).isEqualTo("revoked");
 		assertProblem(this.api.delete(keys + "/" + second), 409, "already revoked");
 		assertProblem(this.api.delete(keys + "/" + third), 409, "last active key");

@@ -4,9 +4,11 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import static dev.agentidp.app.fixtures.TestAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -22,7 +24,7 @@ class AgentJourneyTests extends AdminApiTestSupport {
 		HttpResponse<String> registered = this.api.post(agents,
 				document(uniqueName("journey"), "journey@example.com").toString());
 		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-		JsonNode agent = AdminApi.json(registered);
+		JsonNode agent = TestHttp.json(registered);
 		String self = agents + "/" + agent.get("id").asString();
 		String firstKid = agent.get("keys").get(0).get("kid").asString();
 
@@ -34,17 +36,17 @@ class AgentJourneyTests extends AdminApiTestSupport {
 		assertThat(transferred.statusCode()).as(transferred.body()).isEqualTo(200);
 		assertThat(transferred.headers().firstValue("ETag")).contains("\"3\"");
 
-		JsonNode versions = AdminApi.json(this.api.get(self + "/versions"));
+		JsonNode versions = TestHttp.json(this.api.get(self + "/versions"));
 		assertThat(versions.get("items")).extracting((doc) -> doc.get("version").intValue()).containsExactly(3, 2, 1);
 		assertThat(versions.get("items").get(0).get("owner").asString()).isEqualTo("new-owner@example.com");
 		assertThat(versions.get("items").get(2).get("owner").asString()).isEqualTo("journey@example.com");
 
 		HttpResponse<String> added = this.api.post(self + "/keys", "{\"generateKey\": true}");
 		assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
-		assertThat(AdminApi.json(added).get("privateJwk")).isNotNull();
+		assertThat(TestHttp.json(added).get("privateJwk")).isNotNull();
 		HttpResponse<String> rotated = this.api.delete(self + "/keys/" + firstKid + "?graceSeconds=600");
 		assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
-		JsonNode keys = AdminApi.json(rotated).get("keys");
+		JsonNode keys = TestHttp.json(rotated).get("keys");
 		assertThat(keys.get(0).get("status").asString()).isEqualTo("retiring");
 		assertThat(keys.get(1).get("status").asString()).isEqualTo("active");
 
@@ -52,31 +54,31 @@ class AgentJourneyTests extends AdminApiTestSupport {
 		assertThat(status(this.api.post(self + "/resume", "{\"reason\": \"incident closed\"}"))).isEqualTo("active");
 		HttpResponse<String> retired = this.api.post(self + "/retire", "{\"reason\": \"replaced\"}");
 		assertThat(status(retired)).isEqualTo("retired");
-		assertThat(AdminApi.json(retired).get("version").intValue()).isEqualTo(8);
+		assertThat(TestHttp.json(retired).get("version").intValue()).isEqualTo(8);
 
 		HttpResponse<String> refused = this.api.post(self + "/resume", "{\"reason\": \"try again\"}");
 		assertProblem(refused, 409, "retirement is final");
-		assertThat(AdminApi.json(this.api.get(self)).get("status").asString()).isEqualTo("retired");
-		assertThat(AdminApi.json(this.api.get(self + "/versions")).get("items")).hasSize(8);
+		assertThat(TestHttp.json(this.api.get(self)).get("status").asString()).isEqualTo("retired");
+		assertThat(TestHttp.json(this.api.get(self + "/versions")).get("items")).hasSize(8);
 
 		// every change was recorded on the agent's own chain, in the transaction of the
 		// change; the refused resume changed nothing
 		HttpResponse<String> audit = this.api.get("/admin/v1/audit?limit=50&chain=" + agent.get("id").asString());
 		assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
 		List<String> actions = new ArrayList<>();
-		AdminApi.json(audit).get("items").forEach((record) -> actions.add(record.get("action").asString()));
+		TestHttp.json(audit).get("items").forEach((record) -> actions.add(record.get("action").asString()));
 		// (other modules record on the chain too, e.g. token.revoked on suspend and
 		// retire)
 		assertThat(actions.stream().filter((action) -> action.startsWith("agent.") || action.startsWith("key.")))
 			.containsExactlyInAnyOrder("agent.registered", "agent.updated", "agent.updated", "key.added", "key.retired",
 					"agent.suspended", "agent.resumed", "agent.retired");
 		assertThat(audit.body()).contains("ownerTransfer").contains("idp-admin");
-		assertThat(AdminApi.json(this.api.get("/admin/v1/audit/verify")).get("valid").booleanValue()).isTrue();
+		assertThat(TestHttp.json(this.api.get("/admin/v1/audit/verify")).get("valid").booleanValue()).isTrue();
 	}
 
 	private static String status(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return AdminApi.json(response).get("status").asString();
+		return TestHttp.json(response).get("status").asString();
 	}
 
 }

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
+import static dev.agentidp.app.fixtures.TestAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,7 +28,7 @@ class ClientApiTests extends AdminApiTestSupport {
 		HttpResponse<String> response = this.api.post(CLIENTS,
 				"{\"name\": \"auditor\", \"kind\": \"admin\", \"scopes\": [\"idp:audit:read\"]}");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		JsonNode client = AdminApi.json(response);
+		JsonNode client = TestHttp.json(response);
 		assertThat(client.propertyNames()).containsExactly("clientId", "name", "kind", "scopes", "clientSecret");
 		assertThat(client.get("kind").asString()).isEqualTo("admin");
 		String secret = client.get("clientSecret").asString();
@@ -45,7 +47,7 @@ class ClientApiTests extends AdminApiTestSupport {
 				"{\"name\": \"crm api\", \"kind\": \"resource_server\", \"jwk\": {\"kty\": \"OKP\", \"crv\": \"Ed25519\","
 						+ " \"x\": \"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}}");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-		JsonNode client = AdminApi.json(response);
+		JsonNode client = TestHttp.json(response);
 		assertThat(client.has("clientSecret")).isFalse();
 		assertThat(client.get("scopes")).isEmpty();
 		assertThat(client.get("kind").asString()).isEqualTo("resource_server");
@@ -77,7 +79,7 @@ class ClientApiTests extends AdminApiTestSupport {
 
 	@Test
 	void clientsAreListedPageByPageAndReadWithoutAnySecretOrHash() {
-		JsonNode registered = AdminApi.json(this.api.post(CLIENTS,
+		JsonNode registered = TestHttp.json(this.api.post(CLIENTS,
 				"{\"name\": \"listed\", \"kind\": \"admin\", \"scopes\": [\"idp:audit:read\"]}"));
 		String clientId = registered.get("clientId").asString();
 		String secret = registered.get("clientSecret").asString();
@@ -89,13 +91,13 @@ class ClientApiTests extends AdminApiTestSupport {
 		String cursor = null;
 		do {
 			HttpResponse<String> page = this.api
-				.get(CLIENTS + "?limit=2" + ((cursor != null) ? "&cursor=" + AdminApi.enc(cursor) : ""));
+				.get(CLIENTS + "?limit=2" + ((cursor != null) ? "&cursor=" + TestHttp.enc(cursor) : ""));
 			assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
 			assertThat(page.body()).doesNotContain(secret)
 				.doesNotContain(hash)
 				.doesNotContain("clientSecret")
 				.doesNotContain("secretHash");
-			JsonNode json = AdminApi.json(page);
+			JsonNode json = TestHttp.json(page);
 			assertThat(json.get("items").size()).isBetween(1, 2);
 			json.get("items").forEach(all::add);
 			cursor = json.get("nextCursor").isNull() ? null : json.get("nextCursor").asString();
@@ -108,7 +110,7 @@ class ClientApiTests extends AdminApiTestSupport {
 		HttpResponse<String> one = this.api.get(CLIENTS + "/" + clientId);
 		assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
 		assertThat(one.body()).doesNotContain(secret).doesNotContain(hash).doesNotContain("clientSecret");
-		JsonNode client = AdminApi.json(one);
+		JsonNode client = TestHttp.json(one);
 		assertThat(client.propertyNames()).containsExactly("clientId", "name", "kind", "scopes", "authenticationMethod",
 				"status", "createdAt", "disabledAt");
 		assertThat(client.get("status").asString()).isEqualTo("active");
@@ -137,11 +139,11 @@ class ClientApiTests extends AdminApiTestSupport {
 
 	@Test
 	void aDisabledClientLosesItsTokensAtOnceAndCannotAuthenticateAnywhere() {
-		JsonNode admin = AdminApi.json(
+		JsonNode admin = TestHttp.json(
 				this.api.post(CLIENTS, "{\"name\": \"to disable\", \"kind\": \"admin\", \"scopes\": [\"idp:admin\"]}"));
 		String adminId = admin.get("clientId").asString();
 		String adminSecret = admin.get("clientSecret").asString();
-		JsonNode rs = AdminApi
+		JsonNode rs = TestHttp
 			.json(this.api.post(CLIENTS, "{\"name\": \"rs to disable\", \"kind\": \"resource_server\"}"));
 		String rsId = rs.get("clientId").asString();
 		String rsSecret = rs.get("clientSecret").asString();
@@ -152,8 +154,8 @@ class ClientApiTests extends AdminApiTestSupport {
 		HttpResponse<String> disabled = this.api.post(CLIENTS + "/" + adminId + "/disable",
 				"{\"reason\": \"incident 7\"}");
 		assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
-		assertThat(AdminApi.json(disabled).get("status").asString()).isEqualTo("disabled");
-		assertThat(AdminApi.json(disabled).get("disabledAt").isNull()).isFalse();
+		assertThat(TestHttp.json(disabled).get("status").asString()).isEqualTo("disabled");
+		assertThat(TestHttp.json(disabled).get("disabledAt").isNull()).isFalse();
 		assertThat(this.api.postNoBody(CLIENTS + "/" + rsId + "/disable").statusCode()).isEqualTo(200);
 
 		assertThat(bearerGet(token, CLIENTS + "/" + adminId).statusCode()).as("its token is revoked").isEqualTo(401);
@@ -175,7 +177,7 @@ class ClientApiTests extends AdminApiTestSupport {
 
 	@Test
 	void disablingTwiceIs409AndAClientCannotDisableItself() {
-		JsonNode admin = AdminApi
+		JsonNode admin = TestHttp
 			.json(this.api.post(CLIENTS, "{\"name\": \"twice\", \"kind\": \"admin\", \"scopes\": [\"idp:admin\"]}"));
 		String adminId = admin.get("clientId").asString();
 		String token = this.api.token(adminId, admin.get("clientSecret").asString(), "idp:admin");
@@ -187,7 +189,7 @@ class ClientApiTests extends AdminApiTestSupport {
 		long records = count("audit_record");
 		assertProblem(this.api.postNoBody(CLIENTS + "/" + adminId + "/disable"), 409, "is disabled already");
 		assertThat(count("audit_record")).isEqualTo(records);
-		assertThat(AdminApi.json(this.api.get(CLIENTS + "/idp-admin")).get("status").asString()).isEqualTo("active");
+		assertThat(TestHttp.json(this.api.get(CLIENTS + "/idp-admin")).get("status").asString()).isEqualTo("active");
 	}
 
 	private List<String> actions(String target) {
@@ -211,7 +213,7 @@ class ClientApiTests extends AdminApiTestSupport {
 		return this.api.send(this.api.request("/oauth2/introspect")
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.header("Authorization", basic(clientId, secret))
-			.POST(HttpRequest.BodyPublishers.ofString("token=" + AdminApi.enc(token)))
+			.POST(HttpRequest.BodyPublishers.ofString("token=" + TestHttp.enc(token)))
 			.build());
 	}
 
@@ -228,7 +230,7 @@ class ClientApiTests extends AdminApiTestSupport {
 
 	private static String basic(String user, String password) {
 		return "Basic " + Base64.getEncoder()
-			.encodeToString((AdminApi.enc(user) + ":" + AdminApi.enc(password)).getBytes(StandardCharsets.UTF_8));
+			.encodeToString((TestHttp.enc(user) + ":" + TestHttp.enc(password)).getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.agentidp.app.security;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -8,9 +7,10 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +43,9 @@ public final class AuthlibInteropTests {
 	static final String SCOPE = "crm:read";
 
 	@TempDir
-	static Path dataDir;
-
-	@TempDir
 	static Path work;
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private JsonNode agent;
 
@@ -60,12 +57,12 @@ public final class AuthlibInteropTests {
 
 	@BeforeAll
 	void start() throws IOException {
-		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir);
+		this.provider = TestProvider.shared();
 		String admin = this.provider.adminToken();
 		String answer = this.provider.registerAgentAnswer(admin, SCOPE, "crm:write");
-		this.agent = RunningProvider.JSON.readTree(answer);
+		this.agent = TestHttp.JSON.readTree(answer);
 		this.agentJson = Files.writeString(work.resolve("agent.json"), answer);
-		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "authlib-rs");
+		TestProvider.ResourceServer client = this.provider.registerResourceServer(admin, "authlib-rs");
 		this.resourceServerId = client.clientId();
 		this.resourceServerSecret = client.secret();
 	}
@@ -86,7 +83,7 @@ public final class AuthlibInteropTests {
 				List.of(PYTHON, script.toString(), this.provider.issuer(), this.agentJson.toString(), SCOPE));
 		assertThat(result.exitCode()).as("authlib_client.py; stdout: %s; stderr: %s", result.stdout(), result.stderr())
 			.isZero();
-		JsonNode answer = RunningProvider.JSON.readTree(result.stdout());
+		JsonNode answer = TestHttp.JSON.readTree(result.stdout());
 		String tokenEndpoint = this.provider.issuer() + "/oauth2/token";
 		assertThat(answer.get("token_endpoint").asString()).isEqualTo(tokenEndpoint);
 
@@ -99,13 +96,13 @@ public final class AuthlibInteropTests {
 		assertThat(form.propertyNames()).as(form.toString())
 			.containsExactlyInAnyOrder("grant_type", "scope", "client_assertion_type", "client_assertion");
 		assertThat(form.get("grant_type").asString()).isEqualTo("client_credentials");
-		assertThat(form.get("client_assertion_type").asString()).isEqualTo(RunningProvider.ASSERTION_TYPE);
+		assertThat(form.get("client_assertion_type").asString()).isEqualTo(TestAgent.ASSERTION_TYPE);
 		String assertion = form.get("client_assertion").asString();
 		JsonNode header = part(assertion, 0);
 		assertThat(header.get("alg").asString()).isEqualTo("EdDSA");
 		assertThat(header.get("typ").asString()).isEqualTo("JWT");
 		assertThat(header.get("kid").asString()).isEqualTo(this.agent.get("privateJwk").get("kid").asString());
-		JsonNode claims = RunningProvider.payload(assertion);
+		JsonNode claims = TestHttp.claims(assertion);
 		assertThat(claims.get("iss").asString()).isEqualTo(agentId);
 		assertThat(claims.get("sub").asString()).isEqualTo(agentId);
 		assertThat(claims.get("aud").asString()).isEqualTo(tokenEndpoint);
@@ -126,7 +123,7 @@ public final class AuthlibInteropTests {
 		HttpResponse<String> introspected = this.provider.postForm("/oauth2/introspect",
 				Map.of("token", token.get("access_token").asString()), this.resourceServerId,
 				this.resourceServerSecret);
-		JsonNode introspection = RunningProvider.json(introspected);
+		JsonNode introspection = TestHttp.json(introspected);
 		assertThat(introspection.get("active").asBoolean()).as(introspected.body()).isTrue();
 		assertThat(introspection.get("sub").asString()).isEqualTo(agentId);
 		assertThat(introspection.get("client_id").asString()).isEqualTo(agentId);
@@ -134,11 +131,11 @@ public final class AuthlibInteropTests {
 	}
 
 	private static JsonNode payloadOf(JsonNode token) {
-		return RunningProvider.payload(token.get("access_token").asString());
+		return TestHttp.claims(token.get("access_token").asString());
 	}
 
 	private static JsonNode part(String jwt, int index) {
-		return RunningProvider.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[index]));
+		return TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[index]));
 	}
 
 	private static ExampleScripts.Result run(List<String> command) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +33,12 @@ class BootstrapSecretRotationTests {
 		TestDatabase.Schema schema = TestDatabase.newSchema();
 		String kek = java.util.Base64.getEncoder().encodeToString(new byte[32]);
 		String oldToken;
-		try (RunningProvider first = RunningProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", FIRST,
+		try (TestProvider first = TestProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", FIRST,
 				"idp.tokens.key-encryption-key", kek)) {
 			oldToken = token(first, FIRST);
 			assertThat(first.get("/admin/v1/clients/idp-admin", oldToken).statusCode()).isEqualTo(200);
 		}
-		try (RunningProvider second = RunningProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", SECOND,
+		try (TestProvider second = TestProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", SECOND,
 				"idp.tokens.key-encryption-key", kek)) {
 			assertThat(tokenRequest(second, FIRST).statusCode()).as("the old secret").isEqualTo(401);
 			assertThat(second.get("/admin/v1/clients/idp-admin", oldToken).statusCode())
@@ -54,7 +56,7 @@ class BootstrapSecretRotationTests {
 				.query(String.class)
 				.single()).doesNotContain(SECOND).doesNotContain(FIRST);
 		}
-		try (RunningProvider third = RunningProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", SECOND,
+		try (TestProvider third = TestProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", SECOND,
 				"idp.tokens.key-encryption-key", kek)) {
 			assertThat(tokenRequest(third, SECOND).statusCode()).isEqualTo(200);
 			assertThat(replacements(third)).as("the same secret again replaces nothing").isOne();
@@ -67,12 +69,12 @@ class BootstrapSecretRotationTests {
 		String kek = java.util.Base64.getEncoder().encodeToString(new byte[32]);
 		Path file = this.dataDir.resolve("bootstrap-admin-secret");
 		String generated;
-		try (RunningProvider first = RunningProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", "",
+		try (TestProvider first = TestProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", "",
 				"idp.tokens.key-encryption-key", kek)) {
 			generated = readSecret(file);
 			assertThat(tokenRequest(first, generated).statusCode()).isEqualTo(200);
 		}
-		try (RunningProvider second = RunningProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", SECOND,
+		try (TestProvider second = TestProvider.start(schema, this.dataDir, "IDP_BOOTSTRAP_ADMIN_SECRET", SECOND,
 				"idp.tokens.key-encryption-key", kek)) {
 			assertThat(tokenRequest(second, generated).statusCode()).isEqualTo(401);
 			assertThat(tokenRequest(second, SECOND).statusCode()).isEqualTo(200);
@@ -89,22 +91,22 @@ class BootstrapSecretRotationTests {
 		}
 	}
 
-	private static long replacements(RunningProvider provider) {
+	private static long replacements(TestProvider provider) {
 		return provider.jdbc()
 			.sql("SELECT count(*) FROM audit_record WHERE action = 'client.secret_replaced' AND target = 'idp-admin'")
 			.query(Long.class)
 			.single();
 	}
 
-	private static HttpResponse<String> tokenRequest(RunningProvider provider, String secret) {
+	private static HttpResponse<String> tokenRequest(TestProvider provider, String secret) {
 		return provider.postForm("/oauth2/token", Map.of("grant_type", "client_credentials", "scope", "idp:admin"),
 				"idp-admin", secret);
 	}
 
-	private static String token(RunningProvider provider, String secret) {
+	private static String token(TestProvider provider, String secret) {
 		HttpResponse<String> response = tokenRequest(provider, secret);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return RunningProvider.json(response).get("access_token").asString();
+		return TestHttp.json(response).get("access_token").asString();
 	}
 
 }

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,12 +40,9 @@ public final class FirstTokenSnippetsTests {
 	static final Path EXAMPLES = ExampleScripts.EXAMPLES;
 
 	@TempDir
-	static Path dataDir;
-
-	@TempDir
 	static Path work;
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private String agentId;
 
@@ -56,12 +54,12 @@ public final class FirstTokenSnippetsTests {
 
 	@BeforeAll
 	void start() throws IOException {
-		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir);
+		this.provider = TestProvider.shared();
 		String admin = this.provider.adminToken();
 		String answer = this.provider.registerAgentAnswer(admin, SCOPE, "crm:write");
-		this.agentId = RunningProvider.JSON.readTree(answer).get("id").asString();
+		this.agentId = TestHttp.JSON.readTree(answer).get("id").asString();
 		this.agentJson = Files.writeString(work.resolve("agent.json"), answer);
-		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "snippets-rs");
+		TestProvider.ResourceServer client = this.provider.registerResourceServer(admin, "snippets-rs");
 		this.resourceServerId = client.clientId();
 		this.resourceServerSecret = client.secret();
 	}
@@ -108,13 +106,13 @@ public final class FirstTokenSnippetsTests {
 		assertThat(result.exitCode())
 			.as("exit code of %s; stdout: %s; stderr: %s", full, result.stdout(), result.stderr())
 			.isZero();
-		JsonNode answer = RunningProvider.JSON.readTree(result.stdout());
+		JsonNode answer = TestHttp.JSON.readTree(result.stdout());
 		assertThat(answer.get("token_type").asString()).isEqualTo("Bearer");
 		assertThat(answer.get("scope").asString()).isEqualTo(SCOPE);
 		HttpResponse<String> introspected = this.provider.postForm("/oauth2/introspect",
 				Map.of("token", answer.get("access_token").asString()), this.resourceServerId,
 				this.resourceServerSecret);
-		JsonNode claims = RunningProvider.json(introspected);
+		JsonNode claims = TestHttp.json(introspected);
 		assertThat(claims.get("active").asBoolean()).as(introspected.body()).isTrue();
 		assertThat(claims.get("sub").asString()).isEqualTo(this.agentId);
 		assertThat(claims.get("client_id").asString()).isEqualTo(this.agentId);

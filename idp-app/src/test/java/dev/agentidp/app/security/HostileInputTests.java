@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,14 +30,15 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
-import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,16 +68,13 @@ public final class HostileInputTests {
 			"x\r\nSet-Cookie: pwned=1", "\u202emalicious\u0645\uD83D\uDE00", "\uFFFF\uFFFE\uFEFF",
 			"${jndi:ldap://127.0.0.1:1/x}", "../../../../etc/passwd", "%00%0d%0a%25", "\uD800", "");
 
-	@TempDir
-	static Path dataDir;
-
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private String admin;
 
-	private RunningProvider.Agent agent;
+	private TestAgent agent;
 
-	private RunningProvider.Agent other;
+	private TestAgent other;
 
 	private String agentToken;
 
@@ -91,50 +88,46 @@ public final class HostileInputTests {
 	private String subAgentId;
 
 	/** An agent whose {@code tokenPolicy.maxSubAgents} is 0, and a token of it. */
-	private RunningProvider.Agent childless;
+	private TestAgent childless;
 
 	private String childlessToken;
 
 	@BeforeAll
 	void start() throws Exception {
-		// every refusal recorded on its own: this suite checks that each hostile value is
-		// storable in a record (aggregation is RefusalFloodTests')
-		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir,
-				"idp.tokens.max-failed-authentications-per-minute", "1000000",
-				"idp.audit.refusals.individual-per-source", "1000000", "idp.audit.refusals.max-individual", "1000000");
+		// the shared provider records every refusal on its own: this suite checks that
+		// each hostile value is storable in a record (aggregation is RefusalFloodTests')
+		this.provider = TestProvider.shared();
 		this.admin = this.provider.adminToken();
 		this.agent = this.provider.registerAgent(this.admin, "crm:read", "crm:write");
 		this.other = this.provider.registerAgent(this.admin, "crm:read");
-		this.agentToken = RunningProvider
-			.json(this.provider.postForm("/oauth2/token", this.agent.tokenForm("crm:read")))
+		this.agentToken = TestHttp.json(this.provider.postForm("/oauth2/token", this.agent.tokenForm("crm:read")))
 			.get("access_token")
 			.asString();
 		HttpResponse<String> rs = this.provider.postJson("/admin/v1/clients",
 				"{\"name\":\"hostile-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", this.admin);
 		assertThat(rs.statusCode()).as(rs.body()).isEqualTo(201);
-		this.rsId = RunningProvider.json(rs).get("clientId").asString();
-		this.rsSecret = RunningProvider.json(rs).get("clientSecret").asString();
+		this.rsId = TestHttp.json(rs).get("clientId").asString();
+		this.rsSecret = TestHttp.json(rs).get("clientSecret").asString();
 		this.attackerKey = new OctetKeyPairGenerator(Curve.Ed25519).keyIDFromThumbprint(true).generate();
 		HttpResponse<String> derived = this.provider.postForm("/oauth2/token",
 				exchangeForm(this.agent, this.agentToken, "hostile-sub"));
 		assertThat(derived.statusCode()).as(derived.body()).isEqualTo(200);
-		this.subAgentId = RunningProvider.json(derived).get("sub_agent_id").asString();
+		this.subAgentId = TestHttp.json(derived).get("sub_agent_id").asString();
 		HttpResponse<String> childless = this.provider.postJson("/admin/v1/agents",
 				"{\"name\":\"childless\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"crm:read\","
 						+ "\"riskLevel\":\"low\"}],\"tokenPolicy\":{\"maxSubAgents\":0},\"generateKey\":true}",
 				this.admin);
 		assertThat(childless.statusCode()).as(childless.body()).isEqualTo(201);
-		this.childless = new RunningProvider.Agent(RunningProvider.json(childless).get("id").asString(),
-				OctetKeyPair.parse(RunningProvider.json(childless).get("privateJwk").toString()),
-				this.provider.baseUrl());
-		this.childlessToken = RunningProvider
+		this.childless = new TestAgent(TestHttp.json(childless).get("id").asString(),
+				OctetKeyPair.parse(TestHttp.json(childless).get("privateJwk").toString()), this.provider.baseUrl());
+		this.childlessToken = TestHttp
 			.json(this.provider.postForm("/oauth2/token", this.childless.tokenForm("crm:read")))
 			.get("access_token")
 			.asString();
 	}
 
 	/** An RFC 8693 exchange of a token of the agent for one of its sub-agent. */
-	private static Map<String, String> exchangeForm(RunningProvider.Agent parent, String token, String subAgent) {
+	private static Map<String, String> exchangeForm(TestAgent parent, String token, String subAgent) {
 		Map<String, String> form = parent.tokenForm("crm:read");
 		form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
 		form.put("subject_token", token);
@@ -182,7 +175,7 @@ public final class HostileInputTests {
 			.query(Long.class)
 			.single();
 		Response response = postForm("/oauth2/token", Map.of("grant_type", "client_credentials", "client_id", clientId,
-				"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "garbage"));
+				"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion", "garbage"));
 		assertThat(response.status()).isBetween(400, 401);
 		assertThat(this.provider.jdbc()
 			.sql("SELECT count(*) FROM audit_record WHERE action = 'token.denied' AND actor LIKE 'bbbbbbbbbb%'")
@@ -196,14 +189,13 @@ public final class HostileInputTests {
 		for (String value : List.of("' OR '1'='1' --", "\"; DROP TABLE agent; --", "{\"$ne\":null}",
 				"\u202e\u0645\uD83D\uDE00", "${jndi:ldap://127.0.0.1:1/x}")) {
 			String body = "{\"name\":\"free-" + UUID.randomUUID() + "\",\"owner\":\"o@example.com\",\"description\":"
-					+ RunningProvider.JSON.writeValueAsString(value) + ",\"capabilities\":[{\"scope\":\"a:b\","
+					+ TestHttp.JSON.writeValueAsString(value) + ",\"capabilities\":[{\"scope\":\"a:b\","
 					+ "\"riskLevel\":\"low\"}],\"generateKey\":true}";
 			HttpResponse<String> created = this.provider.postJson("/admin/v1/agents", body, admin);
 			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-			String id = RunningProvider.json(created).get("id").asString();
-			assertThat(RunningProvider.json(this.provider.get("/admin/v1/agents/" + id, admin))
-				.get("description")
-				.asString()).isEqualTo(value);
+			String id = TestHttp.json(created).get("id").asString();
+			assertThat(TestHttp.json(this.provider.get("/admin/v1/agents/" + id, admin)).get("description").asString())
+				.isEqualTo(value);
 		}
 		assertThat(this.provider.rows("agent")).isPositive();
 		assertThat(this.provider.rows("issued_token")).isPositive();
@@ -241,7 +233,7 @@ public final class HostileInputTests {
 			case OAUTH_ERROR -> {
 				assertThat(response.status()).as(abbreviate(body)).isBetween(400, 499);
 				assertThat(response.contentType()).as(abbreviate(body)).startsWith("application/json");
-				JsonNode error = RunningProvider.JSON.readTree(body);
+				JsonNode error = TestHttp.JSON.readTree(body);
 				assertThat(error.get("error").asString()).isIn("invalid_request", "invalid_client", "invalid_grant",
 						"unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_target",
 						"invalid_token");
@@ -250,7 +242,7 @@ public final class HostileInputTests {
 			case PROBLEM -> {
 				assertThat(response.status()).as(abbreviate(body)).isBetween(400, 499);
 				assertThat(response.contentType()).as(abbreviate(body)).startsWith("application/problem+json");
-				JsonNode problem = RunningProvider.JSON.readTree(body);
+				JsonNode problem = TestHttp.JSON.readTree(body);
 				assertThat(problem.get("status").asInt()).isEqualTo(response.status());
 				assertThat(problem.get("title").asString()).isNotBlank();
 			}
@@ -281,7 +273,7 @@ public final class HostileInputTests {
 				|| !response.contentType().startsWith("application/json")) {
 			return;
 		}
-		JsonNode error = RunningProvider.JSON.readTree(response.body());
+		JsonNode error = TestHttp.JSON.readTree(response.body());
 		if (!error.has("error")) {
 			return;
 		}
@@ -334,11 +326,11 @@ public final class HostileInputTests {
 		for (String path : List.of("/%6Fauth2/token", "/oauth2/%74oken", "/%6f%61uth2/token")) {
 			cases.add(new Case("token: the encoded path " + path + " with valid admin credentials", Expect.OAUTH_ERROR,
 					() -> postBasic(path, Map.of("grant_type", "client_credentials", "scope", "idp:admin"), "idp-admin",
-							RunningProvider.ADMIN_SECRET)));
+							TestProvider.ADMIN_SECRET)));
 		}
 		cases.add(new Case("introspection: the encoded path /oauth2/%69ntrospect", Expect.OAUTH_ERROR,
 				() -> postBasic("/oauth2/%69ntrospect", Map.of("token", this.agentToken), "idp-admin",
-						RunningProvider.ADMIN_SECRET)));
+						TestProvider.ADMIN_SECRET)));
 		cases.add(new Case("admin: the encoded path /admin/v1/%61gents", Expect.PROBLEM,
 				() -> request("GET", "/admin/v1/%61gents", null, null, this.admin)));
 		// issue 14, item 18: only true or false retires a key with its tokens (Spring
@@ -392,74 +384,78 @@ public final class HostileInputTests {
 		// a client_id cut at 200 characters inside a surrogate pair: still audited
 		cases.add(token("client_id of 199 characters and an emoji, garbage assertion",
 				() -> Map.of("grant_type", "client_credentials", "client_id", "a".repeat(199) + "\ud83d\ude00",
-						"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "garbage")));
+						"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion", "garbage")));
 	}
 
 	// --- OAuth: the token endpoint
 	// ----------------------------------------------------------
 
 	private void tokenEndpointCases(List<Case> cases) {
-		RunningProvider.Agent a = this.agent;
+		TestAgent a = this.agent;
 		String aud = this.provider.baseUrl();
 		// forged and malformed assertions
-		cases.add(token("assertion with alg none", () -> a.form(unsigned(a), "crm:read")));
+		cases.add(token("assertion with alg none", () -> a.formWith(unsigned(a), "crm:read")));
 		cases.add(token("assertion HS256-signed with the agent's public key as secret",
-				() -> a.form(hmac(a), "crm:read")));
-		cases.add(token("assertion with a kid the agent does not have", () -> a.form(a.assertion((c) -> {
+				() -> a.formWith(hmac(a), "crm:read")));
+		cases.add(token("assertion with a kid the agent does not have", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.keyID("no-such-kid")), "crm:read")));
 		cases.add(
 				token("assertion signed by another agent's key under this agent's kid",
-						() -> a.form(this.other.sign(
+						() -> a.formWith(this.other.sign(
 								new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(a.key().getKeyID()).build(),
 								a.claims().build()), "crm:read")));
-		cases.add(token("assertion with an unknown crit header", () -> a.form(a.assertion((c) -> {
+		cases.add(token("assertion with an unknown crit header", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.criticalParams(Set.of("urn:example:unknown")).customParam("urn:example:unknown", "x")),
 				"crm:read")));
-		cases.add(token("assertion with an embedded attacker jwk", () -> a.form(embeddedKey(a), "crm:read")));
-		cases.add(token("assertion with jku and x5u pointing at loopback", () -> a.form(a.assertion((c) -> {
+		cases.add(token("assertion with an embedded attacker jwk", () -> a.formWith(embeddedKey(a), "crm:read")));
+		cases.add(token("assertion with jku and x5u pointing at loopback", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.jwkURL(URI.create("http://127.0.0.1:1/jwks")).x509CertURL(URI.create("http://127.0.0.1:1/x5u"))),
 				"crm:read")));
 		cases.add(token("nested JWT: a signed JWS whose payload is another signed JWT",
-				() -> a.form(nested(a), "crm:read")));
-		cases.add(token("an access token presented as a client assertion", () -> a.form(this.agentToken, "crm:read")));
+				() -> a.formWith(nested(a), "crm:read")));
+		cases.add(token("an access token presented as a client assertion",
+				() -> a.formWith(this.agentToken, "crm:read")));
 		cases.add(token("assertion with alg RS256 over an Ed25519 signature",
-				() -> a.form(relabel(a.assertion(), "RS256"), "crm:read")));
-		cases.add(token("assertion of 60 KB (kid padded)", () -> a.form(a.assertion((c) -> {
+				() -> a.formWith(relabel(a.assertion(), "RS256"), "crm:read")));
+		cases.add(token("assertion of 60 KB (kid padded)", () -> a.formWith(a.assertion((c) -> {
 		}, (h) -> h.keyID("k".repeat(60_000))), "crm:read")));
 		cases.add(token("assertion with a 60 KB jti",
-				() -> a.form(a.assertion((c) -> c.jwtID("j".repeat(60_000)), (h) -> {
+				() -> a.formWith(a.assertion((c) -> c.jwtID("j".repeat(60_000)), (h) -> {
 				}), "crm:read")));
 		cases.add(new Case("1 MB client assertion", Expect.OAUTH_ERROR,
 				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
-						RunningProvider.encode(a.form("A".repeat(1_000_000), "crm:read")), null)));
-		cases.add(token("assertion whose payload nests 100,000 JSON arrays",
-				() -> a.form(signPayload(a, "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"), "crm:read")));
+						TestHttp.encode(a.formWith("A".repeat(1_000_000), "crm:read")), null)));
+		cases.add(token("assertion whose payload nests 100,000 JSON arrays", () -> a
+			.formWith(signPayload(a, "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"), "crm:read")));
 		cases.add(token("assertion whose payload is not JSON",
-				() -> a.form(signPayload(a, "not json at all"), "crm:read")));
-		cases.add(token("assertion that is not base64url", () -> a.form("%%%.***.$$$", "crm:read")));
-		cases.add(token("assertion with five parts (JWE shape)", () -> a.form("a.b.c.d.e", "crm:read")));
+				() -> a.formWith(signPayload(a, "not json at all"), "crm:read")));
+		cases.add(token("assertion that is not base64url", () -> a.formWith("%%%.***.$$$", "crm:read")));
+		cases.add(token("assertion with five parts (JWE shape)", () -> a.formWith("a.b.c.d.e", "crm:read")));
 		for (Object exp : List.of(-1L, 0L, Long.MAX_VALUE, Long.MIN_VALUE, 1e300, -1e300, "tomorrow", true)) {
-			cases.add(token("assertion with exp " + exp, () -> a.form(signClaims(a, Map.of("exp", exp)), "crm:read")));
-			cases.add(token("assertion with iat " + exp, () -> a.form(signClaims(a, Map.of("iat", exp)), "crm:read")));
-			cases.add(token("assertion with nbf " + exp, () -> a.form(signClaims(a, Map.of("nbf", exp)), "crm:read")));
+			cases.add(token("assertion with exp " + exp,
+					() -> a.formWith(signClaims(a, Map.of("exp", exp)), "crm:read")));
+			cases.add(token("assertion with iat " + exp,
+					() -> a.formWith(signClaims(a, Map.of("iat", exp)), "crm:read")));
+			cases.add(token("assertion with nbf " + exp,
+					() -> a.formWith(signClaims(a, Map.of("nbf", exp)), "crm:read")));
 		}
 		cases.add(token("assertion with aud an object",
-				() -> a.form(signClaims(a, Map.of("aud", Map.of("x", aud))), "crm:read")));
-		cases.add(token("assertion with jti a number", () -> a.form(signClaims(a, Map.of("jti", 42)), "crm:read")));
+				() -> a.formWith(signClaims(a, Map.of("aud", Map.of("x", aud))), "crm:read")));
+		cases.add(token("assertion with jti a number", () -> a.formWith(signClaims(a, Map.of("jti", 42)), "crm:read")));
 		for (String hostile : HOSTILE) {
 			String label = printable(hostile);
 			cases.add(token("assertion iss and sub " + label,
-					() -> a.form(a.assertion((c) -> c.issuer(hostile).subject(hostile), (h) -> {
+					() -> a.formWith(a.assertion((c) -> c.issuer(hostile).subject(hostile), (h) -> {
 					}), "crm:read")));
 			// any string is a legal jti (RFC 7519 §4.1.7) but for control characters
 			boolean legalJti = !hostile.isEmpty() && hostile.chars().noneMatch(Character::isISOControl);
 			cases.add(new Case("token: assertion jti " + label, legalJti ? Expect.ISSUED : Expect.OAUTH_ERROR,
-					() -> postForm("/oauth2/token", a.form(hostile.isEmpty() ? signClaims(a, Map.of("jti", ""))
+					() -> postForm("/oauth2/token", a.formWith(hostile.isEmpty() ? signClaims(a, Map.of("jti", ""))
 							: a.assertion((c) -> c.jwtID(hostile), (h) -> {
 							}), "crm:read"))));
-			cases.add(token("assertion aud " + label, () -> a.form(a.assertion((c) -> c.audience(hostile), (h) -> {
+			cases.add(token("assertion aud " + label, () -> a.formWith(a.assertion((c) -> c.audience(hostile), (h) -> {
 			}), "crm:read")));
-			cases.add(token("assertion kid " + label, () -> a.form(a.assertion((c) -> {
+			cases.add(token("assertion kid " + label, () -> a.formWith(a.assertion((c) -> {
 			}, (h) -> h.keyID(hostile)), "crm:read")));
 			for (String field : List.of("grant_type", "client_id", "client_assertion_type", "client_assertion", "scope",
 					"resource", "task", "ttl")) {
@@ -488,8 +484,8 @@ public final class HostileInputTests {
 				Map<String, String> form = a.tokenForm("crm:read");
 				form.putIfAbsent("task", "t1");
 				form.putIfAbsent("ttl", "60");
-				String body = RunningProvider.encode(form) + "&" + repeated + "="
-						+ RunningProvider.enc("client_assertion".equals(repeated) ? a.assertion() : form.get(repeated));
+				String body = TestHttp.encode(form) + "&" + repeated + "="
+						+ TestHttp.enc("client_assertion".equals(repeated) ? a.assertion() : form.get(repeated));
 				return post("/oauth2/token", "application/x-www-form-urlencoded", body, null);
 			}));
 		}
@@ -501,36 +497,34 @@ public final class HostileInputTests {
 		cases.add(new Case("assertion and client_secret_basic at once", Expect.OAUTH_ERROR,
 				() -> send(this.provider.request("/oauth2/token")
 					.header("Content-Type", "application/x-www-form-urlencoded")
-					.header("Authorization", RunningProvider.basic("idp-admin", RunningProvider.ADMIN_SECRET))
-					.POST(HttpRequest.BodyPublishers.ofString(RunningProvider.encode(a.tokenForm("crm:read"))))
+					.header("Authorization", TestHttp.basic("idp-admin", TestProvider.ADMIN_SECRET))
+					.POST(HttpRequest.BodyPublishers.ofString(TestHttp.encode(a.tokenForm("crm:read"))))
 					.build())));
 		// wrong content types and bodies
 		for (String type : List.of("application/json", "text/plain", "application/xml",
 				"multipart/form-data; boundary=x", "application/jwt", "")) {
 			cases.add(new Case("token request as " + (type.isEmpty() ? "no content type" : type), Expect.OAUTH_ERROR,
 					() -> post("/oauth2/token", type,
-							type.contains("json") ? RunningProvider.JSON.writeValueAsString(a.tokenForm("crm:read"))
-									: RunningProvider.encode(a.tokenForm("crm:read")),
+							type.contains("json") ? TestHttp.JSON.writeValueAsString(a.tokenForm("crm:read"))
+									: TestHttp.encode(a.tokenForm("crm:read")),
 							null)));
 		}
 		cases.add(new Case("token request whose form encoding is broken", Expect.OAUTH_ERROR,
 				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
-						RunningProvider.encode(a.tokenForm("crm:read")) + "&%zz=%&=&&scope=%E0%A4%A", null)));
+						TestHttp.encode(a.tokenForm("crm:read")) + "&%zz=%&=&&scope=%E0%A4%A", null)));
 		cases.add(new Case("token request with a 2 MB body", Expect.OAUTH_ERROR,
 				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
-						RunningProvider.encode(a.tokenForm("crm:read")) + "&pad=" + "x".repeat(2_000_000), null)));
+						TestHttp.encode(a.tokenForm("crm:read")) + "&pad=" + "x".repeat(2_000_000), null)));
 		cases.add(new Case("token request with a 2 MB chunked body", Expect.OAUTH_ERROR,
 				() -> chunked("/oauth2/token", "application/x-www-form-urlencoded",
-						RunningProvider.encode(a.tokenForm("crm:read")) + "&pad=" + "x".repeat(2_000_000))));
+						TestHttp.encode(a.tokenForm("crm:read")) + "&pad=" + "x".repeat(2_000_000))));
 		cases.add(new Case("token request with 20,000 parameters", Expect.OAUTH_ERROR,
 				() -> post("/oauth2/token", "application/x-www-form-urlencoded",
-						RunningProvider.encode(a.tokenForm("crm:read")) + "&p=1".repeat(20_000), null)));
-		cases.add(new Case("token request by GET with the parameters in the query", Expect.PROBLEM,
-				() -> send(this.provider.request("/oauth2/token?" + RunningProvider.encode(a.tokenForm("crm:read")))
-					.GET()
-					.build())));
+						TestHttp.encode(a.tokenForm("crm:read")) + "&p=1".repeat(20_000), null)));
+		cases.add(new Case("token request by GET with the parameters in the query", Expect.PROBLEM, () -> send(
+				this.provider.request("/oauth2/token?" + TestHttp.encode(a.tokenForm("crm:read"))).GET().build())));
 		cases.add(new Case("token request with the parameters in the query string", Expect.OAUTH_ERROR,
-				() -> post("/oauth2/token?" + RunningProvider.encode(a.tokenForm("crm:read")),
+				() -> post("/oauth2/token?" + TestHttp.encode(a.tokenForm("crm:read")),
 						"application/x-www-form-urlencoded", "", null)));
 		cases.add(new Case("client_secret_basic with a malformed Basic header", Expect.OAUTH_ERROR,
 				() -> raw("POST", "/oauth2/token",
@@ -539,7 +533,7 @@ public final class HostileInputTests {
 						"grant_type=client_credentials")));
 		cases.add(new Case("client_secret_basic with control characters in the user", Expect.OAUTH_ERROR,
 				() -> postBasic("/oauth2/token", Map.of("grant_type", "client_credentials", "scope", "idp:admin"),
-						"idp-admin\u0000\r\n", RunningProvider.ADMIN_SECRET)));
+						"idp-admin\u0000\r\n", TestProvider.ADMIN_SECRET)));
 		cases.add(new Case("client_secret_basic with an injection string as the secret", Expect.OAUTH_ERROR,
 				() -> postBasic("/oauth2/token", Map.of("grant_type", "client_credentials", "scope", "idp:admin"),
 						"idp-admin", "' OR '1'='1")));
@@ -548,11 +542,11 @@ public final class HostileInputTests {
 		cases.add(new Case("an admin client asking for a scope it does not hold", Expect.OAUTH_ERROR,
 				() -> postBasic("/oauth2/token",
 						Map.of("grant_type", "client_credentials", "scope", "idp:admin crm:read"), "idp-admin",
-						RunningProvider.ADMIN_SECRET)));
+						TestProvider.ADMIN_SECRET)));
 		cases.add(new Case("unsupported grant type password", Expect.OAUTH_ERROR,
 				() -> postBasic("/oauth2/token",
 						Map.of("grant_type", "password", "username", "admin", "password", "admin"), "idp-admin",
-						RunningProvider.ADMIN_SECRET)));
+						TestProvider.ADMIN_SECRET)));
 		cases.add(new Case("token exchange with an injection string as subject token", Expect.OAUTH_ERROR, () -> {
 			Map<String, String> form = a.authForm();
 			form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
@@ -595,7 +589,7 @@ public final class HostileInputTests {
 			cases.add(new Case(endpoint + " with the token parameter repeated", Expect.OAUTH_ERROR,
 					() -> send(this.provider.request(endpoint)
 						.header("Content-Type", "application/x-www-form-urlencoded")
-						.header("Authorization", RunningProvider.basic(this.rsId, this.rsSecret))
+						.header("Authorization", TestHttp.basic(this.rsId, this.rsSecret))
 						.POST(HttpRequest.BodyPublishers.ofString("token=" + this.agentToken + "&token=x"))
 						.build())));
 			cases.add(new Case(endpoint + " without a token parameter", Expect.OAUTH_ERROR,
@@ -611,16 +605,16 @@ public final class HostileInputTests {
 						.POST(HttpRequest.BodyPublishers.ofString("token=" + this.agentToken))
 						.build())));
 			cases.add(new Case(endpoint + " with an alg none client assertion", Expect.OAUTH_ERROR, () -> {
-				Map<String, String> form = this.agent.form(unsigned(this.agent), null);
+				Map<String, String> form = this.agent.formWith(unsigned(this.agent), null);
 				form.remove("grant_type");
 				form.put("token", this.agentToken);
 				return postForm(endpoint, form);
 			}));
 			cases.add(new Case(endpoint + " as JSON", Expect.OAUTH_ERROR, () -> post(endpoint, "application/json",
-					"{\"token\":\"" + this.agentToken + "\"}", RunningProvider.basic(this.rsId, this.rsSecret))));
+					"{\"token\":\"" + this.agentToken + "\"}", TestHttp.basic(this.rsId, this.rsSecret))));
 			cases.add(new Case(endpoint + " with a 2 MB body", Expect.OAUTH_ERROR,
 					() -> post(endpoint, "application/x-www-form-urlencoded", "token=" + "x".repeat(2_000_000),
-							RunningProvider.basic(this.rsId, this.rsSecret))));
+							TestHttp.basic(this.rsId, this.rsSecret))));
 		}
 	}
 
@@ -651,7 +645,7 @@ public final class HostileInputTests {
 	 * 5xx, nothing written.
 	 */
 	private void policyCases(List<Case> cases) {
-		String admin = RunningProvider.basic("idp-admin", RunningProvider.ADMIN_SECRET);
+		String admin = TestHttp.basic("idp-admin", TestProvider.ADMIN_SECRET);
 		String subject = "\"subject\": {\"type\": \"agent\", \"id\": \"" + this.agent.id()
 				+ "\", \"properties\": {\"token\": \"" + this.agentToken + "\"}}";
 		String action = "\"action\": {\"name\": \"read\"}";
@@ -766,7 +760,7 @@ public final class HostileInputTests {
 		// agent registration: every field hostile
 		String valid = "\"name\":\"n-%s\",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\"}],\"generateKey\":true";
 		for (String hostile : HOSTILE) {
-			String json = RunningProvider.JSON.writeValueAsString(hostile);
+			String json = TestHttp.JSON.writeValueAsString(hostile);
 			String label = printable(hostile);
 			cases.add(adminJson("agent name " + label, "POST", "/admin/v1/agents", "{\"name\":" + json
 					+ ",\"owner\":\"o@example.com\",\"capabilities\":[{\"scope\":\"a:b\"}],\"generateKey\":true}"));
@@ -790,26 +784,27 @@ public final class HostileInputTests {
 					"{\"name\":\"c\",\"kind\":\"admin\",\"scopes\":[\"idp:admin\"," + json + "]}"));
 			boolean refusedByTomcat = hostile.contains("\u0000") || hostile.contains("/");
 			cases.add(new Case("admin: agent id path " + label, refusedByTomcat ? Expect.CONTAINER : Expect.PROBLEM,
-					() -> request("GET", "/admin/v1/agents/" + RunningProvider.enc(hostile), null, null, this.admin)));
+					() -> request("GET", "/admin/v1/agents/" + TestHttp.enc(hostile), null, null, this.admin)));
 			cases.add(adminJson("revoke by agentId " + label, "POST", "/admin/v1/tokens/revoke",
 					"{\"agentId\":" + json + "}"));
-			cases.add(new Case("agent list filters " + label, Expect.NOT_AN_ERROR, () -> request("GET",
-					"/admin/v1/agents?owner=" + RunningProvider.enc(hostile) + "&q=" + RunningProvider.enc(hostile)
-							+ "&status=" + RunningProvider.enc(hostile) + "&cursor=" + RunningProvider.enc(hostile),
-					null, null, this.admin)));
+			cases.add(new Case("agent list filters " + label, Expect.NOT_AN_ERROR,
+					() -> request("GET",
+							"/admin/v1/agents?owner=" + TestHttp.enc(hostile) + "&q=" + TestHttp.enc(hostile)
+									+ "&status=" + TestHttp.enc(hostile) + "&cursor=" + TestHttp.enc(hostile),
+							null, null, this.admin)));
 			cases.add(new Case("audit query " + label, Expect.NOT_AN_ERROR,
-					() -> request("GET", "/admin/v1/audit?chain=" + RunningProvider.enc(hostile) + "&actor="
-							+ RunningProvider.enc(hostile) + "&action=" + RunningProvider.enc(hostile) + "&from="
-							+ RunningProvider.enc(hostile) + "&cursor=" + RunningProvider.enc(hostile), null, null,
-							this.admin)));
+					() -> request("GET",
+							"/admin/v1/audit?chain=" + TestHttp.enc(hostile) + "&actor=" + TestHttp.enc(hostile)
+									+ "&action=" + TestHttp.enc(hostile) + "&from=" + TestHttp.enc(hostile) + "&cursor="
+									+ TestHttp.enc(hostile),
+							null, null, this.admin)));
 			cases.add(new Case("audit verify of chain " + label, Expect.NOT_AN_ERROR, () -> request("GET",
-					"/admin/v1/audit/verify?chain=" + RunningProvider.enc(hostile), null, null, this.admin)));
+					"/admin/v1/audit/verify?chain=" + TestHttp.enc(hostile), null, null, this.admin)));
 			cases.add(new Case("revoke by task or jti " + label, Expect.NOT_AN_ERROR, () -> request("POST",
 					"/admin/v1/tokens/revoke", "application/json", "{\"task\":" + json + "}", this.admin)));
 			cases.add(new Case("retire key " + label, refusedByTomcat ? Expect.CONTAINER : Expect.NOT_AN_ERROR,
-					() -> request("DELETE",
-							"/admin/v1/agents/" + this.other.id() + "/keys/" + RunningProvider.enc(hostile), null, null,
-							this.admin)));
+					() -> request("DELETE", "/admin/v1/agents/" + this.other.id() + "/keys/" + TestHttp.enc(hostile),
+							null, null, this.admin)));
 		}
 		cases.add(adminJson("an agent with unknown and server-set fields", "POST", "/admin/v1/agents", "{"
 				+ valid.formatted(UUID.randomUUID()) + ",\"admin\":true,\"status\":\"active\",\"id\":\"" + id + "\"}"));
@@ -923,12 +918,11 @@ public final class HostileInputTests {
 	// -----------------------------------------------------------------------------
 
 	private Response postForm(String path, Map<String, String> form) {
-		return post(path, "application/x-www-form-urlencoded", RunningProvider.encode(form), null);
+		return post(path, "application/x-www-form-urlencoded", TestHttp.encode(form), null);
 	}
 
 	private Response postBasic(String path, Map<String, String> form, String user, String password) {
-		return post(path, "application/x-www-form-urlencoded", RunningProvider.encode(form),
-				RunningProvider.basic(user, password));
+		return post(path, "application/x-www-form-urlencoded", TestHttp.encode(form), TestHttp.basic(user, password));
 	}
 
 	private Response post(String path, String type, String body, String authorization) {
@@ -1033,11 +1027,11 @@ public final class HostileInputTests {
 	// --- forged tokens
 	// --------------------------------------------------------------------
 
-	private String unsigned(RunningProvider.Agent a) {
+	private String unsigned(TestAgent a) {
 		return b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(a.claims().build().toString()) + ".";
 	}
 
-	private String hmac(RunningProvider.Agent a) {
+	private String hmac(TestAgent a) {
 		try {
 			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
 					new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(a.key().getKeyID()).build(), a.claims().build());
@@ -1049,7 +1043,7 @@ public final class HostileInputTests {
 		}
 	}
 
-	private String embeddedKey(RunningProvider.Agent a) {
+	private String embeddedKey(TestAgent a) {
 		try {
 			com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
 					new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.attackerKey.getKeyID())
@@ -1064,15 +1058,15 @@ public final class HostileInputTests {
 		}
 	}
 
-	private String nested(RunningProvider.Agent a) {
+	private String nested(TestAgent a) {
 		return signPayload(a, a.assertion(), new JOSEObjectType("JWT"));
 	}
 
-	private String signPayload(RunningProvider.Agent a, String payload) {
+	private String signPayload(TestAgent a, String payload) {
 		return signPayload(a, payload, null);
 	}
 
-	private String signPayload(RunningProvider.Agent a, String payload, JOSEObjectType contentType) {
+	private String signPayload(TestAgent a, String payload, JOSEObjectType contentType) {
 		try {
 			JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(a.key().getKeyID())
 				.type(JOSEObjectType.JWT);
@@ -1089,10 +1083,10 @@ public final class HostileInputTests {
 	}
 
 	/** A validly signed assertion whose claims are overridden with raw JSON values. */
-	private String signClaims(RunningProvider.Agent a, Map<String, Object> overrides) {
+	private String signClaims(TestAgent a, Map<String, Object> overrides) {
 		Map<String, Object> claims = new LinkedHashMap<>(a.claims().build().toJSONObject());
 		claims.putAll(overrides);
-		return signPayload(a, RunningProvider.JSON.writeValueAsString(claims));
+		return signPayload(a, TestHttp.JSON.writeValueAsString(claims));
 	}
 
 	private static String relabel(String jwt, String alg) {
@@ -1129,7 +1123,7 @@ public final class HostileInputTests {
 	}
 
 	private String forgedHmacWithProviderKey() {
-		JsonNode jwks = RunningProvider.json(this.provider.get("/oauth2/jwks", null));
+		JsonNode jwks = TestHttp.json(this.provider.get("/oauth2/jwks", null));
 		JsonNode key = jwks.get("keys").get(0);
 		try {
 			long now = Instant.now().getEpochSecond();

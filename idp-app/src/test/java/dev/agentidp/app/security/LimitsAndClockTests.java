@@ -14,11 +14,13 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import javax.sql.DataSource;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.TokenGrant;
@@ -53,13 +55,13 @@ public final class LimitsAndClockTests {
 	@TempDir
 	static Path dataDir;
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private String admin;
 
 	@BeforeAll
 	void start() {
-		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir, "idp.tokens.clock-skew", "20s",
+		this.provider = TestProvider.start(TestDatabase.newSchema(), dataDir, "idp.tokens.clock-skew", "20s",
 				"idp.tokens.max-failed-authentications-per-minute", "3", "idp.tokens.max-client-assertion-lifetime",
 				"5m", "spring.datasource.hikari.maximum-pool-size", String.valueOf(POOL),
 				"spring.datasource.hikari.connection-timeout", "1000");
@@ -75,25 +77,25 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void oauthBodiesOverSixtyFourKibAreRefusedWith413AndAnOAuthError() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
-		String body = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(70_000);
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
+		String body = TestHttp.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(70_000);
 		long tokens = this.provider.rows("issued_token");
 		HttpResponse<String> declared = this.provider.send(this.provider.request("/oauth2/token")
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build());
 		assertThat(declared.statusCode()).isEqualTo(413);
-		assertThat(RunningProvider.json(declared).get("error").asString()).isEqualTo("invalid_request");
+		assertThat(TestHttp.json(declared).get("error").asString()).isEqualTo("invalid_request");
 		HttpResponse<String> chunked = this.provider.send(this.provider.request("/oauth2/token")
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers
 				.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
 			.build());
 		assertThat(chunked.statusCode()).isEqualTo(413);
-		assertThat(RunningProvider.json(chunked).get("error").asString()).isEqualTo("invalid_request");
+		assertThat(TestHttp.json(chunked).get("error").asString()).isEqualTo("invalid_request");
 		assertThat(this.provider.rows("issued_token")).isEqualTo(tokens);
 		// just under the limit is still read and answered on its merits
-		String small = RunningProvider.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(60_000);
+		String small = TestHttp.encode(agent.tokenForm("crm:read")) + "&pad=" + "x".repeat(60_000);
 		assertThat(this.provider
 			.send(this.provider.request("/oauth2/token")
 				.header("Content-Type", "application/x-www-form-urlencoded")
@@ -107,22 +109,22 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void afterTheCapOfFailedAuthenticationsFromOneAddressEvenAValidAssertionFromItIsRefusedUnverifiedAndAudited() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent bystander = this.provider.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent forger = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent bystander = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.provider.registerAgent(this.admin, "crm:read");
 		for (int i = 0; i < 3; i++) {
 			// signed with another agent's key: a failed signature check
 			String forged = forger.sign(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(agent.key().getKeyID()).build(),
 					agent.claims().build());
-			assertThat(this.provider.postForm("/oauth2/token", agent.form(forged, "crm:read")).statusCode())
+			assertThat(this.provider.postForm("/oauth2/token", agent.formWith(forged, "crm:read")).statusCode())
 				.isEqualTo(401);
 		}
 		String valid = agent.assertion();
-		HttpResponse<String> refused = this.provider.postForm("/oauth2/token", agent.form(valid, "crm:read"));
+		HttpResponse<String> refused = this.provider.postForm("/oauth2/token", agent.formWith(valid, "crm:read"));
 		assertThat(refused.statusCode()).isEqualTo(401);
-		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(TestHttp.json(refused).get("error").asString()).isEqualTo("invalid_client");
 		// the valid assertion was never verified: its jti was not even consumed
-		String jti = RunningProvider.payload(valid).get("jti").asString();
+		String jti = TestHttp.claims(valid).get("jti").asString();
 		assertThat(this.provider.jdbc()
 			.sql("SELECT count(*) FROM client_assertion WHERE jti = ?")
 			.param(jti)
@@ -148,7 +150,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void anExhaustedConnectionPoolIsAnswered503WithRetryAfterNotAHang() throws Exception {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		DataSource dataSource = this.provider.context().getBean(DataSource.class);
 		List<Connection> held = new ArrayList<>();
 		try {
@@ -159,13 +161,13 @@ public final class LimitsAndClockTests {
 			HttpResponse<String> token = this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 			HttpResponse<String> basic = this.provider.postForm("/oauth2/token",
 					Map.of("grant_type", "client_credentials", "scope", "idp:admin"), "idp-admin",
-					RunningProvider.ADMIN_SECRET);
+					TestProvider.ADMIN_SECRET);
 			HttpResponse<String> adminApi = this.provider.get("/admin/v1/agents", this.admin);
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
 			for (HttpResponse<String> response : List.of(token, basic)) {
 				assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
 				assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
-				assertThat(RunningProvider.json(response).get("error").asString()).isEqualTo("temporarily_unavailable");
+				assertThat(TestHttp.json(response).get("error").asString()).isEqualTo("temporarily_unavailable");
 			}
 			assertThat(adminApi.statusCode()).as(adminApi.body()).isEqualTo(503);
 			assertThat(adminApi.headers().firstValue("Retry-After")).hasValue("5");
@@ -190,7 +192,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void assertionExpiryIsToleratedWithinTheSkewAndNoFurther() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		// RFC 7523 §3 (4): exp, allowing for a small clock skew
 		assertThat(tokenWith(agent,
 				(c) -> c.issueTime(ago(Duration.ofSeconds(90))).expirationTime(ago(SKEW.minusSeconds(5)))))
@@ -202,7 +204,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void assertionNotBeforeIsToleratedWithinTheSkewAndNoFurther() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		// RFC 7523 §3 (5): nbf, allowing for a small clock skew
 		assertThat(tokenWith(agent, (c) -> c.notBeforeTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
 		assertThat(tokenWith(agent, (c) -> c.notBeforeTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
@@ -210,7 +212,7 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void assertionIssuedAtIsToleratedWithinTheSkewAndNoFurther() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		// RFC 7523 §3 (6): iat in the future only within the skew
 		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.minusSeconds(5))))).isEqualTo(200);
 		assertThat(tokenWith(agent, (c) -> c.issueTime(ahead(SKEW.plusSeconds(5))))).isEqualTo(401);
@@ -221,14 +223,14 @@ public final class LimitsAndClockTests {
 
 	@Test
 	void aConfiguredFiveMinuteAssertionLifetimeRefusesAnAssertionThatExpiresTenMinutesAhead() {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		assertThat(tokenWith(agent, (c) -> c.expirationTime(ahead(Duration.ofMinutes(4))))).isEqualTo(200);
 		HttpResponse<String> refused = this.provider.postForm("/oauth2/token",
-				agent.form(agent.assertion((c) -> c.expirationTime(ahead(Duration.ofMinutes(10))), (header) -> {
+				agent.formWith(agent.assertion((c) -> c.expirationTime(ahead(Duration.ofMinutes(10))), (header) -> {
 				}), "crm:read"));
 		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
-		assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
-		assertThat(RunningProvider.json(refused).get("error_description").asString())
+		assertThat(TestHttp.json(refused).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(TestHttp.json(refused).get("error_description").asString())
 			.contains("expires more than 5 minutes ahead");
 	}
 
@@ -242,10 +244,9 @@ public final class LimitsAndClockTests {
 		assertThat(whoami(adminToken(now.minusSeconds(600), now.minus(SKEW.plusSeconds(5))))).isEqualTo(401);
 	}
 
-	private int tokenWith(RunningProvider.Agent agent,
-			java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> claims) {
+	private int tokenWith(TestAgent agent, java.util.function.Consumer<com.nimbusds.jwt.JWTClaimsSet.Builder> claims) {
 		HttpResponse<String> response = this.provider.postForm("/oauth2/token",
-				agent.form(agent.assertion(claims, (header) -> {
+				agent.formWith(agent.assertion(claims, (header) -> {
 				}), "crm:read"));
 		return response.statusCode();
 	}

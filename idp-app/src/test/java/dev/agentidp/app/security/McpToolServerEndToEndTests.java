@@ -4,28 +4,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.example.mcptoolserver.McpToolServerApplication;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import dev.agentidp.app.TestHttp;
-import dev.agentidp.db.test.TestDatabase;
-import dev.agentidp.dpop.DpopProofVerifier;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -34,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -58,14 +47,11 @@ class McpToolServerEndToEndTests {
 	/** The tool server's resource identifier, in the agent's document and its token. */
 	static final String GITHUB = "https://mcp.example.com/github";
 
-	@TempDir
-	static Path dataDir;
-
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private final OctetKeyPair proofKey = generate();
+	private final OctetKeyPair proofKey = TestAgent.newKey();
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private ConfigurableApplicationContext toolServer;
 
@@ -75,11 +61,11 @@ class McpToolServerEndToEndTests {
 
 	private String agentId;
 
-	private RunningProvider.Agent agent;
+	private TestAgent agent;
 
 	@BeforeAll
 	void start() throws Exception {
-		this.provider = RunningProvider.start(TestDatabase.newSchema(), dataDir);
+		this.provider = TestProvider.shared();
 		this.admin = this.provider.adminToken();
 		HttpResponse<String> registered = this.provider.postJson("/admin/v1/agents", """
 				{"name": "mcp-agent-%s", "owner": "owner@example.com",
@@ -88,11 +74,11 @@ class McpToolServerEndToEndTests {
 				 "tools": [{"id": "github", "mcpServer": "%s", "permissions": ["create_pr", "merge"]}],
 				 "generateKey": true}""".formatted(UUID.randomUUID(), GITHUB), this.admin);
 		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-		JsonNode document = RunningProvider.json(registered);
+		JsonNode document = TestHttp.json(registered);
 		this.agentId = document.get("id").asString();
-		this.agent = new RunningProvider.Agent(this.agentId, OctetKeyPair.parse(document.get("privateJwk").toString()),
+		this.agent = new TestAgent(this.agentId, OctetKeyPair.parse(document.get("privateJwk").toString()),
 				this.provider.issuer());
-		RunningProvider.ResourceServer client = this.provider.registerResourceServer(this.admin, "mcp-github");
+		TestProvider.ResourceServer client = this.provider.registerResourceServer(this.admin, "mcp-github");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.config.name=mcp-tool-server-fixture",
 				"--spring.autoconfigure.exclude="
 						+ String.join(",", ResourceServerInteropTests.NOT_ON_A_RESOURCE_SERVERS_CLASSPATH),
@@ -161,7 +147,7 @@ class McpToolServerEndToEndTests {
 				.single()).isEqualTo(1);
 			// revoked: the next call is refused at once (introspection, no cache)
 			HttpResponse<String> revoked = this.provider.postForm("/oauth2/revoke", Map.of("token", token), "idp-admin",
-					RunningProvider.ADMIN_SECRET);
+					TestProvider.ADMIN_SECRET);
 			assertThat(revoked.statusCode()).isEqualTo(200);
 			assertThatException()
 				.isThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("create_pr", Map.of("repo", "x"))));
@@ -195,7 +181,7 @@ class McpToolServerEndToEndTests {
 					.GET()
 					.build());
 		assertThat(metadata.statusCode()).isEqualTo(200);
-		JsonNode document = RunningProvider.json(metadata);
+		JsonNode document = TestHttp.json(metadata);
 		assertThat(document.get("resource").asString()).isEqualTo(GITHUB);
 		assertThat(document.get("authorization_servers").get(0).asString()).isEqualTo(this.provider.issuer());
 	}
@@ -223,29 +209,9 @@ class McpToolServerEndToEndTests {
 		HttpResponse<String> issued = this.provider.postFormWithHeaders("/oauth2/token", form, "DPoP",
 				proof("POST", this.provider.issuer() + "/oauth2/token", null));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-		JsonNode answer = RunningProvider.json(issued);
+		JsonNode answer = TestHttp.json(issued);
 		assertThat(answer.get("token_type").asString()).isEqualTo("DPoP");
 		return answer.get("access_token").asString();
-	}
-
-	private String proof(String method, String uri, String token) {
-		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
-			.claim("htm", method)
-			.claim("htu", uri)
-			.issueTime(new Date());
-		if (token != null) {
-			claims.claim("ath", DpopProofVerifier.sha256(token));
-		}
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(DpopProofVerifier.DPOP_JWT)
-			.jwk(this.proofKey.toPublicJWK())
-			.build(), claims.build());
-		try {
-			jwt.sign(new Ed25519Signer(this.proofKey));
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return jwt.serialize();
 	}
 
 	private static String text(McpSchema.CallToolResult result) {
@@ -256,13 +222,9 @@ class McpToolServerEndToEndTests {
 			.reduce("", String::concat);
 	}
 
-	private static OctetKeyPair generate() {
-		try {
-			return new OctetKeyPairGenerator(Curve.Ed25519).generate();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+	private String proof(String method, String uri, String token) {
+		return TestAgent.dpopProof(this.proofKey, method, uri, token, (claims) -> {
+		});
 	}
 
 }

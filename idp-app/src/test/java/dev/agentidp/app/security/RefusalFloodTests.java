@@ -20,7 +20,9 @@ import java.util.concurrent.Future;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import dev.agentidp.app.TestHttp;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,14 +56,14 @@ public final class RefusalFloodTests {
 
 	private TestDatabase.Schema schema;
 
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	private String admin;
 
 	@BeforeAll
 	void start() {
 		this.schema = TestDatabase.newSchema();
-		this.provider = RunningProvider.start(this.schema, dataDir, "idp.issuer", "http://idp.test",
+		this.provider = TestProvider.start(this.schema, dataDir, "idp.issuer", "http://idp.test",
 				"idp.tokens.max-failed-authentications-per-minute", "3", "idp.audit.refusals.interval", "3s");
 		this.admin = this.provider.adminToken();
 	}
@@ -85,7 +87,7 @@ public final class RefusalFloodTests {
 	 */
 	@Test
 	void aFloodOfAnonymousRefusalsDoesNotSlowIssuanceAndEveryRefusalIsRecordedOrCounted() throws Exception {
-		RunningProvider.Agent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
 		for (int i = 0; i < 20; i++) {
 			assertThat(issue(agent)).isEqualTo(200);
 		}
@@ -122,12 +124,12 @@ public final class RefusalFloodTests {
 								: HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
 									.timeout(Duration.ofSeconds(60))
 									.header("Content-Type", "application/x-www-form-urlencoded")
-									.POST(HttpRequest.BodyPublishers.ofString(RunningProvider
+									.POST(HttpRequest.BodyPublishers.ofString(TestHttp
 										.encode(Map.of("grant_type", "client_credentials", "client_id",
 												(i % 4 == 1) ? UUID.randomUUID().toString()
 														: "unknown-" + UUID.randomUUID(),
-												"client_assertion_type", RunningProvider.ASSERTION_TYPE,
-												"client_assertion", "garbage." + i + ".x"))))
+												"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion",
+												"garbage." + i + ".x"))))
 									.build();
 						answers.add(TestHttp.send(client, request).statusCode());
 						Thread.sleep(50);
@@ -182,8 +184,8 @@ public final class RefusalFloodTests {
 
 	@Test
 	void anAttackerHammeringAVictimsIdDoesNotLockTheVictimOutFromItsOwnAddressAndIsAggregated() {
-		RunningProvider.Agent victim = this.provider.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent forger = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent victim = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.provider.registerAgent(this.admin, "crm:read");
 		long baseline = chainSeq(victim.id());
 		int attempts = 60;
 		long started = System.nanoTime();
@@ -192,14 +194,14 @@ public final class RefusalFloodTests {
 			String forged = forger.sign(
 					new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(victim.key().getKeyID()).build(),
 					victim.claims().build());
-			assertThat(this.provider.postFormFrom("127.0.0.2", "/oauth2/token", victim.form(forged, "crm:read"))
+			assertThat(this.provider.postFormFrom("127.0.0.2", "/oauth2/token", victim.formWith(forged, "crm:read"))
 				.statusCode()).isEqualTo(401);
 		}
 		// the attacker's address is throttled, even with a valid assertion ...
 		HttpResponse<String> throttled = this.provider.postFormFrom("127.0.0.2", "/oauth2/token",
 				victim.tokenForm("crm:read"));
 		assertThat(throttled.statusCode()).isEqualTo(401);
-		assertThat(RunningProvider.json(throttled).get("error_description").asString()).contains("too many");
+		assertThat(TestHttp.json(throttled).get("error_description").asString()).contains("too many");
 		// ... the victim's own address is not
 		HttpResponse<String> own = this.provider.postFormFrom("127.0.0.3", "/oauth2/token",
 				victim.tokenForm("crm:read"));
@@ -235,12 +237,12 @@ public final class RefusalFloodTests {
 		try {
 			HttpResponse<String> refused = this.provider.postFormFrom("127.0.0.4", "/oauth2/token",
 					Map.of("grant_type", "client_credentials", "client_id", "unrecordable-probe",
-							"client_assertion_type", RunningProvider.ASSERTION_TYPE, "client_assertion", "a.b.c"));
+							"client_assertion_type", TestAgent.ASSERTION_TYPE, "client_assertion", "a.b.c"));
 			assertThat(refused.statusCode()).isEqualTo(401);
 			assertThat(refused.headers().firstValue("Content-Type"))
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
-			assertThat(RunningProvider.json(refused).get("error").asString()).isEqualTo("invalid_client");
-			assertThat(RunningProvider.json(refused).get("error_description").asString()).isNotBlank();
+			assertThat(TestHttp.json(refused).get("error").asString()).isEqualTo("invalid_client");
+			assertThat(TestHttp.json(refused).get("error_description").asString()).isNotBlank();
 			Counter unrecorded = meters.find("idp.audit.refusal.unrecorded").counter();
 			assertThat(unrecorded).isNotNull();
 			assertThat(unrecorded.count()).isGreaterThanOrEqualTo(1);
@@ -254,7 +256,7 @@ public final class RefusalFloodTests {
 
 	// --- helpers ----------------------------------------------------------------------
 
-	private int issue(RunningProvider.Agent agent) {
+	private int issue(TestAgent agent) {
 		return this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode();
 	}
 

@@ -18,7 +18,9 @@ import java.util.Map;
 
 import com.example.plainresourceserver.PlainResourceServerApplication;
 import com.example.resourceserver.ResourceServerApplication;
-import dev.agentidp.app.TestHttp;
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,21 +98,21 @@ public final class ResourceServerInteropTests {
 	private final Map<String, ConfigurableApplicationContext> resourceServers = new LinkedHashMap<>();
 
 	/** The provider, ES256. */
-	private RunningProvider provider;
+	private TestProvider provider;
 
 	/**
 	 * A second node of the same provider (same schema, same signing key) configured with
 	 * another {@code idp.issuer}: its tokens carry a valid signature and the wrong
 	 * {@code iss}.
 	 */
-	private RunningProvider otherIssuer;
+	private TestProvider otherIssuer;
 
 	/** A provider of its own signing with EdDSA (Ed25519). */
-	private RunningProvider edDsa;
+	private TestProvider edDsa;
 
-	private RunningProvider.Agent agent;
+	private TestAgent agent;
 
-	private RunningProvider.Agent edDsaAgent;
+	private TestAgent edDsaAgent;
 
 	private String resourceServerId;
 
@@ -125,16 +127,16 @@ public final class ResourceServerInteropTests {
 		TestDatabase.Schema schema = TestDatabase.newSchema();
 		// both nodes of the shared schema must hold the same key-encryption key
 		String kek = Base64.getEncoder().encodeToString(new byte[32]);
-		this.provider = started(RunningProvider.start(schema, dataDir, "idp.tokens.signing-algorithm", "ES256",
+		this.provider = started(TestProvider.start(schema, dataDir, "idp.tokens.signing-algorithm", "ES256",
 				"idp.tokens.key-encryption-key", kek));
-		this.otherIssuer = started(RunningProvider.start(schema, otherIssuerDataDir, "idp.tokens.signing-algorithm",
+		this.otherIssuer = started(TestProvider.start(schema, otherIssuerDataDir, "idp.tokens.signing-algorithm",
 				"ES256", "idp.tokens.key-encryption-key", kek, "idp.issuer", "http://other-issuer.test"));
 		this.edDsa = started(
-				RunningProvider.start(TestDatabase.newSchema(), edDsaDataDir, "idp.tokens.signing-algorithm", "EdDSA"));
+				TestProvider.start(TestDatabase.newSchema(), edDsaDataDir, "idp.tokens.signing-algorithm", "EdDSA"));
 		String admin = this.provider.adminToken();
 		this.agent = this.provider.registerAgent(admin, List.of(AUDIENCE), SCOPE, "crm:write");
 		this.edDsaAgent = this.edDsa.registerAgent(this.edDsa.adminToken(), List.of(AUDIENCE), SCOPE);
-		RunningProvider.ResourceServer client = this.provider.registerResourceServer(admin, "crm-api");
+		TestProvider.ResourceServer client = this.provider.registerResourceServer(admin, "crm-api");
 		this.resourceServerId = client.clientId();
 		this.resourceServerSecret = client.secret();
 	}
@@ -152,7 +154,7 @@ public final class ResourceServerInteropTests {
 	void theProviderPublishesTheMetadataAndKeysResourceServersDiscover() {
 		HttpResponse<String> metadata = this.provider.get("/.well-known/oauth-authorization-server", null);
 		assertThat(metadata.statusCode()).isEqualTo(200);
-		JsonNode document = RunningProvider.json(metadata);
+		JsonNode document = TestHttp.json(metadata);
 		assertThat(document.get("issuer").asString()).isEqualTo(this.provider.issuer());
 		assertThat(document.get("jwks_uri").asString()).isEqualTo(this.provider.issuer() + "/oauth2/jwks");
 		assertThat(document.get("introspection_endpoint").asString())
@@ -160,7 +162,7 @@ public final class ResourceServerInteropTests {
 		// no OpenID Connect here: Spring's issuer-uri discovery takes the 404 as "not
 		// OIDC" and goes on to RFC 8414's metadata
 		assertThat(this.provider.get("/.well-known/openid-configuration", null).statusCode()).isEqualTo(404);
-		JsonNode keys = RunningProvider.json(this.provider.get("/oauth2/jwks", null)).get("keys");
+		JsonNode keys = TestHttp.json(this.provider.get("/oauth2/jwks", null)).get("keys");
 		assertThat(keys.valueStream().map((key) -> key.get("kty").asString() + "/" + key.get("crv").asString()))
 			.contains("EC/P-256");
 	}
@@ -172,7 +174,7 @@ public final class ResourceServerInteropTests {
 		String resourceServer = jwtResourceServer();
 		HttpResponse<String> whoami = get(resourceServer, token(this.provider, this.agent, AUDIENCE));
 		assertThat(whoami.statusCode()).as(whoami.body()).isEqualTo(200);
-		JsonNode answer = RunningProvider.json(whoami);
+		JsonNode answer = TestHttp.json(whoami);
 		assertThat(answer.get("sub").asString()).isEqualTo(this.agent.id());
 		assertThat(answer.get("client_id").asString()).isEqualTo(this.agent.id());
 		assertThat(answer.get("scope").asString()).isEqualTo(SCOPE);
@@ -187,10 +189,9 @@ public final class ResourceServerInteropTests {
 		// the signature dropped
 		assertRefused(get(resourceServer, token.substring(0, token.lastIndexOf('.') + 1)), "Malformed token");
 		// the same signing key, another iss
-		RunningProvider.Agent sameAgentOnTheOtherNode = new RunningProvider.Agent(this.agent.id(), this.agent.key(),
-				this.otherIssuer.issuer());
+		TestAgent sameAgentOnTheOtherNode = new TestAgent(this.agent.id(), this.agent.key(), this.otherIssuer.issuer());
 		String otherIssuers = token(this.otherIssuer, sameAgentOnTheOtherNode, AUDIENCE);
-		assertThat(RunningProvider.payload(otherIssuers).get("iss").asString()).isEqualTo("http://other-issuer.test");
+		assertThat(TestHttp.claims(otherIssuers).get("iss").asString()).isEqualTo("http://other-issuer.test");
 		assertRefused(get(resourceServer, otherIssuers), "The iss claim is not valid");
 		// asked for no resource: aud is the issuer, not this resource server
 		assertRefused(get(resourceServer, token(this.provider, this.agent, null)), "The aud claim is not valid");
@@ -235,22 +236,22 @@ public final class ResourceServerInteropTests {
 	void springBootByIssuerUriVerifiesTheNewKeysTokensWhileTheJwksStillHoldsTheOldEdDsaKey(@TempDir Path switchDir) {
 		TestDatabase.Schema schema = TestDatabase.newSchema();
 		String kek = Base64.getEncoder().encodeToString(new byte[32]);
-		try (RunningProvider before = RunningProvider.start(schema, switchDir, "idp.tokens.signing-algorithm", "EdDSA",
+		try (TestProvider before = TestProvider.start(schema, switchDir, "idp.tokens.signing-algorithm", "EdDSA",
 				"idp.tokens.key-encryption-key", kek)) {
-			assertThat(RunningProvider.json(before.get("/oauth2/jwks", null)).get("keys").get(0).get("kty").asString())
+			assertThat(TestHttp.json(before.get("/oauth2/jwks", null)).get("keys").get(0).get("kty").asString())
 				.isEqualTo("OKP");
 		}
-		RunningProvider after = started(RunningProvider.start(schema, switchDir, "idp.tokens.signing-algorithm",
-				"ES256", "idp.tokens.key-encryption-key", kek));
-		JsonNode keys = RunningProvider.json(after.get("/oauth2/jwks", null)).get("keys");
+		TestProvider after = started(TestProvider.start(schema, switchDir, "idp.tokens.signing-algorithm", "ES256",
+				"idp.tokens.key-encryption-key", kek));
+		JsonNode keys = TestHttp.json(after.get("/oauth2/jwks", null)).get("keys");
 		assertThat(keys.valueStream().map((key) -> key.get("kty").asString())).containsExactlyInAnyOrder("EC", "OKP");
-		RunningProvider.Agent agent = after.registerAgent(after.adminToken(), List.of(AUDIENCE), SCOPE);
+		TestAgent agent = after.registerAgent(after.adminToken(), List.of(AUDIENCE), SCOPE);
 		String resourceServer = startResourceServer(ResourceServerApplication.class,
 				"spring.security.oauth2.resourceserver.jwt.issuer-uri", after.issuer(),
 				"spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
 		HttpResponse<String> whoami = get(resourceServer, token(after, agent, AUDIENCE));
 		assertThat(whoami.statusCode()).as(whoami.body()).isEqualTo(200);
-		assertThat(RunningProvider.json(whoami).get("sub").asString()).isEqualTo(agent.id());
+		assertThat(TestHttp.json(whoami).get("sub").asString()).isEqualTo(agent.id());
 	}
 
 	// --- Spring Boot, introspection ---------------------------------------------------
@@ -265,7 +266,7 @@ public final class ResourceServerInteropTests {
 		String token = token(this.provider, this.agent, AUDIENCE);
 		HttpResponse<String> whoami = get(resourceServer, token);
 		assertThat(whoami.statusCode()).as(whoami.body()).isEqualTo(200);
-		JsonNode answer = RunningProvider.json(whoami);
+		JsonNode answer = TestHttp.json(whoami);
 		assertThat(answer.get("sub").asString()).isEqualTo(this.agent.id());
 		assertThat(answer.get("client_id").asString()).isEqualTo(this.agent.id());
 		assertThat(answer.get("scope").asString()).isEqualTo(SCOPE);
@@ -317,32 +318,31 @@ public final class ResourceServerInteropTests {
 		String token = token(this.provider, this.agent, AUDIENCE);
 		ExampleScripts.Result valid = verify(verifier, this.provider, token);
 		assertThat(valid.exitCode()).as("stdout: %s; stderr: %s", valid.stdout(), valid.stderr()).isZero();
-		JsonNode claims = RunningProvider.JSON.readTree(valid.stdout());
+		JsonNode claims = TestHttp.JSON.readTree(valid.stdout());
 		assertThat(claims.get("sub").asString()).isEqualTo(this.agent.id());
 		assertThat(claims.get("client_id").asString()).isEqualTo(this.agent.id());
 		assertThat(claims.get("scope").asString()).isEqualTo(SCOPE);
 		assertScriptRefuses(verifier, this.provider, altered(token), "altered", "signature");
 		assertScriptRefuses(verifier, this.provider, token(this.provider, this.agent, null), "another audience", "aud");
-		RunningProvider.Agent sameAgentOnTheOtherNode = new RunningProvider.Agent(this.agent.id(), this.agent.key(),
-				this.otherIssuer.issuer());
+		TestAgent sameAgentOnTheOtherNode = new TestAgent(this.agent.id(), this.agent.key(), this.otherIssuer.issuer());
 		assertScriptRefuses(verifier, this.provider, token(this.otherIssuer, sameAgentOnTheOtherNode, AUDIENCE),
 				"another issuer", "iss");
 		assertScriptRefuses(verifier, this.provider, expiredToken(), "expired", "exp");
 		// EdDSA too
 		String edDsaToken = token(this.edDsa, this.edDsaAgent, AUDIENCE);
-		assertThat(RunningProvider.JSON
-			.readTree(Base64.getUrlDecoder().decode(edDsaToken.substring(0, edDsaToken.indexOf('.'))))
-			.get("alg")
-			.asString()).isEqualTo("EdDSA");
+		assertThat(
+				TestHttp.JSON.readTree(Base64.getUrlDecoder().decode(edDsaToken.substring(0, edDsaToken.indexOf('.'))))
+					.get("alg")
+					.asString())
+			.isEqualTo("EdDSA");
 		ExampleScripts.Result edDsaValid = verify(verifier, this.edDsa, edDsaToken);
 		assertThat(edDsaValid.exitCode()).as("stdout: %s; stderr: %s", edDsaValid.stdout(), edDsaValid.stderr())
 			.isZero();
-		assertThat(RunningProvider.JSON.readTree(edDsaValid.stdout()).get("sub").asString())
-			.isEqualTo(this.edDsaAgent.id());
+		assertThat(TestHttp.JSON.readTree(edDsaValid.stdout()).get("sub").asString()).isEqualTo(this.edDsaAgent.id());
 		assertScriptRefuses(verifier, this.edDsa, altered(edDsaToken), "altered EdDSA", "signature");
 	}
 
-	private ExampleScripts.Result verify(List<String> verifier, RunningProvider issuer, String token) {
+	private ExampleScripts.Result verify(List<String> verifier, TestProvider issuer, String token) {
 		List<String> command = new ArrayList<>(verifier);
 		command.addAll(List.of(issuer.issuer(), AUDIENCE, token));
 		return ExampleScripts.run(work, command);
@@ -352,7 +352,7 @@ public final class ResourceServerInteropTests {
 	 * The script exits 1 with nothing on stdout and {@code invalid token: } and a message
 	 * naming {@code reason} (case aside) on stderr.
 	 */
-	private void assertScriptRefuses(List<String> verifier, RunningProvider issuer, String token, String what,
+	private void assertScriptRefuses(List<String> verifier, TestProvider issuer, String token, String what,
 			String reason) {
 		ExampleScripts.Result result = verify(verifier, issuer, token);
 		assertThat(result.exitCode()).as("%s token: stdout: %s; stderr: %s", what, result.stdout(), result.stderr())
@@ -419,11 +419,11 @@ public final class ResourceServerInteropTests {
 			.contains(reason);
 	}
 
-	private static String token(RunningProvider issuer, RunningProvider.Agent agent, String resource) {
+	private static String token(TestProvider issuer, TestAgent agent, String resource) {
 		return token(issuer, agent, resource, null);
 	}
 
-	private static String token(RunningProvider issuer, RunningProvider.Agent agent, String resource, String ttl) {
+	private static String token(TestProvider issuer, TestAgent agent, String resource, String ttl) {
 		Map<String, String> form = new LinkedHashMap<>(agent.tokenForm(SCOPE));
 		if (resource != null) {
 			form.put("resource", resource);
@@ -433,14 +433,14 @@ public final class ResourceServerInteropTests {
 		}
 		HttpResponse<String> response = issuer.postForm("/oauth2/token", form);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return RunningProvider.json(response).get("access_token").asString();
+		return TestHttp.json(response).get("access_token").asString();
 	}
 
 	/** An agent's token of 1 s, once it has expired (minted once, waited for once). */
 	private String expiredToken() {
 		if (this.expiredToken == null) {
 			String token = token(this.provider, this.agent, AUDIENCE, "1");
-			Instant expiry = Instant.ofEpochSecond(RunningProvider.payload(token).get("exp").asLong());
+			Instant expiry = Instant.ofEpochSecond(TestHttp.claims(token).get("exp").asLong());
 			long wait = Duration.between(Instant.now(), expiry.plusSeconds(2)).toMillis();
 			try {
 				Thread.sleep(Math.max(wait, 0));
@@ -457,11 +457,11 @@ public final class ResourceServerInteropTests {
 	/** The token with its payload's scope widened, its signature kept. */
 	private static String altered(String token) {
 		String[] parts = token.split("\\.");
-		ObjectNode claims = (ObjectNode) RunningProvider.payload(token);
+		ObjectNode claims = (ObjectNode) TestHttp.claims(token);
 		claims.put("scope", SCOPE + " crm:write");
 		String payload = Base64.getUrlEncoder()
 			.withoutPadding()
-			.encodeToString(RunningProvider.JSON.writeValueAsString(claims).getBytes(StandardCharsets.UTF_8));
+			.encodeToString(TestHttp.JSON.writeValueAsString(claims).getBytes(StandardCharsets.UTF_8));
 		return parts[0] + "." + payload + "." + parts[2];
 	}
 

@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,15 +48,15 @@ public final class RevocationRaceTests {
 	@TempDir
 	static Path dataB;
 
-	private RunningProvider a;
+	private TestProvider a;
 
-	private RunningProvider b;
+	private TestProvider b;
 
 	private String admin;
 
 	@BeforeAll
 	void start() {
-		List<RunningProvider> nodes = RunningProvider.twoNodes(dataA, dataB,
+		List<TestProvider> nodes = TestProvider.twoNodes(dataA, dataB,
 				"idp.tokens.max-failed-authentications-per-minute", "100000");
 		this.a = nodes.get(0);
 		this.b = nodes.get(1);
@@ -74,14 +77,14 @@ public final class RevocationRaceTests {
 	void noChildDerivedDuringARevocationOfItsParentIsLiveAfterTheRevokeReturns() throws Exception {
 		int derivedAroundRevokes = 0;
 		for (int round = 0; round < ROUNDS; round++) {
-			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+			TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 			HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 			assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-			String root = RunningProvider.json(issued).get("access_token").asString();
-			String rootJti = RunningProvider.payload(root).get("jti").asString();
+			String root = TestHttp.json(issued).get("access_token").asString();
+			String rootJti = TestHttp.claims(root).get("jti").asString();
 			AtomicInteger derived = new AtomicInteger();
 			race(REQUESTS, (i) -> {
-				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
+				TestProvider node = (i % 2 == 0) ? this.a : this.b;
 				Map<String, String> form = agent.authForm();
 				form.put("grant_type", EXCHANGE);
 				form.put("subject_token", root);
@@ -110,10 +113,10 @@ public final class RevocationRaceTests {
 	void noTokenIssuedDuringASuspensionOfItsAgentIsLiveAfterTheSuspendReturns() throws Exception {
 		int issuedAroundSuspends = 0;
 		for (int round = 0; round < ROUNDS; round++) {
-			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+			TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 			AtomicInteger issued = new AtomicInteger();
 			race(REQUESTS, (i) -> {
-				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
+				TestProvider node = (i % 2 == 0) ? this.a : this.b;
 				HttpResponse<String> answer = node.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 				assertThat(answer.statusCode()).as(answer.body()).isIn(200, 400, 401);
 				if (answer.statusCode() == 200) {
@@ -136,10 +139,10 @@ public final class RevocationRaceTests {
 	void noTokenCarryingARemovedCapabilityIsLiveAfterThePatchReturns() throws Exception {
 		int issuedAroundPatches = 0;
 		for (int round = 0; round < ROUNDS; round++) {
-			RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read", "crm:write");
+			TestAgent agent = this.a.registerAgent(this.admin, "crm:read", "crm:write");
 			AtomicInteger issued = new AtomicInteger();
 			race(REQUESTS, (i) -> {
-				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
+				TestProvider node = (i % 2 == 0) ? this.a : this.b;
 				HttpResponse<String> answer = node.postForm("/oauth2/token", agent.tokenForm("crm:read crm:write"));
 				assertThat(answer.statusCode()).as(answer.body()).isIn(200, 400);
 				if (answer.statusCode() == 200) {
@@ -177,12 +180,12 @@ public final class RevocationRaceTests {
 			HttpResponse<String> registered = this.a.postJson("/admin/v1/clients",
 					"{\"name\":\"race " + round + "\",\"kind\":\"admin\",\"scopes\":[\"idp:audit:read\"]}", this.admin);
 			assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-			String clientId = RunningProvider.json(registered).get("clientId").asString();
-			String secret = RunningProvider.json(registered).get("clientSecret").asString();
+			String clientId = TestHttp.json(registered).get("clientId").asString();
+			String secret = TestHttp.json(registered).get("clientSecret").asString();
 			Map<String, String> form = Map.of("grant_type", "client_credentials", "scope", "idp:audit:read");
 			AtomicInteger issued = new AtomicInteger();
 			race(REQUESTS, (i) -> {
-				RunningProvider node = (i % 2 == 0) ? this.a : this.b;
+				TestProvider node = (i % 2 == 0) ? this.a : this.b;
 				HttpResponse<String> answer = node.postForm("/oauth2/token", form, clientId, secret);
 				assertThat(answer.statusCode()).as(answer.body()).isIn(200, 401);
 				if (answer.statusCode() == 200) {
@@ -199,7 +202,7 @@ public final class RevocationRaceTests {
 				.isZero();
 			HttpResponse<String> after = this.a.postForm("/oauth2/token", form, clientId, secret);
 			assertThat(after.statusCode()).as(after.body()).isEqualTo(401);
-			assertThat(RunningProvider.json(after).get("error").asString()).isEqualTo("invalid_client");
+			assertThat(TestHttp.json(after).get("error").asString()).isEqualTo("invalid_client");
 		}
 		assertThat(issuedAroundDisables).isPositive();
 	}

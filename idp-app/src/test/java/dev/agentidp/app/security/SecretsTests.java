@@ -9,6 +9,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import dev.agentidp.db.test.TestDatabase;
 import dev.agentidp.tokens.SigningKeyCipher;
 import org.junit.jupiter.api.Test;
@@ -39,29 +42,29 @@ public final class SecretsTests {
 	@Test
 	void noSecretOfAFullJourneyAppearsInAnyLogLineAndSecretsAreProtectedAtRest(CapturedOutput output) {
 		List<String> secrets = new ArrayList<>();
-		secrets.add(RunningProvider.ADMIN_SECRET);
-		try (RunningProvider provider = RunningProvider.start(TestDatabase.newSchema(), dataDir, "logging.level.root",
+		secrets.add(TestProvider.ADMIN_SECRET);
+		try (TestProvider provider = TestProvider.start(TestDatabase.newSchema(), dataDir, "logging.level.root",
 				"DEBUG", "logging.level.dev.agentidp", "TRACE", "logging.level.org.springframework.security", "TRACE",
 				"logging.level.org.springframework.web", "TRACE")) {
 			String admin = provider.adminToken();
 			secrets.add(admin);
-			RunningProvider.Agent agent = provider.registerAgent(admin, "crm:read");
+			TestAgent agent = provider.registerAgent(admin, "crm:read");
 			secrets.add(agent.key().getD().toString());
 			HttpResponse<String> client = provider.postJson("/admin/v1/clients",
 					"{\"name\":\"secrets-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", admin);
 			assertThat(client.statusCode()).isEqualTo(201);
-			String clientId = RunningProvider.json(client).get("clientId").asString();
-			String clientSecret = RunningProvider.json(client).get("clientSecret").asString();
+			String clientId = TestHttp.json(client).get("clientId").asString();
+			String clientSecret = TestHttp.json(client).get("clientSecret").asString();
 			secrets.add(clientSecret);
 			Map<String, String> form = agent.tokenForm("crm:read");
 			secrets.add(form.get("client_assertion"));
 			HttpResponse<String> issued = provider.postForm("/oauth2/token", form);
 			assertThat(issued.statusCode()).isEqualTo(200);
-			String token = RunningProvider.json(issued).get("access_token").asString();
+			String token = TestHttp.json(issued).get("access_token").asString();
 			secrets.add(token);
 			HttpResponse<String> introspected = provider.postForm("/oauth2/introspect", Map.of("token", token),
 					clientId, clientSecret);
-			assertThat(RunningProvider.json(introspected).get("active").asBoolean()).isTrue();
+			assertThat(TestHttp.json(introspected).get("active").asBoolean()).isTrue();
 			Map<String, String> revoke = agent.authForm();
 			secrets.add(revoke.get("client_assertion"));
 			revoke.put("token", token);
@@ -92,7 +95,7 @@ public final class SecretsTests {
 			provider.jdbc().sql("SELECT kid, private_key_enc FROM signing_key").query((rs, row) -> {
 				String kid = rs.getString("kid");
 				byte[] sealed = rs.getBytes("private_key_enc");
-				JsonNode jwk = RunningProvider.JSON.readTree(cipher.decrypt(sealed, kid));
+				JsonNode jwk = TestHttp.JSON.readTree(cipher.decrypt(sealed, kid));
 				String d = jwk.get("d").asString();
 				String text = new String(sealed, StandardCharsets.ISO_8859_1);
 				assertThat(text).doesNotContain(d).doesNotContain("\"d\"");

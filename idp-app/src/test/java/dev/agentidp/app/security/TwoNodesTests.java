@@ -9,6 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.app.fixtures.TestProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,9 +38,9 @@ public final class TwoNodesTests {
 	@TempDir
 	static Path dataB;
 
-	private RunningProvider a;
+	private TestProvider a;
 
-	private RunningProvider b;
+	private TestProvider b;
 
 	private String admin;
 
@@ -47,15 +50,15 @@ public final class TwoNodesTests {
 
 	@BeforeAll
 	void start() {
-		List<RunningProvider> nodes = RunningProvider.twoNodes(dataA, dataB);
+		List<TestProvider> nodes = TestProvider.twoNodes(dataA, dataB);
 		this.a = nodes.get(0);
 		this.b = nodes.get(1);
 		this.admin = this.a.adminToken();
 		HttpResponse<String> rs = this.a.postJson("/admin/v1/clients",
 				"{\"name\":\"two-nodes-rs\",\"kind\":\"resource_server\",\"scopes\":[]}", this.admin);
 		assertThat(rs.statusCode()).as(rs.body()).isEqualTo(201);
-		this.rsId = RunningProvider.json(rs).get("clientId").asString();
-		this.rsSecret = RunningProvider.json(rs).get("clientSecret").asString();
+		this.rsId = TestHttp.json(rs).get("clientId").asString();
+		this.rsSecret = TestHttp.json(rs).get("clientSecret").asString();
 	}
 
 	@AfterAll
@@ -70,10 +73,10 @@ public final class TwoNodesTests {
 
 	@Test
 	void aTokenIssuedByOneNodeIntrospectsActiveOnTheOtherAndRevocationIsSeenAtOnce() {
-		RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 		HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-		String token = RunningProvider.json(issued).get("access_token").asString();
+		String token = TestHttp.json(issued).get("access_token").asString();
 		assertThat(introspect(this.b, token).get("active").asBoolean()).isTrue();
 		Map<String, String> revoke = agent.authForm();
 		revoke.put("token", token);
@@ -85,12 +88,12 @@ public final class TwoNodesTests {
 
 	@Test
 	void anAssertionUsedOnOneNodeIsRefusedOnTheOther() {
-		RunningProvider.Agent agent = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 		Map<String, String> form = agent.tokenForm("crm:read");
 		assertThat(this.a.postForm("/oauth2/token", form).statusCode()).isEqualTo(200);
 		HttpResponse<String> replayed = this.b.postForm("/oauth2/token", form);
 		assertThat(replayed.statusCode()).isEqualTo(401);
-		assertThat(RunningProvider.json(replayed).get("error").asString()).isEqualTo("invalid_client");
+		assertThat(TestHttp.json(replayed).get("error").asString()).isEqualTo("invalid_client");
 		// and the other way round
 		Map<String, String> second = agent.tokenForm("crm:read");
 		assertThat(this.b.postForm("/oauth2/token", second).statusCode()).isEqualTo(200);
@@ -103,23 +106,22 @@ public final class TwoNodesTests {
 	 */
 	@Test
 	void failedAuthenticationsFromOneAddressAreCountedAcrossBothNodes() {
-		RunningProvider.Agent victim = this.a.registerAgent(this.admin, "crm:read");
-		RunningProvider.Agent forger = this.a.registerAgent(this.admin, "crm:read");
-		for (RunningProvider node : List.of(this.a, this.b)) {
+		TestAgent victim = this.a.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.a.registerAgent(this.admin, "crm:read");
+		for (TestProvider node : List.of(this.a, this.b)) {
 			for (int i = 0; i < 10; i++) {
 				String forged = forger
 					.sign(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.EdDSA)
 						.keyID(victim.key().getKeyID())
 						.build(), victim.claims().build());
-				assertThat(
-						node.postFormFrom("127.0.0.5", "/oauth2/token", victim.form(forged, "crm:read")).statusCode())
-					.isEqualTo(401);
+				assertThat(node.postFormFrom("127.0.0.5", "/oauth2/token", victim.formWith(forged, "crm:read"))
+					.statusCode()).isEqualTo(401);
 			}
 		}
 		HttpResponse<String> throttled = this.b.postFormFrom("127.0.0.5", "/oauth2/token",
 				victim.tokenForm("crm:read"));
 		assertThat(throttled.statusCode()).as(throttled.body()).isEqualTo(401);
-		assertThat(RunningProvider.json(throttled).get("error_description").asString())
+		assertThat(TestHttp.json(throttled).get("error_description").asString())
 			.contains("too many failed authentications");
 		// the victim, from its own address, still gets tokens on either node
 		assertThat(this.a.postFormFrom("127.0.0.6", "/oauth2/token", victim.tokenForm("crm:read")).statusCode())
@@ -130,7 +132,7 @@ public final class TwoNodesTests {
 
 	@Test
 	void parallelIssuanceOnBothNodesKeepsEveryAuditChainValid() throws Exception {
-		List<RunningProvider.Agent> agents = new ArrayList<>();
+		List<TestAgent> agents = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
 			agents.add(this.a.registerAgent(this.admin, "crm:read"));
 		}
@@ -138,8 +140,8 @@ public final class TwoNodesTests {
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		try {
 			List<Future<Integer>> results = new ArrayList<>();
-			for (RunningProvider.Agent agent : agents) {
-				for (RunningProvider node : List.of(this.a, this.b)) {
+			for (TestAgent agent : agents) {
+				for (TestProvider node : List.of(this.a, this.b)) {
 					results.add(pool.submit(() -> {
 						int ok = 0;
 						for (int i = 0; i < 15; i++) {
@@ -163,10 +165,10 @@ public final class TwoNodesTests {
 			pool.shutdownNow();
 		}
 		assertThat(this.a.rows("issued_token") - before).isEqualTo(4 * 2 * 15);
-		for (RunningProvider node : List.of(this.a, this.b)) {
+		for (TestProvider node : List.of(this.a, this.b)) {
 			JsonNode verify = node.verifyAudit(node.adminToken());
 			assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
-			for (RunningProvider.Agent agent : agents) {
+			for (TestAgent agent : agents) {
 				assertThat(this.a.jdbc()
 					.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.issued'")
 					.param(agent.id())
@@ -176,11 +178,11 @@ public final class TwoNodesTests {
 		}
 	}
 
-	private JsonNode introspect(RunningProvider node, String token) {
+	private JsonNode introspect(TestProvider node, String token) {
 		HttpResponse<String> response = node.postForm("/oauth2/introspect", Map.of("token", token), this.rsId,
 				this.rsSecret);
 		assertThat(response.statusCode()).isEqualTo(200);
-		return RunningProvider.json(response);
+		return TestHttp.json(response);
 	}
 
 }
