@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code agent_version.document}), written by its own {@code StoredDocuments}: the two
  * writers are deliberately separate, one the wire contract and one the storage format, so
  * that either can change (a member hidden from the API, a column-compatible storage
- * migration) without the other; {@code AgentApiTests} checks that {@code /versions}
- * shows what the database stores while they agree.
+ * migration) without the other; {@code AgentApiTests} checks that {@code /versions} shows
+ * what the database stores while they agree.
  */
 final class AgentDocumentJson {
 
