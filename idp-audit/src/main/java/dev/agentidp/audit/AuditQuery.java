@@ -56,6 +56,30 @@ public record AuditQuery(String chain, String actor, String action, Decision dec
 	}
 
 	/**
+	 * Reads a page size given as a query parameter, for every API that pages audit
+	 * records (the audit API, an agent's decisions).
+	 * @param value the parameter, or {@code null} for {@link #DEFAULT_LIMIT}
+	 * @return the limit
+	 * @throws InvalidAuditQueryException unless it is an integer from 1 to
+	 * {@link #MAX_LIMIT}
+	 */
+	public static int limit(String value) {
+		if (value == null) {
+			return DEFAULT_LIMIT;
+		}
+		try {
+			int limit = Integer.parseInt(value);
+			if (limit >= 1 && limit <= MAX_LIMIT) {
+				return limit;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new InvalidAuditQueryException("limit", "limit must be an integer from 1 to " + MAX_LIMIT);
+	}
+
+	/**
 	 * A query of everything, first page, default size.
 	 * @return the query
 	 */

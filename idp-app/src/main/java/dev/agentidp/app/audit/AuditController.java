@@ -64,7 +64,8 @@ class AuditController {
 			@RequestParam(required = false) String to, @RequestParam(required = false) String limit,
 			@RequestParam(required = false) String cursor) {
 		AuditQuery query = new AuditQuery(text("chain", chain), text("actor", actor), text("action", action),
-				decision(decision), instant("from", from), instant("to", to), limit(limit), text("cursor", cursor));
+				decision(decision), instant("from", from), instant("to", to), AuditQuery.limit(limit),
+				text("cursor", cursor));
 		AuditPage page = this.trail.find(query);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("items", page.items().stream().map((record) -> record.toJson()).toList());
@@ -194,22 +195,6 @@ class AuditController {
 			}
 		}
 		throw new InvalidAuditQueryException("decision", "decision must be allow or deny");
-	}
-
-	private static int limit(String value) {
-		if (value == null) {
-			return AuditQuery.DEFAULT_LIMIT;
-		}
-		try {
-			int limit = Integer.parseInt(value);
-			if (limit >= 1 && limit <= AuditQuery.MAX_LIMIT) {
-				return limit;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new InvalidAuditQueryException("limit", "limit must be an integer from 1 to " + AuditQuery.MAX_LIMIT);
 	}
 
 	/**

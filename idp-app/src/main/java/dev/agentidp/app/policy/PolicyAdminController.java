@@ -42,7 +42,7 @@ class PolicyAdminController {
 	@GetMapping("/admin/v1/agents/{id}/decisions")
 	Map<String, Object> decisions(@PathVariable String id, @RequestParam(required = false) String limit,
 			@RequestParam(required = false) String cursor) {
-		AuditPage page = this.pdp.decisions(agentId("id", id), limit(limit), cursor(cursor));
+		AuditPage page = this.pdp.decisions(agentId("id", id), AuditQuery.limit(limit), cursor(cursor));
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("items", page.items().stream().map((record) -> record.toJson()).toList());
 		body.put("nextCursor", page.nextCursor());
@@ -102,22 +102,6 @@ class PolicyAdminController {
 			throw new InvalidAuditQueryException("cursor", "cursor must have 1 to 256 characters");
 		}
 		return value;
-	}
-
-	private static int limit(String value) {
-		if (value == null) {
-			return AuditQuery.DEFAULT_LIMIT;
-		}
-		try {
-			int limit = Integer.parseInt(value);
-			if (limit >= 1 && limit <= AuditQuery.MAX_LIMIT) {
-				return limit;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new InvalidAuditQueryException("limit", "limit must be an integer from 1 to " + AuditQuery.MAX_LIMIT);
 	}
 
 }
