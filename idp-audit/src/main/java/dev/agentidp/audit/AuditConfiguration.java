@@ -34,12 +34,13 @@ class AuditConfiguration {
 		return new AuditCheckpoints(JdbcClient.create(dataSource), signer, clock.getIfAvailable(Clock::systemUTC));
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints,
 			PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry,
-			ObjectProvider<Clock> clock, ObjectProvider<AuditObserver> observers) {
+			ObjectProvider<Clock> clock, ObjectProvider<AuditObserver> observers, AuditProperties properties) {
 		AuditTrail trail = new AuditTrail(dataSource, checkpoints, transactionManager,
-				registry.getIfAvailable(SimpleMeterRegistry::new), clock.getIfAvailable(Clock::systemUTC));
+				registry.getIfAvailable(SimpleMeterRegistry::new), clock.getIfAvailable(Clock::systemUTC),
+				properties.groupCommit());
 		trail.setObservers(observers.orderedStream().toList());
 		return trail;
 	}

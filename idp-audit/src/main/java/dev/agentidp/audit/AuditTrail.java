@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -34,7 +35,8 @@ import org.springframework.util.Assert;
  * with the change it describes, and a failed append fails the caller; the chain's lock is
  * held until the caller commits, so callers append last. {@link #appendDenial} records in
  * a transaction of its own, which survives the caller's rollback (a denial changes
- * nothing else).
+ * nothing else). {@link #appendGrouped} commits work and its record in a transaction
+ * shared with concurrent callers ({@link GroupCommit}).
  */
 public class AuditTrail {
 
@@ -49,6 +51,8 @@ public class AuditTrail {
 	private static final Logger logger = LoggerFactory.getLogger(AuditTrail.class);
 
 	private final ChainAppender appender;
+
+	private final GroupCommit groups;
 
 	private final AuditSearch search;
 
@@ -78,13 +82,26 @@ public class AuditTrail {
 	 */
 	AuditTrail(DataSource dataSource, AuditCheckpoints checkpoints, PlatformTransactionManager transactionManager,
 			MeterRegistry registry, Clock clock) {
+		this(dataSource, checkpoints, transactionManager, registry, clock, new AuditProperties.GroupCommit(2, 64));
+	}
+
+	/**
+	 * @param dataSource the database
+	 * @param checkpoints the checkpoint store
+	 * @param transactionManager the application's transaction manager
+	 * @param registry where the refusals are counted
+	 * @param clock the clock records are stamped with
+	 * @param groupCommit how {@link #appendGrouped} groups
+	 */
+	AuditTrail(DataSource dataSource, AuditCheckpoints checkpoints, PlatformTransactionManager transactionManager,
+			MeterRegistry registry, Clock clock, AuditProperties.GroupCommit groupCommit) {
 		Assert.notNull(dataSource, "dataSource cannot be null");
 		Assert.notNull(checkpoints, "checkpoints cannot be null");
 		Assert.notNull(transactionManager, "transactionManager cannot be null");
 		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		JdbcClient jdbc = JdbcClient.create(dataSource);
-		this.appender = new ChainAppender(jdbc, clock);
+		this.appender = new ChainAppender(new JdbcTemplate(dataSource), clock);
 		this.search = new AuditSearch(jdbc);
 		this.streams = new AuditStreams(dataSource);
 		this.checkpoints = checkpoints;
@@ -96,6 +113,8 @@ public class AuditTrail {
 		this.ownTransaction = new TransactionTemplate(transactionManager);
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.registry = registry;
+		this.groups = new GroupCommit(this.appender, this.transactions, groupCommit.committers(),
+				groupCommit.maxGroup(), registry);
 	}
 
 	/**
@@ -121,6 +140,41 @@ public class AuditTrail {
 	public AuditRecord appendDenial(AuditEntry entry) {
 		Assert.notNull(entry, "entry cannot be null");
 		return insert(entry);
+	}
+
+	/**
+	 * Runs work and appends the record it ends in, committed in a transaction shared with
+	 * the work of concurrent callers (group commit, {@link GroupCommit}); returns its
+	 * outcome once that transaction has committed, so nothing is acknowledged before its
+	 * record is durable. The work runs on a committer thread and may run twice (alone,
+	 * when its group's transaction fails): it must change nothing but the database, in
+	 * that transaction, and must not rely on the caller's thread. Called inside a
+	 * transaction, it runs there instead, as {@link #append} does.
+	 * @param <T> the outcome's type
+	 * @param work the work and its record
+	 * @return the work's outcome
+	 */
+	public <T> T appendGrouped(Supplier<RecordedOutcome<T>> work) {
+		return this.groups.run(work);
+	}
+
+	/**
+	 * Runs several units of work as {@link #appendGrouped} does, queued together so that
+	 * they usually share one transaction, and returns their outcomes, in order, once they
+	 * have committed.
+	 * @param <T> the outcomes' type
+	 * @param works the units of work, run in this order
+	 * @return their outcomes, in the same order
+	 */
+	public <T> List<T> appendGroupedAll(List<Supplier<RecordedOutcome<T>>> works) {
+		return this.groups.runAll(works);
+	}
+
+	/**
+	 * Lets queued grouped work commit, then stops the committers.
+	 */
+	void close() {
+		this.groups.close();
 	}
 
 	/**

@@ -4,9 +4,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -20,6 +25,12 @@ import org.springframework.util.Assert;
  * head and inserts the record, with the canonical details text that was hashed, in one
  * statement. Runs in the caller's transaction ({@link AuditTrail} opens one when there is
  * none), and tells the {@link AuditObserver}s once it commits.
+ * <p>
+ * {@link #appendAll} appends the records of a group ({@link GroupCommit}) with the same
+ * rule in three statements whatever the group's size: the heads of all its chains locked
+ * in one {@code SELECT ... ORDER BY chain FOR UPDATE} (in chain order, so that two groups
+ * on two nodes cannot lock each other's heads in opposite orders), then the records
+ * inserted and the heads advanced as two JDBC batches.
  */
 final class ChainAppender {
 
@@ -42,20 +53,35 @@ final class ChainAppender {
 			                          prev_hash, hash)
 			SELECT chain, seq, ?, ?, ?, ?, ?, ?, ?, prev_hash, hash FROM head""";
 
+	/** Locks the heads of a group's chains, in chain order. */
+	private static final String LOCK_HEADS = "SELECT chain, seq, hash FROM audit_chain_head WHERE chain = ANY (?)"
+			+ " ORDER BY chain FOR UPDATE";
+
+	private static final String INSERT_RECORD = """
+			INSERT INTO audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details_jcs,
+			                          prev_hash, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+	private static final String ADVANCE_HEAD = "UPDATE audit_chain_head SET seq = ?, prev_hash = ?, hash = ?"
+			+ " WHERE chain = ? AND seq = ?";
+
 	private static final String INSERT_HEAD = """
 			INSERT INTO audit_chain_head (chain, seq, prev_hash, hash) VALUES (?, 0, NULL, ?)
 			ON CONFLICT (chain) DO NOTHING""";
 
 	private final JdbcClient jdbc;
 
+	private final JdbcTemplate batches;
+
 	private final Clock clock;
 
 	private List<AuditObserver> observers = List.of();
 
-	ChainAppender(JdbcClient jdbc, Clock clock) {
+	ChainAppender(JdbcTemplate jdbc, Clock clock) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
-		this.jdbc = jdbc;
+		this.jdbc = JdbcClient.create(jdbc);
+		this.batches = jdbc;
 		this.clock = clock;
 	}
 
@@ -95,6 +121,76 @@ final class ChainAppender {
 			this.jdbc.sql(INSERT_HEAD).params(entry.chain(), RecordHashing.GENESIS).update();
 		}
 		throw new IllegalStateException("Cannot create the head of audit chain " + entry.chain());
+	}
+
+	/**
+	 * Appends the records of a group in the current transaction, in their order (the
+	 * records of one chain follow each other in that order): the heads' row locks are
+	 * held from reading them to the end of the transaction.
+	 * @param entries what to record
+	 * @return the records as stored, in the same order
+	 */
+	List<AuditRecord> appendAll(List<AuditEntry> entries) {
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"records are appended inside a transaction");
+		if (entries.size() == 1) {
+			return List.of(append(entries.get(0)));
+		}
+		TreeSet<String> chains = new TreeSet<>();
+		entries.forEach((entry) -> chains.add(entry.chain()));
+		Map<String, ChainHead> heads = lockHeads(chains);
+		if (heads.size() < chains.size()) {
+			// chains' first records: create their heads, then lock them too
+			List<Object[]> missing = chains.stream()
+				.filter((chain) -> !heads.containsKey(chain))
+				.map((chain) -> new Object[] { chain, RecordHashing.GENESIS })
+				.toList();
+			this.batches.batchUpdate(INSERT_HEAD, missing);
+			TreeSet<String> created = new TreeSet<>();
+			missing.forEach((row) -> created.add((String) row[0]));
+			heads.putAll(lockHeads(created));
+			Assert.state(heads.size() == chains.size(), "Cannot create the heads of the group's audit chains");
+		}
+		Map<String, ChainHead> locked = new HashMap<>(heads);
+		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		List<AuditRecord> records = new ArrayList<>(entries.size());
+		List<Object[]> rows = new ArrayList<>(entries.size());
+		for (AuditEntry entry : entries) {
+			ChainHead head = heads.get(entry.chain());
+			String details = CanonicalJson.write(entry.details());
+			String decision = entry.decision().value();
+			long seq = head.seq() + 1;
+			String hash = new String(new RecordHashing().hash(head.hash(), entry.chain(), seq, at.toEpochMilli(),
+					entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
+			rows.add(new Object[] { entry.chain(), seq, at.atOffset(ZoneOffset.UTC), entry.actor(), entry.action(),
+					entry.target(), decision, entry.reason(), details, head.hash(), hash });
+			records.add(new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(), entry.target(),
+					entry.decision(), entry.reason(), entry.details(), head.hash(), hash));
+			heads.put(entry.chain(), new ChainHead(seq, hash));
+		}
+		this.batches.batchUpdate(INSERT_RECORD, rows);
+		Map<String, AuditRecord> last = new HashMap<>();
+		records.forEach((record) -> last.put(record.chain(), record));
+		List<Object[]> advances = new ArrayList<>(chains.size());
+		for (String chain : chains) {
+			AuditRecord record = last.get(chain);
+			advances
+				.add(new Object[] { record.seq(), record.prevHash(), record.hash(), chain, locked.get(chain).seq() });
+		}
+		int[] advanced = this.batches.batchUpdate(ADVANCE_HEAD, advances);
+		for (int count : advanced) {
+			Assert.state(count == 1, "The head of an audit chain moved while it was locked");
+		}
+		records.forEach(this::observe);
+		return records;
+	}
+
+	private Map<String, ChainHead> lockHeads(TreeSet<String> chains) {
+		Map<String, ChainHead> heads = new HashMap<>();
+		this.jdbc.sql(LOCK_HEADS).param(chains.toArray(String[]::new)).query((rs) -> {
+			heads.put(rs.getString("chain"), new ChainHead(rs.getLong("seq"), rs.getString("hash")));
+		});
+		return heads;
 	}
 
 	/**

@@ -24,8 +24,8 @@ class AuditPropertiesTests {
 	@Test
 	void bindingNothingGivesTheDocumentedDefaults() {
 		this.runner.run((context) -> {
-			assertThat(context.getBean(AuditProperties.class))
-				.isEqualTo(new AuditProperties(Duration.ofSeconds(60), AuditProperties.Introspection.DENIED));
+			assertThat(context.getBean(AuditProperties.class)).isEqualTo(new AuditProperties(Duration.ofSeconds(60),
+					AuditProperties.Introspection.DENIED, new AuditProperties.GroupCommit(2, 64)));
 			assertThat(context.getBean(RefusalsProperties.class))
 				.isEqualTo(new RefusalsProperties(Duration.ofSeconds(10), 10, 1000, 1000, 0));
 		});

@@ -1,26 +1,30 @@
 package dev.agentidp.policy;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.PrintableText;
+import dev.agentidp.audit.RecordedOutcome;
 import dev.agentidp.registry.RiskLevel;
 import dev.agentidp.tokens.TokenRecord;
 
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
  * How an attempt is decided and recorded: the first denial of {@link AccessRules}, then,
- * in one transaction, the cost of an allowed decision debited from its task's budget
- * ({@link BudgetLedger}; a budget spent concurrently since the rule looked denies after
- * all) and the decision appended to the acting agent's audit chain as
+ * in one transaction (shared with concurrent decisions:
+ * {@link AuditTrail#appendGrouped}), the cost of an allowed decision debited from its
+ * task's budget ({@link BudgetLedger}; a budget spent concurrently since the rule looked
+ * denies after all) and the decision appended to the acting agent's audit chain as
  * {@value PolicyDecisionPoint#EVALUATED}. Used by {@link PolicyDecisionPoint}.
  */
 final class DecisionRecorder {
@@ -33,20 +37,15 @@ final class DecisionRecorder {
 
 	private final AuditTrail audit;
 
-	private final TransactionTemplate transactions;
-
-	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit,
-			TransactionTemplate transactions) {
+	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit) {
 		Assert.notNull(rules, "rules cannot be null");
 		Assert.notNull(budgets, "budgets cannot be null");
 		Assert.notNull(ledger, "ledger cannot be null");
 		Assert.notNull(audit, "audit cannot be null");
-		Assert.notNull(transactions, "transactions cannot be null");
 		this.rules = rules;
 		this.budgets = budgets;
 		this.ledger = ledger;
 		this.audit = audit;
-		this.transactions = transactions;
 	}
 
 	/**
@@ -56,13 +55,39 @@ final class DecisionRecorder {
 	 * @return the decision
 	 */
 	AccessDecision decide(String caller, AccessAttempt attempt) {
+		return this.audit.appendGrouped(decision(caller, attempt));
+	}
+
+	/**
+	 * Decides attempts that do not depend on each other's outcome (a batch executed
+	 * whole), debits their costs when allowed and records them, in one group commit as
+	 * far as it goes ({@link AuditTrail#appendGroupedAll}); each debit is made, and
+	 * re-checked against the ledger, in order.
+	 * @param caller the client asking
+	 * @param attempts the attempts
+	 * @return the decisions, in order
+	 */
+	List<AccessDecision> decideAll(String caller, List<AccessAttempt> attempts) {
+		List<Supplier<RecordedOutcome<AccessDecision>>> works = new ArrayList<>(attempts.size());
+		for (AccessAttempt attempt : attempts) {
+			works.add(decision(caller, attempt));
+		}
+		return this.audit.appendGroupedAll(works);
+	}
+
+	/**
+	 * The rules' verdict now, and the work that makes it final in the group's
+	 * transaction: the debit of an allowed cost (a budget spent concurrently since the
+	 * rule looked denies after all) and the record.
+	 */
+	private Supplier<RecordedOutcome<AccessDecision>> decision(String caller, AccessAttempt attempt) {
 		Optional<Denial> denial = this.rules.firstDenial(attempt);
 		boolean tokenPassed = denial.isEmpty() || (denial.get().code() != DecisionCode.TOKEN_INACTIVE
 				&& denial.get().code() != DecisionCode.SUBJECT_MISMATCH
 				&& denial.get().code() != DecisionCode.PROOF_INVALID);
 		Optional<BudgetPolicy> policy = tokenPassed ? this.budgets.budget(attempt) : Optional.empty();
 		String id = UUID.randomUUID().toString();
-		return this.transactions.execute((status) -> {
+		return () -> {
 			Denial refused = denial.orElse(null);
 			BudgetState state = null;
 			if (policy.isPresent()) {
@@ -92,9 +117,8 @@ final class DecisionRecorder {
 			AccessDecision decision = (refused == null)
 					? new AccessDecision(true, id, DecisionCode.ALLOWED, null, null, state)
 					: new AccessDecision(false, id, refused.code(), refused.reasonAdmin(), refused.reasonUser(), state);
-			this.audit.append(entry(caller, attempt, decision));
-			return decision;
-		});
+			return new RecordedOutcome<>(decision, entry(caller, attempt, decision));
+		};
 	}
 
 	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision) {

@@ -57,16 +57,16 @@ class PolicyConfiguration {
 	@Bean
 	PolicyDecisionPoint policyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit,
 			Refusals refusals, BudgetLedger ledger, ObjectProvider<BudgetSource> budgets,
-			ObjectProvider<AnomalySignal> signals, TransactionTemplate transactions, JdbcClient jdbc,
-			TokensProperties tokensProperties, Conditions conditions) {
+			ObjectProvider<AnomalySignal> signals, JdbcClient jdbc, TokensProperties tokensProperties,
+			Conditions conditions) {
 		// the window of idp.tokens.dpop-proof-window, as at the token endpoint
 		Duration window = tokensProperties.dpopProofWindow();
 		Clock clock = Clock.systemUTC();
 		DpopProofVerifier proofs = new DpopProofVerifier(new ProofReplays(jdbc), window, clock);
 		DpopProofVerifier searchProofs = new DpopProofVerifier((jkt, jti, keepUntil) -> true, window, clock);
 		return new PolicyDecisionPoint(tokens, agents, audit, refusals, ledger,
-				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), transactions, proofs,
-				searchProofs, conditions, clock);
+				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), proofs, searchProofs,
+				conditions, clock);
 	}
 
 	/**

@@ -19,7 +19,6 @@ import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.TokenService;
 
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 /**
@@ -81,8 +80,8 @@ public class PolicyDecisionPoint {
 	 * @param clock the clock conditions read {@code request.time} from
 	 */
 	PolicyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit, Refusals refusals,
-			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, TransactionTemplate transactions,
-			DpopProofVerifier proofs, DpopProofVerifier searchProofs, Conditions conditions, Clock clock) {
+			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, DpopProofVerifier proofs,
+			DpopProofVerifier searchProofs, Conditions conditions, Clock clock) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(audit, "audit cannot be null");
@@ -90,7 +89,6 @@ public class PolicyDecisionPoint {
 		Assert.notNull(ledger, "ledger cannot be null");
 		Assert.notNull(budgets, "budgets cannot be null");
 		Assert.notNull(signals, "signals cannot be null");
-		Assert.notNull(transactions, "transactions cannot be null");
 		Assert.notNull(proofs, "proofs cannot be null");
 		Assert.notNull(searchProofs, "searchProofs cannot be null");
 		this.proofs = proofs;
@@ -101,7 +99,7 @@ public class PolicyDecisionPoint {
 		AccessRules rules = AccessRules.standard(new ConditionRule(conditions, budgets, ledger, clock),
 				new BudgetRule(budgets, ledger), signals);
 		this.attempts = new AccessAttempts(tokens, agents);
-		this.recorder = new DecisionRecorder(rules, budgets, ledger, audit, transactions);
+		this.recorder = new DecisionRecorder(rules, budgets, ledger, audit);
 		this.search = new PolicySearch(rules);
 	}
 
@@ -141,9 +139,17 @@ public class PolicyDecisionPoint {
 				throw new InvalidAccessRequestException("evaluations[" + i + "]." + ex.field(), ex.rule());
 			}
 		}
-		List<AccessDecision> decisions = new ArrayList<>(requests.size());
 		// one proof may stand for every evaluation of the batch it came with
 		Map<String, String[]> verified = new HashMap<>();
+		if (semantic == EvaluationsSemantic.EXECUTE_ALL) {
+			// no decision depends on another's outcome: decided and committed together
+			List<AccessAttempt> attempts = new ArrayList<>(requests.size());
+			for (AccessRequest request : requests) {
+				attempts.add(this.attempts.attempt(issuer, request, this.proofs, verified));
+			}
+			return this.recorder.decideAll(caller, attempts);
+		}
+		List<AccessDecision> decisions = new ArrayList<>(requests.size());
 		for (AccessRequest request : requests) {
 			AccessDecision decision = this.recorder.decide(caller,
 					this.attempts.attempt(issuer, request, this.proofs, verified));
