@@ -57,7 +57,8 @@ final class AccessAttempts {
 		if (!active || record.holder().agentId() == null) {
 			return new AccessAttempt(request, token, active, null, null);
 		}
-		Agent agent = this.agents.findAgent(record.holder().agentId()).orElse(null);
+		// the parsed agent is reused while its version is unchanged (one indexed read)
+		Agent agent = this.agents.findActiveAgent(record.holder().agentId()).orElse(null);
 		Agent root = (agent == null) ? null : agent.isDerived() ? rootOf(record) : agent;
 		if (agent == null || root == null) {
 			return new AccessAttempt(request, token, false, null, null);
@@ -97,7 +98,7 @@ final class AccessAttempts {
 	/** The root agent: a delegated token's {@code sub} (RFC 8693 §4.1). */
 	private Agent rootOf(TokenRecord record) {
 		try {
-			return this.agents.findAgent(AgentId.of(record.holder().subject())).orElse(null);
+			return this.agents.findActiveAgent(AgentId.of(record.holder().subject())).orElse(null);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;

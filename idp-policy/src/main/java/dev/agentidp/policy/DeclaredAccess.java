@@ -9,6 +9,7 @@ import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.HumanOversight;
+import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.Tool;
 
 import org.springframework.util.Assert;
@@ -30,9 +31,11 @@ import org.springframework.util.Assert;
  * @param version the version of the acting agent's document (its conditions are compiled
  * once per version)
  * @param document the acting agent's document as conditions see it ({@code agent})
+ * @param budget the root agent's {@code tokenPolicy.budget}, or {@code null} when it has
+ * none (costs are not limited)
  */
 public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, HumanOversight oversight,
-		List<Capability> capabilities, long version, Map<String, Object> document) {
+		List<Capability> capabilities, long version, Map<String, Object> document, TaskBudget budget) {
 
 	public DeclaredAccess {
 		tools = List.copyOf(tools);
@@ -51,7 +54,7 @@ public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, Huma
 	 */
 	public DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, HumanOversight oversight,
 			List<Capability> capabilities) {
-		this(tools, dataAccess, oversight, capabilities, 0, Map.of());
+		this(tools, dataAccess, oversight, capabilities, 0, Map.of(), null);
 	}
 
 	/**
@@ -66,7 +69,7 @@ public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, Huma
 		if (!acting.isDerived()) {
 			return new DeclaredAccess(acting.profile().tools(), acting.profile().dataAccess(),
 					acting.profile().humanOversight(), acting.profile().capabilities(), acting.version(),
-					AgentVariable.of(acting));
+					AgentVariable.of(acting), acting.tokenPolicy().budget());
 		}
 		Set<String> scopes = acting.scopes();
 		List<Tool> tools = root.profile()
@@ -82,7 +85,7 @@ public record DeclaredAccess(List<Tool> tools, List<DataAccess> dataAccess, Huma
 			.filter((entry) -> scopes.contains(entry.resource() + ":" + entry.access().value()))
 			.toList();
 		return new DeclaredAccess(tools, data, root.profile().humanOversight(), acting.profile().capabilities(),
-				acting.version(), AgentVariable.of(acting));
+				acting.version(), AgentVariable.of(acting), root.tokenPolicy().budget());
 	}
 
 	/**

@@ -50,8 +50,8 @@ class PolicyConfiguration {
 
 	/** The root agent's {@code tokenPolicy.budget}. */
 	@Bean
-	BudgetSource documentBudgets(AgentRegistry agents) {
-		return new DocumentBudgets(agents);
+	BudgetSource documentBudgets() {
+		return new DocumentBudgets();
 	}
 
 	@Bean
