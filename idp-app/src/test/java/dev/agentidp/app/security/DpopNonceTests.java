@@ -146,6 +146,24 @@ class DpopNonceTests {
 	}
 
 	@Test
+	void aTokenExchangesProofNeedsANonceToo() {
+		TestAgent parent = this.a.registerAgent(this.admin, "crm:read");
+		String nonce = request(this.a, parent, proof(null)).headers().firstValue(NONCE).orElseThrow();
+		HttpResponse<String> issued = request(this.a, parent, proof(nonce));
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		String bound = TestHttp.json(issued).get("access_token").asString();
+		Map<String, String> exchange = parent.exchangeForm(bound, "nonce-child", "crm:read");
+		HttpResponse<String> refused = this.b.postFormWithHeaders("/oauth2/token", exchange, "DPoP", proof(null));
+		TestAssertions.assertOAuthError(refused, 400, "use_dpop_nonce", "needs a nonce");
+		String fresh = refused.headers().firstValue(NONCE).orElseThrow();
+		HttpResponse<String> child = this.b.postFormWithHeaders("/oauth2/token",
+				parent.exchangeForm(bound, "nonce-child", "crm:read"), "DPoP", proof(fresh));
+		assertThat(child.statusCode()).as(child.body()).isEqualTo(200);
+		assertThat(TestHttp.json(child).get("token_type").asString()).isEqualTo("DPoP");
+		assertThat(child.headers().firstValue(NONCE)).isPresent();
+	}
+
+	@Test
 	void aBearerRequestNeedsNoNonce() {
 		TestAgent agent = this.a.registerAgent(this.admin, "crm:read");
 		HttpResponse<String> bearer = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
