@@ -33,7 +33,8 @@ class MigrationsTests {
 			while (tables.next()) {
 				names.add(tables.getString("TABLE_NAME"));
 			}
-			assertThat(names).contains("oauth_client", "signing_key", "issued_token", "budget_ledger");
+			assertThat(names).contains("oauth_client", "signing_key", "issued_token", "budget_ledger",
+					"dpop_nonce_key");
 		}
 	}
 

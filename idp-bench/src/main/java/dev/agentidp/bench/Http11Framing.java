@@ -49,6 +49,21 @@ final class Http11Framing {
 	 * @return the request
 	 */
 	static byte[] post(byte[] hostHeader, String path, String contentType, String authorization, byte[] body) {
+		return post(hostHeader, path, contentType, authorization, null, body);
+	}
+
+	/**
+	 * A POST request with a {@code DPoP} header (RFC 9449 §4.1) beside the others.
+	 * @param hostHeader the {@code Host} header line
+	 * @param path the request target
+	 * @param contentType the body's media type
+	 * @param authorization the {@code Authorization} header's value, or {@code null}
+	 * @param dpop the {@code DPoP} header's value, or {@code null}
+	 * @param body the body
+	 * @return the request's bytes
+	 */
+	static byte[] post(byte[] hostHeader, String path, String contentType, String authorization, String dpop,
+			byte[] body) {
 		StringBuilder head = new StringBuilder(256).append("POST ")
 			.append(path)
 			.append(" HTTP/1.1\r\nContent-Type: ")
@@ -58,6 +73,9 @@ final class Http11Framing {
 			.append("\r\n");
 		if (authorization != null) {
 			head.append("Authorization: ").append(authorization).append("\r\n");
+		}
+		if (dpop != null) {
+			head.append("DPoP: ").append(dpop).append("\r\n");
 		}
 		byte[] start = head.toString().getBytes(StandardCharsets.ISO_8859_1);
 		byte[] request = new byte[start.length + hostHeader.length + 2 + body.length];

@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * through the admin API ({@link ProviderSetup}), then measures, each for a fixed duration
  * after a warm-up and at a fixed concurrency ({@link MeasuredWindows}), repeated
  * {@code --runs} times: client-credentials issuance with a fresh Ed25519
- * {@code private_key_jwt} assertion per request, introspection of active and of revoked
- * tokens, policy decisions (one and ten per request), token exchange, the revocation of a
- * token with 100 descendants ({@link TreeRevocation}), and audit verify over a million
+ * {@code private_key_jwt} assertion per request (and, {@code issue-dpop}, with a fresh
+ * DPoP proof by the agent's own key too), introspection of active and of revoked tokens,
+ * policy decisions (one and ten per request), tool calls through the resource-server kit
+ * run in this process ({@code kit}, {@link KitPhase}), token exchange, the revocation of
+ * a token with 100 descendants ({@link TreeRevocation}), and audit verify over a million
  * records ({@link AuditVerifyPhase}). It prints a Markdown table of throughput, latency
  * percentiles, and the provider's heap and CPU.
  * <p>
@@ -27,17 +29,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * (16), {@code --runs} (3), {@code --agents} (100), {@code --trees} (100),
  * {@code --audit-records} (1000000; 0 skips), {@code --audit-chains} (the chains they are
  * spread over, 1000), {@code --phases} (a comma-separated subset of
- * {@code issue,introspect,evaluate,exchange,revoke,verify}; issuance always runs, the
- * others need its tokens), {@code --initial-warmup} seconds of issuance, introspection,
- * exchange and revocation before the first run (120), {@code --register-concurrency} (8),
- * {@code --register-minutes} (40: the phases then run with the agents registered so far),
- * {@code --jdbc-url} (the provider's database, for the audit records), {@code --out} (a
- * file for the table). The bootstrap admin secret is read from the environment variable
- * {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
+ * {@code issue,issue-dpop,introspect,evaluate,kit,exchange,revoke,verify}, default all;
+ * issuance always runs, the others need its tokens), {@code --initial-warmup} seconds of
+ * issuance, introspection, exchange and revocation before the first run (120),
+ * {@code --register-concurrency} (8), {@code --register-minutes} (40: the phases then run
+ * with the agents registered so far), {@code --jdbc-url} (the provider's database, for
+ * the audit records), {@code --out} (a file for the table). The bootstrap admin secret is
+ * read from the environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
  */
 public final class IdpBenchmark {
 
 	private static final String ISSUANCE = "client-credentials token (private_key_jwt EdDSA)";
+
+	private static final String ISSUANCE_DPOP = "client-credentials token, DPoP-bound (private_key_jwt EdDSA and a DPoP proof)";
+
+	/** The phases run when {@code --phases} is not given. */
+	static final String ALL_PHASES = "issue,issue-dpop,introspect,evaluate,kit,exchange,revoke,verify";
 
 	private static final String EXCHANGE = "token exchange to a sub-agent (RFC 8693)";
 
@@ -78,10 +85,17 @@ public final class IdpBenchmark {
 	}
 
 	private void run() throws Exception {
-		Set<String> phases = Set
-			.of(this.options.get("phases", "issue,introspect,evaluate,exchange,revoke,verify").split(","));
+		Set<String> phases = Set.of(this.options.get("phases", ALL_PHASES).split(","));
 		AutovacuumStandIn.startWhenNeeded(this.options.get("jdbc-url"), this.report, LOG);
 		int agentCount = registerAgents(this.options.intValue("agents", "100"));
+		boolean dpop = phases.contains("issue-dpop");
+		KitPhase kit = phases.contains("kit") ? KitPhase.start(this.setup, this.client.baseUrl(), agentCount, LOG)
+				: null;
+		if (kit != null) {
+			this.report.note("The kit phase's tool server (the resource-server kit) runs inside the load generator's"
+					+ " process: the kit's own CPU is in the load generator's column, the introspection and the"
+					+ " decision it asks for in the provider's.");
+		}
 		AtomicReferenceArray<String> pool = new AtomicReferenceArray<>(TokenPools.SIZE);
 		AtomicReferenceArray<String> latest = new AtomicReferenceArray<>(agentCount);
 		String exchangeProbe = null;
@@ -95,7 +109,8 @@ public final class IdpBenchmark {
 			// request measured below runs here, each doing what it does when measured.
 			LOG.line("warming the provider up: %d s of issuance, introspection, exchange and revocation, not measured",
 					initialWarmup);
-			this.windows.warmUp(Duration.ofSeconds(initialWarmup), (worker, i) -> warmUp((int) (i % agentCount), i));
+			this.windows.warmUp(Duration.ofSeconds(initialWarmup),
+					(worker, i) -> warmUp((int) (i % agentCount), i, dpop));
 		}
 		int runs = this.windows.runs();
 		for (int run = 1; run <= runs; run++) {
@@ -107,6 +122,13 @@ public final class IdpBenchmark {
 				latest.set(a, token);
 				return true;
 			});
+			if (dpop) {
+				// the same request with a fresh DPoP proof by the agent's own key
+				this.windows.measure(ISSUANCE_DPOP,
+						(worker, i) -> ProviderClient.status200(this.requests.issueDpop((int) (i % agentCount)))
+							.body()
+							.contains("\"token_type\":\"DPoP\""));
+			}
 			if (revoked == null) {
 				parents = TokenPools.parents(latest);
 				revoked = revokeSome(pool, parents, latest);
@@ -116,6 +138,9 @@ public final class IdpBenchmark {
 			}
 			if (phases.contains("evaluate")) {
 				evaluate(parents, latest);
+			}
+			if (kit != null) {
+				kit.measure(this.windows, this.requests);
 			}
 
 			if (run == 1) {
@@ -136,6 +161,9 @@ public final class IdpBenchmark {
 		if (phases.contains("revoke")) {
 			new TreeRevocation(this.requests, this.windows, this.report, LOG).run(this.options.intValue("trees", "100"),
 					agentCount, exchangeProbe == null);
+		}
+		if (kit != null) {
+			kit.close();
 		}
 		if (phases.contains("verify")) {
 			AuditVerifyPhase.run(this.options, this.client, this.windows, this.report, LOG);
@@ -230,10 +258,14 @@ public final class IdpBenchmark {
 	// --- requests ----------------------------------------------------------------------
 
 	/**
-	 * One round of the initial warm-up: a token, its introspection, an exchange for a
-	 * sub-agent token, and the revocation of the token (and so of the sub-agent's).
+	 * One round of the initial warm-up: a token (and a DPoP-bound one when that phase
+	 * runs), its introspection, an exchange for a sub-agent token, and the revocation of
+	 * the token (and so of the sub-agent's).
 	 */
-	private boolean warmUp(int agent, long i) throws Exception {
+	private boolean warmUp(int agent, long i, boolean dpop) throws Exception {
+		if (dpop && this.requests.issueDpop(agent).statusCode() != 200) {
+			return false;
+		}
 		ProviderClient.Answer response = this.requests.issue(agent);
 		if (response.statusCode() != 200) {
 			return false;

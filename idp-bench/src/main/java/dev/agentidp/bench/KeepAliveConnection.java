@@ -62,6 +62,21 @@ final class KeepAliveConnection implements Closeable {
 		return exchange(Http11Framing.post(this.hostHeader, path, contentType, authorization, body));
 	}
 
+	/**
+	 * Sends a POST with a {@code DPoP} header and reads its answer.
+	 * @param path the request target
+	 * @param contentType the body's media type
+	 * @param authorization the {@code Authorization} header's value, or {@code null}
+	 * @param dpop the {@code DPoP} header's value (a proof)
+	 * @param body the body
+	 * @return the answer
+	 * @throws IOException as {@link #post(String, String, String, byte[])}
+	 */
+	ProviderClient.Answer post(String path, String contentType, String authorization, String dpop, byte[] body)
+			throws IOException {
+		return exchange(Http11Framing.post(this.hostHeader, path, contentType, authorization, dpop, body));
+	}
+
 	private ProviderClient.Answer exchange(byte[] request) throws IOException {
 		if (this.socket != null && this.reused) {
 			try {

@@ -77,6 +77,38 @@ final class OAuthRequests {
 	}
 
 	/**
+	 * A client-credentials request of the agent, for {@code crm:read}, with a fresh DPoP
+	 * proof by the agent's own key (RFC 9449 §5): the answer is a DPoP-bound token.
+	 * @param agent the agent's index
+	 * @return the answer
+	 */
+	ProviderClient.Answer issueDpop(int agent) throws IOException {
+		AgentCredentials credentials = this.agents[agent];
+		return this.client.postForm(this.tokenPath, null,
+				credentials.dpopProof("POST", this.issuer + this.tokenPath, null),
+				credentials.issuanceForm(this.issuer));
+	}
+
+	/**
+	 * A DPoP-bound token of an agent for a resource (RFC 8707 {@code resource}) and
+	 * scope, or a failure with the error answer.
+	 * @param credentials the agent
+	 * @param resource the resource, one the agent declares
+	 * @param scope the scope
+	 * @return the access token
+	 */
+	String issueDpopToken(AgentCredentials credentials, String resource, String scope) throws IOException {
+		String form = "grant_type=client_credentials&client_id=" + credentials.id() + "&client_assertion_type="
+				+ ProviderClient.encode(ProviderClient.ASSERTION_TYPE) + "&client_assertion="
+				+ credentials.assertion(this.issuer) + "&scope=" + ProviderClient.encode(scope) + "&resource="
+				+ ProviderClient.encode(resource);
+		ProviderClient.Answer response = this.client.postForm(this.tokenPath, null,
+				credentials.dpopProof("POST", this.issuer + this.tokenPath, null), form);
+		ProviderClient.json(response, "DPoP token");
+		return ProviderClient.accessToken(response.body());
+	}
+
+	/**
 	 * A client-credentials token of the agent, or a failure with the error answer.
 	 * @param agent the agent's index
 	 * @return the access token

@@ -79,6 +79,20 @@ final class ProviderClient {
 	}
 
 	/**
+	 * Posts a form with a DPoP proof on the calling thread's own keep-alive connection.
+	 * @param path the endpoint
+	 * @param authorization the {@code Authorization} header's value, or {@code null}
+	 * @param dpop the {@code DPoP} header's value
+	 * @param form the URL-encoded form (ASCII)
+	 * @return the answer
+	 */
+	Answer postForm(String path, String authorization, String dpop, String form) throws IOException {
+		return this.connections.get()
+			.post(path, "application/x-www-form-urlencoded", authorization, dpop,
+					form.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	/**
 	 * Posts JSON on the calling thread's own keep-alive connection.
 	 * @param path the endpoint, e.g. {@code /access/v1/evaluation}
 	 * @param basicAuth the {@code Authorization} header's value

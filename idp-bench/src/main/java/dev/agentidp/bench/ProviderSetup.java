@@ -62,6 +62,47 @@ final class ProviderSetup {
 	}
 
 	/**
+	 * Registers a resource server for a tool server of its own (the kit phase).
+	 * @param name its name
+	 * @return its client id and secret; never printed
+	 */
+	String[] registerToolServerClient(String name) throws IOException, InterruptedException {
+		ObjectNode rs = ProviderClient.JSON.createObjectNode();
+		rs.put("name", name);
+		rs.put("kind", "resource_server");
+		JsonNode registered = ProviderClient.json(this.client.adminPost("/admin/v1/clients", rs), "resource server");
+		return new String[] { registered.get("clientId").asString(), registered.get("clientSecret").asString() };
+	}
+
+	/**
+	 * Registers an agent that may call one tool: the capability {@code <tool>:<action>}
+	 * and the tool {@code <tool>} at {@code mcpServer} with the permission
+	 * {@code <action>} (what the policy decision point's rules 2 to 4 ask,
+	 * docs/policy.md), and a key the provider generates.
+	 * @param name the agent's name
+	 * @param owner its owner
+	 * @param tool the tool's id
+	 * @param action the permission
+	 * @param mcpServer the tool server's resource identifier
+	 * @return its id and key pair
+	 */
+	AgentCredentials registerToolAgent(String name, String owner, String tool, String action, String mcpServer)
+			throws IOException, InterruptedException {
+		ObjectNode body = ProviderClient.JSON.createObjectNode();
+		body.put("name", name);
+		body.put("owner", owner);
+		body.putArray("capabilities").addObject().put("scope", tool + ":" + action).put("riskLevel", "low");
+		ObjectNode declared = body.putArray("tools").addObject();
+		declared.put("id", tool).put("mcpServer", mcpServer);
+		declared.putArray("permissions").add(action);
+		body.put("generateKey", true);
+		JsonNode agent = ProviderClient.json(this.client.adminPost("/admin/v1/agents", body), "register");
+		JsonNode key = agent.get("privateJwk");
+		return AgentCredentials.of(agent.get("id").asString(), key.get("kid").asString(), key.get("d").asString(),
+				key.get("x").asString());
+	}
+
+	/**
 	 * Registers an agent with the capabilities {@code crm:read} and {@code crm:write},
 	 * read access to the data resource {@code crm}, and a key the provider generates
 	 * ({@code POST /admin/v1/agents}).

@@ -103,6 +103,28 @@ public final class DpopProofVerifier {
 	 * {@code invalid_dpop_proof})
 	 */
 	public DpopProof verify(String proof, String method, String targetUri, String accessToken) {
+		return verify(proof, method, targetUri, accessToken, null);
+	}
+
+	/**
+	 * Verifies a proof, with the server-provided nonce it must carry, and records its
+	 * {@code jti} as used. The nonce is checked after the signature, {@code htm} and
+	 * {@code htu} and before {@code iat} and the replay check (RFC 9449 §4.3 step 10), so
+	 * that a proof refused for its nonce does not use up its {@code jti}.
+	 * @param proof the {@code DPoP} header's value
+	 * @param method the request's method
+	 * @param targetUri the request's URI (its query and fragment are ignored)
+	 * @param accessToken the access token the request presents, or {@code null} (the
+	 * token endpoint): when given, the proof must carry its hash ({@code ath})
+	 * @param nonces the server's nonce check, or {@code null} when the server requires no
+	 * nonce
+	 * @return the verified proof
+	 * @throws InvalidDpopProofException naming the first check that fails (RFC 9449 §7.1:
+	 * {@code invalid_dpop_proof})
+	 * @throws UseDpopNonceException when the proof's nonce is missing or not valid (RFC
+	 * 9449 §8: {@code use_dpop_nonce})
+	 */
+	public DpopProof verify(String proof, String method, String targetUri, String accessToken, NonceCheck nonces) {
 		Objects.requireNonNull(method, "method cannot be null");
 		Objects.requireNonNull(targetUri, "targetUri cannot be null");
 		if (proof == null || proof.isEmpty()) {
@@ -147,7 +169,7 @@ public final class DpopProofVerifier {
 		catch (JOSEException ex) {
 			throw invalid("The DPoP proof's signature does not verify with its jwk");
 		}
-		// steps 8-11: htm, htu, iat, jti
+		// steps 8, 9 and 11: htm, htu, iat; then jti (§11.1)
 		String jti = stringClaim(claims, "jti");
 		if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI_LENGTH) {
 			throw invalid("The DPoP proof needs a jti of 1-256 characters");
@@ -158,6 +180,10 @@ public final class DpopProofVerifier {
 		String htu = stringClaim(claims, "htu");
 		if (htu == null || !normalised(htu).equals(normalised(targetUri))) {
 			throw invalid("The DPoP proof's htu does not match the request's URI");
+		}
+		// step 10: the server-provided nonce, when the server requires one (§8, §9)
+		if (nonces != null) {
+			nonces.check(stringClaim(claims, "nonce"));
 		}
 		Instant issuedAt = issuedAt(claims);
 		Instant now = this.clock.instant();

@@ -151,6 +151,30 @@ class DpopProofVerifierTests {
 	}
 
 	@Test
+	void verifyWhenTheNonceCheckRefusesThenUseDpopNonceAndTheJtiIsNotUsedUp() {
+		NonceCheck onlyGood = (nonce) -> {
+			if (!"good".equals(nonce)) {
+				throw new UseDpopNonceException((nonce == null) ? "missing" : "not ours");
+			}
+		};
+		String withoutNonce = proof();
+		assertThatExceptionOfType(UseDpopNonceException.class)
+			.isThrownBy(() -> this.proofs.verify(withoutNonce, "POST", TOKEN_ENDPOINT, null, onlyGood))
+			.withMessage("missing");
+		String forged = proof((h) -> {
+		}, (c) -> c.claim("nonce", "bad"));
+		assertThatExceptionOfType(UseDpopNonceException.class)
+			.isThrownBy(() -> this.proofs.verify(forged, "POST", TOKEN_ENDPOINT, null, onlyGood))
+			.withMessage("not ours");
+		// RFC 9449 §4.3 step 10 comes before the replay check: the refused proofs'
+		// jtis are still unused
+		assertThat(this.proofs.verify(withoutNonce, "POST", TOKEN_ENDPOINT, null)).isNotNull();
+		String good = proof((h) -> {
+		}, (c) -> c.claim("nonce", "good"));
+		assertThat(this.proofs.verify(good, "POST", TOKEN_ENDPOINT, null, onlyGood)).isNotNull();
+	}
+
+	@Test
 	void verifyWhenReplayedThenInvalidDpopProof() {
 		String proof = proof();
 		this.proofs.verify(proof, "POST", TOKEN_ENDPOINT, null);

@@ -57,11 +57,24 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 
 	private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
 
+	private final DpopNonces nonces;
+
 	OAuthDenialAuditor(Refusals audit, AgentRegistry agents) {
+		this(audit, agents, null);
+	}
+
+	/**
+	 * @param audit where refusals are recorded
+	 * @param agents the registry, for the chain of a refused agent
+	 * @param nonces the token endpoint's DPoP server nonces, or {@code null} when none
+	 * are required
+	 */
+	OAuthDenialAuditor(Refusals audit, AgentRegistry agents, DpopNonces nonces) {
 		Assert.notNull(audit, "audit cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		this.audit = audit;
 		this.agents = agents;
+		this.nonces = nonces;
 	}
 
 	@Override
@@ -94,6 +107,13 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 		}
 		else {
 			httpResponse.setStatusCode(HttpStatus.BAD_REQUEST);
+		}
+		if (this.nonces != null && (TokenRequestProofs.USE_DPOP_NONCE.equals(error.getErrorCode())
+				|| OAuth2ErrorCodes.INVALID_DPOP_PROOF.equals(error.getErrorCode()))) {
+			// RFC 9449 §8: use_dpop_nonce comes with the nonce to use; a refused or
+			// missing
+			// proof too, so that the client's next proof can carry one at once (§8.2)
+			httpResponse.getHeaders().set(DpopNonces.HEADER, this.nonces.issue());
 		}
 		this.errors.write(answer, null, httpResponse);
 	}

@@ -13,7 +13,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.J
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.web.authentication.AuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.util.Assert;
 
 /**
@@ -43,6 +45,8 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 
 	private final AuthenticationFailureHandler denials;
 
+	private final DpopNonces nonces;
+
 	/**
 	 * @param clientAssertionDecoders decodes {@code private_key_jwt} assertions with the
 	 * registry's keys
@@ -51,10 +55,12 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 	 * @param introspection RFC 7662 from the token store
 	 * @param revocation RFC 7009 with cascade
 	 * @param denials audits and answers every refused request
+	 * @param nonces the DPoP server nonces every successful token response carries a
+	 * fresh one of, or {@code null} when none are required
 	 */
 	OAuthEndpoints(JwtDecoderFactory<RegisteredClient> clientAssertionDecoders,
 			AuthenticationConverter clientAssertionsWithoutClientId, AuthenticationProvider introspection,
-			AuthenticationProvider revocation, AuthenticationFailureHandler denials) {
+			AuthenticationProvider revocation, AuthenticationFailureHandler denials, DpopNonces nonces) {
 		Assert.notNull(clientAssertionDecoders, "clientAssertionDecoders cannot be null");
 		Assert.notNull(clientAssertionsWithoutClientId, "clientAssertionsWithoutClientId cannot be null");
 		Assert.notNull(introspection, "introspection cannot be null");
@@ -65,6 +71,7 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 		this.introspection = introspection;
 		this.revocation = revocation;
 		this.denials = denials;
+		this.nonces = nonces;
 	}
 
 	@Override
@@ -77,7 +84,12 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 						}
 					}))
 					.errorResponseHandler(this.denials))
-			.tokenEndpoint((token) -> token.errorResponseHandler(this.denials))
+			.tokenEndpoint((token) -> {
+				token.errorResponseHandler(this.denials);
+				if (this.nonces != null) {
+					token.accessTokenResponseHandler(withFreshNonce(this.nonces));
+				}
+			})
 			.tokenIntrospectionEndpoint((introspection) -> introspection.authenticationProviders((providers) -> {
 				providers.clear();
 				providers.add(this.introspection);
@@ -86,6 +98,19 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 				providers.clear();
 				providers.add(this.revocation);
 			}).errorResponseHandler(this.denials));
+	}
+
+	/**
+	 * RFC 9449 §8.2: the token response carries a fresh nonce for the client's next
+	 * proof, so that it never has to be refused for an expired one; then Spring's own
+	 * answer.
+	 */
+	private static AuthenticationSuccessHandler withFreshNonce(DpopNonces nonces) {
+		AuthenticationSuccessHandler tokenResponse = new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
+		return (request, response, authentication) -> {
+			response.setHeader(DpopNonces.HEADER, nonces.issue());
+			tokenResponse.onAuthenticationSuccess(request, response, authentication);
+		};
 	}
 
 	/**

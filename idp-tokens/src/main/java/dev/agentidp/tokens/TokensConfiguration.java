@@ -105,9 +105,16 @@ class TokensConfiguration {
 				this.clock, revocations);
 	}
 
+	/**
+	 * The DPoP proofs of token requests, with the server nonces (RFC 9449 §8) when
+	 * {@code idp.tokens.dpop-nonce.enabled}: their key is shared by every node through
+	 * PostgreSQL, and read only when they are on.
+	 */
 	@Bean
 	TokenRequestProofs tokenRequestProofs(JdbcClient jdbc, TokensProperties properties) {
-		return new TokenRequestProofs(new ClientAssertions(jdbc), properties.dpopProofWindow(), this.clock);
+		DpopNonces nonces = properties.dpopNonce().enabled()
+				? DpopNonces.shared(jdbc, properties.dpopNonce().lifetime(), this.clock) : null;
+		return new TokenRequestProofs(new ClientAssertions(jdbc), properties.dpopProofWindow(), nonces, this.clock);
 	}
 
 	@Bean
@@ -124,14 +131,15 @@ class TokensConfiguration {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	AuthorizationServerContribution oauthEndpoints(JdbcClient jdbc, TokenService tokens, AuditTrail audit,
 			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TokensProperties properties,
-			FailedAuthentications failures) {
+			FailedAuthentications failures, TokenRequestProofs proofs) {
 		return new OAuthEndpoints(
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
 						properties.maxClientAssertionLifetime(), this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
-				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents));
+				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents, proofs.nonces()),
+				proofs.nonces());
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.agentidp.tokens;
 
 import java.time.Duration;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -45,6 +46,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dpopProofWindow how far a DPoP proof's {@code iat} may lie from now, either way
  * (RFC 9449 §11.1; default 60 s, 1 s to 10 minutes); its {@code jti} is kept twice as
  * long to refuse replays
+ * @param dpopNonce the DPoP server nonces of the token endpoint (RFC 9449 §8; off by
+ * default)
  */
 @ConfigurationProperties("idp.tokens")
 @Validated
@@ -60,7 +63,8 @@ public record TokensProperties(
 		@DefaultValue("10m") @NotNull Duration purgeInterval,
 		@DefaultValue("10000") @Range(min = 1, max = 1_000_000) int maxTrackedFailedAuthentications,
 		@DefaultValue("60s") @DurationMin(seconds = 1, message = DPOP_WINDOW_RANGE) @DurationMax(minutes = 10,
-				message = DPOP_WINDOW_RANGE) Duration dpopProofWindow) {
+				message = DPOP_WINDOW_RANGE) Duration dpopProofWindow,
+		@DefaultValue @Valid DpopNonce dpopNonce) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
@@ -93,6 +97,38 @@ public record TokensProperties(
 		if (dpopProofWindow == null) {
 			dpopProofWindow = DEFAULT_DPOP_PROOF_WINDOW;
 		}
+		if (dpopNonce == null) {
+			dpopNonce = new DpopNonce(false, DpopNonce.DEFAULT_LIFETIME);
+		}
+	}
+
+	/**
+	 * The DPoP server nonces of the token endpoint ({@code idp.tokens.dpop-nonce.*}, RFC
+	 * 9449 §8).
+	 *
+	 * @param enabled whether a DPoP proof at the token endpoint must carry a nonce this
+	 * provider issued (default {@code false}): without one, or with one not valid, the
+	 * request is refused with {@code use_dpop_nonce} and a fresh nonce in the
+	 * {@code DPoP-Nonce} header
+	 * @param lifetime how long a nonce is accepted after it is issued, on every node
+	 * (default 5 minutes, 10 seconds to 1 hour)
+	 */
+	public record DpopNonce(@DefaultValue("false") boolean enabled,
+			@DefaultValue("5m") @DurationMin(seconds = 10, message = DPOP_NONCE_LIFETIME_RANGE) @DurationMax(hours = 1,
+					message = DPOP_NONCE_LIFETIME_RANGE) Duration lifetime) {
+
+		/** The default of {@code idp.tokens.dpop-nonce.lifetime}. */
+		public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+
+		static final String DPOP_NONCE_LIFETIME_RANGE = "must be between 10 seconds and 1 hour";
+
+		public DpopNonce {
+			// an empty value binds to null: it means the default
+			if (lifetime == null) {
+				lifetime = DEFAULT_LIFETIME;
+			}
+		}
+
 	}
 
 }

@@ -31,6 +31,8 @@ class TokensPropertiesTests {
 			assertThat(properties.purgeInterval()).isEqualTo(Duration.ofMinutes(10));
 			assertThat(properties.defaultAudience()).isNull();
 			assertThat(properties.keyEncryptionKey()).isNull();
+			assertThat(properties.dpopNonce().enabled()).isFalse();
+			assertThat(properties.dpopNonce().lifetime()).isEqualTo(Duration.ofMinutes(5));
 		});
 	}
 
@@ -54,6 +56,8 @@ class TokensPropertiesTests {
 					max-client-assertion-lifetime      | 59s   | maxClientAssertionLifetime        | must be between 1 minute and 24 hours
 					max-client-assertion-lifetime      | 25h   | maxClientAssertionLifetime        | must be between 1 minute and 24 hours
 					max-failed-authentications-per-minute | 0  | maxFailedAuthenticationsPerMinute | must be at least 1
+					dpop-nonce.lifetime                | 9s    | lifetime                          | must be between 10 seconds and 1 hour
+					dpop-nonce.lifetime                | 61m   | lifetime                          | must be between 10 seconds and 1 hour
 					""")
 	void aValueOutOfRangeRefusesTheStart(String property, String value, String field, String reason) {
 		this.runner.withPropertyValues("idp.tokens." + property + "=" + value).run((context) -> {
@@ -73,6 +77,8 @@ class TokensPropertiesTests {
 			max-client-assertion-lifetime      | 1m
 			max-client-assertion-lifetime      | 24h
 			max-failed-authentications-per-minute | 1
+			dpop-nonce.lifetime                | 10s
+			dpop-nonce.lifetime                | 1h
 			""")
 	void theBoundsOfEachRangeAreAccepted(String property, String value) {
 		this.runner.withPropertyValues("idp.tokens." + property + "=" + value)

@@ -70,6 +70,8 @@ class DpopTokenTests {
 		assertThat(introspection.get("active").asBoolean()).isTrue();
 		assertThat(introspection.get("token_type").asString()).isEqualTo("DPoP");
 		assertThat(introspection.get("cnf").get("jkt").asString()).isEqualTo(thumbprint);
+		// server nonces are off by default (RFC 9449 §8; DpopNonceTests): none is sent
+		assertThat(issued.headers().firstValue("DPoP-Nonce")).isEmpty();
 		// without a proof, the same agent still gets a bearer token (tokenPolicy none)
 		HttpResponse<String> bearer = this.provider.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 		assertThat(TestHttp.json(bearer).get("token_type").asString()).isEqualTo("Bearer");
@@ -95,6 +97,7 @@ class DpopTokenTests {
 		HttpResponse<String> replayed = this.provider.postFormWithHeaders("/oauth2/token", agent.tokenForm("crm:read"),
 				"DPoP", proof);
 		assertRefused(replayed, "invalid_dpop_proof", "used before");
+		assertThat(replayed.headers().firstValue("DPoP-Nonce")).as("nonces are off by default").isEmpty();
 		assertThat(this.provider.guardedRows()).isEqualTo(before);
 		assertThat(this.provider.jdbc()
 			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied'"
