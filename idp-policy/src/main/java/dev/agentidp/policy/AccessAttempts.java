@@ -1,8 +1,11 @@
 package dev.agentidp.policy;
 
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.Map;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.dpop.DpopProofVerifier;
 import dev.agentidp.dpop.InvalidDpopProofException;
@@ -23,9 +26,21 @@ import org.springframework.util.Assert;
  */
 final class AccessAttempts {
 
+	/** How many agents' declarations are kept parsed. */
+	static final int MAX_DECLARED = 10_000;
+
 	private final TokenService tokens;
 
 	private final AgentRegistry agents;
+
+	/**
+	 * What agents declare, by the versions of the acting agent and its root: every change
+	 * of either makes a new version, so an entry is never stale.
+	 */
+	private final Cache<Versions, DeclaredAccess> declared = Caffeine.newBuilder()
+		.maximumSize(MAX_DECLARED)
+		.expireAfterAccess(Duration.ofHours(1))
+		.build();
 
 	AccessAttempts(TokenService tokens, AgentRegistry agents) {
 		Assert.notNull(tokens, "tokens cannot be null");
@@ -66,7 +81,10 @@ final class AccessAttempts {
 		String[] proof = (record.cnfJkt() != null) ? verified.computeIfAbsent(request.token() + '\n'
 				+ request.dpop().proof() + '\n' + request.dpop().method() + '\n' + request.dpop().uri(),
 				(key) -> verifyProof(verifier, request)) : new String[2];
-		return new AccessAttempt(request, token, true, agent.id(), DeclaredAccess.of(agent, root), proof[0], proof[1]);
+		DeclaredAccess declared = this.declared.get(
+				new Versions(agent.id(), agent.version(), root.id(), root.version()),
+				(versions) -> DeclaredAccess.of(agent, root));
+		return new AccessAttempt(request, token, true, agent.id(), declared, proof[0], proof[1]);
 	}
 
 	/**
@@ -130,6 +148,10 @@ final class AccessAttempts {
 
 	private static String withoutSlash(String value) {
 		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+	}
+
+	/** The versions of an acting agent and its root. */
+	private record Versions(AgentId agent, long version, AgentId root, long rootVersion) {
 	}
 
 }

@@ -3,8 +3,9 @@ package dev.agentidp.policy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.agentidp.registry.AgentId;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
@@ -73,14 +74,17 @@ final class Conditions {
 	/** How long one evaluation may run unless configured. */
 	public static final Duration DEFAULT_TIME_BUDGET = Duration.ofMillis(250);
 
-	/** How many compiled conditions are kept; beyond it the cache starts over. */
+	/**
+	 * How many compiled conditions are kept (Caffeine evicts the least valuable beyond
+	 * it).
+	 */
 	static final int MAX_CACHED = 10_000;
 
 	private final Cel cel;
 
 	private final long timeBudgetNanos;
 
-	private final Map<CacheKey, Condition> cache = new ConcurrentHashMap<>();
+	private final Cache<CacheKey, Condition> cache = Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
 
 	/**
 	 * Conditions with the default time budget.
@@ -176,14 +180,11 @@ final class Conditions {
 	public Condition compiled(AgentId agentId, long version, String expression) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		CacheKey key = new CacheKey(agentId, version, expression);
-		Condition cached = this.cache.get(key);
+		Condition cached = this.cache.getIfPresent(key);
 		if (cached != null) {
 			return cached;
 		}
 		Condition condition = compile(expression);
-		if (this.cache.size() >= MAX_CACHED) {
-			this.cache.clear();
-		}
 		this.cache.put(key, condition);
 		return condition;
 	}

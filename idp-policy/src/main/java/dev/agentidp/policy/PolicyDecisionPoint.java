@@ -3,10 +3,12 @@ package dev.agentidp.policy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditPage;
@@ -131,7 +133,12 @@ public class PolicyDecisionPoint {
 		Assert.hasText(caller, "caller cannot be empty");
 		Assert.notNull(requests, "requests cannot be null");
 		Assert.notNull(semantic, "semantic cannot be null");
+		Set<String> checked = new HashSet<>();
 		for (int i = 0; i < requests.size(); i++) {
+			if (!checked.add(requests.get(i).token())) {
+				// a batch's evaluations usually share the default subject's token
+				continue;
+			}
 			try {
 				AccessAttempts.requireOwnIssuer(issuer, requests.get(i).token());
 			}
