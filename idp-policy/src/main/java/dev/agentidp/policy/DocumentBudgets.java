@@ -35,6 +35,15 @@ final class DocumentBudgets implements BudgetSource {
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();
 		}
+		return budgetOf(root);
+	}
+
+	/**
+	 * A root agent's budget.
+	 * @param root the root agent
+	 * @return its {@code tokenPolicy.budget}, or empty when it has none or is unknown
+	 */
+	Optional<BudgetPolicy> budgetOf(AgentId root) {
 		return this.agents.findAgent(root).map((agent) -> agent.tokenPolicy().budget()).map(DocumentBudgets::policy);
 	}
 
