@@ -1,6 +1,7 @@
 package dev.agentidp.delegation;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,9 +33,11 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * @param jwkJson the sub-agent's public key ({@code sub_agent_jwk}), or {@code null}
  * @param jwkThumbprint its RFC 7638 thumbprint, {@code null} exactly when there is no key
  * @param ttl the lifetime asked for ({@code ttl}), or {@code null}
+ * @param budget the sub-budget to carve for the derived token ({@code budget}), or
+ * {@code null}
  */
 record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes, List<String> resources, String jwkJson,
-		String jwkThumbprint, Duration ttl) implements Serializable {
+		String jwkThumbprint, Duration ttl, BigDecimal budget) implements Serializable {
 
 	/** RFC 8693 §3: the token type of an OAuth access token. */
 	static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -51,6 +54,23 @@ record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes,
 	private static final Pattern SPACES = Pattern.compile(" +");
 
 	private static final int MAX_JWK_LENGTH = 4096;
+
+	/**
+	 * {@code budget}: a plain decimal (no sign, no exponent, so no {@code NaN} or
+	 * {@code Infinity}), at most 13 integer and 18 fraction digits.
+	 */
+	private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,12})(\\.[0-9]{1,18})?");
+
+	/** The largest sub-budget, as the largest cost (1e12). */
+	private static final BigDecimal MAX_BUDGET = new BigDecimal("1e12");
+
+	/**
+	 * Convenience for a request without a sub-budget.
+	 */
+	ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes, List<String> resources, String jwkJson,
+			String jwkThumbprint, Duration ttl) {
+		this(subjectToken, subAgent, scopes, resources, jwkJson, jwkThumbprint, ttl, null);
+	}
 
 	/**
 	 * Reads and checks the parameters of a request.
@@ -110,7 +130,24 @@ record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes,
 			jwkJson = null;
 		}
 		return new ExchangeRequest(subjectToken, subAgent, scopes, resources, jwkJson, thumbprint,
-				OAuthParameters.requestedTtl(parameters));
+				OAuthParameters.requestedTtl(parameters), budget(parameters));
+	}
+
+	/**
+	 * The {@code budget} parameter: a decimal above 0 and at most 1e12; an empty value
+	 * counts as omitted (RFC 6749 §3.1), a repeated one is refused (RFC 6749 §3.2).
+	 */
+	private static BigDecimal budget(Map<String, Object> parameters) {
+		String value = OAuthParameters.single(parameters, "budget");
+		if (value == null || value.isEmpty()) {
+			return null;
+		}
+		BigDecimal amount = AMOUNT.matcher(value).matches() ? new BigDecimal(value) : null;
+		if (amount == null || amount.signum() <= 0 || amount.compareTo(MAX_BUDGET) > 0) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST,
+					"budget must be a decimal amount above 0 and at most 1000000000000, such as 2.50");
+		}
+		return amount;
 	}
 
 	/** RFC 7638 thumbprint of an acceptable public key (Ed25519 or P-256). */

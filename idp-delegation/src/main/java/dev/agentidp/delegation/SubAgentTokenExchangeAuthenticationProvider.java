@@ -1,5 +1,6 @@
 package dev.agentidp.delegation;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +22,8 @@ import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.OAuthParameters;
 import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.RegistryClients;
+import dev.agentidp.tokens.SubBudgetRefusedException;
+import dev.agentidp.tokens.SubBudgets;
 import dev.agentidp.tokens.TokenGrant;
 import dev.agentidp.tokens.TokenRecord;
 import dev.agentidp.tokens.ProofOfPossessionRule;
@@ -55,8 +58,10 @@ import org.springframework.util.Assert;
  * nested ones the agents that delegated before it; {@code client_id} is the parent that
  * asked, {@code parent_jti} the subject token.</li>
  * </ul>
- * Every check runs before anything is written; the sub-agent, the token row and the two
- * {@code token.exchanged} records commit in one transaction. Spring's own
+ * With {@code budget}, part of what the subject token may still spend is carved for the
+ * derived token ({@link SubBudgets}, issue 16). Every check runs before anything is
+ * written; the sub-agent, the token row and the two {@code token.exchanged} records
+ * commit in one transaction. Spring's own
  * {@code OAuth2TokenExchangeAuthenticationProvider} is not used: it checks scopes only
  * against the client registration and writes no {@code act} (docs/tokens.md "Design
  * notes").
@@ -79,9 +84,11 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 
 	private final TokenRequestProofs proofs;
 
+	private final SubBudgets subBudgets;
+
 	SubAgentTokenExchangeAuthenticationProvider(TokenService tokens, AccessTokenMinter minter, AgentRegistry agents,
 			TransactionTemplate transactions, ApplicationEventPublisher events, DelegationPolicy policy, Clock clock,
-			TokenRequestProofs proofs) {
+			TokenRequestProofs proofs, SubBudgets subBudgets) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
@@ -90,6 +97,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		Assert.notNull(policy, "policy cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		Assert.notNull(proofs, "proofs cannot be null");
+		Assert.notNull(subBudgets, "subBudgets cannot be null");
 		this.tokens = tokens;
 		this.minter = minter;
 		this.agents = agents;
@@ -98,6 +106,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		this.policy = policy;
 		this.clock = clock;
 		this.proofs = proofs;
+		this.subBudgets = subBudgets;
 	}
 
 	@Override
@@ -150,6 +159,14 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		List<String> audience = narrowed.audience();
 		int depth = narrowed.depth();
 		Instant expiresAt = narrowed.expiresAt();
+		// issue 16: a sub-budget fits in what the subject token may still spend, and its
+		// root agent has a budget to carve it from
+		BigDecimal budget = exchange.budget();
+		if (budget != null) {
+			this.subBudgets.refusal(held, budget).ifPresent((reason) -> {
+				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST, reason);
+			});
+		}
 		String clientKid = AuthenticatingKey.of(client, parent, now);
 		String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
 		String parentId = parent.id().toString();
@@ -174,13 +191,16 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 					new TokenGrant.Derivation(held.jti(), held.family().rootJti(), depth, act), boundTo);
 			IssuedToken token = this.minter.mint(grant, issuer);
 			Jti jti = token.record().jti();
+			if (budget != null) {
+				carve(held, jti, budget);
+			}
 			AgentId subAgentId = subAgent.id();
 			// docs/audit.md "Contract": token.exchanged on the parent's chain and on the
 			// sub-agent's
 			this.events.publishEvent(new TokenExchanged(parent.id(), parent.id(), subAgentId, jti, held.jti(), scopes,
-					depth, expiresAt));
-			this.events.publishEvent(
-					new TokenExchanged(subAgentId, parent.id(), subAgentId, jti, held.jti(), scopes, depth, expiresAt));
+					depth, expiresAt, budget));
+			this.events.publishEvent(new TokenExchanged(subAgentId, parent.id(), subAgentId, jti, held.jti(), scopes,
+					depth, expiresAt, budget));
 			return new Exchanged(token, subAgentId.toString());
 		});
 		// RFC 9449 §5: a bound token is a DPoP token
@@ -191,6 +211,19 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		additional.put("issued_token_type", ExchangeRequest.ACCESS_TOKEN_TYPE);
 		additional.put("sub_agent_id", exchanged.subAgentId());
 		return new OAuth2AccessTokenAuthenticationToken(registeredClient, client, accessToken, null, additional);
+	}
+
+	/**
+	 * Carves the sub-budget in the transaction; spent concurrently since the check, it is
+	 * refused and the transaction, token row included, rolls back.
+	 */
+	private void carve(TokenRecord held, Jti jti, BigDecimal budget) {
+		try {
+			this.subBudgets.carve(held, jti, budget);
+		}
+		catch (SubBudgetRefusedException ex) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST, ex.getMessage());
+		}
 	}
 
 	private Agent deriveSubAgent(Agent parent, ExchangeRequest exchange) {

@@ -1,5 +1,6 @@
 package dev.agentidp.delegation;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,9 +26,10 @@ import dev.agentidp.tokens.Jti;
  * @param scopes the scopes granted
  * @param depth the new token's delegation depth
  * @param expiresAt its expiry
+ * @param budget the sub-budget carved for it ({@code budget=}), or {@code null}
  */
 public record TokenExchanged(AgentId chain, AgentId parentId, AgentId subAgentId, Jti jti, Jti parentJti,
-		Set<String> scopes, int depth, Instant expiresAt) implements AuditableEvent {
+		Set<String> scopes, int depth, Instant expiresAt, BigDecimal budget) implements AuditableEvent {
 
 	@Override
 	public AuditEntry auditEntry() {
@@ -39,6 +41,9 @@ public record TokenExchanged(AgentId chain, AgentId parentId, AgentId subAgentId
 		details.put("scope", String.join(" ", new TreeSet<>(this.scopes)));
 		details.put("depth", this.depth);
 		details.put("exp", this.expiresAt.toString());
+		if (this.budget != null) {
+			details.put("budget", this.budget.doubleValue());
+		}
 		return new AuditEntry(this.chain.toString(), this.parentId.toString(), "token.exchanged", this.jti.value(),
 				Decision.ALLOW, null, details);
 	}

@@ -47,6 +47,10 @@ public final class ExchangeRequestFuzzTests {
 		if (request.jwkThumbprint() != null) {
 			assertThat(request.jwkThumbprint()).matches("[A-Za-z0-9_-]{43}");
 		}
+		// issue 16: a sub-budget is above 0 and at most 1e12
+		if (request.budget() != null) {
+			assertThat(request.budget()).isPositive().isLessThanOrEqualTo(new java.math.BigDecimal("1e12"));
+		}
 	}
 
 	private static Map<String, Object> parameters(byte[] input) {

@@ -36,8 +36,32 @@ final class BudgetRule implements AccessRule {
 		if (policy.isEmpty()) {
 			return Optional.empty();
 		}
-		BudgetState state = this.ledger.state(BudgetKey.of(attempt.token().record()), policy.get());
-		return check(policy.get(), state.spent(), attempt.request().cost(), risk(attempt));
+		TokenBudget budgets = this.ledger.state(attempt.token().record(), policy.get());
+		return check(policy.get(), budgets, attempt.request().cost(), risk(attempt));
+	}
+
+	/**
+	 * The budget rule on every budget a token spends from: the task's, then each
+	 * sub-budget carved for the token or an ancestor ({@code budget_exhausted} naming
+	 * it).
+	 * @param policy the budget
+	 * @param budgets the main ledger and the carves
+	 * @param cost the call's cost
+	 * @param risk the risk of the capability the call uses
+	 * @return the denial, or empty when the call fits
+	 */
+	static Optional<Denial> check(BudgetPolicy policy, TokenBudget budgets, BigDecimal cost, RiskLevel risk) {
+		Optional<Denial> main = check(policy, budgets.main().spent(), cost, risk);
+		if (main.isPresent() && main.get().code() == DecisionCode.BUDGET_EXHAUSTED) {
+			return main;
+		}
+		Optional<Denial> carve = budgets.exhaustedBy(cost)
+			.map((sub) -> new Denial(DecisionCode.BUDGET_EXHAUSTED,
+					"cost " + cost.toPlainString() + " " + sub.state().unit() + " is above the "
+							+ sub.state().remaining().toPlainString() + " left of the sub-budget of "
+							+ sub.state().limit().toPlainString() + " carved for token " + sub.jti().value(),
+					"The sub-budget delegated to this agent does not cover this call"));
+		return carve.isPresent() ? carve : main;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
+import dev.cel.common.values.NullValue;
 
 import org.springframework.util.Assert;
 
@@ -100,7 +101,8 @@ final class ConditionRule implements AccessRule {
 		resource.put("id", request.resourceId());
 		resource.put("properties", celValue(request.resourceProperties()));
 		Map<String, Object> budget = this.budgets.budget(attempt).map((policy) -> {
-			BudgetState state = this.ledger.state(BudgetKey.of(attempt.token().record()), policy);
+			// the tightest of the task's budget and the token's sub-budgets
+			BudgetState state = this.ledger.state(attempt.token().record(), policy).tightest();
 			Map<String, Object> view = new LinkedHashMap<>();
 			view.put("unit", state.unit());
 			view.put("limit", state.limit().doubleValue());
@@ -116,9 +118,17 @@ final class ConditionRule implements AccessRule {
 
 	/**
 	 * JSON values as CEL takes them: exact decimals become doubles, integers longs (CEL
-	 * has no decimal type), maps and lists recursively.
+	 * has no decimal type), maps and lists recursively, a JSON {@code null} inside them
+	 * CEL's {@code null}; an absent value (arguments, properties) is an empty map.
 	 */
 	static Object celValue(Object value) {
+		return (value != null) ? celMember(value) : Map.of();
+	}
+
+	private static Object celMember(Object value) {
+		if (value == null) {
+			return NullValue.NULL_VALUE;
+		}
 		if (value instanceof BigDecimal decimal) {
 			return (decimal.scale() <= 0 && decimal.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0)
 					? (Object) decimal.longValueExact() : (Object) decimal.doubleValue();
@@ -131,13 +141,13 @@ final class ConditionRule implements AccessRule {
 		}
 		if (value instanceof Map<?, ?> map) {
 			Map<String, Object> copy = new LinkedHashMap<>();
-			map.forEach((key, member) -> copy.put(String.valueOf(key), celValue(member)));
+			map.forEach((key, member) -> copy.put(String.valueOf(key), celMember(member)));
 			return copy;
 		}
 		if (value instanceof List<?> list) {
-			return list.stream().map(ConditionRule::celValue).toList();
+			return list.stream().map(ConditionRule::celMember).toList();
 		}
-		return (value != null) ? value : Map.of();
+		return value;
 	}
 
 	private static String quote(String expression) {

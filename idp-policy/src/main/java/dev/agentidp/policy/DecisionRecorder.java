@@ -23,9 +23,10 @@ import org.springframework.util.Assert;
  * How an attempt is decided and recorded: the first denial of {@link AccessRules}, then,
  * in one transaction (shared with concurrent decisions:
  * {@link AuditTrail#appendGrouped}), the cost of an allowed decision debited from its
- * task's budget ({@link BudgetLedger}; a budget spent concurrently since the rule looked
- * denies after all) and the decision appended to the acting agent's audit chain as
- * {@value PolicyDecisionPoint#EVALUATED}. Used by {@link PolicyDecisionPoint}.
+ * task's budget and from every sub-budget the token spends from ({@link BudgetLedger}; a
+ * budget spent concurrently since the rule looked denies after all) and the decision
+ * appended to the acting agent's audit chain as {@value PolicyDecisionPoint#EVALUATED}.
+ * Used by {@link PolicyDecisionPoint}.
  */
 final class DecisionRecorder {
 
@@ -91,11 +92,11 @@ final class DecisionRecorder {
 			Denial refused = denial.orElse(null);
 			BudgetState state = null;
 			if (policy.isPresent()) {
-				BudgetKey key = BudgetKey.of(attempt.token().record());
+				TokenRecord token = attempt.token().record();
 				BigDecimal cost = attempt.request().cost();
 				if (refused == null && cost.signum() > 0) {
 					RiskLevel risk = BudgetRule.risk(attempt);
-					Optional<BudgetState> debited = this.ledger.debit(key, policy.get(), cost,
+					Optional<BudgetState> debited = this.ledger.debit(token, policy.get(), cost,
 							BudgetRule.reserveApplies(policy.get(), cost, risk));
 					if (debited.isPresent()) {
 						state = debited.get();
@@ -103,15 +104,16 @@ final class DecisionRecorder {
 					else {
 						// spent concurrently since the rule looked: the same two
 						// conditions
-						state = this.ledger.state(key, policy.get());
-						refused = BudgetRule.check(policy.get(), state.spent(), cost, risk)
+						TokenBudget budgets = this.ledger.state(token, policy.get());
+						state = budgets.tightest();
+						refused = BudgetRule.check(policy.get(), budgets, cost, risk)
 							.orElseGet(() -> new Denial(DecisionCode.BUDGET_EXHAUSTED,
 									"the task's budget was spent concurrently",
 									"The task's budget does not cover this call"));
 					}
 				}
 				else {
-					state = this.ledger.state(key, policy.get());
+					state = this.ledger.state(token, policy.get()).tightest();
 				}
 			}
 			AccessDecision decision = (refused == null)

@@ -18,8 +18,16 @@ final class DocumentBudgets implements BudgetSource {
 		if (attempt.declared() == null || attempt.declared().budget() == null) {
 			return Optional.empty();
 		}
-		TaskBudget budget = attempt.declared().budget();
-		return Optional.of(new BudgetPolicy(budget.unit(), budget.perTask(), budget.reserveAbove(), budget.highCost()));
+		return Optional.of(policy(attempt.declared().budget()));
+	}
+
+	/**
+	 * A document's budget as the ledger applies it.
+	 * @param budget the document's {@code tokenPolicy.budget}
+	 * @return the budget
+	 */
+	static BudgetPolicy policy(TaskBudget budget) {
+		return new BudgetPolicy(budget.unit(), budget.perTask(), budget.reserveAbove(), budget.highCost());
 	}
 
 }

@@ -9,6 +9,7 @@ import dev.agentidp.dpop.DpopProofVerifier;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.ProfileCheck;
 import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.tokens.SubBudgets;
 import dev.agentidp.tokens.TokenService;
 import dev.agentidp.tokens.TokensProperties;
 
@@ -24,7 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The policy module's beans: the {@link PolicyDecisionPoint} facade, its
  * {@link BudgetLedger}, the {@link Conditions} compiler (and the {@link ProfileCheck}
  * that refuses a document whose condition does not compile), the budgets of the identity
- * documents ({@link DocumentBudgets}), and the AuthZEN metadata contribution. Anomaly
+ * documents ({@link DocumentBudgets}) and the sub-budgets carved from them at token
+ * exchange ({@link CarvedBudgets}), and the AuthZEN metadata contribution. Anomaly
  * signals ({@link AnomalySignal}) are picked up when some module declares them.
  */
 @Configuration(proxyBeanMethods = false)
@@ -52,6 +54,15 @@ class PolicyConfiguration {
 	@Bean
 	BudgetSource documentBudgets() {
 		return new DocumentBudgets();
+	}
+
+	/**
+	 * Sub-budgets carved at token exchange, from the root agent's
+	 * {@code tokenPolicy.budget}.
+	 */
+	@Bean
+	SubBudgets carvedBudgets(AgentRegistry agents, BudgetLedger ledger) {
+		return new CarvedBudgets(agents, ledger);
 	}
 
 	@Bean

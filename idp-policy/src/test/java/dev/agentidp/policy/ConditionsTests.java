@@ -30,6 +30,25 @@ class ConditionsTests {
 	private final Conditions conditions = new Conditions();
 
 	@Test
+	void evaluateWhenAnArgumentIsJsonNullThenItIsCelNullNotAnEmptyMap() {
+		Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+		arguments.put("note", null);
+		arguments.put("items", java.util.Arrays.asList("a", null));
+		arguments.put("nested", java.util.Collections.singletonMap("inner", null));
+		Map<String, Object> request = Map.of("arguments", ConditionRule.celValue(arguments));
+		assertThat(this.conditions.evaluate(
+				this.conditions.compile("request.arguments.note == null && request.arguments.items[1] == null"
+						+ " && request.arguments.nested.inner == null"),
+				new ConditionInput(Instant.now(), request, null, null, null, null)))
+			.isTrue();
+		assertThat(this.conditions.evaluate(this.conditions.compile("request.arguments.note == {}"),
+				new ConditionInput(Instant.now(), request, null, null, null, null)))
+			.isFalse();
+		// absent arguments stay an empty map
+		assertThat(ConditionRule.celValue(null)).isEqualTo(Map.of());
+	}
+
+	@Test
 	void evaluateWhenInsideBusinessHoursInTheTimeZoneThenTrue() {
 		Condition condition = this.conditions.compile(BUSINESS_HOURS);
 		// Tuesday 2026-12-01, 10:30 in Berlin (09:30 UTC)

@@ -366,6 +366,20 @@ public final class HostileInputTests {
 		}));
 		cases.add(token("a new sub-agent beyond tokenPolicy.maxSubAgents",
 				() -> exchangeForm(this.childless, this.childlessToken, "one-too-many")));
+		// issue 16: budget= is a plain decimal above 0 and at most 1e12, and needs a
+		// document budget
+		List<String> budgets = new java.util.ArrayList<>(HOSTILE);
+		// an empty value counts as omitted (RFC 6749 §3.1): that exchange succeeds
+		budgets.remove("");
+		budgets.addAll(List.of("1e308", "-0", "NaN", "Infinity", "0." + "0".repeat(5000) + "1", "9".repeat(10_000), "1",
+				"\u0661"));
+		for (String budget : budgets) {
+			cases.add(token("token exchange with budget=" + budget.substring(0, Math.min(budget.length(), 40)), () -> {
+				Map<String, String> form = exchangeForm(this.agent, this.agentToken, "hostile-budget");
+				form.put("budget", budget);
+				return form;
+			}));
+		}
 		cases.add(adminJson("PATCH a sub-agent's capabilities wider than its parent's", "PATCH",
 				"/admin/v1/agents/" + this.subAgentId,
 				"{\"capabilities\":[{\"scope\":\"crm:read\",\"riskLevel\":\"low\"},"

@@ -1,5 +1,6 @@
 package dev.agentidp.app.security;
 
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
@@ -27,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * soon as the revoke call has returned; an assertion used on one is refused on the other
  * (RFC 7523 §3 (7): a {@code jti} is accepted once); and tokens issued in parallel on
  * both nodes for several agents leave every audit chain valid, as verified by either
- * node.
+ * node; and concurrent decisions on both nodes never overspend a task's budget or a
+ * sub-budget carved from it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public final class TwoNodesTests {
@@ -176,6 +179,89 @@ public final class TwoNodesTests {
 					.single()).isEqualTo(30);
 			}
 		}
+	}
+
+	/**
+	 * Issue 16: 500 concurrent decisions of 0.03 on both nodes against a task's budget of
+	 * 5.00 (166 fit), half from the root agent's token, half from its sub-agent's with a
+	 * sub-budget of 2.00 carved at exchange (66 fit at most): neither is overspent, and
+	 * each holds exactly what was allowed from it.
+	 */
+	@Test
+	void fiveHundredConcurrentDecisionsOnBothNodesNeverOverspendASubBudgetOrTheTask() throws Exception {
+		String tools = "https://mcp.example.com/two-nodes-github";
+		TestAgent agent = this.a.agents(this.admin)
+			.document("two-nodes-budget")
+			.scope("github:create_pr", "low")
+			.tool("github", tools, "create_pr")
+			.tokenPolicy((policy) -> policy.putObject("budget")
+				.put("unit", "usd")
+				.put("perTask", new BigDecimal("5.00"))
+				.put("reserveAbove", new BigDecimal("1.0"))
+				.put("highCost", new BigDecimal("100.0")))
+			.register();
+		String token = agent.token(this.a.http(), "github:create_pr", Map.of("task", "two-nodes"), tools);
+		Map<String, String> exchange = agent.form("EdDSA", "github:create_pr");
+		exchange.put("grant_type", TestAgent.EXCHANGE);
+		exchange.put("subject_token", token);
+		exchange.put("subject_token_type", TestAgent.ACCESS_TOKEN);
+		exchange.put("sub_agent", "two-nodes-helper");
+		exchange.put("budget", "2.00");
+		HttpResponse<String> exchanged = this.b.postForm("/oauth2/token", exchange);
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		String child = TestHttp.json(exchanged).get("access_token").asString();
+		String childId = TestHttp.json(exchanged).get("sub_agent_id").asString();
+		TestProvider.ResourceServer gateway = this.a.registerResourceServer(this.admin, "two-nodes-gateway");
+		ExecutorService pool = Executors.newFixedThreadPool(16);
+		int[] allowed = new int[2];
+		try {
+			List<Future<Boolean>> decisions = new ArrayList<>();
+			for (int i = 0; i < 500; i++) {
+				TestProvider node = (i % 2 == 0) ? this.a : this.b;
+				boolean fromChild = (i % 4) >= 2;
+				String body = evaluation(fromChild ? childId : agent.id(), fromChild ? child : token);
+				decisions.add(pool.submit(() -> {
+					HttpResponse<String> response = node.http()
+						.post("/access/v1/evaluation", gateway.clientId(), gateway.secret(), "application/json", body);
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+					return TestHttp.json(response).get("decision").asBoolean();
+				}));
+			}
+			for (int i = 0; i < 500; i++) {
+				if (decisions.get(i).get(120, TimeUnit.SECONDS)) {
+					allowed[((i % 4) >= 2) ? 1 : 0]++;
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		BigDecimal cost = new BigDecimal("0.03");
+		// the root token's 250 decisions alone ask for more than the task has
+		assertThat(allowed[0] + allowed[1]).isEqualTo(166);
+		assertThat(allowed[1]).isLessThanOrEqualTo(66);
+		BigDecimal spent = this.a.jdbc()
+			.sql("SELECT spent FROM budget_ledger WHERE root_agent_id = ?::uuid AND ledger_key = 'task:two-nodes'")
+			.param(agent.id())
+			.query(BigDecimal.class)
+			.single();
+		assertThat(spent).isEqualByComparingTo(cost.multiply(BigDecimal.valueOf(166)));
+		BigDecimal carved = this.a.jdbc()
+			.sql("SELECT spent FROM budget_carve WHERE jti = ?")
+			.param(TestHttp.claims(child).get("jti").asString())
+			.query(BigDecimal.class)
+			.single();
+		assertThat(carved).isEqualByComparingTo(cost.multiply(BigDecimal.valueOf(allowed[1])));
+		assertThat(carved).isLessThanOrEqualTo(new BigDecimal("2.00"));
+		JsonNode verify = this.b.verifyAudit(this.b.adminToken());
+		assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
+	}
+
+	/** An AuthZEN evaluation of a create_pr call costing 0.03. */
+	private static String evaluation(String subject, String token) {
+		return "{\"subject\": {\"type\": \"agent\", \"id\": \"" + subject + "\", \"properties\": {\"token\": \"" + token
+				+ "\"}}, \"action\": {\"name\": \"create_pr\"}, \"resource\": {\"type\": \"tool\","
+				+ " \"id\": \"github\"}, \"context\": {\"cost\": 0.03}}";
 	}
 
 	private JsonNode introspect(TestProvider node, String token) {
