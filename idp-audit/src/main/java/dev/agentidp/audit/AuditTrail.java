@@ -154,7 +154,7 @@ public class AuditTrail {
 	 * @param work the work and its record
 	 * @return the work's outcome
 	 */
-	public <T> T appendGrouped(Supplier<RecordedOutcome<T>> work) {
+	public <T> T appendGrouped(GroupedWork<T> work) {
 		return this.groups.run(work);
 	}
 
@@ -166,8 +166,13 @@ public class AuditTrail {
 	 * @param works the units of work, run in this order
 	 * @return their outcomes, in the same order
 	 */
-	public <T> List<T> appendGroupedAll(List<Supplier<RecordedOutcome<T>>> works) {
+	public <T> List<T> appendGroupedAll(List<GroupedWork<T>> works) {
 		return this.groups.runAll(works);
+	}
+
+	/** How many units of grouped work wait for a committer (tests). */
+	int waitingGroupedUnits() {
+		return this.groups.waiting();
 	}
 
 	/**

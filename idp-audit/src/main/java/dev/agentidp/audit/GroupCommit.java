@@ -1,6 +1,7 @@
 package dev.agentidp.audit;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,8 @@ import org.springframework.util.Assert;
  * outcome. A committer starts a group as soon as one unit is waiting (no delay is added
  * when the provider is idle); under load, the units that arrive while a group commits
  * form the next one, so the commits (and their WAL flushes) per record fall as the load
- * rises.
+ * rises. A group's units run sorted by {@link GroupedWork#lockOrder}, so that the rows
+ * they lock are locked in the same order by every group.
  * <p>
  * One unit's failure does not fail the others: when a group's transaction fails, each of
  * its units runs again alone, in a transaction of its own. Work is therefore run inside a
@@ -91,16 +93,16 @@ final class GroupCommit implements AutoCloseable {
 	 * @param work the work; may run more than once (see the class comment)
 	 * @return the outcome
 	 */
-	<T> T run(Supplier<RecordedOutcome<T>> work) {
+	<T> T run(GroupedWork<T> work) {
 		Assert.notNull(work, "work cannot be null");
 		if (this.closed || TransactionSynchronizationManager.isActualTransactionActive()) {
-			return alone(work);
+			return alone(work.work());
 		}
 		Pending<T> pending = new Pending<>(work);
 		this.queue.add(pending);
 		if (this.closed && this.queue.remove(pending)) {
 			// closed while queueing: no committer may be left to take it
-			return alone(work);
+			return alone(work.work());
 		}
 		return pending.await();
 	}
@@ -113,11 +115,11 @@ final class GroupCommit implements AutoCloseable {
 	 * @param works the units
 	 * @return their outcomes, in order
 	 */
-	<T> List<T> runAll(List<Supplier<RecordedOutcome<T>>> works) {
+	<T> List<T> runAll(List<GroupedWork<T>> works) {
 		Assert.notNull(works, "works cannot be null");
 		List<T> outcomes = new ArrayList<>(works.size());
 		if (this.closed || TransactionSynchronizationManager.isActualTransactionActive() || works.size() == 1) {
-			for (Supplier<RecordedOutcome<T>> work : works) {
+			for (GroupedWork<T> work : works) {
 				outcomes.add(run(work));
 			}
 			return outcomes;
@@ -176,6 +178,8 @@ final class GroupCommit implements AutoCloseable {
 			}
 			group.add(first);
 			this.queue.drainTo(group, this.maxGroup - 1);
+			// stable: arrival order among units that lock the same row first
+			group.sort(Comparator.comparing(Pending::lockOrder));
 			commit(group);
 			group.clear();
 		}
@@ -212,6 +216,11 @@ final class GroupCommit implements AutoCloseable {
 		}
 	}
 
+	/** How many units wait for a committer. */
+	int waiting() {
+		return this.queue.size();
+	}
+
 	/**
 	 * Lets the committers finish what is queued, then stops them; later work runs alone.
 	 */
@@ -232,18 +241,22 @@ final class GroupCommit implements AutoCloseable {
 	/** A unit of work waiting for its group, and then for its group's commit. */
 	private static final class Pending<T> {
 
-		private final Supplier<RecordedOutcome<T>> work;
+		private final GroupedWork<T> work;
 
 		private final CompletableFuture<T> done = new CompletableFuture<>();
 
 		private RecordedOutcome<T> result;
 
-		Pending(Supplier<RecordedOutcome<T>> work) {
+		Pending(GroupedWork<T> work) {
 			this.work = work;
 		}
 
+		String lockOrder() {
+			return this.work.lockOrder();
+		}
+
 		AuditEntry runWork() {
-			this.result = this.work.get();
+			this.result = this.work.work().get();
 			return this.result.entry();
 		}
 
@@ -253,7 +266,7 @@ final class GroupCommit implements AutoCloseable {
 
 		void runAlone(GroupCommit commit) {
 			try {
-				this.done.complete(commit.alone(this.work));
+				this.done.complete(commit.alone(this.work.work()));
 			}
 			catch (RuntimeException | Error ex) {
 				fail(ex);

@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,11 +61,11 @@ class GroupCommitTests extends AuditDatabaseTestSupport {
 						int n = i;
 						String id = thread + "-" + i;
 						String chain = CHAINS.get((thread + i) % CHAINS.size());
-						String outcome = node.appendGrouped(() -> {
+						String outcome = node.appendGrouped(GroupedWork.of(() -> {
 							nodeJdbc.sql("INSERT INTO group_commit_work (id) VALUES (?)").param(id).update();
 							return new RecordedOutcome<>(id, new AuditEntry(chain, "client-" + thread,
 									"access.evaluated", id, Decision.ALLOW, null, Map.of("i", n)));
-						});
+						}));
 						// acknowledged only once durable: its row and its record are
 						// committed
 						assertThat(jdbc.sql("SELECT count(*) FROM audit_record WHERE target = ?")
@@ -112,16 +111,16 @@ class GroupCommitTests extends AuditDatabaseTestSupport {
 	@Test
 	void aFailingUnitFailsAloneAndTheOthersOfItsGroupCommit() throws Exception {
 		AuditTrail grouped = trail(this.dataSource, new SimpleMeterRegistry(), 1);
-		List<Supplier<RecordedOutcome<String>>> works = new ArrayList<>();
+		List<GroupedWork<String>> works = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			int unit = i;
-			works.add(() -> {
+			works.add(GroupedWork.of(() -> {
 				if (unit == 2) {
 					throw new IllegalStateException("unit 2 fails");
 				}
 				return new RecordedOutcome<>("ok-" + unit, new AuditEntry("agent-fail", null, "access.evaluated",
 						"unit-" + unit, Decision.ALLOW, null, Map.of()));
-			});
+			}));
 		}
 		assertThatIllegalStateException().isThrownBy(() -> grouped.appendGroupedAll(works)).withMessage("unit 2 fails");
 		List<String> targets = JdbcClient.create(this.dataSource)
@@ -134,12 +133,62 @@ class GroupCommitTests extends AuditDatabaseTestSupport {
 	}
 
 	@Test
+	void aGroupRunsItsUnitsInLockOrderKeepingArrivalOrderAmongEquals() throws Exception {
+		AuditTrail grouped = trail(this.dataSource, new SimpleMeterRegistry(), 1);
+		// the one committer is held inside a first unit while the others queue up, so
+		// that they form the next group together
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService callers = Executors.newFixedThreadPool(2);
+		Future<String> blocker = callers.submit(() -> grouped.appendGrouped(GroupedWork.of(() -> {
+			holding.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return new RecordedOutcome<>("blocker",
+					new AuditEntry("agent-order", null, "access.evaluated", "blocker", Decision.ALLOW, null, Map.of()));
+		})));
+		holding.await();
+		List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+		List<GroupedWork<String>> works = new ArrayList<>();
+		String[] orders = { "b", "a", "", "b", "a" };
+		for (int i = 0; i < orders.length; i++) {
+			String name = orders[i] + i;
+			works.add(new GroupedWork<>(orders[i], () -> {
+				ran.add(name);
+				return new RecordedOutcome<>(name,
+						new AuditEntry("agent-order", null, "access.evaluated", name, Decision.ALLOW, null, Map.of()));
+			}));
+		}
+		Future<List<String>> outcomes = callers.submit(() -> grouped.appendGroupedAll(works));
+		while (ran.isEmpty() && !outcomes.isDone() && waitingUnits(grouped) < works.size()) {
+			Thread.sleep(5);
+		}
+		release.countDown();
+		assertThat(blocker.get()).isEqualTo("blocker");
+		// answered in the callers' order, run in lock order
+		assertThat(outcomes.get()).containsExactly("b0", "a1", "2", "b3", "a4");
+		assertThat(ran).containsExactly("2", "a1", "a4", "b0", "b3");
+		assertThat(this.trail.verify("agent-order")).isEqualTo(new AuditVerification.Valid(1, 6));
+		callers.shutdown();
+		grouped.close();
+	}
+
+	private static int waitingUnits(AuditTrail trail) {
+		return trail.waitingGroupedUnits();
+	}
+
+	@Test
 	void insideACallersTransactionTheWorkRunsThereAndRollsBackWithIt() {
 		AuditTrail grouped = trail(this.dataSource, new SimpleMeterRegistry(), 1);
 		TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
 		transactions.executeWithoutResult((tx) -> {
-			assertThat(grouped.appendGrouped(() -> new RecordedOutcome<>("inside", new AuditEntry("agent-inside", null,
-					"access.evaluated", "inside", Decision.ALLOW, null, Map.of()))))
+			assertThat(grouped
+				.appendGrouped(GroupedWork.of(() -> new RecordedOutcome<>("inside", new AuditEntry("agent-inside", null,
+						"access.evaluated", "inside", Decision.ALLOW, null, Map.of())))))
 				.isEqualTo("inside");
 			tx.setRollbackOnly();
 		});
@@ -154,14 +203,14 @@ class GroupCommitTests extends AuditDatabaseTestSupport {
 	void afterCloseWorkStillCommitsAlone() {
 		AuditTrail grouped = trail(this.dataSource, new SimpleMeterRegistry(), 1);
 		grouped.close();
-		assertThatIllegalStateException().isThrownBy(() -> grouped.appendGrouped(() -> {
+		assertThatIllegalStateException().isThrownBy(() -> grouped.appendGrouped(GroupedWork.<String>of(() -> {
 			throw new IllegalStateException("refused");
-		}));
+		})));
 		assertThat(grouped.appendGroupedAll(List.of(
-				() -> new RecordedOutcome<>(1,
-						new AuditEntry("agent-closed", null, "a.b", null, Decision.ALLOW, null, Map.of())),
-				() -> new RecordedOutcome<>(2,
-						new AuditEntry("agent-closed", null, "a.b", null, Decision.ALLOW, null, Map.of())))))
+				GroupedWork.of(() -> new RecordedOutcome<>(1,
+						new AuditEntry("agent-closed", null, "a.b", null, Decision.ALLOW, null, Map.of()))),
+				GroupedWork.of(() -> new RecordedOutcome<>(2,
+						new AuditEntry("agent-closed", null, "a.b", null, Decision.ALLOW, null, Map.of()))))))
 			.containsExactly(1, 2);
 		assertThat(this.trail.verify("agent-closed")).isEqualTo(new AuditVerification.Valid(1, 2));
 	}

@@ -46,6 +46,12 @@ final class BudgetLedger {
 
 	private static final String CARVES_LOCKED = CARVES + " FOR UPDATE OF b";
 
+	private static final String LOCK_MAIN = "SELECT spent FROM budget_ledger WHERE root_agent_id = ? AND ledger_key = ?"
+			+ " FOR UPDATE";
+
+	private static final String ENSURE_ROW = "INSERT INTO budget_ledger (root_agent_id, ledger_key, unit, limit_amount,"
+			+ " spent) VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING";
+
 	private static final String DEBIT_CARVES = "UPDATE budget_carve SET spent = spent + :cost, updated_at = now()"
 			+ " WHERE jti IN (:jtis) AND spent + :cost <= limit_amount";
 
@@ -110,11 +116,19 @@ final class BudgetLedger {
 		// the carves' row locks must hold until the main ledger and they are debited
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"a debit of a token runs in a transaction");
+		BudgetKey key = BudgetKey.of(token);
+		if (token.family().parentJti() != null) {
+			// lock order, the same for every debit (and for a group of them, sorted by
+			// main ledger: DecisionRecorder): the main ledger's row first, then the
+			// carves by jti; so no two transactions can wait for each other's rows
+			ensureRow(key, policy);
+			this.jdbc.sql(LOCK_MAIN).params(key.rootAgentId().value(), key.key()).query(BigDecimal.class).optional();
+		}
 		List<TokenBudget.SubBudget> carves = carves(token, CARVES_LOCKED);
 		if (!carves.stream().allMatch((carve) -> carve.fits(cost))) {
 			return Optional.empty();
 		}
-		Optional<BudgetState> main = debit(BudgetKey.of(token), policy, cost, reserved);
+		Optional<BudgetState> main = debit(key, policy, cost, reserved);
 		if (main.isEmpty() || carves.isEmpty()) {
 			return main;
 		}
@@ -144,6 +158,13 @@ final class BudgetLedger {
 		BudgetKey key = BudgetKey.of(subject);
 		this.jdbc.sql(CARVE)
 			.params(derived.value(), subject.jti().value(), key.rootAgentId().value(), key.key(), unit, amount)
+			.update();
+	}
+
+	/** The main ledger's row, created with nothing spent when there is none. */
+	private void ensureRow(BudgetKey key, BudgetPolicy policy) {
+		this.jdbc.sql(ENSURE_ROW)
+			.params(key.rootAgentId().value(), key.key(), policy.unit(), policy.perTask())
 			.update();
 	}
 
@@ -188,11 +209,7 @@ final class BudgetLedger {
 		Assert.notNull(key, "key cannot be null");
 		Assert.notNull(policy, "policy cannot be null");
 		Assert.isTrue(cost != null && cost.signum() > 0, "cost must be positive");
-		this.jdbc
-			.sql("INSERT INTO budget_ledger (root_agent_id, ledger_key, unit, limit_amount, spent)"
-					+ " VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING")
-			.params(key.rootAgentId().value(), key.key(), policy.unit(), policy.perTask())
-			.update();
+		ensureRow(key, policy);
 		return this.jdbc
 			.sql("UPDATE budget_ledger SET spent = spent + :cost, limit_amount = :limit, unit = :unit,"
 					+ " updated_at = now() WHERE root_agent_id = :root AND ledger_key = :key"

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.GroupedWork;
 import dev.agentidp.audit.PrintableText;
 import dev.agentidp.audit.RecordedOutcome;
 import dev.agentidp.registry.RiskLevel;
@@ -69,7 +69,7 @@ final class DecisionRecorder {
 	 * @return the decisions, in order
 	 */
 	List<AccessDecision> decideAll(String caller, List<AccessAttempt> attempts) {
-		List<Supplier<RecordedOutcome<AccessDecision>>> works = new ArrayList<>(attempts.size());
+		List<GroupedWork<AccessDecision>> works = new ArrayList<>(attempts.size());
 		for (AccessAttempt attempt : attempts) {
 			works.add(decision(caller, attempt));
 		}
@@ -79,16 +79,24 @@ final class DecisionRecorder {
 	/**
 	 * The rules' verdict now, and the work that makes it final in the group's
 	 * transaction: the debit of an allowed cost (a budget spent concurrently since the
-	 * rule looked denies after all) and the record.
+	 * rule looked denies after all) and the record. A debit locks its main ledger's row
+	 * first ({@link BudgetLedger#debit}), so a group runs its debits sorted by main
+	 * ledger.
 	 */
-	private Supplier<RecordedOutcome<AccessDecision>> decision(String caller, AccessAttempt attempt) {
+	private GroupedWork<AccessDecision> decision(String caller, AccessAttempt attempt) {
 		Optional<Denial> denial = this.rules.firstDenial(attempt);
 		boolean tokenPassed = denial.isEmpty() || (denial.get().code() != DecisionCode.TOKEN_INACTIVE
 				&& denial.get().code() != DecisionCode.SUBJECT_MISMATCH
 				&& denial.get().code() != DecisionCode.PROOF_INVALID);
 		Optional<BudgetPolicy> policy = tokenPassed ? this.budgets.budget(attempt) : Optional.empty();
 		String id = UUID.randomUUID().toString();
-		return () -> {
+		boolean debits = policy.isPresent() && denial.isEmpty() && attempt.request().cost().signum() > 0;
+		String lockOrder = "";
+		if (debits) {
+			BudgetKey key = BudgetKey.of(attempt.token().record());
+			lockOrder = key.rootAgentId().value() + " " + key.key();
+		}
+		return new GroupedWork<>(lockOrder, () -> {
 			Denial refused = denial.orElse(null);
 			BudgetState state = null;
 			if (policy.isPresent()) {
@@ -120,7 +128,7 @@ final class DecisionRecorder {
 					? new AccessDecision(true, id, DecisionCode.ALLOWED, null, null, state)
 					: new AccessDecision(false, id, refused.code(), refused.reasonAdmin(), refused.reasonUser(), state);
 			return new RecordedOutcome<>(decision, entry(caller, attempt, decision));
-		};
+		});
 	}
 
 	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision) {
