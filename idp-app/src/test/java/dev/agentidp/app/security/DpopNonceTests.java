@@ -64,12 +64,7 @@ class DpopNonceTests {
 
 	@AfterAll
 	void stop() {
-		if (this.a != null) {
-			this.a.close();
-		}
-		if (this.b != null) {
-			this.b.close();
-		}
+		TestProvider.closeAll(this.a, this.b);
 	}
 
 	@Test

@@ -65,12 +65,7 @@ public final class RevocationRaceTests {
 
 	@AfterAll
 	void stop() {
-		if (this.b != null) {
-			this.b.close();
-		}
-		if (this.a != null) {
-			this.a.close();
-		}
+		TestProvider.closeAll(this.b, this.a);
 	}
 
 	@Test

@@ -66,12 +66,7 @@ public final class TwoNodesTests {
 
 	@AfterAll
 	void stop() {
-		if (this.b != null) {
-			this.b.close();
-		}
-		if (this.a != null) {
-			this.a.close();
-		}
+		TestProvider.closeAll(this.b, this.a);
 	}
 
 	@Test
