@@ -298,7 +298,10 @@ public final class IdpBenchmark {
 		this.report.appendTable(out, "provider");
 		out.append(String.format(Locale.ROOT,
 				"Runs: %d; each measured window %d s after a %d s warm-up; latency percentiles are the median over "
-						+ "the runs; CPU is the mean share of the whole machine (all cores = 100%%).%n",
+						+ "the runs; CPU is the mean share of the whole machine (all cores = 100%%): the provider's JVM, "
+						+ "and its PostgreSQL backends (the processes connected to its database, from /proc; the "
+						+ "shared WAL writer and checkpointer not counted). Server CPU per request = (provider + "
+						+ "PostgreSQL) × cores / throughput, the median over the runs.%n",
 				this.windows.runs(), this.windows.duration().toSeconds(), this.windows.warmup().toSeconds()));
 		this.report.appendNotes(out);
 		return out.toString();

@@ -254,7 +254,8 @@ public final class KeycloakBenchmark {
 						+ "percentiles are the median over the runs. Keycloak CPU is its JVM's process_cpu_usage "
 						+ "(Micrometer, from its /metrics on the management port, sampled once a second), the "
 						+ "load generator's is its own process CPU; both are the mean share of the whole machine "
-						+ "(all cores = 100%%), as in bench/run. Heap: the largest sum of "
+						+ "(all cores = 100%%), as in bench/run; PostgreSQL CPU is that of the backends connected to "
+						+ "Keycloak's database (from /proc). Heap: the largest sum of "
 						+ "jvm_memory_used_bytes{area=\"heap\"} seen.%n",
 				this.windows.runs(), this.windows.duration().toSeconds(), this.windows.warmup().toSeconds(),
 				this.options.get("initial-warmup", "120")));

@@ -35,11 +35,15 @@ final class MeasuredWindows {
 
 	private final Duration duration;
 
+	/** The server's PostgreSQL backends, or {@code null} without {@code --jdbc-url}. */
+	private final DatabaseCpu database;
+
 	/**
 	 * @param server what the figures of heap and CPU are of ("provider", "Keycloak")
 	 * @param metrics reads the server's metrics, for the samplers
 	 * @param options {@code --concurrency}, {@code --runs}, {@code --warmup} and
-	 * {@code --duration}
+	 * {@code --duration}; {@code --jdbc-url}, the server's database, whose backends' CPU
+	 * is sampled too
 	 * @param report where the rows go
 	 * @param log where the progress lines go
 	 */
@@ -53,6 +57,20 @@ final class MeasuredWindows {
 		this.runs = options.runs();
 		this.warmup = options.warmup();
 		this.duration = options.duration();
+		this.database = databaseCpu(options.get("jdbc-url"), log);
+	}
+
+	private static DatabaseCpu databaseCpu(String jdbcUrl, ProgressLog log) {
+		if (jdbcUrl == null) {
+			return null;
+		}
+		try {
+			return new DatabaseCpu(jdbcUrl);
+		}
+		catch (java.sql.SQLException ex) {
+			log.line("PostgreSQL's CPU is not measured: %s", ex.getMessage());
+			return null;
+		}
 	}
 
 	int concurrency() {
@@ -77,7 +95,7 @@ final class MeasuredWindows {
 	 * @return the sampler
 	 */
 	ProviderSampler sampler() {
-		return new ProviderSampler(this.metrics);
+		return new ProviderSampler(this.metrics, this.database);
 	}
 
 	/**
@@ -118,11 +136,12 @@ final class MeasuredWindows {
 		ProviderSampler.Samples samples = sampler.samples();
 		this.log.line(
 				"%s: %,.0f/s p50 %.2f p95 %.2f p99 %.2f ms, %d errors%s, " + this.server
-						+ " heap max %.0f MiB CPU %.0f%%, bench CPU %.0f%%, load %s -> %s",
+						+ " heap max %.0f MiB CPU %.0f%%, PostgreSQL CPU %.0f%%, bench CPU %.0f%%, load %s -> %s",
 				name, outcome.throughput(), outcome.percentileMillis(50), outcome.percentileMillis(95),
 				outcome.percentileMillis(99), outcome.errors(),
 				(outcome.firstError() != null) ? " (first: " + outcome.firstError() + ")" : "", samples.heapMaxMiB(),
-				samples.providerCpu() * 100, samples.benchCpu() * 100, samples.loadBefore(), samples.loadAfter());
+				samples.providerCpu() * 100, samples.databaseCpu() * 100, samples.benchCpu() * 100,
+				samples.loadBefore(), samples.loadAfter());
 		this.report.add(name, this.concurrency, outcome, samples);
 	}
 

@@ -15,7 +15,8 @@ import java.time.Duration;
  * ({@code process_cpu_usage}, a fraction of the whole machine) from its Prometheus
  * metrics (the provider's {@code /actuator/prometheus}, or Keycloak's {@code /metrics}),
  * and this process's own CPU, so that the report shows what the load generator took from
- * the shared cores.
+ * the shared cores; and, given its database, the CPU of the server's PostgreSQL backends
+ * ({@link DatabaseCpu}).
  */
 final class ProviderSampler implements AutoCloseable {
 
@@ -27,8 +28,11 @@ final class ProviderSampler implements AutoCloseable {
 	 * @param benchCpu this process's mean CPU (fraction of all cores)
 	 * @param loadBefore the load average when the phase began
 	 * @param loadAfter the load average when it ended
+	 * @param databaseCpu the mean CPU of the server's PostgreSQL backends (fraction of
+	 * all cores), or NaN when not measured
 	 */
-	record Samples(double heapMaxMiB, double providerCpu, double benchCpu, String loadBefore, String loadAfter) {
+	record Samples(double heapMaxMiB, double providerCpu, double benchCpu, String loadBefore, String loadAfter,
+			double databaseCpu) {
 
 	}
 
@@ -41,6 +45,12 @@ final class ProviderSampler implements AutoCloseable {
 	}
 
 	private final Metrics metrics;
+
+	private final DatabaseCpu database;
+
+	private double databaseCpuSum;
+
+	private int databaseCount;
 
 	private final Thread thread;
 
@@ -59,7 +69,20 @@ final class ProviderSampler implements AutoCloseable {
 	private int benchCount;
 
 	ProviderSampler(Metrics metrics) {
+		this(metrics, null);
+	}
+
+	/**
+	 * @param metrics the server's metrics
+	 * @param database its database's backends, or {@code null}
+	 */
+	ProviderSampler(Metrics metrics, DatabaseCpu database) {
 		this.metrics = metrics;
+		this.database = database;
+		if (database != null) {
+			// the window's CPU counts from now
+			database.sample();
+		}
 		this.loadBefore = loadAverage();
 		this.thread = Thread.ofPlatform().daemon().name("bench-sampler").start(this::loop);
 	}
@@ -72,6 +95,7 @@ final class ProviderSampler implements AutoCloseable {
 			try {
 				Thread.sleep(1000);
 				double bench = os.getProcessCpuLoad();
+				double db = (this.database != null) ? this.database.sample() : -1;
 				String text = this.metrics.read();
 				double heap = 0;
 				double cpu = -1;
@@ -92,6 +116,10 @@ final class ProviderSampler implements AutoCloseable {
 					if (bench >= 0) {
 						this.benchCpuSum += bench;
 						this.benchCount++;
+					}
+					if (db >= 0) {
+						this.databaseCpuSum += db;
+						this.databaseCount++;
 					}
 				}
 			}
@@ -118,8 +146,8 @@ final class ProviderSampler implements AutoCloseable {
 
 	synchronized Samples samples() {
 		return new Samples(this.heapMax / (1024 * 1024), (this.count > 0) ? this.cpuSum / this.count : Double.NaN,
-				(this.benchCount > 0) ? this.benchCpuSum / this.benchCount : Double.NaN, this.loadBefore,
-				loadAverage());
+				(this.benchCount > 0) ? this.benchCpuSum / this.benchCount : Double.NaN, this.loadBefore, loadAverage(),
+				(this.databaseCount > 0) ? this.databaseCpuSum / this.databaseCount : Double.NaN);
 	}
 
 	/**
