@@ -3,8 +3,8 @@ package dev.agentidp.console;
 import org.springframework.security.access.AccessDeniedException;
 
 /**
- * A console request refused by {@link ConsoleAccess} on one agent: the security chain's
- * access-denied handler audits it on that agent's chain and answers the 403 page.
+ * A console request refused by {@link ConsoleAccess} on one agent: {@link ConsoleModel}
+ * audits it on that agent's chain and answers the 403 page.
  */
 class ConsoleDeniedException extends AccessDeniedException {
 

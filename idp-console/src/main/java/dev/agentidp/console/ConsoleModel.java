@@ -1,5 +1,7 @@
 package dev.agentidp.console;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -26,6 +28,12 @@ import dev.agentidp.registry.InvalidInputException;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleModel {
 
+	private final ConsoleAudit audit;
+
+	ConsoleModel(ConsoleAudit audit) {
+		this.audit = audit;
+	}
+
 	@ModelAttribute("me")
 	SignedInPerson me() {
 		return signedIn();
@@ -35,6 +43,19 @@ class ConsoleModel {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		return (authentication != null && authentication.getPrincipal() instanceof SignedInPerson person) ? person
 				: null;
+	}
+
+	/**
+	 * A refusal by {@link ConsoleAccess} in a controller: audited on the agent's chain,
+	 * answered with the 403 page (as the security chain's refusals are).
+	 */
+	@ExceptionHandler(ConsoleDeniedException.class)
+	@ResponseStatus(HttpStatus.FORBIDDEN)
+	String denied(ConsoleDeniedException ex, HttpServletRequest request, Model model) {
+		SignedInPerson me = signedIn();
+		this.audit.denied(request, (me != null) ? me.actor() : null, ex.chain(), ex.getMessage());
+		model.addAttribute("me", me);
+		return "console/denied";
 	}
 
 	@ExceptionHandler(InvalidInputException.class)

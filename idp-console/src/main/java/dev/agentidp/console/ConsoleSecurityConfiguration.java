@@ -98,11 +98,9 @@ class ConsoleSecurityConfiguration {
 			Authentication caller = SecurityContextHolder.getContext().getAuthentication();
 			String actor = (caller != null && caller.getPrincipal() instanceof SignedInPerson person) ? person.actor()
 					: null;
-			String chain = (ex instanceof ConsoleDeniedException onAgent) ? onAgent.chain() : null;
 			String reason = (ex instanceof CsrfException) ? "missing or invalid CSRF token"
-					: (ex instanceof ConsoleDeniedException) ? ex.getMessage()
-							: (actor != null) ? "no role for this page or action" : "not signed in";
-			audit.denied(request, actor, chain, reason);
+					: (actor != null) ? "no role for this page or action" : "not signed in";
+			audit.denied(request, actor, null, reason);
 			response.setStatus(403);
 			request.getRequestDispatcher(DENIED_PATH).forward(request, response);
 		};
