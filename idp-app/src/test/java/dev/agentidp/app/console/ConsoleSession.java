@@ -30,7 +30,11 @@ final class ConsoleSession {
 	private String csrf;
 
 	ConsoleSession(int port) {
-		this.baseUrl = "http://localhost:" + port;
+		this("http://localhost:" + port);
+	}
+
+	ConsoleSession(String baseUrl) {
+		this.baseUrl = baseUrl;
 		this.client = HttpClient.newBuilder()
 			.cookieHandler(new CookieManager())
 			.followRedirects(HttpClient.Redirect.NEVER)
