@@ -94,13 +94,20 @@ public class People {
 						"each must be admin, owner, auditor or approver:<role> ([a-z0-9._-]{1,64})");
 			}
 		}
+		if (this.rows.find(username).isPresent()) {
+			throw new InvalidInputException("username", "is taken");
+		}
+		if (normalized != null && this.rows.find(normalized).isPresent()) {
+			throw new InvalidInputException("email", "is taken");
+		}
 		Person person = new Person(UUID.randomUUID(), username, normalized, roles, this.rows.now(), false);
 		try {
 			this.rows.insert(person, this.encoder.encode(password));
 		}
 		catch (DuplicateKeyException ex) {
-			throw new InvalidInputException(
-					(normalized != null && this.rows.find(normalized).isPresent()) ? "email" : "username", "is taken");
+			// taken since the checks above by a concurrent creation; the transaction is
+			// aborted now, so nothing more is read in it
+			throw new InvalidInputException("username", "is taken");
 		}
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("username", username);
