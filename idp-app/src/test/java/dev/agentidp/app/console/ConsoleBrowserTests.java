@@ -93,7 +93,7 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
-	void theBootstrapAdminSignsInSeesANewAgentSuspendsItAndSignsOut() {
+	void theBootstrapAdminSignsInSeesANewAgentSuspendsAndResumesItAndSignsOut() {
 		open("/console");
 		assertThat(this.browser.getCurrentUrl()).endsWith("/console/login");
 		screenshot("login");
@@ -123,13 +123,15 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.findElement(By.id("suspend")).click();
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("suspended");
 		assertThat(this.browser.findElement(By.id("message")).getText()).startsWith("Suspended.");
-		assertThat(this.browser.findElements(By.id("resume"))).hasSize(1);
 		screenshot("agent-suspended");
 		assertThat(this.jdbc
 			.sql("SELECT actor FROM audit_record WHERE chain = ? AND action = 'agent.suspended' AND reason = ?")
 			.params(agent.id(), "incident 42")
 			.query(String.class)
 			.single()).isEqualTo("user:admin");
+		this.browser.findElement(By.id("resume")).click();
+		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
+		assertThat(this.browser.findElement(By.id("message")).getText()).isEqualTo("Resumed.");
 
 		this.browser.findElement(By.id("sign-out")).click();
 		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out.");

@@ -38,6 +38,20 @@ class ConsoleHttpTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
+	void signingInStartsANewSession() {
+		ConsoleSession session = new ConsoleSession(this.port);
+		String before = sessionId(session.get("/console/login"));
+		HttpResponse<String> signedIn = session.signIn("admin", ADMIN_PASSWORD);
+		assertThat(signedIn.headers().firstValue("Location").orElseThrow()).endsWith("/console");
+		assertThat(sessionId(signedIn)).isNotEqualTo(before);
+	}
+
+	private static String sessionId(HttpResponse<String> response) {
+		String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+		return cookie.substring("JSESSIONID=".length(), cookie.indexOf(';'));
+	}
+
+	@Test
 	void signingInWithoutACsrfTokenIsRefused() {
 		ConsoleSession session = new ConsoleSession(this.port);
 		session.get("/console/login");
