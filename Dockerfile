@@ -18,6 +18,7 @@ COPY idp-registry/ idp-registry/
 COPY idp-tokens/ idp-tokens/
 COPY idp-delegation/ idp-delegation/
 COPY idp-policy/ idp-policy/
+COPY idp-console/ idp-console/
 # the resource-server kit: idp-app's tests use it (the example MCP tool server), and they
 # are compiled here
 COPY idp-resource-server/ idp-resource-server/

@@ -49,6 +49,8 @@ import org.springframework.util.StringUtils;
  * ({@code idp:admin}; {@code idp:audit:read} suffices to read the audit trail), with RFC
  * 9457 problem documents for 401 and 403;</li>
  * <li>the actuator: health and prometheus only;</li>
+ * <li>the console ({@code /console/**}, {@code @Order(5)}), the console module's own
+ * chain with form login and sessions (docs/console.md);</li>
  * <li>everything else: a 404 problem document.</li>
  * </ol>
  */
@@ -203,7 +205,7 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	@Order(5)
+	@Order(6)
 	SecurityFilterChain defaultChain(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/error").permitAll().anyRequest().denyAll())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemNotFound())

@@ -46,6 +46,8 @@ class ConfigurationTableTests {
 	private static final Map<String, String> READ_WITHOUT_RECORD = Map.of("IDP_BOOTSTRAP_ADMIN_SECRET",
 			"an environment variable by that name (README, docs/operations.md), read before the context is up"
 					+ " by the embedded-database check",
+			"IDP_BOOTSTRAP_ADMIN_PASSWORD",
+			"an environment variable by that name (README, docs/console.md), like IDP_BOOTSTRAP_ADMIN_SECRET",
 			"spring.datasource.url", "Spring Boot's own: decides whether the embedded database starts", "server.port",
 			"Spring Boot's own: the issuer of a checkpoint made outside a request", "local.server.port",
 			"Spring Boot's own: the issuer of a checkpoint made outside a request");
@@ -55,7 +57,8 @@ class ConfigurationTableTests {
 	 * {@code idp-app} (issue 15, item 7; {@code ModuleBoundariesTests} refuses one in a
 	 * domain module).
 	 */
-	private static final Set<String> VALUE_ANNOTATIONS = Set.of("BootstrapAdminClient.java|IDP_BOOTSTRAP_ADMIN_SECRET");
+	private static final Set<String> VALUE_ANNOTATIONS = Set.of("BootstrapAdminClient.java|IDP_BOOTSTRAP_ADMIN_SECRET",
+			"BootstrapAdminPerson.java|IDP_BOOTSTRAP_ADMIN_PASSWORD");
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\"\\$\\{([^:}]+)(?::([^}]*))?}\"");
 

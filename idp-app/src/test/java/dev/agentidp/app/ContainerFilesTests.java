@@ -152,13 +152,14 @@ class ContainerFilesTests {
 	@Test
 	void dockerignoreKeepsDataSecretsAndBuildOutputOut() {
 		assertThat(Stream
-			.of("data", "data/key-encryption-key", "data/bootstrap-admin-secret", "data/postgres/PG_VERSION",
-					"idp-app/data/postgres/PG_VERSION", "target/classes/x", "idp-app/target/idp-app.jar",
-					"db/target/classes/db/migration/V1__clients_signing_keys_tokens.sql", ".git", ".git/HEAD",
-					".idea/workspace.xml", "idp-app/idp-app.iml", ".vscode/settings.json", "idp-app/provider.log",
-					"audit.jsonl", ".env", "idp-app/.env", "tls.pem", "idp-app/src/main/resources/tls.key",
-					"idp-tokens/.cifuzz-corpus/x", "node_modules/x/index.js", "idp-bench/src/main/java/X.java",
-					"BENCHMARKS.md", "docs/operations.md", "bench/run", "scripts/crash-test", "docker-compose.yml")
+			.of("data", "data/key-encryption-key", "data/bootstrap-admin-secret", "data/bootstrap-admin-password",
+					"data/postgres/PG_VERSION", "idp-app/data/postgres/PG_VERSION", "target/classes/x",
+					"idp-app/target/idp-app.jar", "db/target/classes/db/migration/V1__clients_signing_keys_tokens.sql",
+					".git", ".git/HEAD", ".idea/workspace.xml", "idp-app/idp-app.iml", ".vscode/settings.json",
+					"idp-app/provider.log", "audit.jsonl", ".env", "idp-app/.env", "tls.pem",
+					"idp-app/src/main/resources/tls.key", "idp-tokens/.cifuzz-corpus/x", "node_modules/x/index.js",
+					"idp-bench/src/main/java/X.java", "BENCHMARKS.md", "docs/operations.md", "bench/run",
+					"scripts/crash-test", "docker-compose.yml")
 			.filter((path) -> !IGNORE.excludes(path))).as("in the build context, and must not be").isEmpty();
 	}
 

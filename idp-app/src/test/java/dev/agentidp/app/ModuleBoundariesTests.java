@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
  * on no other module; registry → audit; tokens → registry, audit, dpop; delegation →
- * tokens, registry, audit; policy → tokens, registry, audit, dpop; app → all; no
- * cycles;</li>
+ * tokens, registry, audit; policy → tokens, registry, audit, dpop; console → registry,
+ * audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}); the admin API binds and renders its JSON in
@@ -59,7 +59,7 @@ class ModuleBoundariesTests {
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
 			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.policy..",
-			"dev.agentidp.resourceserver..");
+			"dev.agentidp.resourceserver..", "dev.agentidp.console..");
 
 	/**
 	 * The public classes of the domain modules that are not records, enums, interfaces or
@@ -87,6 +87,8 @@ class ModuleBoundariesTests {
 			"dev.agentidp.tokens.ClientAuthentication",
 			// idp-policy: the decision point and its AuthZEN metadata
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
+			// idp-console: people and their accounts
+			"dev.agentidp.console.People",
 			// idp-dpop: the proof verifier
 			"dev.agentidp.dpop.DpopProofVerifier",
 			// idp-resource-server, a Spring Boot starter: its auto-configuration (Boot
@@ -222,12 +224,16 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.policy..")
 			.layer("resourceserver")
 			.definedBy("dev.agentidp.resourceserver..")
+			.layer("console")
+			.definedBy("dev.agentidp.console..")
 			.layer("app")
 			.definedBy("dev.agentidp.app..", "fixture.boundaries.app..")
 			.whereLayer("app")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("resourceserver")
 			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("console")
+			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("delegation")
 			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("policy")
@@ -235,9 +241,9 @@ class ModuleBoundariesTests {
 			.whereLayer("tokens")
 			.mayOnlyBeAccessedByLayers("delegation", "policy", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "console", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "policy", "app")
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "policy", "console", "app")
 			.whereLayer("dpop")
 			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app", "resourceserver");
 	}

@@ -8,11 +8,13 @@ package dev.agentidp.registry;
  * @param risk the risk level
  * @param parentId the parent (lists the direct sub-agents of one agent)
  * @param q a substring of the name
+ * @param environment the environment
  */
-public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, AgentId parentId, String q) {
+public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, AgentId parentId, String q,
+		Environment environment) {
 
 	/** No filter. */
-	public static final AgentFilter ANY = new AgentFilter(null, null, null, null, null);
+	public static final AgentFilter ANY = new AgentFilter(null, null, null, null, null, null);
 
 	/**
 	 * Reads the filters as given in a query string.
@@ -25,6 +27,25 @@ public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, Agen
 	 * @throws InvalidInputException naming the parameter that is malformed
 	 */
 	public static AgentFilter of(String owner, String status, String risk, String parentId, String q) {
+		return of(owner, status, risk, parentId, q, null);
+	}
+
+	/**
+	 * Reads the filters as given in a query string, with an environment.
+	 * @param owner the owner, or {@code null}
+	 * @param status {@code active|suspended|retired}, or {@code null}
+	 * @param risk {@code low|medium|high|critical}, or {@code null}
+	 * @param parentId a UUID, or {@code null}
+	 * @param q a name substring, or {@code null}
+	 * @param environment {@code dev|staging|prod}, or {@code null}
+	 * @return the filter
+	 * @throws InvalidInputException naming the parameter that is malformed
+	 */
+	public static AgentFilter of(String owner, String status, String risk, String parentId, String q,
+			String environment) {
+		Environment environmentValue = (environment != null) ? Environment.from(environment)
+			.orElseThrow(() -> new InvalidInputException("environment", "must be one of " + Environment.choices()))
+				: null;
 		AgentStatus statusValue = (status != null)
 				? AgentStatus.from(status)
 					.orElseThrow(() -> new InvalidInputException("status", "must be one of " + AgentStatus.choices()))
@@ -48,7 +69,8 @@ public record AgentFilter(String owner, AgentStatus status, RiskLevel risk, Agen
 		if (owner != null && owner.length() > 254) {
 			throw new InvalidInputException("owner", "must be at most 254 characters");
 		}
-		return new AgentFilter((owner != null) ? Emails.normalize(owner) : null, statusValue, riskValue, parent, q);
+		return new AgentFilter((owner != null) ? Emails.normalize(owner) : null, statusValue, riskValue, parent, q,
+				environmentValue);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.agentidp.registry;
 
 import java.sql.Timestamp;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,16 @@ import org.springframework.util.Assert;
  */
 final class AgentListQuery {
 
+	/**
+	 * One pass over the index on {@code (status, risk_level)}, or over an owner's rows
+	 * through the index on {@code (owner, created_at, id)} (V15): an index-only scan,
+	 * never the jsonb profiles.
+	 */
+	private static final String COUNTS = """
+			SELECT status, risk_level, count(*) AS n FROM agent
+			WHERE (CAST(:owner AS varchar) IS NULL OR owner = :owner)
+			GROUP BY status, risk_level""";
+
 	private final JdbcClient jdbc;
 
 	private final AgentKeyRows keys;
@@ -25,6 +36,21 @@ final class AgentListQuery {
 		Assert.notNull(keys, "keys cannot be null");
 		this.jdbc = jdbc;
 		this.keys = keys;
+	}
+
+	AgentCounts counts(String owner) {
+		long[] byStatus = new long[AgentStatus.values().length];
+		Map<RiskLevel, Long> byRisk = new EnumMap<>(RiskLevel.class);
+		this.jdbc.sql(COUNTS).param("owner", owner).query((rs) -> {
+			AgentStatus status = AgentStatus.from(rs.getString("status")).orElseThrow();
+			long n = rs.getLong("n");
+			byStatus[status.ordinal()] += n;
+			if (status != AgentStatus.RETIRED) {
+				byRisk.merge(RiskLevel.from(rs.getString("risk_level")).orElseThrow(), n, Long::sum);
+			}
+		});
+		return new AgentCounts(byStatus[AgentStatus.ACTIVE.ordinal()], byStatus[AgentStatus.SUSPENDED.ordinal()],
+				byStatus[AgentStatus.RETIRED.ordinal()], byRisk);
 	}
 
 	Page<Agent> list(AgentFilter filter, String cursor, int limit) {
@@ -47,6 +73,10 @@ final class AgentListQuery {
 		if (filter.risk() != null) {
 			sql.append(" AND risk_level = :risk");
 			params.put("risk", filter.risk().value());
+		}
+		if (filter.environment() != null) {
+			sql.append(" AND environment = :environment");
+			params.put("environment", filter.environment().value());
 		}
 		if (filter.parentId() != null) {
 			sql.append(" AND parent_id = :parentId");

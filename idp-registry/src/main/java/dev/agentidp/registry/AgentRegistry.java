@@ -277,6 +277,17 @@ public class AgentRegistry {
 	}
 
 	/**
+	 * How many agents there are by status, and by risk level among those not retired. One
+	 * statement over an index.
+	 * @param owner count only this owner's agents, or {@code null} for every agent
+	 * @return the counts
+	 */
+	@Transactional(readOnly = true)
+	public AgentCounts counts(String owner) {
+		return this.agents.counts((owner != null) ? Emails.normalize(owner) : null);
+	}
+
+	/**
 	 * One page of an agent's versions, newest first: each the identity document as it was
 	 * at that version.
 	 * @param id the agent

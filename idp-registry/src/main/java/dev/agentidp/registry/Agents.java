@@ -287,6 +287,10 @@ class Agents {
 		return this.list.list(filter, cursor, limit);
 	}
 
+	AgentCounts counts(String owner) {
+		return this.list.counts(owner);
+	}
+
 	private static String environment(AgentProfile profile) {
 		return (profile.environment() != null) ? profile.environment().value() : null;
 	}

@@ -28,7 +28,13 @@ public final class Emails {
 		return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
 	}
 
-	static String normalize(String email) {
+	/**
+	 * The form an address is stored and compared in (an agent's owner, a person's
+	 * address): lower case.
+	 * @param email the address
+	 * @return the address in lower case
+	 */
+	public static String normalize(String email) {
 		return email.toLowerCase(Locale.ROOT);
 	}
 

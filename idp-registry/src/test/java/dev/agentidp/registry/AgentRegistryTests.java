@@ -343,6 +343,44 @@ class AgentRegistryTests {
 	}
 
 	@Test
+	void countsByStatusAndRiskAndTheEnvironmentFilter() {
+		String owner = uniqueName("counter") + "@example.com";
+		Agent prod = register("count-prod", owner);
+		Agent low = this.registry
+			.register(TestAgents.profile("count-low", owner, RiskLevel.LOW), NewKey.generate(), ADMIN)
+			.agent();
+		Agent critical = this.registry
+			.register(TestAgents.profile("count-critical", owner, RiskLevel.CRITICAL), NewKey.generate(), ADMIN)
+			.agent();
+		Agent retired = this.registry
+			.register(TestAgents.profile("count-retired", owner, RiskLevel.HIGH), NewKey.generate(), ADMIN)
+			.agent();
+		this.registry.suspend(low.id(), "test", ADMIN);
+		this.registry.retire(retired.id(), "test", ADMIN);
+
+		AgentCounts counts = this.registry.counts(owner.toUpperCase());
+		assertThat(counts.active()).isEqualTo(2);
+		assertThat(counts.suspended()).isEqualTo(1);
+		assertThat(counts.retired()).isEqualTo(1);
+		assertThat(counts.atRisk(RiskLevel.MEDIUM)).isEqualTo(1);
+		assertThat(counts.atRisk(RiskLevel.LOW)).isEqualTo(1);
+		assertThat(counts.atRisk(RiskLevel.CRITICAL)).isEqualTo(1);
+		// retired agents count by status only
+		assertThat(counts.atRisk(RiskLevel.HIGH)).isZero();
+		assertThat(this.registry.counts(null).active()).isGreaterThanOrEqualTo(2);
+
+		assertThat(this.registry.list(AgentFilter.of(owner, null, null, null, null, "dev"), null, 50).items())
+			.extracting(Agent::id)
+			.containsExactly(low.id(), critical.id(), retired.id());
+		assertThat(this.registry.list(AgentFilter.of(owner, null, null, null, null, "prod"), null, 50).items())
+			.extracting(Agent::id)
+			.containsExactly(prod.id());
+		assertThatExceptionOfType(InvalidInputException.class)
+			.isThrownBy(() -> AgentFilter.of(null, null, null, null, null, "moon"))
+			.withMessageStartingWith("environment:");
+	}
+
+	@Test
 	void badFiltersCursorsAndLimitsAreRejected() {
 		assertThatExceptionOfType(InvalidInputException.class)
 			.isThrownBy(() -> AgentFilter.of(null, "sleeping", null, null, null))

@@ -1,0 +1,45 @@
+package dev.agentidp.console;
+
+/**
+ * Who may see and change which agent in the console (issue 18, "Roles"), deny by default:
+ * an admin sees and changes every agent; an auditor sees every agent and changes none; an
+ * owner sees and changes the agents whose {@code owner} is their email address; anyone
+ * else, nothing.
+ */
+final class ConsoleAccess {
+
+	private ConsoleAccess() {
+	}
+
+	/** Whether the person sees every agent (admin, auditor), not only their own. */
+	static boolean seesEveryAgent(SignedInPerson person) {
+		return person.isAdmin() || person.isAuditor();
+	}
+
+	/** Whether the person may see the page of an agent with this owner. */
+	static boolean maySee(SignedInPerson person, String agentOwner) {
+		return seesEveryAgent(person) || owns(person, agentOwner);
+	}
+
+	/** Whether the person may suspend or resume an agent with this owner. */
+	static boolean mayChange(SignedInPerson person, String agentOwner) {
+		return person.isAdmin() || owns(person, agentOwner);
+	}
+
+	/**
+	 * The owner whose agents the inventory lists: the person's own address for an owner,
+	 * {@code requested} (any owner when {@code null}) for those who see every agent.
+	 */
+	static String inventoryOwner(SignedInPerson person, String requested) {
+		if (seesEveryAgent(person)) {
+			return requested;
+		}
+		// an owner without an email address owns nothing: no agent has an empty owner
+		return (person.email() != null) ? person.email() : "";
+	}
+
+	private static boolean owns(SignedInPerson person, String agentOwner) {
+		return person.isOwner() && person.email() != null && person.email().equals(agentOwner);
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.agentidp.console;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+import dev.agentidp.registry.AgentNotFoundException;
+import dev.agentidp.registry.IllegalAgentStateException;
+import dev.agentidp.registry.InvalidInputException;
+
+/**
+ * What every console page has ({@code me}: who is signed in, for the navigation) and the
+ * console's error pages: bad input is 400 naming the field, an unknown agent 404, a
+ * change the agent's state does not allow 409; never a stack trace. Ahead of the admin
+ * API's problem+json handler, for the console's controllers only.
+ */
+@ControllerAdvice(basePackageClasses = ConsoleModel.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class ConsoleModel {
+
+	private final ConsoleAudit audit;
+
+	ConsoleModel(ConsoleAudit audit) {
+		this.audit = audit;
+	}
+
+	@ModelAttribute("me")
+	SignedInPerson me() {
+		return signedIn();
+	}
+
+	static SignedInPerson signedIn() {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		return (authentication != null && authentication.getPrincipal() instanceof SignedInPerson person) ? person
+				: null;
+	}
+
+	/**
+	 * A refusal by {@link ConsoleAccess} in a controller: audited on the agent's chain,
+	 * answered with the 403 page (as the security chain's refusals are).
+	 */
+	@ExceptionHandler(ConsoleDeniedException.class)
+	@ResponseStatus(HttpStatus.FORBIDDEN)
+	String denied(ConsoleDeniedException ex, HttpServletRequest request, Model model) {
+		SignedInPerson me = signedIn();
+		this.audit.denied(request, (me != null) ? me.actor() : null, ex.chain(), ex.getMessage());
+		model.addAttribute("me", me);
+		return "console/denied";
+	}
+
+	@ExceptionHandler(InvalidInputException.class)
+	@ResponseStatus(HttpStatus.BAD_REQUEST)
+	String invalidInput(InvalidInputException ex, Model model) {
+		return error(model, HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler({ NoSuchAgentException.class, AgentNotFoundException.class,
+			MethodArgumentTypeMismatchException.class })
+	@ResponseStatus(HttpStatus.NOT_FOUND)
+	String notFound(Model model) {
+		return error(model, HttpStatus.NOT_FOUND, "There is no such agent.");
+	}
+
+	@ExceptionHandler(IllegalAgentStateException.class)
+	@ResponseStatus(HttpStatus.CONFLICT)
+	String conflict(IllegalAgentStateException ex, Model model) {
+		return error(model, HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	private static String error(Model model, HttpStatus status, String message) {
+		model.addAttribute("me", signedIn());
+		model.addAttribute("status", status.value());
+		model.addAttribute("title", status.getReasonPhrase());
+		model.addAttribute("message", message);
+		return "console/error";
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.agentidp.console;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Who may see and change which agent in the console ({@link ConsoleAccess}).
+ */
+class ConsoleAccessTests {
+
+	private static final String OWNER = "owner@example.com";
+
+	@Test
+	void maySeeWhenAdminOrAuditorThenEveryAgent() {
+		assertThat(ConsoleAccess.maySee(person(null, Person.ADMIN), OWNER)).isTrue();
+		assertThat(ConsoleAccess.maySee(person("a@example.com", Person.AUDITOR), OWNER)).isTrue();
+	}
+
+	@Test
+	void maySeeWhenOwnerThenOnlyTheirOwnAgents() {
+		assertThat(ConsoleAccess.maySee(person(OWNER, Person.OWNER), OWNER)).isTrue();
+		assertThat(ConsoleAccess.maySee(person("other@example.com", Person.OWNER), OWNER)).isFalse();
+	}
+
+	@Test
+	void maySeeWhenTheAddressMatchesButNotTheOwnerRoleThenNothing() {
+		assertThat(ConsoleAccess.maySee(person(OWNER), OWNER)).isFalse();
+		assertThat(ConsoleAccess.maySee(person(OWNER, "approver:security"), OWNER)).isFalse();
+	}
+
+	@Test
+	void mayChangeWhenAuditorThenNothing() {
+		assertThat(ConsoleAccess.mayChange(person(OWNER, Person.AUDITOR), OWNER)).isFalse();
+	}
+
+	@Test
+	void mayChangeWhenAdminOrOwningOwnerThenYes() {
+		assertThat(ConsoleAccess.mayChange(person(null, Person.ADMIN), OWNER)).isTrue();
+		assertThat(ConsoleAccess.mayChange(person(OWNER, Person.OWNER), OWNER)).isTrue();
+		assertThat(ConsoleAccess.mayChange(person("other@example.com", Person.OWNER), OWNER)).isFalse();
+	}
+
+	@Test
+	void mayChangeWhenOwnerAndAuditorThenTheirOwnOnly() {
+		SignedInPerson both = person(OWNER, Person.OWNER, Person.AUDITOR);
+		assertThat(ConsoleAccess.mayChange(both, OWNER)).isTrue();
+		assertThat(ConsoleAccess.mayChange(both, "other@example.com")).isFalse();
+		assertThat(ConsoleAccess.maySee(both, "other@example.com")).isTrue();
+	}
+
+	@Test
+	void inventoryOwnerWhenOwnerThenTheirAddressWhateverWasAsked() {
+		assertThat(ConsoleAccess.inventoryOwner(person(OWNER, Person.OWNER), "other@example.com")).isEqualTo(OWNER);
+		assertThat(ConsoleAccess.inventoryOwner(person(OWNER, Person.OWNER), null)).isEqualTo(OWNER);
+	}
+
+	@Test
+	void inventoryOwnerWhenOwnerWithoutAddressThenNoAgent() {
+		assertThat(ConsoleAccess.inventoryOwner(person(null, Person.OWNER), null)).isEmpty();
+	}
+
+	@Test
+	void inventoryOwnerWhenAdminThenAsAsked() {
+		assertThat(ConsoleAccess.inventoryOwner(person(null, Person.ADMIN), "x@example.com"))
+			.isEqualTo("x@example.com");
+		assertThat(ConsoleAccess.inventoryOwner(person(null, Person.ADMIN), null)).isNull();
+	}
+
+	private static SignedInPerson person(String email, String... roles) {
+		return new SignedInPerson("someone", email, Set.of(roles), "user:" + email);
+	}
+
+}
