@@ -67,13 +67,12 @@ final class AccessAttempts {
 			requireOwnIssuer(issuer, request.token());
 			return new AccessAttempt(request, null, false, null, null);
 		}
-		boolean active = this.tokens.isActive(token);
 		TokenRecord record = token.record();
-		if (!active || record.holder().agentId() == null) {
-			return new AccessAttempt(request, token, active, null, null);
+		if (record.holder().agentId() == null) {
+			return new AccessAttempt(request, token, this.tokens.isActive(token), null, null);
 		}
-		// the parsed agent is reused while its version is unchanged (one indexed read)
-		Agent agent = this.agents.findActiveAgent(record.holder().agentId()).orElse(null);
+		// active by introspection's rules, and the agent parsed: one indexed read
+		Agent agent = this.tokens.activeAgent(token).orElse(null);
 		Agent root = (agent == null) ? null : agent.isDerived() ? rootOf(record) : agent;
 		if (agent == null || root == null) {
 			return new AccessAttempt(request, token, false, null, null);

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import org.slf4j.Logger;
@@ -138,6 +139,22 @@ public class TokenService {
 			return false;
 		}
 		return record.holder().agentId() == null || this.agents.isActiveWithAncestors(record.holder().agentId());
+	}
+
+	/**
+	 * The agent a recognised token acts for, when the token is active now by the rules of
+	 * {@link #isActive(PresentedToken)}: one read, which checks the agent and every
+	 * ancestor and gives the agent parsed (the registry's version-checked cache,
+	 * {@link AgentRegistry#findActiveAgent}).
+	 * @param token the token
+	 * @return the agent, or empty when the token is not active or is not an agent's
+	 */
+	public Optional<Agent> activeAgent(PresentedToken token) {
+		TokenRecord record = token.record();
+		if (record.holder().agentId() == null || !record.liveAt(this.clock.instant())) {
+			return Optional.empty();
+		}
+		return this.agents.findActiveAgent(record.holder().agentId());
 	}
 
 	/**
