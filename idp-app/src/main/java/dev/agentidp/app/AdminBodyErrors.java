@@ -3,6 +3,7 @@ package dev.agentidp.app;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -115,6 +116,9 @@ public final class AdminBodyErrors {
 		if (List.of(Integer.class, int.class, Long.class, long.class, Short.class, short.class, BigInteger.class)
 			.contains(target)) {
 			return "must be an integer";
+		}
+		if (List.of(BigDecimal.class, Double.class, double.class, Float.class, float.class).contains(target)) {
+			return "must be a number";
 		}
 		if (target == Boolean.class || target == boolean.class) {
 			return "must be true or false";

@@ -43,7 +43,11 @@ public final class AdminRequestJson {
 			// a string is a string, the empty one too ("must not be blank" is a rule)
 			.withCoercionConfig(LogicalType.Textual,
 					(config) -> config.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert)
-						.setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert));
+						.setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert))
+			// a decimal amount may be written as an integer: 50 is 50.0 (RFC 8259 §6 has
+			// one number type)
+			.withCoercionConfig(LogicalType.Float,
+					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert));
 	}
 
 }

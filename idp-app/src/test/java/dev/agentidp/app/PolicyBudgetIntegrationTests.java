@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAgents;
 import dev.agentidp.app.fixtures.TestAssertions;
 import dev.agentidp.app.fixtures.TestHttp;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,26 @@ class PolicyBudgetIntegrationTests extends PolicyTestSupport {
 		assertThat(this.http.get("/admin/v1/budgets/" + agent.id() + "/no-such-task", adminToken()).statusCode())
 			.isEqualTo(404);
 		assertThat(this.http.get("/admin/v1/budgets/not-a-uuid/release-1", adminToken()).statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void aBudgetsAmountsMayBeWrittenAsIntegersButNotAsStrings() {
+		TestAgent agent = registerToolAgent("integer-budget",
+				(document) -> ((ObjectNode) document.get("tokenPolicy")).putObject("budget")
+					.put("unit", "usd")
+					.put("perTask", 2)
+					.put("reserveAbove", 1)
+					.put("highCost", 1));
+		HttpResponse<String> read = this.http.get("/admin/v1/agents/" + agent.id(), admin().token());
+		assertThat(TestHttp.json(read).at("/tokenPolicy/budget/perTask").decimalValue()).isEqualByComparingTo("2");
+		HttpResponse<String> refused = new TestAgents(this.http, admin().token(), this.http.baseUrl())
+			.document("string-budget")
+			.scope("github:create_pr", "low")
+			.tokenPolicy((policy) -> policy.putObject("budget").put("unit", "usd").put("perTask", "2"))
+			.post();
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(TestHttp.json(refused).get("detail").asString())
+			.isEqualTo("tokenPolicy.budget.perTask: must be a number");
 	}
 
 	@Test
