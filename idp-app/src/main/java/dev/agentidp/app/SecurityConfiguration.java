@@ -129,10 +129,11 @@ class SecurityConfiguration {
 
 	/**
 	 * The policy decision point: Spring's client authentication as the OAuth endpoints
-	 * have it ({@link ClientAuthentication}), then only resource-server and admin clients
-	 * pass; anyone else (no or bad credentials, an agent) is answered 401
-	 * {@code invalid_client} with {@code WWW-Authenticate} (RFC 6749 §5.2) and the
-	 * refusal is recorded as {@code access.refused}.
+	 * have it ({@link ClientAuthentication}), or the caller's own access token as a
+	 * Bearer credential, then only resource-server and admin clients pass; anyone else
+	 * (no or bad credentials, an agent) is answered 401 {@code invalid_client} with
+	 * {@code WWW-Authenticate} (RFC 6749 §5.2) and the refusal is recorded as
+	 * {@code access.refused}.
 	 */
 	@Bean
 	@Order(2)
@@ -147,6 +148,11 @@ class SecurityConfiguration {
 				.access(PolicyCallers.resourceServersAndAdmins())
 				.anyRequest()
 				.denyAll())
+			// a caller's own access token (RFC 6750), for those that authenticate with
+			// private_key_jwt: RFC 7523 puts an assertion in a form body, and AuthZEN's
+			// bodies are JSON
+			.oauth2ResourceServer((rs) -> rs.jwt(Customizer.withDefaults())
+				.authenticationEntryPoint(PolicyCallers.invalidBearer(pdp)))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(PolicyCallers.unauthorized(pdp))
 				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

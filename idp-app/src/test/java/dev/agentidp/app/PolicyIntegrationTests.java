@@ -1,10 +1,12 @@
 package dev.agentidp.app;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAssertions;
 import dev.agentidp.app.fixtures.TestHttp;
@@ -240,6 +242,49 @@ class PolicyIntegrationTests extends PolicyTestSupport {
 				"application/json", body);
 		assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
 		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(1);
+	}
+
+	@Test
+	void aResourceServerThatAuthenticatesWithItsKeyAsksWithItsOwnAccessToken() {
+		TestAgent agent = registerToolAgent("bearer-caller");
+		String token = token(agent, "github:create_pr", GITHUB);
+		String body = evaluation(agent.id(), token, "tool", "github", "create_pr", null);
+		// a resource server registered with a public key, no secret
+		OctetKeyPair key = TestAgent.newKey();
+		HttpResponse<String> registered = this.http.postJson("/admin/v1/clients",
+				"{\"name\": \"keyed gateway\", \"kind\": \"resource_server\", \"jwk\": "
+						+ key.toPublicJWK().toJSONString() + "}",
+				admin().token());
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+		TestAgent gateway = new TestAgent(TestHttp.json(registered).get("clientId").asString(), key,
+				this.http.baseUrl());
+		// RFC 7523: its access token by client credentials with private_key_jwt
+		HttpResponse<String> issued = this.http.postForm("/oauth2/token", null, null, gateway.form("EdDSA"));
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		String gatewayToken = TestHttp.json(issued).get("access_token").asString();
+		HttpResponse<String> asked = bearer(gatewayToken, body);
+		assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+		assertThat(TestHttp.json(asked).get("decision").asBoolean()).isTrue();
+		long refused = TestAssertions.auditCount(this.jdbc, "access.refused");
+		// an agent's own token is no caller's credential
+		HttpResponse<String> asAgent = bearer(token, body);
+		assertThat(asAgent.statusCode()).as(asAgent.body()).isEqualTo(401);
+		assertThat(TestHttp.json(asAgent).get("error").asString()).isEqualTo("invalid_client");
+		// nor a token that is not an active one of this provider
+		HttpResponse<String> forged = bearer(gatewayToken.substring(0, gatewayToken.length() - 4) + "AAAA", body);
+		assertThat(forged.statusCode()).isEqualTo(401);
+		assertThat(TestHttp.json(forged).get("error").asString()).isEqualTo("invalid_token");
+		assertThat(forged.headers().firstValue("WWW-Authenticate")).hasValue("Bearer error=\"invalid_token\"");
+		assertThat(TestAssertions.auditCount(this.jdbc, "access.refused")).isEqualTo(refused + 2);
+		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "access.evaluated")).isEqualTo(1);
+	}
+
+	private HttpResponse<String> bearer(String token, String body) {
+		return this.http.send(this.http.request("/access/v1/evaluation")
+			.header("Authorization", "Bearer " + token)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build());
 	}
 
 	@Test
