@@ -128,7 +128,8 @@ public class ResourceServerAutoConfiguration {
 	}
 
 	private static ProviderHttp providerHttp(ResourceServerProperties properties) {
-		return new ProviderHttp(properties.clientId(), properties.clientSecret(), properties.timeout());
+		return new ProviderHttp(properties.clientId(), properties.clientSecret(), properties.clientJwk(),
+				properties.issuer().toString(), properties.timeout(), Clock.systemUTC());
 	}
 
 	/** Counts refusals in Micrometer, when it is present. */

@@ -24,8 +24,11 @@ import org.springframework.validation.annotation.Validated;
  * @param resource this resource's identifier (RFC 8707, RFC 9728 {@code resource}): the
  * {@code resource} agents ask their tokens for, required in a token's {@code aud}
  * @param clientId the resource-server client's id at the provider (introspection and the
- * policy decision point, {@code client_secret_basic})
- * @param clientSecret its secret
+ * policy decision point)
+ * @param clientSecret its secret ({@code client_secret_basic}), or none when it
+ * authenticates with its key
+ * @param clientJwk its private key as a JWK (Ed25519 or P-256; {@code private_key_jwt},
+ * RFC 7523), or none when it authenticates with its secret: exactly one of the two
  * @param tokenCheck {@code introspection} (default) or {@code jwt}
  * @param introspectionCacheTtl how long an active introspection answer is reused (default
  * 0: never; at most 5 minutes, and never past the token's {@code exp}): the longest a
@@ -50,7 +53,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record ResourceServerProperties(@NotNull(message = "must be the provider's issuer") URI issuer,
 		@NotNull(message = "must be this resource's identifier") URI resource, String clientId, String clientSecret,
-		@DefaultValue("introspection") @NotNull TokenCheck tokenCheck,
+		String clientJwk, @DefaultValue("introspection") @NotNull TokenCheck tokenCheck,
 		@DefaultValue("0s") @DurationMin(seconds = 0) @DurationMax(minutes = 5) Duration introspectionCacheTtl,
 		@DefaultValue("10000") @Min(1) int introspectionCacheSize,
 		@DefaultValue("60s") @DurationMin(seconds = 1) @DurationMax(minutes = 10) Duration dpopProofWindow,

@@ -29,8 +29,8 @@ class IntrospectionVerifierTests {
 
 	private IntrospectionVerifier verifier(Duration ttl, String secret) {
 		ResourceServerProperties properties = new ResourceServerProperties(URI.create(this.provider.issuer()),
-				URI.create("https://tools.example.com"), StubProvider.CLIENT_ID, secret, TokenCheck.INTROSPECTION, ttl,
-				10, Duration.ofSeconds(60), 1000, false, List.of(), Duration.ofSeconds(60), Duration.ofSeconds(30),
+				URI.create("https://tools.example.com"), StubProvider.CLIENT_ID, secret, null, TokenCheck.INTROSPECTION,
+				ttl, 10, Duration.ofSeconds(60), 1000, false, List.of(), Duration.ofSeconds(60), Duration.ofSeconds(30),
 				Duration.ofSeconds(2), List.of());
 		return new IntrospectionVerifier(
 				new ProviderHttp(properties.clientId(), properties.clientSecret(), properties.timeout()), properties,

@@ -42,7 +42,7 @@ class JwtVerifierTests {
 	private JwtVerifier verifier() {
 		this.provider.jwks = new JWKSet(List.<JWK>of(this.es256.toPublicJWK(), this.ed25519.toPublicJWK()));
 		ResourceServerProperties properties = new ResourceServerProperties(URI.create(this.provider.issuer()),
-				URI.create("https://tools.example.com"), null, null, TokenCheck.JWT, Duration.ZERO, 10,
+				URI.create("https://tools.example.com"), null, null, null, TokenCheck.JWT, Duration.ZERO, 10,
 				Duration.ofSeconds(60), 1000, false, List.of(), Duration.ofSeconds(60), Duration.ofSeconds(30),
 				Duration.ofSeconds(5), List.of());
 		return new JwtVerifier(JwtVerifier.jwks(properties), properties, Clock.systemUTC());

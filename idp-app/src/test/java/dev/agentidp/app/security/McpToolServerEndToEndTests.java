@@ -78,17 +78,28 @@ class McpToolServerEndToEndTests {
 		this.agentId = document.get("id").asString();
 		this.agent = new TestAgent(this.agentId, OctetKeyPair.parse(document.get("privateJwk").toString()),
 				this.provider.issuer());
-		TestProvider.ResourceServer client = this.provider.registerResourceServer(this.admin, "mcp-github");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.config.name=mcp-tool-server-fixture",
 				"--spring.autoconfigure.exclude="
 						+ String.join(",", ResourceServerInteropTests.NOT_ON_A_RESOURCE_SERVERS_CLASSPATH),
 				"--agentidp.resource-server.issuer=" + this.provider.issuer(),
 				"--agentidp.resource-server.resource=" + GITHUB,
-				"--agentidp.resource-server.client-id=" + client.clientId(),
-				"--agentidp.resource-server.client-secret=" + client.secret(),
 				"--agentidp.resource-server.scopes-supported=github:create_pr,github:merge"));
+		args.addAll(clientCredentials(this.provider, this.admin));
 		this.toolServer = new SpringApplicationBuilder(McpToolServerApplication.class).run(args.toArray(String[]::new));
 		this.toolServerUrl = "http://localhost:" + this.toolServer.getEnvironment().getProperty("local.server.port");
+	}
+
+	/**
+	 * How the tool server authenticates to the provider: here as a resource-server client
+	 * with a secret ({@code client_secret_basic}).
+	 * @param provider the provider
+	 * @param admin an admin token
+	 * @return the tool server's arguments
+	 */
+	List<String> clientCredentials(TestProvider provider, String admin) {
+		TestProvider.ResourceServer client = provider.registerResourceServer(admin, "mcp-github");
+		return List.of("--agentidp.resource-server.client-id=" + client.clientId(),
+				"--agentidp.resource-server.client-secret=" + client.secret());
 	}
 
 	@AfterAll
