@@ -2,6 +2,7 @@ package dev.agentidp.delegation;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +40,10 @@ import org.springframework.util.Assert;
  * {@code idp.registry.max-new-sub-agents-per-minute} new ones per parent
  * ({@code SubAgentLimits} in idp-registry).</li>
  * </ol>
+ * Before them, {@link #checkOversight}: a scope the root agent's
+ * {@code humanOversight.requiredFor} lists passes on only from a token a human approved
+ * ({@code invalid_scope}, issue 19).
+ * <p>
  * Rules 1–4 are a pure function of the subject token, the request and the token policies:
  * no database, no clock of its own, so each is unit-tested alone.
  *
@@ -88,6 +93,25 @@ final class DelegationPolicy {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT, "The subject_token expires now");
 		}
 		return new Narrowing(request.scopes(), audience, depth, expiresAt);
+	}
+
+	/**
+	 * Issue 19, items 1 and 7: a scope that needs a human's approval reaches a sub-agent
+	 * only by exchanging the approved token (the CIBA grant's, which carries an
+	 * {@code approval} claim), never from a token without one.
+	 * @param requested the scopes asked for
+	 * @param requiredFor the root agent's {@code humanOversight.requiredFor}
+	 * @param subjectApproved whether the subject token carries an approval
+	 * @throws OAuth2AuthenticationException {@code invalid_scope} naming the scopes
+	 */
+	void checkOversight(Set<String> requested, Collection<String> requiredFor, boolean subjectApproved) {
+		Assert.notNull(requested, "requested cannot be null");
+		Assert.notNull(requiredFor, "requiredFor cannot be null");
+		Set<String> needApproval = new TreeSet<>(requested);
+		needApproval.retainAll(requiredFor);
+		if (!needApproval.isEmpty() && !subjectApproved) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE, OAuthParameters.approvalRequired(needApproval));
+		}
 	}
 
 	/**

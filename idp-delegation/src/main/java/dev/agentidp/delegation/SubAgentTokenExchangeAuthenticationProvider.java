@@ -151,6 +151,8 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject token's root agent no longer exists"));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		this.policy.checkOversight(exchange.scopes(), root.profile().humanOversight().requiredFor(),
+				subject.claims().get("approval") instanceof Map<?, ?>);
 		// narrowing, always: scopes, audience, depth and expiry within the subject
 		// token's and the root's limits
 		DelegationPolicy.Narrowing narrowed = this.policy.decide(held, exchange, parent.tokenPolicy(),

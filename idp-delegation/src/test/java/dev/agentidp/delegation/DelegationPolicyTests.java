@@ -55,6 +55,18 @@ class DelegationPolicyTests {
 	}
 
 	@Test
+	void checkOversightWhenScopeNeedsApprovalAndSubjectTokenCarriesNoneThenInvalidScope() {
+		assertError(
+				() -> this.policy.checkOversight(Set.of("crm:read", "payments:refund"), List.of("payments:refund"),
+						false),
+				"invalid_scope", "payments:refund; ask for it through the backchannel authentication endpoint");
+		// from an approved token it passes on (narrowing still applies); other scopes
+		// are unaffected
+		this.policy.checkOversight(Set.of("payments:refund"), List.of("payments:refund"), true);
+		this.policy.checkOversight(Set.of("crm:read"), List.of("payments:refund"), false);
+	}
+
+	@Test
 	void decideWhenWithinTheSubjectTokenThenNarrowsToTheRequest() {
 		DelegationPolicy.Narrowing narrowing = this.policy.decide(subject(),
 				request(Set.of("crm:read"), List.of(CRM), Duration.ofSeconds(60)), POLICY, POLICY, NOW);
