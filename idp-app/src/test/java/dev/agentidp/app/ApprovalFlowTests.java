@@ -121,6 +121,21 @@ class ApprovalFlowTests extends PolicyTestSupport {
 				Map.of("token", body.get("access_token").asString()));
 		assertThat(TestHttp.json(introspected).get("active").asBoolean()).isTrue();
 
+		String token = body.get("access_token").asString();
+		// the PDP: another target, or a cost above the approved, is not covered
+		assertDenied(refund(agent, token, "order-9999", "100"), "approval_required", "do not cover");
+		assertDenied(refund(agent, token, "order-4711", "121"), "approval_required", "do not cover");
+		// covered: allowed once, then approval_required again
+		JsonNode allowed = evaluate(refund(agent, token, "order-4711", "100"));
+		assertThat(allowed.get("decision").asBoolean()).as(allowed.toString()).isTrue();
+		assertDenied(refund(agent, token, "order-4711", "100"), "approval_required", "used already");
+		assertThat(this.jdbc
+			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'access.evaluated'"
+					+ " AND decision = 'allow' AND details->>'approvalId' = ?")
+			.params(agent.id(), queued.id().toString())
+			.query(Long.class)
+			.single()).isEqualTo(1);
+
 		// single use
 		assertError(poll(agent, authReqId), 400, "invalid_grant", "used already");
 		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "approval.requested")).isEqualTo(1);
@@ -135,6 +150,60 @@ class ApprovalFlowTests extends PolicyTestSupport {
 			.params(agent.id(), queued.id().toString())
 			.query(Long.class)
 			.single()).isEqualTo(1);
+	}
+
+	static String refund(TestAgent agent, String token, String target, String cost) {
+		return refund(agent.id(), token, target, cost);
+	}
+
+	static String refund(String agentId, String token, String target, String cost) {
+		return "{\"subject\": {\"type\": \"agent\", \"id\": \"" + agentId + "\", \"properties\": {\"token\": \"" + token
+				+ "\"}}, \"action\": {\"name\": \"refund\"}, \"resource\": {\"type\": \"tool\","
+				+ " \"id\": \"payments\", \"properties\": {\"target\": \"" + target + "\"}}, \"context\": {\"cost\": "
+				+ cost + "}}";
+	}
+
+	void assertDenied(String body, String code, String reason) {
+		JsonNode decision = evaluate(body);
+		assertThat(decision.get("decision").asBoolean()).as(decision.toString()).isFalse();
+		assertThat(decision.get("context").get("code").asString()).isEqualTo(code);
+		assertThat(decision.get("context").toString()).contains(reason);
+	}
+
+	@Test
+	void aSubAgentReceivesAnApprovedActionOnlyByExchangeAndNeverWider() {
+		TestAgent agent = registerToolAgent("delegating");
+		String authReqId = ask(agent, Map.of("authorization_details", REFUND)).get("auth_req_id").asString();
+		this.approvals.decide(only(agent), FINANCE, Approvals.Verdict.APPROVE, null);
+		String approved = TestHttp.json(poll(agent, authReqId)).get("access_token").asString();
+		// wider than approved: any target
+		Map<String, String> wider = agent.exchangeForm(approved, "refunder", "payments:refund");
+		wider.put("authorization_details",
+				"[{\"type\": \"tool_call\", \"tool\": \"payments\", \"action\": \"refund\"}]");
+		assertError(this.http.postForm("/oauth2/token", wider), 400, "invalid_authorization_details",
+				"wider than the subject token's");
+		// narrower: a lower cost on the same target
+		Map<String, String> narrower = agent.exchangeForm(approved, "refunder", "payments:refund");
+		narrower.put("authorization_details", "[{\"type\": \"tool_call\", \"tool\": \"payments\","
+				+ " \"action\": \"refund\", \"target\": \"order-4711\", \"cost\": 50}]");
+		HttpResponse<String> exchanged = this.http.postForm("/oauth2/token", narrower);
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		JsonNode body = TestHttp.json(exchanged);
+		JsonNode claims = TestHttp.claims(body.get("access_token").asString());
+		assertThat(claims.get("authorization_details").get(0).get("cost").asString()).isEqualTo("50");
+		assertThat(claims.get("approval").get("id").asString())
+			.isEqualTo(TestHttp.claims(approved).get("approval").get("id").asString());
+		// the sub-agent's call uses the one approval: above its cost it is not covered
+		String subAgent = body.get("sub_agent_id").asString();
+		String child = body.get("access_token").asString();
+		assertDenied(refund(subAgent, child, "order-4711", "60"), "approval_required", "do not cover");
+		assertThat(evaluate(refund(subAgent, child, "order-4711", "50")).get("decision").asBoolean()).isTrue();
+		// and once used, by the sub-agent, the parent's approved token has none left
+		assertDenied(refund(agent.id(), approved, "order-4711", "50"), "approval_required", "used already");
+		// a token without approval passes no payments:refund on
+		String plain = token(agent, "github:create_pr", GITHUB);
+		assertError(this.http.postForm("/oauth2/token", agent.exchangeForm(plain, "refunder", "payments:refund")), 400,
+				"invalid_scope", "");
 	}
 
 	@Test

@@ -68,6 +68,8 @@ final class ApprovalRequests {
 			UPDATE approval_request SET uses = uses + 1
 			WHERE id = ? AND status = 'approved' AND uses < max_uses""";
 
+	private static final String RELEASE = "UPDATE approval_request SET uses = uses - 1 WHERE id = ? AND uses > 0";
+
 	private final JdbcClient jdbc;
 
 	ApprovalRequests(JdbcClient jdbc) {
@@ -117,6 +119,10 @@ final class ApprovalRequests {
 
 	boolean use(ApprovalId id) {
 		return this.jdbc.sql(USE).param(id.value()).update() == 1;
+	}
+
+	void release(ApprovalId id) {
+		this.jdbc.sql(RELEASE).param(id.value()).update();
 	}
 
 	/**

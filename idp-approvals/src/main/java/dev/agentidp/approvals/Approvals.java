@@ -286,6 +286,16 @@ public final class Approvals {
 		return this.requests.use(id);
 	}
 
+	/**
+	 * Gives back a use counted in the caller's transaction, when the decision that
+	 * counted it is denied after all (its budget was spent concurrently).
+	 * @param id the approval
+	 */
+	public void release(ApprovalId id) {
+		Assert.notNull(id, "id cannot be null");
+		this.requests.release(id);
+	}
+
 	/** The longest an approved token lives. */
 	Duration approvedTokenTtl() {
 		return this.properties.approvedTokenTtl();

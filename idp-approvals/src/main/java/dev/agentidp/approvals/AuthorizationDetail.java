@@ -20,7 +20,8 @@ import org.springframework.util.Assert;
  * @param arguments a summary of the call's arguments for the approver, or {@code null}
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9396#section-2">RFC 9396 §2</a>
  */
-public record AuthorizationDetail(String tool, String action, String target, BigDecimal cost, String arguments) {
+public record AuthorizationDetail(String tool, String action, String target, BigDecimal cost,
+		String arguments) implements java.io.Serializable {
 
 	/** The one authorization details type this provider knows. */
 	public static final String TYPE = "tool_call";
@@ -117,6 +118,21 @@ public record AuthorizationDetail(String tool, String action, String target, Big
 			}
 		}
 		return details;
+	}
+
+	/**
+	 * Reads an {@code authorization_details} request parameter (RFC 9396 §2): at most 8
+	 * KiB, a JSON array of 1 to 16 {@value #TYPE} objects with {@code tool} and
+	 * {@code action}, optional {@code target}, {@code cost} (≥ 0) and {@code arguments},
+	 * nothing else.
+	 * @param parameter the parameter's value
+	 * @return the entries, without duplicates
+	 * @throws org.springframework.security.oauth2.core.OAuth2AuthenticationException
+	 * {@code invalid_request} (not a JSON array, too large) or
+	 * {@code invalid_authorization_details} (RFC 9396 §5: an unknown type, a bad member)
+	 */
+	public static List<AuthorizationDetail> parse(String parameter) {
+		return BackchannelRequestPolicy.details(parameter);
 	}
 
 	/**

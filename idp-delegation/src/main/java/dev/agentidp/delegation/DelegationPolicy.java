@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.agentidp.approvals.AuthorizationDetail;
 import dev.agentidp.registry.TokenPolicy;
 import dev.agentidp.tokens.OAuthParameters;
 import dev.agentidp.tokens.TokenRecord;
@@ -50,6 +51,9 @@ import org.springframework.util.Assert;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8693#section-2.2.2">RFC 8693 §2.2.2</a>
  */
 final class DelegationPolicy {
+
+	/** RFC 9396 §5: the authorization details are not acceptable. */
+	static final String INVALID_AUTHORIZATION_DETAILS = "invalid_authorization_details";
 
 	/**
 	 * Decides how far a request may be granted.
@@ -112,6 +116,40 @@ final class DelegationPolicy {
 		if (!needApproval.isEmpty() && !subjectApproved) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE, OAuthParameters.approvalRequired(needApproval));
 		}
+	}
+
+	/**
+	 * Issue 19, item 7: the authorization details of the derived token, a subset of the
+	 * approved subject token's, never more (RFC 9396 §5
+	 * {@code invalid_authorization_details}). Without details of its own the request
+	 * inherits the subject token's that the granted scopes still cover; with them, each
+	 * must lie within one of the subject token's (same tool and action, the same target
+	 * when that names one, a cost within its cost) and under a granted scope.
+	 * @param subject the subject token's authorization details (empty when it has none)
+	 * @param requested the details asked for, or {@code null}
+	 * @param granted the granted scopes
+	 * @return the derived token's authorization details (empty for none)
+	 * @throws OAuth2AuthenticationException naming the first entry that is wider
+	 */
+	List<AuthorizationDetail> narrowDetails(List<AuthorizationDetail> subject, List<AuthorizationDetail> requested,
+			Set<String> granted) {
+		Assert.notNull(subject, "subject cannot be null");
+		Assert.notNull(granted, "granted cannot be null");
+		if (requested == null) {
+			return subject.stream().filter((detail) -> granted.contains(detail.scope())).toList();
+		}
+		for (int i = 0; i < requested.size(); i++) {
+			AuthorizationDetail detail = requested.get(i);
+			if (!granted.contains(detail.scope())) {
+				throw OAuthParameters.error(INVALID_AUTHORIZATION_DETAILS, "authorization_details[" + i + "]: scope "
+						+ detail.scope() + " is not among the scopes asked for");
+			}
+			if (subject.stream().noneMatch(detail::within)) {
+				throw OAuthParameters.error(INVALID_AUTHORIZATION_DETAILS, "authorization_details[" + i
+						+ "] is wider than the subject token's authorization_details (never more than approved)");
+			}
+		}
+		return List.copyOf(requested);
 	}
 
 	/**
