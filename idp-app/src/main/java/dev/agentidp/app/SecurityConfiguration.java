@@ -195,7 +195,7 @@ class SecurityConfiguration {
 		http.securityMatcher("/admin/**")
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**",
-						"/admin/v1/agents/*/decisions", "/admin/v1/budgets/**")
+						"/admin/v1/agents/*/decisions", "/admin/v1/budgets/**", "/admin/v1/approvals")
 				.hasAnyAuthority(ADMIN, AUDIT_READ)
 				.requestMatchers("/admin/v1/**")
 				.hasAuthority(ADMIN)

@@ -320,6 +320,36 @@ class ApprovalFlowTests extends PolicyTestSupport {
 	}
 
 	@Test
+	void theAdminApiListsTheQueueAndAnswersBadFiltersWithProblems() {
+		TestAgent agent = registerToolAgent("queue");
+		ask(agent, Map.of("authorization_details", REFUND, "binding_message", "Refund order 4711"));
+		ask(agent, Map.of("authorization_details", REFUND));
+		HttpResponse<String> first = admin().get("/admin/v1/approvals?status=pending&limit=1&agentId=" + agent.id());
+		assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+		JsonNode page = TestHttp.json(first);
+		assertThat(page.get("items").size()).isEqualTo(1);
+		JsonNode item = page.get("items").get(0);
+		assertThat(item.get("status").asString()).isEqualTo("pending");
+		assertThat(item.get("owner").asString()).isEqualTo("owner@example.com");
+		assertThat(item.get("bindingMessage").asString()).isEqualTo("Refund order 4711");
+		assertThat(item.get("authorizationDetails").get(0).get("tool").asString()).isEqualTo("payments");
+		assertThat(item.get("approverRoles").get(0).asString()).isEqualTo("finance-lead");
+		assertThat(item.has("authReqId")).isFalse();
+		JsonNode second = TestHttp.json(admin().get("/admin/v1/approvals?status=pending&limit=1&agentId=" + agent.id()
+				+ "&cursor=" + page.get("nextCursor").asString()));
+		assertThat(second.get("items").size()).isEqualTo(1);
+		assertThat(second.get("nextCursor").isNull()).isTrue();
+		for (String query : new String[] { "status=open", "limit=0", "agentId=x", "cursor=%25%25" }) {
+			HttpResponse<String> bad = admin().get("/admin/v1/approvals?" + query);
+			assertThat(bad.statusCode()).as(query + " " + bad.body()).isEqualTo(400);
+			assertThat(bad.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+		}
+		// an agent's token is no admin's
+		String agentToken = token(agent, "github:create_pr", GITHUB);
+		assertThat(this.http.get("/admin/v1/approvals", agentToken).statusCode()).isEqualTo(403);
+	}
+
+	@Test
 	void theMetadataAdvertisesTheBackchannelEndpointAndTheGrant() {
 		JsonNode metadata = TestHttp.json(this.http.get("/.well-known/oauth-authorization-server", null));
 		assertThat(metadata.get("backchannel_authentication_endpoint").asString()).endsWith("/oauth2/bc-authorize");
