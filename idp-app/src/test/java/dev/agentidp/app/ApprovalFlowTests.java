@@ -172,10 +172,15 @@ class ApprovalFlowTests extends PolicyTestSupport {
 
 	@Test
 	void aSubAgentReceivesAnApprovedActionOnlyByExchangeAndNeverWider() {
-		TestAgent agent = registerToolAgent("delegating");
+		TestAgent agent = registerToolAgent("delegating",
+				(document) -> ((tools.jackson.databind.node.ObjectNode) document.get("tokenPolicy"))
+					.put("approvedTokenTtlSeconds", 60));
 		String authReqId = ask(agent, Map.of("authorization_details", REFUND)).get("auth_req_id").asString();
 		this.approvals.decide(only(agent), FINANCE, Approvals.Verdict.APPROVE, null);
 		String approved = TestHttp.json(poll(agent, authReqId)).get("access_token").asString();
+		// tokenPolicy.approvedTokenTtlSeconds
+		assertThat(TestHttp.claims(approved).get("exp").asLong() - TestHttp.claims(approved).get("iat").asLong())
+			.isEqualTo(60);
 		// wider than approved: any target
 		Map<String, String> wider = agent.exchangeForm(approved, "refunder", "payments:refund");
 		wider.put("authorization_details",

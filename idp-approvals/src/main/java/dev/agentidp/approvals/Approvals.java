@@ -296,11 +296,6 @@ public final class Approvals {
 		this.requests.release(id);
 	}
 
-	/** The longest an approved token lives. */
-	Duration approvedTokenTtl() {
-		return this.properties.approvedTokenTtl();
-	}
-
 	private Instant now() {
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}

@@ -17,14 +17,11 @@ import org.springframework.validation.annotation.Validated;
  * {@code requested_expiry} (at most 1 h)
  * @param interval the least time between two polls of one request (CIBA §7.3
  * {@code interval}); faster polls are answered {@code slow_down}
- * @param approvedTokenTtl the longest an approved token lives (also capped by the agent's
- * {@code tokenPolicy.maxTtlSeconds})
  */
 @Validated
 @ConfigurationProperties("idp.approvals")
 public record ApprovalsProperties(@DefaultValue("false") boolean allowOwnerApproval,
-		@DefaultValue("300s") @NotNull Duration defaultExpiry, @DefaultValue("5s") @NotNull Duration interval,
-		@DefaultValue("300s") @NotNull Duration approvedTokenTtl) {
+		@DefaultValue("300s") @NotNull Duration defaultExpiry, @DefaultValue("5s") @NotNull Duration interval) {
 
 	public ApprovalsProperties {
 		if (defaultExpiry.isNegative() || defaultExpiry.isZero()
@@ -33,9 +30,6 @@ public record ApprovalsProperties(@DefaultValue("false") boolean allowOwnerAppro
 		}
 		if (interval.getSeconds() < 1 || interval.getSeconds() > 60) {
 			throw new IllegalArgumentException("idp.approvals.interval must be between 1 s and 60 s");
-		}
-		if (approvedTokenTtl.getSeconds() < 1 || approvedTokenTtl.getSeconds() > 3600) {
-			throw new IllegalArgumentException("idp.approvals.approved-token-ttl must be between 1 s and 1 h");
 		}
 	}
 

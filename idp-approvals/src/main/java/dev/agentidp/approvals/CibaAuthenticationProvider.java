@@ -43,10 +43,11 @@ import org.springframework.util.Assert;
  * ({@link Approvals#poll}), or, once approved, gets one token (single use) whose
  * {@code authorization_details} are exactly the approved ones and which carries
  * {@code approval: {id, approver, approvedAt}}. Its audience is the MCP servers of the
- * approved tools; it lives at most {@code idp.approvals.approved-token-ttl} (5 min by
- * default) and never longer than the agent's {@code tokenPolicy.maxTtlSeconds}. It is
- * issued as every token is ({@link AccessTokenMinter}: store row, introspection), and its
- * {@code token.issued} (with the approval's id) commits with the collected mark.
+ * approved tools; it lives at most the agent's
+ * {@code tokenPolicy.approvedTokenTtlSeconds} (5 min by default), never longer than its
+ * {@code tokenPolicy.maxTtlSeconds}. It is issued as every token is
+ * ({@link AccessTokenMinter}: store row, introspection), and its {@code token.issued}
+ * (with the approval's id) commits with the collected mark.
  */
 final class CibaAuthenticationProvider implements AuthenticationProvider {
 
@@ -153,7 +154,8 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 						"The agent no longer declares tool " + detail.tool() + " with action " + detail.action()));
 			audience.add(tool.mcpServer());
 		}
-		long ttl = Math.min(this.approvals.approvedTokenTtl().getSeconds(), agent.tokenPolicy().maxTtlSeconds());
+		// tokenPolicy.approvedTokenTtlSeconds (5 min by default), within maxTtlSeconds
+		long ttl = Math.min(agent.tokenPolicy().approvedTokenTtlSeconds(), agent.tokenPolicy().maxTtlSeconds());
 		Map<String, Object> claims = new LinkedHashMap<>();
 		claims.put("authorization_details", AuthorizationDetail.claim(row.details()));
 		Map<String, Object> approval = new LinkedHashMap<>();

@@ -160,7 +160,8 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 				"The requested scope is not one this client may be granted (RFC 6749 §5.2)";
 			case OAuth2ErrorCodes.UNAUTHORIZED_CLIENT -> "This client may not use this grant type (RFC 6749 §5.2)";
 			case OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE ->
-				"Unsupported grant_type: client_credentials and token exchange are supported (RFC 6749 §5.2)";
+				"Unsupported grant_type: client_credentials, token exchange and the CIBA grant are supported"
+						+ " (RFC 6749 §5.2)";
 			case OAuth2ErrorCodes.INVALID_GRANT -> "The grant is invalid, expired or revoked (RFC 6749 §5.2)";
 			default -> null;
 		};
