@@ -302,7 +302,7 @@ class ApprovalFlowTests extends PolicyTestSupport {
 		assertError(askFor(agent, Map.of("authorization_details", REFUND, "binding_message", "x".repeat(129))), 400,
 				"invalid_binding_message", "1 to 128");
 		assertError(askFor(agent, Map.of("authorization_details", REFUND, "binding_message", "pay\u0007now")), 400,
-				"invalid_binding_message", "control characters");
+				"invalid_binding_message", "control, format");
 		assertError(askFor(agent, Map.of("authorization_details", REFUND, "login_hint", "owner@example.com")), 400,
 				"unknown_user_id", "owner");
 		assertError(askFor(agent, Map.of("authorization_details", REFUND, "requested_expiry", "3601")), 400,

@@ -151,9 +151,21 @@ final class BackchannelRequestPolicy {
 		}
 		if (message.codePoints()
 			.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
-			throw OAuthParameters.error(INVALID_BINDING_MESSAGE, "binding_message must not contain control characters");
+			throw OAuthParameters.error(INVALID_BINDING_MESSAGE,
+					"binding_message must not contain control, format or unpaired surrogate characters");
 		}
 		return message;
+	}
+
+	/**
+	 * A character an approver could not read or that could hide what they read: a control
+	 * or format character (bidirectional overrides included), a lone surrogate, a
+	 * noncharacter.
+	 */
+	static boolean unprintable(int c) {
+		int type = Character.getType(c);
+		return Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE
+				|| (c & 0xFFFE) == 0xFFFE;
 	}
 
 	static List<AuthorizationDetail> details(String raw) {
@@ -224,7 +236,7 @@ final class BackchannelRequestPolicy {
 			return null;
 		}
 		if (!node.isString() || node.asString().isBlank() || node.asString().length() > max
-				|| node.asString().codePoints().anyMatch(Character::isISOControl)) {
+				|| node.asString().codePoints().anyMatch(BackchannelRequestPolicy::unprintable)) {
 			throw OAuthParameters.error(INVALID_AUTHORIZATION_DETAILS,
 					path + "." + name + " must be a string of 1 to " + max + " printable characters");
 		}

@@ -173,8 +173,9 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 			.map((id) -> this.agents.findAgent(id).isPresent())
 			.orElse(false);
 		String path = request.getRequestURI();
-		String action = path.endsWith("/introspect") ? "token.introspected" : path.endsWith("/revoke") ? "token.revoked"
-				: path.startsWith("/access/") ? "access.refused" : "token.denied";
+		String action = path.endsWith("/introspect") ? "token.introspected"
+				: path.endsWith("/revoke") ? "token.revoked" : path.startsWith("/access/") ? "access.refused"
+						: path.endsWith("/bc-authorize") ? "approval.refused" : "token.denied";
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("error", error.getErrorCode());
 		details.put("endpoint", clean(path));
