@@ -307,6 +307,11 @@ class ApprovalFlowTests extends PolicyTestSupport {
 				"unknown_user_id", "owner");
 		assertError(askFor(agent, Map.of("authorization_details", REFUND, "requested_expiry", "3601")), 400,
 				"invalid_request", "requested_expiry");
+		TestAgent unsupervised = registerToolAgent("unsupervised",
+				(document) -> ((tools.jackson.databind.node.ObjectNode) document.get("humanOversight"))
+					.putArray("approvers"));
+		assertError(askFor(unsupervised, Map.of("authorization_details", REFUND)), 400, "invalid_request",
+				"no one could decide");
 		HttpResponse<String> unauthenticated = this.http.postForm("/oauth2/bc-authorize",
 				Map.of("authorization_details", REFUND));
 		assertThat(unauthenticated.statusCode()).isEqualTo(401);

@@ -30,6 +30,8 @@ import org.springframework.util.StringUtils;
  * <ol>
  * <li>only a root agent asks ({@code unauthorized_client}: a sub-agent receives an
  * approved action only by exchange of the approved token);</li>
+ * <li>its {@code humanOversight.approvers} lists a role, so that someone can decide
+ * ({@code invalid_request});</li>
  * <li>{@code binding_message}: at most {@value #MAX_BINDING_MESSAGE} characters, no
  * control character (CIBA §7.1, {@code invalid_binding_message});</li>
  * <li>{@code authorization_details}: required, at most {@value #MAX_DETAILS_BYTES} bytes,
@@ -109,6 +111,11 @@ final class BackchannelRequestPolicy {
 		if (agent.isDerived()) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.UNAUTHORIZED_CLIENT,
 					"A derived sub-agent receives an approved action only by exchange of its parent's approved token");
+		}
+		// no one could decide: the request would only expire
+		if (agent.profile().humanOversight().approvers().isEmpty()) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST,
+					"The agent's humanOversight.approvers lists no role: no one could decide this request");
 		}
 		String bindingMessage = bindingMessage(parameters.get("binding_message"));
 		List<AuthorizationDetail> details = details(parameters.get("authorization_details"));
@@ -268,10 +275,6 @@ final class BackchannelRequestPolicy {
 		if (!this.ownerMayApprove && loginHint.equalsIgnoreCase(agent.owner())) {
 			throw OAuthParameters.error(UNKNOWN_USER_ID,
 					"login_hint names the agent's owner, who may not approve their own agent's requests");
-		}
-		if (agent.profile().humanOversight().approvers().isEmpty()) {
-			throw OAuthParameters.error(UNKNOWN_USER_ID,
-					"login_hint names an approver, but the agent's humanOversight.approvers lists no role");
 		}
 		return loginHint;
 	}
