@@ -16,6 +16,7 @@ COPY idp-audit/ idp-audit/
 COPY idp-dpop/ idp-dpop/
 COPY idp-registry/ idp-registry/
 COPY idp-tokens/ idp-tokens/
+COPY idp-approvals/ idp-approvals/
 COPY idp-delegation/ idp-delegation/
 COPY idp-policy/ idp-policy/
 COPY idp-console/ idp-console/

@@ -1,5 +1,6 @@
 package dev.agentidp.app;
 
+import dev.agentidp.approvals.ApprovalDecisionException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
 import dev.agentidp.registry.AgentVersionMismatchException;
@@ -63,6 +64,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			IllegalClientStateException.class })
 	ProblemDetail registryConflict(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	/**
+	 * A decision the approvals facade refuses (the console's, issue 18): unknown 404, not
+	 * the person's to take 403, decided already or expired 409.
+	 */
+	@ExceptionHandler(ApprovalDecisionException.class)
+	ProblemDetail approvalDecision(ApprovalDecisionException ex) {
+		HttpStatus status = switch (ex.reason()) {
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case NOT_ENTITLED, OWN_AGENT -> HttpStatus.FORBIDDEN;
+			case ALREADY_DECIDED, EXPIRED -> HttpStatus.CONFLICT;
+		};
+		return ProblemDetail.forStatusAndDetail(status, ex.getMessage());
 	}
 
 	@ExceptionHandler(AgentVersionMismatchException.class)

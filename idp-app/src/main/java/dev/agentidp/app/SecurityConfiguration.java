@@ -8,6 +8,7 @@ import dev.agentidp.app.policy.PolicyCallers;
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.policy.PolicyDecisionPoint;
 import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.approvals.BackchannelEndpoint;
 import dev.agentidp.tokens.ClientAuthentication;
 import dev.agentidp.tokens.RegistryClients;
 
@@ -42,6 +43,9 @@ import org.springframework.util.StringUtils;
  * The security filter chains, deny by default:
  * <ol>
  * <li>the OAuth endpoints of the authorization server (RFC 6749 error JSON);</li>
+ * <li>the backchannel authentication endpoint ({@code POST /oauth2/bc-authorize}, OpenID
+ * CIBA, docs/approvals.md): client authentication as at the token endpoint, RFC 6749
+ * error JSON;</li>
  * <li>the policy decision point (AuthZEN 1.0, {@code /access/v1/**}): its callers
  * authenticate as resource servers or admin clients, as at introspection, and its
  * metadata ({@code /.well-known/authzen-configuration}) is public;</li>
@@ -162,6 +166,28 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The backchannel authentication endpoint (OpenID CIBA Core 1.0 §7): an agent
+	 * authenticates as at the token endpoint ({@link BackchannelEndpoint}); any other
+	 * method is answered 401 {@code invalid_client}.
+	 */
+	@Bean
+	@Order(2)
+	SecurityFilterChain backchannelChain(HttpSecurity http, BackchannelEndpoint backchannel) throws Exception {
+		http.securityMatcher(BackchannelEndpoint.PATH);
+		backchannel.applyTo(http);
+		http.authorizeHttpRequests((requests) -> requests.anyRequest().denyAll())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(oauthInvalidClient())
+				.accessDeniedHandler((request, response, denied) -> oauthInvalidClient().commence(request, response,
+						new org.springframework.security.authentication.InsufficientAuthenticationException("denied"))))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.logout((logout) -> logout.disable())
+			.requestCache((cache) -> cache.disable())
+			.anonymous((anonymous) -> anonymous.disable());
+		return http.build();
+	}
+
 	@Bean
 	@Order(3)
 	SecurityFilterChain adminChain(HttpSecurity http, Refusals audit) throws Exception {
@@ -177,7 +203,7 @@ class SecurityConfiguration {
 		http.securityMatcher("/admin/**")
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers(HttpMethod.GET, "/admin/v1/audit", "/admin/v1/audit/**",
-						"/admin/v1/agents/*/decisions", "/admin/v1/budgets/**")
+						"/admin/v1/agents/*/decisions", "/admin/v1/budgets/**", "/admin/v1/approvals")
 				.hasAnyAuthority(ADMIN, AUDIT_READ)
 				.requestMatchers("/admin/v1/**")
 				.hasAuthority(ADMIN)

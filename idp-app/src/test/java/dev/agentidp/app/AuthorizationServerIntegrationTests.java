@@ -77,7 +77,10 @@ class AuthorizationServerIntegrationTests extends ProviderIntegrationTestSupport
 		assertThat(metadata.get("introspection_endpoint").asString()).isEqualTo(base + "/oauth2/introspect");
 		assertThat(metadata.get("revocation_endpoint").asString()).isEqualTo(base + "/oauth2/revoke");
 		assertThat(strings(metadata.get("grant_types_supported"))).containsExactlyInAnyOrder("client_credentials",
-				"urn:ietf:params:oauth:grant-type:token-exchange");
+				"urn:ietf:params:oauth:grant-type:token-exchange", "urn:openid:params:grant-type:ciba");
+		// OpenID CIBA Core 1.0 §4 (issue 19)
+		assertThat(metadata.get("backchannel_authentication_endpoint").asString())
+			.isEqualTo(base + "/oauth2/bc-authorize");
 		assertThat(strings(metadata.get("token_endpoint_auth_methods_supported")))
 			.containsExactlyInAnyOrder("private_key_jwt", "client_secret_basic");
 		assertThat(strings(metadata.get("token_endpoint_auth_signing_alg_values_supported")))

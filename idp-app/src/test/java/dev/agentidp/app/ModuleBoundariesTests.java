@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
  * on no other module; registry → audit; tokens → registry, audit, dpop; delegation →
- * tokens, registry, audit; policy → tokens, registry, audit, dpop; console → registry,
+ * tokens, registry, audit, approvals (its value types); approvals → tokens, registry,
+ * audit, dpop; policy → approvals, tokens, registry, audit, dpop; console → registry,
  * audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
@@ -58,8 +59,8 @@ class ModuleBoundariesTests {
 	private static final JavaClasses FIXTURE = new ClassFileImporter().importPackages("fixture.boundaries");
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
-			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.policy..",
-			"dev.agentidp.resourceserver..", "dev.agentidp.console..");
+			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.approvals..",
+			"dev.agentidp.policy..", "dev.agentidp.resourceserver..", "dev.agentidp.console..");
 
 	/**
 	 * The public classes of the domain modules that are not records, enums, interfaces or
@@ -85,6 +86,9 @@ class ModuleBoundariesTests {
 			// idp-tokens: client authentication for chains outside the authorization
 			// server
 			"dev.agentidp.tokens.ClientAuthentication",
+			// idp-approvals: the facade, and the backchannel endpoint the application's
+			// security chain applies
+			"dev.agentidp.approvals.Approvals", "dev.agentidp.approvals.BackchannelEndpoint",
 			// idp-policy: the decision point and its AuthZEN metadata
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
 			// idp-console: people and their accounts
@@ -220,6 +224,8 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.tokens..", "fixture.boundaries.tokens..")
 			.layer("delegation")
 			.definedBy("dev.agentidp.delegation..")
+			.layer("approvals")
+			.definedBy("dev.agentidp.approvals..")
 			.layer("policy")
 			.definedBy("dev.agentidp.policy..")
 			.layer("resourceserver")
@@ -238,14 +244,16 @@ class ModuleBoundariesTests {
 			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("policy")
 			.mayOnlyBeAccessedByLayers("app")
-			.whereLayer("tokens")
+			.whereLayer("approvals")
 			.mayOnlyBeAccessedByLayers("delegation", "policy", "app")
+			.whereLayer("tokens")
+			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "console", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "approvals", "policy", "console", "app")
 			.whereLayer("dpop")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "policy", "app", "resourceserver");
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "app", "resourceserver");
 	}
 
 	private static ArchRule noJsonTreeOrServletTypeInPublicMethods() {

@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import dev.agentidp.approvals.AuthorizationDetail;
 import dev.agentidp.tokens.OAuthParameters;
 
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -35,9 +36,12 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * @param ttl the lifetime asked for ({@code ttl}), or {@code null}
  * @param budget the sub-budget to carve for the derived token ({@code budget}), or
  * {@code null}
+ * @param authorizationDetails the RFC 9396 authorization details asked for (issue 19,
+ * item 7: within the approved subject token's), or {@code null} for the subject token's
  */
 record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes, List<String> resources, String jwkJson,
-		String jwkThumbprint, Duration ttl, BigDecimal budget) implements Serializable {
+		String jwkThumbprint, Duration ttl, BigDecimal budget,
+		List<AuthorizationDetail> authorizationDetails) implements Serializable {
 
 	/** RFC 8693 §3: the token type of an OAuth access token. */
 	static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -63,6 +67,14 @@ record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes,
 
 	/** The largest sub-budget, as the largest cost (1e12). */
 	private static final BigDecimal MAX_BUDGET = new BigDecimal("1e12");
+
+	/**
+	 * A request without authorization details of its own.
+	 */
+	ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes, List<String> resources, String jwkJson,
+			String jwkThumbprint, Duration ttl, BigDecimal budget) {
+		this(subjectToken, subAgent, scopes, resources, jwkJson, jwkThumbprint, ttl, budget, null);
+	}
 
 	/**
 	 * Convenience for a request without a sub-budget.
@@ -129,8 +141,10 @@ record ExchangeRequest(String subjectToken, String subAgent, Set<String> scopes,
 		else {
 			jwkJson = null;
 		}
+		String details = OAuthParameters.single(parameters, "authorization_details");
 		return new ExchangeRequest(subjectToken, subAgent, scopes, resources, jwkJson, thumbprint,
-				OAuthParameters.requestedTtl(parameters), budget(parameters));
+				OAuthParameters.requestedTtl(parameters), budget(parameters),
+				(details != null && !details.isEmpty()) ? AuthorizationDetail.parse(details) : null);
 	}
 
 	/**

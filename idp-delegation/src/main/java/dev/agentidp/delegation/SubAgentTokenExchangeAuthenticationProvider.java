@@ -20,6 +20,7 @@ import dev.agentidp.tokens.AuthenticatingKey;
 import dev.agentidp.tokens.IssuedToken;
 import dev.agentidp.tokens.Jti;
 import dev.agentidp.tokens.OAuthParameters;
+import dev.agentidp.approvals.AuthorizationDetail;
 import dev.agentidp.tokens.PresentedToken;
 import dev.agentidp.tokens.RegistryClients;
 import dev.agentidp.tokens.SubBudgetRefusedException;
@@ -151,11 +152,28 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
 					"The subject token's root agent no longer exists"));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		this.policy.checkOversight(exchange.scopes(), root.profile().humanOversight().requiredFor(),
+				subject.claims().get("approval") instanceof Map<?, ?>);
 		// narrowing, always: scopes, audience, depth and expiry within the subject
 		// token's and the root's limits
 		DelegationPolicy.Narrowing narrowed = this.policy.decide(held, exchange, parent.tokenPolicy(),
 				root.tokenPolicy(), now);
 		Set<String> scopes = narrowed.scopes();
+		// issue 19, item 7: an approved action passes on only within the approval
+		Map<String, Object> approvalClaims = new LinkedHashMap<>();
+		if (subject.claims().get("approval") instanceof Map<?, ?> approval) {
+			List<AuthorizationDetail> details = this.policy.narrowDetails(
+					AuthorizationDetail.fromClaim(subject.claims().get("authorization_details")),
+					exchange.authorizationDetails(), scopes);
+			if (!details.isEmpty()) {
+				approvalClaims.put("authorization_details", AuthorizationDetail.claim(details));
+				approvalClaims.put("approval", approval);
+			}
+		}
+		else if (exchange.authorizationDetails() != null) {
+			throw OAuthParameters.error(DelegationPolicy.INVALID_AUTHORIZATION_DETAILS,
+					"authorization_details pass on only from an approved subject token (docs/approvals.md)");
+		}
 		List<String> audience = narrowed.audience();
 		int depth = narrowed.depth();
 		Instant expiresAt = narrowed.expiresAt();
@@ -188,7 +206,8 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 					new TokenGrant.Holder(subAgent.id(), held.holder().subject(), parentId, held.holder().owner(),
 							subAgent.version(), clientKid),
 					scopes, audience, held.task(), now, expiresAt,
-					new TokenGrant.Derivation(held.jti(), held.family().rootJti(), depth, act), boundTo);
+					new TokenGrant.Derivation(held.jti(), held.family().rootJti(), depth, act), boundTo,
+					approvalClaims);
 			IssuedToken token = this.minter.mint(grant, issuer);
 			Jti jti = token.record().jti();
 			if (budget != null) {

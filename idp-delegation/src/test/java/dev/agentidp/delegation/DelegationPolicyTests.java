@@ -55,6 +55,42 @@ class DelegationPolicyTests {
 	}
 
 	@Test
+	void narrowDetailsWhenWiderThanTheApprovedThenInvalidAuthorizationDetails() {
+		dev.agentidp.approvals.AuthorizationDetail approved = new dev.agentidp.approvals.AuthorizationDetail("payments",
+				"refund", "order-1", new java.math.BigDecimal("100"), null);
+		Set<String> granted = Set.of("payments:refund");
+		// none asked: the subject token's, as far as the granted scopes cover them
+		assertThat(this.policy.narrowDetails(List.of(approved), null, granted)).containsExactly(approved);
+		assertThat(this.policy.narrowDetails(List.of(approved), null, Set.of("crm:read"))).isEmpty();
+		// within: the same target, a lower cost
+		dev.agentidp.approvals.AuthorizationDetail lower = new dev.agentidp.approvals.AuthorizationDetail("payments",
+				"refund", "order-1", new java.math.BigDecimal("50"), null);
+		assertThat(this.policy.narrowDetails(List.of(approved), List.of(lower), granted)).containsExactly(lower);
+		// wider: any target, no cost limit, a higher cost
+		for (dev.agentidp.approvals.AuthorizationDetail wider : List.of(
+				new dev.agentidp.approvals.AuthorizationDetail("payments", "refund", null,
+						new java.math.BigDecimal("50"), null),
+				new dev.agentidp.approvals.AuthorizationDetail("payments", "refund", "order-1", null, null),
+				new dev.agentidp.approvals.AuthorizationDetail("payments", "refund", "order-1",
+						new java.math.BigDecimal("101"), null))) {
+			assertError(() -> this.policy.narrowDetails(List.of(approved), List.of(wider), granted),
+					"invalid_authorization_details", "wider than the subject token's");
+		}
+	}
+
+	@Test
+	void checkOversightWhenScopeNeedsApprovalAndSubjectTokenCarriesNoneThenInvalidScope() {
+		assertError(
+				() -> this.policy.checkOversight(Set.of("crm:read", "payments:refund"), List.of("payments:refund"),
+						false),
+				"invalid_scope", "payments:refund; ask for it through the backchannel authentication endpoint");
+		// from an approved token it passes on (narrowing still applies); other scopes
+		// are unaffected
+		this.policy.checkOversight(Set.of("payments:refund"), List.of("payments:refund"), true);
+		this.policy.checkOversight(Set.of("crm:read"), List.of("payments:refund"), false);
+	}
+
+	@Test
 	void decideWhenWithinTheSubjectTokenThenNarrowsToTheRequest() {
 		DelegationPolicy.Narrowing narrowing = this.policy.decide(subject(),
 				request(Set.of("crm:read"), List.of(CRM), Duration.ofSeconds(60)), POLICY, POLICY, NOW);

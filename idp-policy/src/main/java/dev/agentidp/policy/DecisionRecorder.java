@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.agentidp.approvals.ApprovalId;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Decision;
@@ -38,7 +39,14 @@ final class DecisionRecorder {
 
 	private final AuditTrail audit;
 
+	private final ApprovalUses approvals;
+
 	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit) {
+		this(rules, budgets, ledger, audit, ApprovalUses.NONE);
+	}
+
+	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit,
+			ApprovalUses approvals) {
 		Assert.notNull(rules, "rules cannot be null");
 		Assert.notNull(budgets, "budgets cannot be null");
 		Assert.notNull(ledger, "ledger cannot be null");
@@ -47,6 +55,7 @@ final class DecisionRecorder {
 		this.budgets = budgets;
 		this.ledger = ledger;
 		this.audit = audit;
+		this.approvals = approvals;
 	}
 
 	/**
@@ -82,6 +91,14 @@ final class DecisionRecorder {
 	 * rule looked denies after all) and the record. A debit locks its main ledger's row
 	 * first ({@link BudgetLedger#debit}), so a group runs its debits sorted by main
 	 * ledger.
+	 * <p>
+	 * An allowed call under a human's approval ({@link ApprovalRule}) counts one use of
+	 * the approval in the same work (issue 19, item 5): a conditional {@code UPDATE} of
+	 * its {@code approval_request} row, made before the debit so that a used-up approval
+	 * debits nothing, and given back if the debit then denies. The approval's row belongs
+	 * to one token family, so to one main ledger (approved tokens carry no task: their
+	 * ledger is their root token's): the unit takes that ledger's key as its lock order,
+	 * and the approval's row is always locked just before its ledger's, in every group.
 	 */
 	private GroupedWork<AccessDecision> decision(String caller, AccessAttempt attempt) {
 		Optional<Denial> denial = this.rules.firstDenial(attempt);
@@ -91,13 +108,21 @@ final class DecisionRecorder {
 		Optional<BudgetPolicy> policy = tokenPassed ? this.budgets.budget(attempt) : Optional.empty();
 		String id = UUID.randomUUID().toString();
 		boolean debits = policy.isPresent() && denial.isEmpty() && attempt.request().cost().signum() > 0;
+		Optional<ApprovalId> approval = denial.isEmpty() ? ApprovalRule.approvalUsed(attempt) : Optional.empty();
 		String lockOrder = "";
-		if (debits) {
+		if (debits || approval.isPresent()) {
 			BudgetKey key = BudgetKey.of(attempt.token().record());
 			lockOrder = key.rootAgentId().value() + " " + key.key();
 		}
 		return new GroupedWork<>(lockOrder, () -> {
 			Denial refused = denial.orElse(null);
+			boolean used = false;
+			if (approval.isPresent()) {
+				used = this.approvals.use(approval.get());
+				if (!used) {
+					refused = ApprovalRule.usedUp(attempt, approval.get());
+				}
+			}
 			BudgetState state = null;
 			if (policy.isPresent()) {
 				TokenRecord token = attempt.token().record();
@@ -124,14 +149,20 @@ final class DecisionRecorder {
 					state = this.ledger.state(token, policy.get()).tightest();
 				}
 			}
+			if (used && refused != null) {
+				// the budget denied after all: the approval stays unused
+				this.approvals.release(approval.get());
+				used = false;
+			}
 			AccessDecision decision = (refused == null)
 					? new AccessDecision(true, id, DecisionCode.ALLOWED, null, null, state)
 					: new AccessDecision(false, id, refused.code(), refused.reasonAdmin(), refused.reasonUser(), state);
-			return new RecordedOutcome<>(decision, entry(caller, attempt, decision));
+			return new RecordedOutcome<>(decision,
+					entry(caller, attempt, decision, used ? approval.get().toString() : null));
 		});
 	}
 
-	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision) {
+	private static AuditEntry entry(String caller, AccessAttempt attempt, AccessDecision decision, String approvalId) {
 		AccessRequest request = attempt.request();
 		TokenRecord record = (attempt.token() != null) ? attempt.token().record() : null;
 		String chain = (record != null && record.holder().agentId() != null) ? record.holder().agentId().toString()
@@ -150,6 +181,9 @@ final class DecisionRecorder {
 		if (decision.budget() != null) {
 			details.put("unit", decision.budget().unit());
 			details.put("budgetRemaining", decision.budget().remaining().doubleValue());
+		}
+		if (approvalId != null) {
+			details.put("approvalId", approvalId);
 		}
 		if (record != null) {
 			details.put("jti", record.jti().value());

@@ -3,6 +3,8 @@ package dev.agentidp.policy;
 import java.time.Clock;
 import java.time.Duration;
 
+import dev.agentidp.approvals.ApprovalId;
+import dev.agentidp.approvals.Approvals;
 import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.dpop.DpopProofVerifier;
@@ -69,7 +71,7 @@ class PolicyConfiguration {
 	PolicyDecisionPoint policyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit,
 			Refusals refusals, BudgetLedger ledger, ObjectProvider<BudgetSource> budgets,
 			ObjectProvider<AnomalySignal> signals, JdbcClient jdbc, TokensProperties tokensProperties,
-			Conditions conditions) {
+			Conditions conditions, Approvals approvals) {
 		// the window of idp.tokens.dpop-proof-window, as at the token endpoint
 		Duration window = tokensProperties.dpopProofWindow();
 		Clock clock = Clock.systemUTC();
@@ -77,7 +79,19 @@ class PolicyConfiguration {
 		DpopProofVerifier searchProofs = new DpopProofVerifier((jkt, jti, keepUntil) -> true, window, clock);
 		return new PolicyDecisionPoint(tokens, agents, audit, refusals, ledger,
 				budgets.getIfUnique(() -> BudgetSource.NONE), signals.orderedStream().toList(), proofs, searchProofs,
-				conditions, clock);
+				conditions, clock, new ApprovalUses() {
+
+					@Override
+					public boolean use(ApprovalId id) {
+						return approvals.use(id);
+					}
+
+					@Override
+					public void release(ApprovalId id) {
+						approvals.release(id);
+					}
+
+				});
 	}
 
 	/**

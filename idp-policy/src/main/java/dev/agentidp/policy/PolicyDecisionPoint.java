@@ -80,10 +80,11 @@ public class PolicyDecisionPoint {
 	 * the same checks, but a proof may serve several searches
 	 * @param conditions the compiled conditions of the documents (rule 5)
 	 * @param clock the clock conditions read {@code request.time} from
+	 * @param approvals counts the uses of approvals (rule 7)
 	 */
 	PolicyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit, Refusals refusals,
 			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, DpopProofVerifier proofs,
-			DpopProofVerifier searchProofs, Conditions conditions, Clock clock) {
+			DpopProofVerifier searchProofs, Conditions conditions, Clock clock, ApprovalUses approvals) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(audit, "audit cannot be null");
@@ -101,7 +102,7 @@ public class PolicyDecisionPoint {
 		AccessRules rules = AccessRules.standard(new ConditionRule(conditions, budgets, ledger, clock),
 				new BudgetRule(budgets, ledger), signals);
 		this.attempts = new AccessAttempts(tokens, agents);
-		this.recorder = new DecisionRecorder(rules, budgets, ledger, audit);
+		this.recorder = new DecisionRecorder(rules, budgets, ledger, audit, approvals);
 		this.search = new PolicySearch(rules);
 	}
 

@@ -65,6 +65,9 @@ final class ProfileInvariants {
 		if (policy.maxSubAgents() > TokenPolicy.MAX_SUB_AGENTS) {
 			throw new InvalidInputException("tokenPolicy.maxSubAgents", TokenPolicy.SUB_AGENTS_RULE);
 		}
+		if (policy.approvedTokenTtlSeconds() > TokenPolicy.MAX_APPROVED_TOKEN_TTL_SECONDS) {
+			throw new InvalidInputException("tokenPolicy.approvedTokenTtlSeconds", TokenPolicy.APPROVED_TTL_RULE);
+		}
 	}
 
 }

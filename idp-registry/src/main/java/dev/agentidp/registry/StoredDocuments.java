@@ -152,7 +152,8 @@ final class StoredDocuments {
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
 			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
-			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value());
+			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value())
+			.put("approvedTokenTtlSeconds", profile.tokenPolicy().approvedTokenTtlSeconds());
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			// exact decimals, as written
@@ -224,7 +225,8 @@ final class StoredDocuments {
 				node.path("maxSubAgents").asInt(TokenPolicy.DEFAULT_MAX_SUB_AGENTS), readBudget(node.get("budget")),
 				optional(node, "proofOfPossession")
 					.map((value) -> known(ProofOfPossession::from, "proofOfPossession", value))
-					.orElse(ProofOfPossession.NONE));
+					.orElse(ProofOfPossession.NONE),
+				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS));
 	}
 
 	private static TaskBudget readBudget(JsonNode node) {

@@ -16,13 +16,27 @@ import org.springframework.util.Assert;
  * @param budget what one task may spend at the policy decision point, or {@code null}
  * (costs not limited)
  * @param proofOfPossession what the agent must prove when it asks for a token (RFC 9449)
+ * @param approvedTokenTtlSeconds the longest a token issued on a human's approval lives
+ * (the CIBA grant, docs/approvals.md), 1 to {@value #MAX_APPROVED_TOKEN_TTL_SECONDS};
+ * {@value #DEFAULT_APPROVED_TOKEN_TTL_SECONDS} by default, and never above
+ * {@code maxTtlSeconds}
  * <p>
  * The constructor checks that the policy makes sense (positive lifetimes, the default
  * within the maximum); the upper bounds are rules of what may be written
  * ({@link ProfileInvariants}), so that a policy stored under older bounds stays readable.
  */
 public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
-		TaskBudget budget, ProofOfPossession proofOfPossession) {
+		TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds) {
+
+	/** An approved token lives 5 minutes unless the policy says otherwise. */
+	public static final int DEFAULT_APPROVED_TOKEN_TTL_SECONDS = 300;
+
+	/** No approved token lives longer than 1 h. */
+	public static final int MAX_APPROVED_TOKEN_TTL_SECONDS = 3600;
+
+	/** The rule for {@code approvedTokenTtlSeconds}. */
+	public static final String APPROVED_TTL_RULE = "must be between 1 and " + MAX_APPROVED_TOKEN_TTL_SECONDS
+			+ " seconds (1 h)";
 
 	/** No token lives longer than 24 h. */
 	public static final int MAX_TTL_SECONDS = 86_400;
@@ -38,7 +52,7 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 
 	/** The defaults: 15 minutes, at most one hour, three hops, 100 sub-agents. */
 	public static final TokenPolicy DEFAULT = new TokenPolicy(900, 3600, 3, DEFAULT_MAX_SUB_AGENTS, null,
-			ProofOfPossession.NONE);
+			ProofOfPossession.NONE, DEFAULT_APPROVED_TOKEN_TTL_SECONDS);
 
 	/** The rule for either lifetime, as the admin API states it. */
 	public static final String TTL_RULE = "must be between 1 and " + MAX_TTL_SECONDS + " seconds (24 h)";
@@ -56,6 +70,22 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 		Assert.isTrue(maxDelegationDepth >= 0, "maxDelegationDepth cannot be negative");
 		Assert.isTrue(maxSubAgents >= 0, "maxSubAgents cannot be negative");
 		proofOfPossession = (proofOfPossession != null) ? proofOfPossession : ProofOfPossession.NONE;
+		Assert.isTrue(approvedTokenTtlSeconds >= 1, "approvedTokenTtlSeconds must be positive");
+	}
+
+	/**
+	 * A policy with the default lifetime of approved tokens.
+	 * @param defaultTtlSeconds lifetime of a token when the request names none
+	 * @param maxTtlSeconds the longest lifetime a request may ask for
+	 * @param maxDelegationDepth how many sub-agent hops below the agent a token may go
+	 * @param maxSubAgents how many sub-agents the agent may derive
+	 * @param budget what one task may spend, or {@code null}
+	 * @param proofOfPossession what the agent must prove
+	 */
+	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
+			TaskBudget budget, ProofOfPossession proofOfPossession) {
+		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, maxSubAgents, budget, proofOfPossession,
+				DEFAULT_APPROVED_TOKEN_TTL_SECONDS);
 	}
 
 	/**

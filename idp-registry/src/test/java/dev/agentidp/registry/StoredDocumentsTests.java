@@ -41,7 +41,7 @@ class StoredDocumentsTests {
 		assertThat(json.get("owner").stringValue()).isEqualTo("owner@example.com");
 		assertThat(json.get("tokenPolicy").toString()).isEqualTo(
 				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100,"
-						+ "\"proofOfPossession\":\"none\"}");
+						+ "\"proofOfPossession\":\"none\",\"approvedTokenTtlSeconds\":300}");
 	}
 
 	@Test

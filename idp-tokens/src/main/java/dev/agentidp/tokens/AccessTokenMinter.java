@@ -78,6 +78,7 @@ public final class AccessTokenMinter {
 		if (grant.cnfJkt() != null) {
 			claims.put("cnf", Map.of("jkt", grant.cnfJkt()));
 		}
+		new java.util.TreeMap<>(grant.extraClaims()).forEach(claims::put);
 		SigningKeys.ActiveKey key = this.keys.active();
 		JWSObject jws = new JWSObject(new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(AT_JWT).build(),
 				new Payload(JSONObjectUtils.toJSONString(claims)));

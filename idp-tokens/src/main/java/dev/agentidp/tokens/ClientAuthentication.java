@@ -89,6 +89,16 @@ public final class ClientAuthentication {
 		return new Configurer(endpoints);
 	}
 
+	/**
+	 * The handler that audits and answers a refused request (RFC 6749 §5.2 JSON, 401
+	 * {@code invalid_client} with {@code WWW-Authenticate}, 400 otherwise), for an
+	 * endpoint of such a chain that refuses a request after client authentication.
+	 * @return the failure handler
+	 */
+	public AuthenticationFailureHandler failureHandler() {
+		return this.denials;
+	}
+
 	private final class Configurer extends AbstractHttpConfigurer<Configurer, HttpSecurity> {
 
 		private final RequestMatcher endpoints;

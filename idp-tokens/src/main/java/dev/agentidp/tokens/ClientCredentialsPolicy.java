@@ -23,6 +23,9 @@ import org.springframework.util.StringUtils;
  * its root's authority ({@code unauthorized_client});</li>
  * <li>{@code scope} is required ({@code invalid_scope});</li>
  * <li>every scope is one of the agent's capabilities ({@code invalid_scope});</li>
+ * <li>no scope is one its {@code humanOversight.requiredFor} lists: such a scope is
+ * granted only by a human's approval, through {@code /oauth2/bc-authorize} (OpenID CIBA
+ * Core 1.0; {@code invalid_scope});</li>
  * <li>{@code resource}, {@code task} and {@code ttl} are well formed
  * ({@link OAuthParameters});</li>
  * <li>the lifetime is {@code ttl}, else the agent's
@@ -84,6 +87,13 @@ final class ClientCredentialsPolicy {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE,
 					"Scope outside the agent's capabilities: " + String.join(" ", outside));
 		}
+		// issue 19, item 1: a scope that needs a human's approval is granted only by the
+		// CIBA grant (OpenID CIBA Core 1.0 §7), never by client credentials
+		Set<String> needApproval = new TreeSet<>(scopes);
+		needApproval.retainAll(agent.requiredFor());
+		if (!needApproval.isEmpty()) {
+			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_SCOPE, OAuthParameters.approvalRequired(needApproval));
+		}
 		List<String> resources = OAuthParameters.resources(parameters);
 		String task = OAuthParameters.task(parameters);
 		Duration ttl = OAuthParameters.ttl(parameters, Duration.ofSeconds(agent.tokenPolicy().defaultTtlSeconds()),
@@ -125,18 +135,25 @@ final class ClientCredentialsPolicy {
 	 * @param tokenPolicy its token policy
 	 * @param declaredAudiences the resources it declares
 	 * ({@link dev.agentidp.registry.AgentProfile#audiences()})
+	 * @param requiredFor the scopes its {@code humanOversight.requiredFor} lists
 	 */
-	record Requester(boolean derived, Set<String> capabilities, TokenPolicy tokenPolicy,
-			Set<String> declaredAudiences) {
+	record Requester(boolean derived, Set<String> capabilities, TokenPolicy tokenPolicy, Set<String> declaredAudiences,
+			Set<String> requiredFor) {
 
 		Requester {
 			Assert.notNull(capabilities, "capabilities cannot be null");
 			Assert.notNull(tokenPolicy, "tokenPolicy cannot be null");
 			Assert.notNull(declaredAudiences, "declaredAudiences cannot be null");
+			requiredFor = (requiredFor != null) ? Set.copyOf(requiredFor) : Set.of();
+		}
+
+		Requester(boolean derived, Set<String> capabilities, TokenPolicy tokenPolicy, Set<String> declaredAudiences) {
+			this(derived, capabilities, tokenPolicy, declaredAudiences, Set.of());
 		}
 
 		static Requester of(Agent agent) {
-			return new Requester(agent.isDerived(), agent.scopes(), agent.tokenPolicy(), agent.profile().audiences());
+			return new Requester(agent.isDerived(), agent.scopes(), agent.tokenPolicy(), agent.profile().audiences(),
+					Set.copyOf(agent.profile().humanOversight().requiredFor()));
 		}
 
 	}

@@ -160,7 +160,8 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 				"The requested scope is not one this client may be granted (RFC 6749 §5.2)";
 			case OAuth2ErrorCodes.UNAUTHORIZED_CLIENT -> "This client may not use this grant type (RFC 6749 §5.2)";
 			case OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE ->
-				"Unsupported grant_type: client_credentials and token exchange are supported (RFC 6749 §5.2)";
+				"Unsupported grant_type: client_credentials, token exchange and the CIBA grant are supported"
+						+ " (RFC 6749 §5.2)";
 			case OAuth2ErrorCodes.INVALID_GRANT -> "The grant is invalid, expired or revoked (RFC 6749 §5.2)";
 			default -> null;
 		};
@@ -172,8 +173,9 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 			.map((id) -> this.agents.findAgent(id).isPresent())
 			.orElse(false);
 		String path = request.getRequestURI();
-		String action = path.endsWith("/introspect") ? "token.introspected" : path.endsWith("/revoke") ? "token.revoked"
-				: path.startsWith("/access/") ? "access.refused" : "token.denied";
+		String action = path.endsWith("/introspect") ? "token.introspected"
+				: path.endsWith("/revoke") ? "token.revoked" : path.startsWith("/access/") ? "access.refused"
+						: path.endsWith("/bc-authorize") ? "approval.refused" : "token.denied";
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("error", error.getErrorCode());
 		details.put("endpoint", clean(path));

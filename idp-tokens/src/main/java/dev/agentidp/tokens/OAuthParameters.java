@@ -175,6 +175,19 @@ public final class OAuthParameters {
 	}
 
 	/**
+	 * The {@code error_description} of a token request for scopes that need a human's
+	 * approval ({@code humanOversight.requiredFor}, issue 19): they are granted only
+	 * through the backchannel authentication endpoint (OpenID CIBA Core 1.0 §7).
+	 * @param scopes the scopes
+	 * @return the description
+	 */
+	public static String approvalRequired(java.util.Collection<String> scopes) {
+		return "Scope needs a human's approval (humanOversight.requiredFor): "
+				+ String.join(" ", new java.util.TreeSet<>(scopes))
+				+ "; ask for it through the backchannel authentication endpoint /oauth2/bc-authorize (OpenID CIBA)";
+	}
+
+	/**
 	 * An RFC 6749 §5.2 error.
 	 * @param code the error code
 	 * @param description the description (no secret, no token)

@@ -25,9 +25,31 @@ import org.springframework.util.Assert;
  * issued on its own)
  * @param cnfJkt the RFC 7638 thumbprint the token is bound to ({@code cnf.jkt}), or
  * {@code null}
+ * @param extraClaims claims a grant module adds beside the registered ones (the CIBA
+ * grant's {@code authorization_details} and {@code approval}); never one this record sets
  */
 public record TokenGrant(Holder holder, Set<String> scopes, List<String> audience, String task, Instant issuedAt,
-		Instant expiresAt, Derivation derivation, String cnfJkt) {
+		Instant expiresAt, Derivation derivation, String cnfJkt, Map<String, Object> extraClaims) {
+
+	/** The claims {@link AccessTokenMinter} writes itself, which no grant may add. */
+	static final Set<String> MINTED_CLAIMS = Set.of("iss", "sub", "aud", "client_id", "scope", "iat", "nbf", "exp",
+			"jti", "owner", "agent_version", "task", "act", "parent_jti", "cnf");
+
+	/**
+	 * A grant without extra claims.
+	 * @param holder who holds the token
+	 * @param scopes the granted scopes
+	 * @param audience {@code aud}
+	 * @param task the {@code task} claim, or {@code null}
+	 * @param issuedAt {@code iat} and {@code nbf}
+	 * @param expiresAt {@code exp}
+	 * @param derivation where the token derives from
+	 * @param cnfJkt the {@code cnf.jkt}, or {@code null}
+	 */
+	public TokenGrant(Holder holder, Set<String> scopes, List<String> audience, String task, Instant issuedAt,
+			Instant expiresAt, Derivation derivation, String cnfJkt) {
+		this(holder, scopes, audience, task, issuedAt, expiresAt, derivation, cnfJkt, Map.of());
+	}
 
 	public TokenGrant {
 		Assert.notNull(holder, "holder cannot be null");
@@ -38,6 +60,9 @@ public record TokenGrant(Holder holder, Set<String> scopes, List<String> audienc
 		Assert.notNull(derivation, "derivation cannot be null");
 		scopes = Set.copyOf(scopes);
 		audience = List.copyOf(audience);
+		extraClaims = (extraClaims != null) ? Map.copyOf(extraClaims) : Map.of();
+		Assert.isTrue(extraClaims.keySet().stream().noneMatch(MINTED_CLAIMS::contains),
+				"extraClaims cannot replace a claim the minter writes");
 	}
 
 	/**

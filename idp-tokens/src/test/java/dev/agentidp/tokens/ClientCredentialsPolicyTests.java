@@ -62,6 +62,18 @@ class ClientCredentialsPolicyTests {
 	}
 
 	@Test
+	void decideWhenScopeNeedsApprovalThenInvalidScopeNamingTheBackchannelEndpoint() {
+		ClientCredentialsPolicy.Requester overseen = new ClientCredentialsPolicy.Requester(false,
+				Set.of("crm:read", "payments:refund"), TokenPolicy.DEFAULT, Set.of(), Set.of("payments:refund"));
+		assertError(() -> this.policy.decide(overseen, Set.of("crm:read", "payments:refund"), Map.of(), ISSUER, NOW),
+				"invalid_scope", "payments:refund; ask for it through the backchannel authentication endpoint"
+						+ " /oauth2/bc-authorize");
+		// a scope not listed is unaffected
+		assertThat(this.policy.decide(overseen, Set.of("crm:read"), Map.of(), ISSUER, NOW).scopes())
+			.containsExactly("crm:read");
+	}
+
+	@Test
 	void decideWhenScopeOutsideCapabilitiesThenInvalidScopeNamingIt() {
 		assertError(() -> this.policy.decide(root("crm:read"), Set.of("crm:read", "crm:delete"), Map.of(), ISSUER, NOW),
 				"invalid_scope", "Scope outside the agent's capabilities: crm:delete");

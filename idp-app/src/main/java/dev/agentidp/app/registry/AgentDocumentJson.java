@@ -134,7 +134,8 @@ final class AgentDocumentJson {
 			.put("maxTtlSeconds", profile.tokenPolicy().maxTtlSeconds())
 			.put("maxDelegationDepth", profile.tokenPolicy().maxDelegationDepth())
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
-			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value());
+			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value())
+			.put("approvedTokenTtlSeconds", profile.tokenPolicy().approvedTokenTtlSeconds());
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			tokenPolicy.putObject("budget")

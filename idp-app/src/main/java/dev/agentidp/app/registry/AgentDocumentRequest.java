@@ -202,6 +202,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * @param budget optional; what one task may spend at the policy decision point
 	 * @param proofOfPossession {@code none} (default), {@code dpop} or
 	 * {@code dpop-registered-key} (RFC 9449, docs/tokens.md)
+	 * @param approvedTokenTtlSeconds 1 to 3,600; 300 by default: the longest a token
+	 * issued on a human's approval lives (docs/approvals.md)
 	 */
 	@TokenPolicyRequest.DefaultWithinMax
 	record TokenPolicyRequest(
@@ -213,7 +215,10 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 					message = TokenPolicy.DELEGATION_DEPTH_RULE) Integer maxDelegationDepth,
 			@Min(value = 0, message = TokenPolicy.SUB_AGENTS_RULE) @Max(value = TokenPolicy.MAX_SUB_AGENTS,
 					message = TokenPolicy.SUB_AGENTS_RULE) Integer maxSubAgents,
-			@Valid TaskBudgetRequest budget, @OneOf(ProofOfPossession.class) String proofOfPossession) {
+			@Valid TaskBudgetRequest budget, @OneOf(ProofOfPossession.class) String proofOfPossession,
+			@Min(value = 1, message = TokenPolicy.APPROVED_TTL_RULE) @Max(
+					value = TokenPolicy.MAX_APPROVED_TOKEN_TTL_SECONDS,
+					message = TokenPolicy.APPROVED_TTL_RULE) Integer approvedTokenTtlSeconds) {
 
 		int maxTtl() {
 			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
@@ -229,8 +234,11 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 					(this.maxDelegationDepth != null) ? this.maxDelegationDepth
 							: TokenPolicy.DEFAULT.maxDelegationDepth(),
 					(this.maxSubAgents != null) ? this.maxSubAgents : TokenPolicy.DEFAULT_MAX_SUB_AGENTS,
-					(this.budget != null) ? this.budget.toTaskBudget() : null, (this.proofOfPossession != null)
-							? ProofOfPossession.from(this.proofOfPossession).orElseThrow() : ProofOfPossession.NONE);
+					(this.budget != null) ? this.budget.toTaskBudget() : null,
+					(this.proofOfPossession != null) ? ProofOfPossession.from(this.proofOfPossession).orElseThrow()
+							: ProofOfPossession.NONE,
+					(this.approvedTokenTtlSeconds != null) ? this.approvedTokenTtlSeconds
+							: TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS);
 		}
 
 		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */

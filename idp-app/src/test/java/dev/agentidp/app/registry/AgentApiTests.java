@@ -67,7 +67,7 @@ class AgentApiTests extends AdminApiTestSupport {
 		assertThat(created.get("parentId").isNull()).isTrue();
 		assertThat(created.get("tokenPolicy").toString()).isEqualTo(
 				"{\"defaultTtlSeconds\":900,\"maxTtlSeconds\":3600,\"maxDelegationDepth\":3,\"maxSubAgents\":100,"
-						+ "\"proofOfPossession\":\"none\"}");
+						+ "\"proofOfPossession\":\"none\",\"approvedTokenTtlSeconds\":300}");
 		assertThat(created.get("resources").isEmpty()).isTrue();
 		JsonNode key = created.get("keys").get(0);
 		assertThat(key.get("kty").asString()).isEqualTo("OKP");

@@ -111,6 +111,8 @@ class AgentDocumentRequestTests {
 					tokenPolicy | {"maxDelegationDepth": -1} | tokenPolicy.maxDelegationDepth: must be between 0 and 16
 					tokenPolicy | {"maxTtlSeconds": "1h"}    | tokenPolicy.maxTtlSeconds: must be an integer
 					tokenPolicy | {"maxSubAgents": 10001}    | tokenPolicy.maxSubAgents: must be between 0 and 10000
+					tokenPolicy | {"approvedTokenTtlSeconds": 3601} | tokenPolicy.approvedTokenTtlSeconds: must be between 1 and 3600 seconds (1 h)
+					tokenPolicy | {"approvedTokenTtlSeconds": 0} | tokenPolicy.approvedTokenTtlSeconds: must be between 1 and 3600 seconds (1 h)
 					resources   | ["relative/path"]          | resources[0]: must be an absolute URI without a fragment (RFC 8707 §2)
 					resources   | ["https://api.example.com/x#frag"] | resources[0]: must be an absolute URI without a fragment
 					resources   | ["not a uri"]              | resources[0]: must be an absolute URI

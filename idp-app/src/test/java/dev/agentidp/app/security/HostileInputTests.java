@@ -76,6 +76,9 @@ public final class HostileInputTests {
 
 	private TestAgent other;
 
+	/** An agent whose document needs approval for payments:refund (issue 19). */
+	private TestAgent approver;
+
 	private String agentToken;
 
 	private String rsId;
@@ -100,6 +103,16 @@ public final class HostileInputTests {
 		this.admin = this.provider.adminToken();
 		this.agent = this.provider.registerAgent(this.admin, "crm:read", "crm:write");
 		this.other = this.provider.registerAgent(this.admin, "crm:read");
+		this.approver = this.provider.agents(this.admin)
+			.document("hostile-approvals")
+			.scope("payments:refund", "critical")
+			.tool("payments", "https://mcp.example.com/hostile-payments", "refund")
+			.edit((document) -> {
+				tools.jackson.databind.node.ObjectNode oversight = document.putObject("humanOversight");
+				oversight.putArray("requiredFor").add("payments:refund");
+				oversight.putArray("approvers").add("finance-lead");
+			})
+			.register();
 		this.agentToken = TestHttp.json(this.provider.postForm("/oauth2/token", this.agent.tokenForm("crm:read")))
 			.get("access_token")
 			.asString();
@@ -152,6 +165,7 @@ public final class HostileInputTests {
 		adminCases(cases);
 		reviewFindingCases(cases);
 		policyCases(cases);
+		backchannelCases(cases);
 		List<DynamicTest> tests = new ArrayList<>();
 		for (Case c : cases) {
 			tests.add(DynamicTest.dynamicTest(c.name(), () -> check(c)));
@@ -236,7 +250,7 @@ public final class HostileInputTests {
 				JsonNode error = TestHttp.JSON.readTree(body);
 				assertThat(error.get("error").asString()).isIn("invalid_request", "invalid_client", "invalid_grant",
 						"unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_target",
-						"invalid_token");
+						"invalid_token", "invalid_authorization_details", "invalid_binding_message", "unknown_user_id");
 				assertDescribed(c, response);
 			}
 			case PROBLEM -> {
@@ -574,6 +588,64 @@ public final class HostileInputTests {
 
 	// --- OAuth: introspection and revocation
 	// ------------------------------------------------
+
+	/**
+	 * Issue 19: the backchannel authentication endpoint and the CIBA grant. Each hostile
+	 * value in a parameter that must refuse it (authorization_details, login_hint,
+	 * requested_expiry, an unreadable binding_message, auth_req_id) is an RFC 6749 or
+	 * CIBA error that stores no approval request and issues nothing.
+	 */
+	private void backchannelCases(List<Case> cases) {
+		String details = "[{\"type\": \"tool_call\", \"tool\": \"payments\", \"action\": \"refund\"}]";
+		for (String hostile : HOSTILE) {
+			cases.add(backchannel("authorization_details = " + printable(hostile),
+					() -> Map.of("authorization_details", hostile)));
+			cases.add(backchannel("authorization_details[0].target = " + printable(hostile),
+					() -> Map.of("authorization_details",
+							"[{\"type\": \"tool_call\", \"tool\": \"payments\", \"action\": \"refund\","
+									+ " \"target\": " + TestHttp.JSON.writeValueAsString(hostile)
+									+ ", \"cost\": -1}]")));
+			cases.add(backchannel("login_hint = " + printable(hostile),
+					() -> Map.of("authorization_details", details, "login_hint", hostile)));
+			cases.add(backchannel("requested_expiry = " + printable(hostile),
+					() -> Map.of("authorization_details", details, "requested_expiry", hostile)));
+			if (hostile.isEmpty() || hostile.codePoints()
+				.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+						|| (c & 0xFFFE) == 0xFFFE)) {
+				cases.add(backchannel("binding_message = " + printable(hostile),
+						() -> Map.of("authorization_details", details, "binding_message", hostile)));
+			}
+			cases.add(new Case("ciba: auth_req_id = " + printable(hostile), Expect.OAUTH_ERROR, () -> {
+				Map<String, String> form = this.approver.tokenForm(null);
+				form.put("grant_type", "urn:openid:params:grant-type:ciba");
+				form.put("auth_req_id", hostile);
+				return postForm("/oauth2/token", form);
+			}));
+		}
+		cases.add(backchannel("authorization_details of 9 KiB",
+				() -> Map.of("authorization_details", "[" + "{\"type\": \"tool_call\"},".repeat(400) + "{}]")));
+		cases.add(backchannel("authorization_details nesting 10,000 arrays",
+				() -> Map.of("authorization_details", "[".repeat(4_000) + "]".repeat(4_000))));
+		cases.add(backchannel("binding_message of 129 characters",
+				() -> Map.of("authorization_details", details, "binding_message", "x".repeat(129))));
+		cases.add(new Case("bc-authorize without client authentication", Expect.OAUTH_ERROR,
+				() -> postForm("/oauth2/bc-authorize", Map.of("authorization_details", details))));
+		cases.add(new Case("bc-authorize by a resource server", Expect.OAUTH_ERROR,
+				() -> postBasic("/oauth2/bc-authorize", Map.of("authorization_details", details), this.rsId,
+						this.rsSecret)));
+		cases.add(new Case("bc-authorize as JSON", Expect.OAUTH_ERROR, () -> {
+			Map<String, String> form = this.approver.authForm();
+			return post("/oauth2/bc-authorize?" + TestHttp.encode(form), "application/json", "{}", null);
+		}));
+	}
+
+	private Case backchannel(String name, Supplier<Map<String, String>> parameters) {
+		return new Case("bc-authorize: " + name, Expect.OAUTH_ERROR, () -> {
+			Map<String, String> form = this.approver.authForm();
+			form.putAll(parameters.get());
+			return postForm("/oauth2/bc-authorize", form);
+		});
+	}
 
 	private void introspectionAndRevocationCases(List<Case> cases) {
 		for (String endpoint : List.of("/oauth2/introspect", "/oauth2/revoke")) {

@@ -12,6 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.approvals.ApprovalFilter;
+import dev.agentidp.approvals.ApprovalId;
+import dev.agentidp.approvals.Approvals;
+import dev.agentidp.approvals.Approver;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.app.fixtures.TestProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -250,6 +254,89 @@ public final class TwoNodesTests {
 		assertThat(carved).isLessThanOrEqualTo(new BigDecimal("2.00"));
 		JsonNode verify = this.b.verifyAudit(this.b.adminToken());
 		assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
+	}
+
+	/**
+	 * Issue 19: an approval asked on one node is decided, polled and collected on the
+	 * other; a poll on either node counts against the same interval ({@code slow_down}),
+	 * the token is issued once, and 40 concurrent decisions on both nodes under the
+	 * single-use approval allow exactly one.
+	 */
+	@Test
+	void anApprovalAskedOnOneNodeIsDecidedAndCollectedOnTheOtherAndUsedOnceAcrossBoth() throws Exception {
+		String payments = "https://mcp.example.com/two-nodes-payments";
+		TestAgent agent = this.a.agents(this.admin)
+			.document("two-nodes-approval")
+			.scope("payments:refund", "critical")
+			.tool("payments", payments, "refund")
+			.edit((document) -> {
+				document.putObject("humanOversight").putArray("requiredFor").add("payments:refund");
+				((tools.jackson.databind.node.ObjectNode) document.get("humanOversight")).putArray("approvers")
+					.add("finance-lead");
+			})
+			.register();
+		Map<String, String> ask = agent.authForm();
+		ask.put("authorization_details", "[{\"type\": \"tool_call\", \"tool\": \"payments\", \"action\": \"refund\"}]");
+		HttpResponse<String> started = this.a.postForm("/oauth2/bc-authorize", ask);
+		assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+		String authReqId = TestHttp.json(started).get("auth_req_id").asString();
+		assertThat(TestHttp.json(poll(this.a, agent, authReqId)).get("error").asString())
+			.isEqualTo("authorization_pending");
+		assertThat(TestHttp.json(poll(this.b, agent, authReqId)).get("error").asString()).isEqualTo("slow_down");
+
+		Approvals approvals = this.b.context().getBean(Approvals.class);
+		ApprovalId id = approvals.pending(ApprovalFilter.PENDING, null, 500)
+			.items()
+			.stream()
+			.filter((request) -> request.agentId().toString().equals(agent.id()))
+			.findFirst()
+			.orElseThrow()
+			.id();
+		approvals.decide(id, new Approver("lead@example.com", java.util.Set.of("approver:finance-lead")),
+				Approvals.Verdict.APPROVE, "two nodes");
+		HttpResponse<String> issued = poll(this.b, agent, authReqId);
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		assertThat(TestHttp.json(poll(this.a, agent, authReqId)).get("error").asString()).isEqualTo("invalid_grant");
+		String token = TestHttp.json(issued).get("access_token").asString();
+
+		String body = "{\"subject\": {\"type\": \"agent\", \"id\": \"" + agent.id()
+				+ "\", \"properties\": {\"token\": \"" + token + "\"}}, \"action\": {\"name\": \"refund\"},"
+				+ " \"resource\": {\"type\": \"tool\", \"id\": \"payments\"}}";
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		int allowed = 0;
+		try {
+			List<Future<Boolean>> decisions = new ArrayList<>();
+			for (int i = 0; i < 40; i++) {
+				TestProvider node = (i % 2 == 0) ? this.a : this.b;
+				decisions.add(pool.submit(() -> {
+					HttpResponse<String> response = node.http()
+						.post("/access/v1/evaluation", this.rsId, this.rsSecret, "application/json", body);
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+					return TestHttp.json(response).get("decision").asBoolean();
+				}));
+			}
+			for (Future<Boolean> decision : decisions) {
+				if (decision.get(120, TimeUnit.SECONDS)) {
+					allowed++;
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(allowed).isEqualTo(1);
+		assertThat(this.a.jdbc()
+			.sql("SELECT uses FROM approval_request WHERE id = ?::uuid")
+			.param(id.toString())
+			.query(Integer.class)
+			.single()).isEqualTo(1);
+	}
+
+	private static HttpResponse<String> poll(TestProvider node, TestAgent agent, String authReqId) {
+		Map<String, String> form = agent.authForm();
+		form.put("grant_type", "urn:openid:params:grant-type:ciba");
+		form.put("auth_req_id", authReqId);
+		return node.postForm("/oauth2/token", form);
 	}
 
 	/** An AuthZEN evaluation of a create_pr call costing 0.03. */

@@ -1,0 +1,36 @@
+package dev.agentidp.approvals;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code idp.approvals.*}: human approvals (docs/approvals.md).
+ *
+ * @param allowOwnerApproval whether an agent's owner may approve their own agent's
+ * requests (separation of duties: off by default)
+ * @param defaultExpiry how long a request waits for its decision when it names no
+ * {@code requested_expiry} (at most 1 h)
+ * @param interval the least time between two polls of one request (CIBA §7.3
+ * {@code interval}); faster polls are answered {@code slow_down}
+ */
+@Validated
+@ConfigurationProperties("idp.approvals")
+public record ApprovalsProperties(@DefaultValue("false") boolean allowOwnerApproval,
+		@DefaultValue("300s") @NotNull Duration defaultExpiry, @DefaultValue("5s") @NotNull Duration interval) {
+
+	public ApprovalsProperties {
+		if (defaultExpiry.isNegative() || defaultExpiry.isZero()
+				|| defaultExpiry.getSeconds() > BackchannelRequestPolicy.MAX_EXPIRY_SECONDS) {
+			throw new IllegalArgumentException("idp.approvals.default-expiry must be between 1 s and 1 h");
+		}
+		if (interval.getSeconds() < 1 || interval.getSeconds() > 60) {
+			throw new IllegalArgumentException("idp.approvals.interval must be between 1 s and 60 s");
+		}
+	}
+
+}
