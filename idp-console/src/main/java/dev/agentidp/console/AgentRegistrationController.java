@@ -74,8 +74,8 @@ class AgentRegistrationController {
 				.orElseThrow(() -> new InvalidInputException("environment", "must be one of " + Environment.choices()));
 		}
 		AgentProfile profile = new AgentProfile(agentName, agentOwner, text("team", team, 128),
-				text("platform", platform, 128), env, text("description", description, 2048), text("role", role, 128),
-				capabilities(capabilities), null, null, null, null, null);
+				text("platform", platform, 128), env, text("description", description, 2048, true),
+				text("role", role, 128), capabilities(capabilities), null, null, null, null, null);
 		AgentRegistration registration = this.registry.register(profile, newKey(jwk), me.actor());
 		model.addAttribute("title", "Registered");
 		model.addAttribute("agent", registration.agent());
@@ -140,14 +140,33 @@ class AgentRegistrationController {
 		return NewKey.parse(jwk.strip());
 	}
 
-	/** A text field: {@code null} when blank, 400 naming the field when too long. */
+	/**
+	 * A one-line text field: {@code null} when blank; 400 naming the field when too long
+	 * or holding a control character other than tab (as the admin API's text members).
+	 */
 	static String text(String field, String value, int max) {
+		return text(field, value, max, false);
+	}
+
+	/**
+	 * A text field: {@code null} when blank; 400 naming the field when too long or
+	 * holding a control character other than tab, or newline when {@code multiLine} (a
+	 * browser sends a textarea's line breaks as CRLF: they are kept as LF).
+	 */
+	static String text(String field, String value, int max, boolean multiLine) {
 		if (!StringUtils.hasText(value)) {
 			return null;
 		}
-		String text = value.strip();
+		String text = multiLine ? value.replace("\r\n", "\n").strip() : value.strip();
 		if (text.length() > max) {
 			throw new InvalidInputException(field, "must be at most " + max + " characters");
+		}
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isISOControl(c) && c != '\t' && !(multiLine && c == '\n')) {
+				throw new InvalidInputException(field, "must not hold control characters"
+						+ (multiLine ? " other than tab and newline" : " other than tab"));
+			}
 		}
 		return text;
 	}
