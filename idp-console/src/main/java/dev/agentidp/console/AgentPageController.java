@@ -26,7 +26,9 @@ import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentVersion;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
+import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
+import dev.agentidp.registry.KeyStatus;
 import dev.agentidp.registry.NewKey;
 import dev.agentidp.registry.Page;
 import dev.agentidp.registry.RiskLevel;
@@ -37,6 +39,8 @@ import dev.agentidp.tokens.TokenService;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.ui.Model;
 import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
@@ -80,13 +84,18 @@ class AgentPageController {
 
 	private final AuditTrail trail;
 
-	AgentPageController(AgentRegistry registry, TokenService tokens, AuditTrail trail) {
+	private final TransactionTemplate transactions;
+
+	AgentPageController(AgentRegistry registry, TokenService tokens, AuditTrail trail,
+			PlatformTransactionManager transactionManager) {
 		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(trail, "trail cannot be null");
+		Assert.notNull(transactionManager, "transactionManager cannot be null");
 		this.registry = registry;
 		this.tokens = tokens;
 		this.trail = trail;
+		this.transactions = new TransactionTemplate(transactionManager);
 	}
 
 	@GetMapping("/console/agents/{id}")
@@ -152,9 +161,10 @@ class AgentPageController {
 	}
 
 	/**
-	 * Rotation: an Ed25519 pair generated and added, then the old key retired with the
-	 * grace period given (still usable until it ends, so that the agent can switch), each
-	 * through the registry as the admin API's two calls are, each audited.
+	 * Rotation of an active key: an Ed25519 pair generated and added, then the old key
+	 * retired with the grace period given (still usable until it ends, so that the agent
+	 * can switch), through the registry as the admin API's two calls are, each audited,
+	 * in one transaction: a refused retirement adds no key.
 	 */
 	@PostMapping("/console/agents/{id}/keys/{kid}/rotate")
 	String rotateKey(@PathVariable String id, @PathVariable String kid, @RequestParam(required = false) String grace,
@@ -162,11 +172,19 @@ class AgentPageController {
 		SignedInPerson me = ConsoleModel.signedIn();
 		Agent agent = changeable(me, id);
 		long graceSeconds = graceSeconds(grace);
-		if (agent.keys().stream().noneMatch((key) -> key.kid().equals(kid))) {
-			throw new InvalidInputException("kid", "is not a key of this agent");
+		AgentKey old = agent.keys()
+			.stream()
+			.filter((key) -> key.kid().equals(kid))
+			.findFirst()
+			.orElseThrow(() -> new InvalidInputException("kid", "is not a key of this agent"));
+		if (old.statusAt(this.registry.now()) != KeyStatus.ACTIVE) {
+			throw new IllegalAgentStateException("key " + kid + " is not active: only an active key is rotated");
 		}
-		AgentRegistration added = this.registry.addKey(agent.id(), NewKey.generate(), me.actor());
-		this.registry.retireKey(agent.id(), kid, graceSeconds, false, me.actor());
+		AgentRegistration added = this.transactions.execute((status) -> {
+			AgentRegistration registration = this.registry.addKey(agent.id(), NewKey.generate(), me.actor());
+			this.registry.retireKey(agent.id(), kid, graceSeconds, false, me.actor());
+			return registration;
+		});
 		return keyAdded(added, agent, kid, model);
 	}
 
@@ -364,6 +382,10 @@ class AgentPageController {
 
 		public boolean usable() {
 			return !"revoked".equals(this.status);
+		}
+
+		public boolean active() {
+			return "active".equals(this.status);
 		}
 
 	}

@@ -164,6 +164,16 @@ class ConsoleAgentActionsHttpTests extends ProviderIntegrationTestSupport {
 			.params(agent.id(), kid)
 			.query(String.class)
 			.single()).isEqualTo("retiring");
+		// a retiring key is not rotated, and the refused rotation adds no key
+		session.get("/console/agents/" + agent.id());
+		HttpResponse<String> rotated = session.post("/console/agents/" + agent.id() + "/keys/" + kid + "/rotate",
+				Map.of("grace", "60"), true);
+		assertThat(rotated.statusCode()).isEqualTo(409);
+		assertThat(rotated.body()).contains("only an active key is rotated");
+		assertThat(this.jdbc.sql("SELECT count(*) FROM agent_key WHERE agent_id = ?::uuid")
+			.param(agent.id())
+			.query(Long.class)
+			.single()).isEqualTo(2);
 		session.get("/console/agents/" + agent.id());
 		assertThat(
 				session.post("/console/agents/" + agent.id() + "/keys/" + kid + "/retire", Map.of("grace", "-1"), true)
