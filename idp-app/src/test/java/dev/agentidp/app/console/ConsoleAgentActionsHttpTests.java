@@ -192,6 +192,54 @@ class ConsoleAgentActionsHttpTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
+	void anOwnerRevokesTheirOwnAgentsTokenAfterThePreview() {
+		Person owner = person(Set.of(Person.OWNER));
+		TestAgent own = agents().document("owned")
+			.edit((json) -> json.put("owner", owner.email()))
+			.scopes("files:read")
+			.register();
+		String jti = TestHttp.claims(own.token(http(), "files:read")).get("jti").asString();
+		ConsoleSession session = new ConsoleSession(this.port);
+		session.signIn(owner.username(), PASSWORD);
+		assertThat(session.get("/console/tokens?agent=" + own.id()).body()).contains(jti);
+		HttpResponse<String> preview = session.get("/console/tokens/" + jti + "/revoke");
+		assertThat(preview.statusCode()).isEqualTo(200);
+		assertThat(preview.body()).contains("This revokes 1 + 0 derived tokens.");
+		HttpResponse<String> revoked = session.post("/console/tokens/" + jti + "/revoke",
+				Map.of("reason", "leaked in a log"), true);
+		assertThat(revoked.statusCode()).isEqualTo(302);
+		assertThat(this.jdbc
+			.sql("SELECT actor FROM audit_record WHERE chain = ? AND action = 'token.revoked' AND reason = ?")
+			.params(own.id(), "leaked in a log")
+			.query(String.class)
+			.single()).isEqualTo(owner.actor());
+		// revoked, the preview counts nothing live
+		assertThat(session.get("/console/tokens/" + jti + "/revoke").body())
+			.contains("This revokes 0 + 0 derived tokens.");
+	}
+
+	@Test
+	void anAgentsAuditChainIsPagedAndFiltered() {
+		TestAgent agent = agents().document("paged").scopes("files:read").register();
+		for (int i = 0; i < 21; i++) {
+			agent.token(http(), "files:read");
+		}
+		ConsoleSession session = new ConsoleSession(this.port);
+		session.signIn("admin", ADMIN_PASSWORD);
+		String first = session.get("/console/agents/" + agent.id()).body();
+		assertThat(first).contains("id=\"audit-next\"");
+		String next = first.replaceAll("(?s).*id=\"audit-next\"\\s+href=\"([^\"]+)\".*", "$1")
+			.replace("&amp;", "&")
+			.replaceAll("#.*", "");
+		String older = session.get(next).body();
+		assertThat(older).contains("agent.registered").contains("id=\"audit-first\"");
+		String registered = session.get("/console/agents/" + agent.id() + "?action=agent.registered").body();
+		assertThat(registered).contains("agent.registered").doesNotContain("token.issued");
+		assertThat(session.get("/console/agents/" + agent.id() + "?decision=deny").body())
+			.contains("No records match.");
+	}
+
+	@Test
 	void badAgentPageParametersNameTheParameter() {
 		TestAgent agent = agents().document("params").scopes("files:read").register();
 		ConsoleSession session = new ConsoleSession(this.port);
