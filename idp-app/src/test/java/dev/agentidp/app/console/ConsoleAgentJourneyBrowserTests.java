@@ -32,6 +32,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -188,7 +189,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		scrollTo("audit-heading");
 		screenshot("agent-audit");
 
-		this.browser.findElement(By.id("sign-out")).click();
+		signOut();
 		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out.");
 	}
 
@@ -200,7 +201,9 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		Person owner = person(Set.of(Person.OWNER));
 		open("/console/login");
 		signIn(owner.username(), PASSWORD);
+		assertThat(this.browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(owner.email());
 		open("/console/tokens?agent=" + other.id());
+		screenshot("tokens-owner");
 		assertThat(this.browser.findElement(By.id("no-tokens")).getText()).isEqualTo("No token matches.");
 		open("/console/tokens/" + jti + "/revoke");
 		assertThat(this.browser.findElement(By.id("denied")).getText()).isEqualTo("403 · Not allowed");
@@ -209,11 +212,12 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 			.params(other.id(), owner.actor())
 			.query(String.class)
 			.single()).isEqualTo("not the owner of this token's agent");
-		this.browser.findElement(By.id("sign-out")).click();
+		signOut();
 
 		Person auditor = person(Set.of(Person.AUDITOR));
 		open("/console/login");
 		signIn(auditor.username(), PASSWORD);
+		assertThat(this.browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(auditor.email());
 		open("/console/tokens?jti=" + jti);
 		assertThat(
 				this.browser.findElement(By.cssSelector("#tokens tr[data-jti='" + jti + "'] .token-state")).getText())
@@ -249,6 +253,18 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		name.sendKeys(username);
 		this.browser.findElement(By.id("password")).sendKeys(password);
 		this.browser.findElement(By.id("sign-in")).click();
+		// the next step must not race the sign-in's own navigation (its session cookie)
+		waitFor("signed-in-as");
+	}
+
+	private void signOut() {
+		this.browser.findElement(By.id("sign-out")).click();
+		waitFor("signed-out");
+	}
+
+	private void waitFor(String id) {
+		new WebDriverWait(this.browser, Duration.ofSeconds(15))
+			.until((page) -> !page.findElements(By.id(id)).isEmpty());
 	}
 
 	private WebElement row(String agentId) {
