@@ -31,6 +31,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -100,7 +101,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		String name = "journey-" + UUID.randomUUID().toString().substring(0, 8);
 
 		// register an agent in the console: its private key is shown once
-		this.browser.findElement(By.id("register-agent")).click();
+		clickAndWait(this.browser.findElement(By.id("register-agent")));
 		this.browser.findElement(By.id("r-name")).sendKeys(name);
 		this.browser.findElement(By.id("r-owner")).sendKeys("owner@example.com");
 		this.browser.findElement(By.id("r-team")).sendKeys("support");
@@ -108,7 +109,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.findElement(By.id("r-description")).sendKeys("Registered in the console");
 		this.browser.findElement(By.id("r-capabilities")).sendKeys("crm:read high\nfiles:read low");
 		screenshot("register");
-		this.browser.findElement(By.id("register")).click();
+		clickAndWait(this.browser.findElement(By.id("register")));
 		String id = this.browser.findElement(By.id("registered-id")).getText();
 		OctetKeyPair firstKey = OctetKeyPair.parse(this.browser.findElement(By.id("private-jwk")).getText());
 		assertThat(firstKey.isPrivate()).isTrue();
@@ -125,15 +126,15 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		screenshot("inventory-columns");
 
 		// rotate its key: a new pair shown once, the old key retiring
-		row.findElement(By.tagName("a")).click();
+		clickAndWait(row.findElement(By.tagName("a")));
 		assertThat(this.browser.findElement(By.id("agent-id")).getText()).isEqualTo(id);
 		String oldKid = firstKey.getKeyID();
 		WebElement oldKey = this.browser.findElement(By.cssSelector("#keys tr[data-kid='" + oldKid + "']"));
-		oldKey.findElement(By.className("rotate-key")).click();
+		clickAndWait(oldKey.findElement(By.className("rotate-key")));
 		OctetKeyPair newKey = OctetKeyPair.parse(this.browser.findElement(By.id("private-jwk")).getText());
 		assertThat(newKey.getKeyID()).isNotEqualTo(oldKid);
 		assertThat(this.browser.findElement(By.id("key-message")).getText()).contains(oldKid + " is retiring");
-		this.browser.findElement(By.id("open-agent")).click();
+		clickAndWait(this.browser.findElement(By.id("open-agent")));
 		assertThat(keyStatus(oldKid)).isEqualTo("retiring");
 		assertThat(keyStatus(newKey.getKeyID())).isEqualTo("active");
 
@@ -157,18 +158,18 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		assertThat(this.browser.findElement(By.id("diff")).getText())
 			.contains("keys[" + oldKid + "] changed active retiring");
 		new Select(this.browser.findElement(By.id("diff-from"))).selectByValue("1");
-		this.browser.findElement(By.id("compare")).click();
+		clickAndWait(this.browser.findElement(By.id("compare")));
 		assertThat(this.browser.findElement(By.id("diff")).getText()).contains("Version 1 → 3",
 				"keys[" + newKey.getKeyID() + "] added");
 		scrollTo("keys-heading");
 		screenshot("agent-page");
 
 		// revoke the token: the confirm step says what it revokes
-		this.browser.findElement(By.cssSelector("#live-tokens tr[data-jti='" + jti + "'] .revoke-token")).click();
+		clickAndWait(this.browser.findElement(By.cssSelector("#live-tokens tr[data-jti='" + jti + "'] .revoke-token")));
 		assertThat(this.browser.findElement(By.id("cascade-preview")).getText())
 			.isEqualTo("This revokes 1 + 2 derived tokens.");
 		screenshot("token-revoke");
-		this.browser.findElement(By.id("confirm-revoke")).click();
+		clickAndWait(this.browser.findElement(By.id("confirm-revoke")));
 		assertThat(this.browser.findElement(By.id("message")).getText()).startsWith("Revoked 3 tokens");
 		assertThat(
 				this.browser.findElement(By.cssSelector("#tokens tr[data-jti='" + jti + "'] .token-state")).getText())
@@ -183,7 +184,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		// its audit chain, filtered, and verified
 		open("/console/agents/" + id + "?action=token.revoked");
 		assertThat(this.browser.findElement(By.id("audit-records")).getText()).contains("token.revoked", "user:admin");
-		this.browser.findElement(By.id("verify-chain")).click();
+		clickAndWait(this.browser.findElement(By.id("verify-chain")));
 		assertThat(this.browser.findElement(By.id("verification")).getText())
 			.startsWith("Verified: the chain is intact");
 		scrollTo("audit-heading");
@@ -233,6 +234,16 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 			.param(jti)
 			.query(Boolean.class)
 			.single()).isTrue();
+	}
+
+	/**
+	 * Clicks what navigates and waits for the next page: the old page's root goes stale
+	 * (a find right after a click could otherwise read the page being left).
+	 */
+	private void clickAndWait(WebElement element) {
+		WebElement page = this.browser.findElement(By.tagName("html"));
+		element.click();
+		new WebDriverWait(this.browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private void scrollTo(String id) {
