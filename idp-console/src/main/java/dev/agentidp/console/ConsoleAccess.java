@@ -27,6 +27,40 @@ final class ConsoleAccess {
 	}
 
 	/**
+	 * Whether the person may see a token held by an agent with this owner ({@code null}:
+	 * a token no agent holds, or whose agent is gone): those who see every agent see
+	 * every token; an owner, their agents' tokens.
+	 */
+	static boolean maySeeToken(SignedInPerson person, String agentOwner) {
+		return seesEveryAgent(person) || (agentOwner != null && owns(person, agentOwner));
+	}
+
+	/**
+	 * Whether the person may revoke a token held by an agent with this owner: an admin
+	 * any; an owner, their agents' tokens; an auditor none.
+	 */
+	static boolean mayChangeToken(SignedInPerson person, String agentOwner) {
+		return person.isAdmin() || (agentOwner != null && owns(person, agentOwner));
+	}
+
+	/**
+	 * Whether the person may register agents: an admin (for any owner), an owner with an
+	 * email address (for themselves).
+	 */
+	static boolean mayRegister(SignedInPerson person) {
+		return person.isAdmin() || (person.isOwner() && person.email() != null);
+	}
+
+	/**
+	 * The owner of an agent the person registers: {@code requested} for an admin, the
+	 * person's own address for an owner (issue 18: "register new ones owned by
+	 * themselves"), whatever they asked for.
+	 */
+	static String registrationOwner(SignedInPerson person, String requested) {
+		return person.isAdmin() ? requested : person.email();
+	}
+
+	/**
 	 * The owner whose agents the inventory lists: the person's own address for an owner,
 	 * {@code requested} (any owner when {@code null}) for those who see every agent.
 	 */

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
@@ -71,9 +72,9 @@ class ConsoleModel {
 		return error(model, HttpStatus.NOT_FOUND, "There is no such agent.");
 	}
 
-	@ExceptionHandler(IllegalAgentStateException.class)
+	@ExceptionHandler({ IllegalAgentStateException.class, AgentNameTakenException.class })
 	@ResponseStatus(HttpStatus.CONFLICT)
-	String conflict(IllegalAgentStateException ex, Model model) {
+	String conflict(RuntimeException ex, Model model) {
 		return error(model, HttpStatus.CONFLICT, ex.getMessage());
 	}
 

@@ -69,6 +69,38 @@ class ConsoleAccessTests {
 		assertThat(ConsoleAccess.inventoryOwner(person(null, Person.ADMIN), null)).isNull();
 	}
 
+	@Test
+	void mayRegisterWhenAdminOrOwnerWithAnAddressThenYes() {
+		assertThat(ConsoleAccess.mayRegister(person(null, Person.ADMIN))).isTrue();
+		assertThat(ConsoleAccess.mayRegister(person(OWNER, Person.OWNER))).isTrue();
+		assertThat(ConsoleAccess.mayRegister(person(null, Person.OWNER))).isFalse();
+		assertThat(ConsoleAccess.mayRegister(person(OWNER, Person.AUDITOR))).isFalse();
+	}
+
+	@Test
+	void registrationOwnerWhenOwnerThenTheirAddressWhateverWasAsked() {
+		assertThat(ConsoleAccess.registrationOwner(person(OWNER, Person.OWNER), "other@example.com")).isEqualTo(OWNER);
+		assertThat(ConsoleAccess.registrationOwner(person(null, Person.ADMIN), "other@example.com"))
+			.isEqualTo("other@example.com");
+	}
+
+	@Test
+	void mayChangeTokenWhenOwnerThenTheirAgentsTokensOnly() {
+		assertThat(ConsoleAccess.mayChangeToken(person(OWNER, Person.OWNER), OWNER)).isTrue();
+		assertThat(ConsoleAccess.mayChangeToken(person(OWNER, Person.OWNER), "other@example.com")).isFalse();
+		assertThat(ConsoleAccess.mayChangeToken(person(OWNER, Person.OWNER), null)).isFalse();
+		assertThat(ConsoleAccess.mayChangeToken(person(null, Person.ADMIN), null)).isTrue();
+		assertThat(ConsoleAccess.mayChangeToken(person(OWNER, Person.AUDITOR), OWNER)).isFalse();
+	}
+
+	@Test
+	void maySeeTokenWhenAuditorThenEveryTokenAndWhenOwnerTheirAgentsOnly() {
+		assertThat(ConsoleAccess.maySeeToken(person(OWNER, Person.AUDITOR), null)).isTrue();
+		assertThat(ConsoleAccess.maySeeToken(person(OWNER, Person.OWNER), OWNER)).isTrue();
+		assertThat(ConsoleAccess.maySeeToken(person(OWNER, Person.OWNER), null)).isFalse();
+		assertThat(ConsoleAccess.maySeeToken(person(OWNER, Person.OWNER), "other@example.com")).isFalse();
+	}
+
 	private static SignedInPerson person(String email, String... roles) {
 		return new SignedInPerson("someone", email, Set.of(roles), "user:" + email);
 	}

@@ -1,7 +1,10 @@
 package dev.agentidp.registry;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -264,6 +267,27 @@ public class AgentRegistry {
 	}
 
 	/**
+	 * How many direct sub-agents each agent has (the console's inventory): one statement
+	 * for them all.
+	 * @param ids the agents, at most {@value Page#MAX_LIMIT}
+	 * @return each agent's count (0 for one without sub-agents)
+	 */
+	@Transactional(readOnly = true)
+	public Map<AgentId, Long> subAgentCounts(Collection<AgentId> ids) {
+		Assert.notNull(ids, "ids cannot be null");
+		Assert.isTrue(ids.size() <= Page.MAX_LIMIT, "at most " + Page.MAX_LIMIT + " agents at a time");
+		if (ids.isEmpty()) {
+			return Map.of();
+		}
+		Map<AgentId, Long> found = this.agents.countChildrenOf(ids);
+		Map<AgentId, Long> counts = new LinkedHashMap<>();
+		for (AgentId id : ids) {
+			counts.put(id, found.getOrDefault(id, 0L));
+		}
+		return counts;
+	}
+
+	/**
 	 * One page of agents, oldest first.
 	 * @param filter the filters
 	 * @param cursor the cursor of a previous page, or {@code null} for the first
@@ -285,6 +309,19 @@ public class AgentRegistry {
 	@Transactional(readOnly = true)
 	public AgentCounts counts(String owner) {
 		return this.agents.counts((owner != null) ? Emails.normalize(owner) : null);
+	}
+
+	/**
+	 * One version of an agent: the identity document as it was then (the primary key of
+	 * {@code agent_version}).
+	 * @param id the agent
+	 * @param version the version
+	 * @return the version, or empty when the agent never had it
+	 */
+	@Transactional(readOnly = true)
+	public Optional<AgentVersion> version(AgentId id, long version) {
+		Assert.notNull(id, "id cannot be null");
+		return this.agents.version(id, version);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
@@ -25,6 +26,9 @@ final class AgentVersionRows {
 
 	private final JdbcClient jdbc;
 
+	private static final String SELECT_VERSION = """
+			SELECT document::text AS document FROM agent_version WHERE agent_id = ? AND version = ?""";
+
 	AgentVersionRows(JdbcClient jdbc) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		this.jdbc = jdbc;
@@ -35,6 +39,13 @@ final class AgentVersionRows {
 			.params(agent.id().value(), agent.version(), StoredDocuments.versionJson(AgentVersion.of(agent, now)),
 					actor, Timestamp.from(now))
 			.update();
+	}
+
+	Optional<AgentVersion> find(AgentId id, long version) {
+		return this.jdbc.sql(SELECT_VERSION)
+			.params(id.value(), version)
+			.query((rs, row) -> StoredDocuments.readVersion(rs.getString("document")))
+			.optional();
 	}
 
 	Page<AgentVersion> page(AgentId id, String cursor, int limit) {

@@ -6,7 +6,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -104,6 +107,13 @@ class Agents {
 	private static final String LOCK_DERIVATIONS = "SELECT pg_advisory_xact_lock(hashtextextended('agent-sub-agents:' || ?, 0))";
 
 	private static final String COUNT_CHILDREN = "SELECT count(*) FROM agent WHERE parent_id = ?";
+
+	/**
+	 * How many direct sub-agents each of many agents has: one statement over the unique
+	 * index on {@code (parent_id, name)}.
+	 */
+	private static final String COUNT_CHILDREN_OF = "SELECT parent_id, count(*) AS n FROM agent"
+			+ " WHERE parent_id = ANY(?) GROUP BY parent_id";
 
 	private static final String COUNT_CHILDREN_SINCE = "SELECT count(*) FROM agent WHERE parent_id = ? AND created_at > ?";
 
@@ -223,6 +233,16 @@ class Agents {
 		this.jdbc.sql(LOCK_DERIVATIONS).param(rootId.toString()).query((rs, row) -> 1).list();
 	}
 
+	Map<AgentId, Long> countChildrenOf(Collection<AgentId> parentIds) {
+		Map<AgentId, Long> counts = new HashMap<>();
+		this.jdbc.sql(COUNT_CHILDREN_OF)
+			.param(parentIds.stream().map(AgentId::value).toArray(UUID[]::new))
+			.query((rs) -> {
+				counts.put(AgentId.of(rs.getObject("parent_id", UUID.class)), rs.getLong("n"));
+			});
+		return counts;
+	}
+
 	long countChildren(AgentId parentId) {
 		return this.jdbc.sql(COUNT_CHILDREN).param(parentId.value()).query(Long.class).single();
 	}
@@ -277,6 +297,10 @@ class Agents {
 			.update();
 		this.keys.save(agent);
 		this.versions.insert(agent, actor, now);
+	}
+
+	Optional<AgentVersion> version(AgentId id, long version) {
+		return this.versions.find(id, version);
 	}
 
 	Page<AgentVersion> versions(AgentId id, String cursor, int limit) {

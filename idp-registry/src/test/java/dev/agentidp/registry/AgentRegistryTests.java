@@ -82,6 +82,31 @@ class AgentRegistryTests {
 	}
 
 	@Test
+	void subAgentCountsCountsEachAgentsDirectSubAgentsInOneCall() {
+		Agent parent = register(uniqueName("counted"), "owner@example.com");
+		Agent lonely = register(uniqueName("lonely"), "owner@example.com");
+		Agent child = this.registry.registerSubAgent(parent.id(), "one", parent.scopes(), null, ADMIN);
+		this.registry.registerSubAgent(parent.id(), "two", parent.scopes(), null, ADMIN);
+		this.registry.registerSubAgent(child.id(), "grandchild", child.scopes(), null, ADMIN);
+		assertThat(this.registry.subAgentCounts(List.of(parent.id(), lonely.id(), child.id())))
+			.containsExactly(Map.entry(parent.id(), 2L), Map.entry(lonely.id(), 0L), Map.entry(child.id(), 1L));
+		assertThat(this.registry.subAgentCounts(List.of())).isEmpty();
+	}
+
+	@Test
+	void versionIsTheDocumentAsItWasAtThatVersion() {
+		Agent agent = register(uniqueName("versioned"), "owner@example.com");
+		this.registry.suspend(agent.id(), "incident", ADMIN);
+		assertThat(this.registry.version(agent.id(), 1)).get()
+			.extracting(AgentVersion::status)
+			.isEqualTo(AgentStatus.ACTIVE);
+		assertThat(this.registry.version(agent.id(), 2)).get()
+			.extracting(AgentVersion::status)
+			.isEqualTo(AgentStatus.SUSPENDED);
+		assertThat(this.registry.version(agent.id(), 3)).isEmpty();
+	}
+
+	@Test
 	void findActiveAgentIsAsCurrentAsTheDatabase() {
 		Agent agent = register(uniqueName("active"), "a@example.com");
 		Agent first = this.registry.findActiveAgent(agent.id()).orElseThrow();

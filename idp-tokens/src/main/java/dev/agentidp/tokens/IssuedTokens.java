@@ -7,8 +7,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -83,6 +86,39 @@ final class IssuedTokens {
 	 */
 	private static final int MAX_REVOKE_PASSES = 64;
 
+	/**
+	 * For each agent of one inventory page, in one statement: its last token issued (the
+	 * index on {@code (agent_id, issued_at)}, V18, read backwards once) and how many are
+	 * live (the partial index on live tokens).
+	 */
+	private static final String ACTIVITY = """
+			SELECT a.id AS agent_id,
+				(SELECT max(t.issued_at) FROM issued_token t WHERE t.agent_id = a.id) AS last_issued_at,
+				(SELECT count(*) FROM issued_token t
+				 WHERE t.agent_id = a.id AND t.revoked_at IS NULL AND t.expires_at > ?) AS live
+			FROM unnest(?::uuid[]) AS a(id)""";
+
+	/**
+	 * The live tokens of a task, newest first (the partial index on live task tokens).
+	 */
+	private static final String SELECT_LIVE_BY_TASK = "SELECT " + COLUMNS
+			+ " FROM issued_token WHERE task = ? AND revoked_at IS NULL AND expires_at > ?"
+			+ " ORDER BY issued_at DESC, jti LIMIT ?";
+
+	/**
+	 * How many live tokens derive from a token, transitively through parent_jti (the
+	 * index on parent_jti): what revoking it revokes besides itself.
+	 */
+	private static final String COUNT_LIVE_DERIVED = """
+			WITH RECURSIVE tree(jti, depth) AS (
+				SELECT jti, 0 FROM issued_token WHERE parent_jti = ?
+				UNION
+				SELECT t.jti, tree.depth + 1 FROM issued_token t JOIN tree ON t.parent_jti = tree.jti
+				WHERE tree.depth < 64
+			)
+			SELECT count(*) FROM issued_token
+			WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""";
+
 	private static final String PURGE = "DELETE FROM issued_token WHERE expires_at < ?";
 
 	private final JdbcClient jdbc;
@@ -133,6 +169,29 @@ final class IssuedTokens {
 			.params(agentId.value(), Timestamp.from(now), limit)
 			.query((rs, row) -> map(rs))
 			.list();
+	}
+
+	Map<AgentId, TokenActivity> activityOf(Collection<AgentId> agentIds, Instant now) {
+		Map<AgentId, TokenActivity> activity = new HashMap<>();
+		this.jdbc.sql(ACTIVITY)
+			.params(Timestamp.from(now), agentIds.stream().map(AgentId::value).toArray(UUID[]::new))
+			.query((rs) -> {
+				Timestamp last = rs.getTimestamp("last_issued_at");
+				activity.put(AgentId.of(rs.getObject("agent_id", UUID.class)),
+						new TokenActivity((last != null) ? last.toInstant() : null, rs.getLong("live")));
+			});
+		return activity;
+	}
+
+	List<TokenRecord> liveTokensOfTask(String task, Instant now, int limit) {
+		return this.jdbc.sql(SELECT_LIVE_BY_TASK)
+			.params(task, Timestamp.from(now), limit)
+			.query((rs, row) -> map(rs))
+			.list();
+	}
+
+	long countLiveDerived(Jti jti, Instant now) {
+		return this.jdbc.sql(COUNT_LIVE_DERIVED).params(jti.value(), Timestamp.from(now)).query(Long.class).single();
 	}
 
 	int revokeTree(Jti jti, String why, Instant now) {

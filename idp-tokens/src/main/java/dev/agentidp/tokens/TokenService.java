@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -196,6 +198,58 @@ public class TokenService {
 	public List<TokenRecord> liveTokens(AgentId agentId) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		return this.tokens.liveTokensOf(agentId, this.clock.instant(), MAX_LISTED);
+	}
+
+	/**
+	 * The tokens of many agents at a glance (the console's inventory): one statement for
+	 * them all, over two indexes, however many tokens each holds.
+	 * @param agentIds the agents, at most 500
+	 * @return each agent's activity; {@link TokenActivity#NONE} for an agent without a
+	 * token
+	 */
+	public Map<AgentId, TokenActivity> activityOf(Collection<AgentId> agentIds) {
+		Assert.notNull(agentIds, "agentIds cannot be null");
+		Assert.isTrue(agentIds.size() <= MAX_LISTED, "at most " + MAX_LISTED + " agents at a time");
+		if (agentIds.isEmpty()) {
+			return Map.of();
+		}
+		Map<AgentId, TokenActivity> found = this.tokens.activityOf(agentIds, this.clock.instant());
+		Map<AgentId, TokenActivity> activity = new LinkedHashMap<>();
+		for (AgentId id : agentIds) {
+			activity.put(id, found.getOrDefault(id, TokenActivity.NONE));
+		}
+		return activity;
+	}
+
+	/**
+	 * The token store's row of a token, whatever its state.
+	 * @param jti the token id
+	 * @return the row, or empty when there is none (never issued, or purged)
+	 */
+	public Optional<TokenRecord> findToken(Jti jti) {
+		Assert.notNull(jti, "jti cannot be null");
+		return this.tokens.find(jti).map(IssuedTokens.StoredToken::token);
+	}
+
+	/**
+	 * The live tokens of a task, newest first, at most 500.
+	 * @param task the task
+	 * @return the tokens
+	 */
+	public List<TokenRecord> liveTokensOfTask(String task) {
+		Assert.hasText(task, "task cannot be empty");
+		return this.tokens.liveTokensOfTask(task, this.clock.instant(), MAX_LISTED);
+	}
+
+	/**
+	 * How many live tokens derive from a token, transitively (through their parent jti):
+	 * what {@link #revokeByJti} revokes besides the token itself, for a preview.
+	 * @param jti the token id
+	 * @return the count of live derived tokens
+	 */
+	public long liveDerivedCount(Jti jti) {
+		Assert.notNull(jti, "jti cannot be null");
+		return this.tokens.countLiveDerived(jti, this.clock.instant());
 	}
 
 	/**

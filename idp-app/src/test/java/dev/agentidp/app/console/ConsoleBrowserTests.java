@@ -28,6 +28,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -114,13 +116,13 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		assertThat(row.getText()).contains("owner@example.com", "support", "prod", "active", "high");
 		screenshot("inventory");
 
-		row.findElement(By.tagName("a")).click();
+		clickAndWait(row.findElement(By.tagName("a")));
 		assertThat(this.browser.findElement(By.id("agent-id")).getText()).isEqualTo(agent.id());
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
 		assertThat(this.browser.findElement(By.id("keys")).getText()).contains("active");
 		screenshot("agent");
 		this.browser.findElement(By.id("suspend-reason")).sendKeys("incident 42");
-		this.browser.findElement(By.id("suspend")).click();
+		clickAndWait(this.browser.findElement(By.id("suspend")));
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("suspended");
 		assertThat(this.browser.findElement(By.id("message")).getText()).startsWith("Suspended.");
 		screenshot("agent-suspended");
@@ -129,7 +131,7 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 			.params(agent.id(), "incident 42")
 			.query(String.class)
 			.single()).isEqualTo("user:admin");
-		this.browser.findElement(By.id("resume")).click();
+		clickAndWait(this.browser.findElement(By.id("resume")));
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
 		assertThat(this.browser.findElement(By.id("message")).getText()).isEqualTo("Resumed.");
 
@@ -197,8 +199,9 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		open("/console/agents/" + agent.id());
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
 		assertThat(this.browser.findElements(By.id("suspend"))).isEmpty();
-		assertThat(this.browser.findElements(By.tagName("form"))).hasSize(1); // sign-out
-																				// only
+		// sign-out only (the page's other forms are GETs: compare versions, filter the
+		// audit)
+		assertThat(this.browser.findElements(By.cssSelector("form[method='post']"))).hasSize(1);
 		screenshot("agent-auditor");
 	}
 
@@ -219,6 +222,16 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 			.contains("&lt;script&gt;alert(1)&lt;/script&gt;");
 		assertNoAlert();
 		screenshot("agent-escaped");
+	}
+
+	/**
+	 * Clicks what navigates and waits for the next page: the old page's root goes stale
+	 * (a find right after a click could otherwise read the page being left).
+	 */
+	private void clickAndWait(WebElement element) {
+		WebElement page = this.browser.findElement(By.tagName("html"));
+		element.click();
+		new WebDriverWait(this.browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private void assertNoAlert() {
