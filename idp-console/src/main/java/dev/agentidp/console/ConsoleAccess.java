@@ -27,6 +27,14 @@ final class ConsoleAccess {
 	}
 
 	/**
+	 * Whether the person may search, verify and export the whole audit trail (issue 18:
+	 * the auditor is read-only "plus audit verify and export"): admins and auditors.
+	 */
+	static boolean mayAudit(SignedInPerson person) {
+		return person.isAdmin() || person.isAuditor();
+	}
+
+	/**
 	 * The owner whose agents the inventory lists: the person's own address for an owner,
 	 * {@code requested} (any owner when {@code null}) for those who see every agent.
 	 */

@@ -85,6 +85,13 @@ class ConsoleSecurityConfiguration {
 						.permitAll()
 						.requestMatchers(HttpMethod.GET, "/console/login", "/console/console.css")
 						.permitAll()
+						// the audit page: admins and auditors, who may also start a
+						// verification (issue 18: auditors "plus audit verify and
+						// export")
+						.requestMatchers(HttpMethod.GET, "/console/audit", "/console/audit/**")
+						.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+						.requestMatchers(HttpMethod.POST, "/console/audit/verify")
+						.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
 						.requestMatchers(HttpMethod.GET, "/console", "/console/**")
 						.hasAnyAuthority(Person.ADMIN, Person.OWNER, Person.AUDITOR)
 						.requestMatchers(HttpMethod.POST, "/console/**")
