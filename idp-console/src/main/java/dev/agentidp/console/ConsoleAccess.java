@@ -35,6 +35,13 @@ final class ConsoleAccess {
 	}
 
 	/**
+	 * Whether the person may manage the provider's clients and people: admins only.
+	 */
+	static boolean mayAdminister(SignedInPerson person) {
+		return person.isAdmin();
+	}
+
+	/**
 	 * The owner whose agents the inventory lists: the person's own address for an owner,
 	 * {@code requested} (any owner when {@code null}) for those who see every agent.
 	 */
