@@ -67,4 +67,23 @@ class ConsoleAdminPagesBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.screenshot("people");
 	}
 
+	@Test
+	void theAdminLooksAtTheActivityCharts() {
+		dev.agentidp.app.fixtures.TestAgent agent = new dev.agentidp.app.fixtures.TestAgents(http(), admin().token(),
+				http().baseUrl())
+			.document("charts")
+			.scope("crm:read", "high")
+			.register();
+		agent.token(http(), "crm:read");
+		http().postForm("/oauth2/token", agent.tokenForm("crm:write"));
+		this.browser.signIn("admin", ADMIN_PASSWORD);
+		this.browser.byId("nav-activity").click();
+		assertThat(this.browser.driver().findElements(org.openqa.selenium.By.cssSelector("#chart-issued rect")))
+			.hasSize(24);
+		assertThat(this.browser.driver().findElements(org.openqa.selenium.By.cssSelector("#chart-risk rect")))
+			.hasSize(4);
+		assertThat(Long.parseLong(this.browser.text("issued-total"))).isPositive();
+		this.browser.screenshot("activity");
+	}
+
 }
