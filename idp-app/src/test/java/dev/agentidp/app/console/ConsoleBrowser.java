@@ -8,12 +8,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -101,6 +103,10 @@ final class ConsoleBrowser implements AutoCloseable {
 		name.sendKeys(username);
 		byId("password").sendKeys(password);
 		byId("sign-in").click();
+		// the POST, its redirect and the next page: a click may return before they end
+		new WebDriverWait(this.driver, Duration.ofSeconds(20))
+			.until((driver) -> !driver.getCurrentUrl().endsWith("/console/login")
+					&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
 	}
 
 	/** Saves a screenshot as {@code console-<page>.png}. */
