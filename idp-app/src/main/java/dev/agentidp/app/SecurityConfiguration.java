@@ -6,6 +6,7 @@ import java.util.List;
 import dev.agentidp.app.audit.AdminDenials;
 import dev.agentidp.app.policy.PolicyCallers;
 import dev.agentidp.audit.Refusals;
+import dev.agentidp.console.ConsoleSessions;
 import dev.agentidp.policy.PolicyDecisionPoint;
 import dev.agentidp.tokens.AuthorizationServerContribution;
 import dev.agentidp.approvals.BackchannelEndpoint;
@@ -35,6 +36,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.util.StringUtils;
@@ -51,7 +53,9 @@ import org.springframework.util.StringUtils;
  * metadata ({@code /.well-known/authzen-configuration}) is public;</li>
  * <li>the admin API, an OAuth2 resource server over this provider's own tokens
  * ({@code idp:admin}; {@code idp:audit:read} suffices to read the audit trail), with RFC
- * 9457 problem documents for 401 and 403;</li>
+ * 9457 problem documents for 401 and 403; it also accepts a signed-in console session
+ * ({@link ConsoleSessions}: admin → {@code idp:admin}, auditor → {@code idp:audit:read},
+ * CSRF token on unsafe methods);</li>
  * <li>the actuator: health and prometheus only;</li>
  * <li>the console ({@code /console/**}, {@code @Order(5)}), the console module's own
  * chain with form login and sessions (docs/console.md);</li>
@@ -190,7 +194,8 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(3)
-	SecurityFilterChain adminChain(HttpSecurity http, Refusals audit) throws Exception {
+	SecurityFilterChain adminChain(HttpSecurity http, Refusals audit, ConsoleSessions consoleSessions)
+			throws Exception {
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setPrincipalClaimName("client_id");
 		JwtGrantedAuthoritiesConverter scopes = new JwtGrantedAuthoritiesConverter();
@@ -214,9 +219,10 @@ class SecurityConfiguration {
 				.accessDeniedHandler(problemForbidden(audit)))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problemUnauthorized(audit))
 				.accessDeniedHandler(problemForbidden(audit)))
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable());
+		// a signed-in console session too, with its roles as these scopes and its CSRF
+		// token on unsafe methods (docs/console.md "The admin API from a session")
+		consoleSessions.acceptOn(http);
 		return http.build();
 	}
 
@@ -293,7 +299,25 @@ class SecurityConfiguration {
 	private static AccessDeniedHandler problemForbidden(Refusals audit) {
 		return (request, response, ex) -> {
 			Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-			AdminDenials.record(audit, request, (caller != null) ? caller.getName() : null, "insufficient scope");
+			String name = (caller != null) ? caller.getName() : null;
+			if (ex instanceof CsrfException) {
+				AdminDenials.record(audit, request, name, "missing or invalid CSRF token");
+				ProblemResponses.write(response,
+						ProblemResponses.problem(HttpStatus.FORBIDDEN,
+								"A request signed in by a console session must carry the session's CSRF token"
+										+ " (X-CSRF-TOKEN header or _csrf parameter)",
+								request));
+				return;
+			}
+			AdminDenials.record(audit, request, name, "insufficient scope");
+			if (ConsoleSessions.isSession(caller)) {
+				ProblemResponses.write(response,
+						ProblemResponses.problem(HttpStatus.FORBIDDEN,
+								"The signed-in person's roles do not allow this operation (admin; auditor may read the"
+										+ " audit trail)",
+								request));
+				return;
+			}
 			response.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"idp:admin\"");
 			ProblemResponses.write(response, ProblemResponses.problem(HttpStatus.FORBIDDEN,
 					"The token lacks the scope this operation requires (idp:admin)", request));

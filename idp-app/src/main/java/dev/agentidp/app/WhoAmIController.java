@@ -2,19 +2,23 @@ package dev.agentidp.app;
 
 import java.util.List;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /admin/v1/whoami}: the calling client and its scopes.
+ * {@code GET /admin/v1/whoami}: the calling client and its scopes (for a console session,
+ * its person and the scopes its roles map to).
  */
 @RestController
 class WhoAmIController {
 
 	@GetMapping("/admin/v1/whoami")
-	WhoAmI whoami(JwtAuthenticationToken authentication) {
-		String clientId = authentication.getToken().getClaimAsString("client_id");
+	WhoAmI whoami(Authentication authentication) {
+		// a console session has no client: it is named by its person (user:<email>)
+		String clientId = (authentication instanceof JwtAuthenticationToken jwt)
+				? jwt.getToken().getClaimAsString("client_id") : null;
 		List<String> scopes = authentication.getAuthorities()
 			.stream()
 			.map((authority) -> authority.getAuthority())

@@ -93,6 +93,8 @@ class ModuleBoundariesTests {
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
 			// idp-console: people and their accounts
 			"dev.agentidp.console.People",
+			// idp-console: the kit the admin API uses to accept a console session
+			"dev.agentidp.console.ConsoleSessions",
 			// idp-dpop: the proof verifier
 			"dev.agentidp.dpop.DpopProofVerifier",
 			// idp-resource-server, a Spring Boot starter: its auto-configuration (Boot

@@ -2,6 +2,8 @@ package dev.agentidp.audit;
 
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
@@ -56,6 +58,8 @@ public class AuditTrail {
 
 	private final AuditSearch search;
 
+	private final AuditActivityQueries activity;
+
 	private final AuditStreams streams;
 
 	private final AuditCheckpoints checkpoints;
@@ -103,6 +107,7 @@ public class AuditTrail {
 		JdbcClient jdbc = JdbcClient.create(dataSource);
 		this.appender = new ChainAppender(new JdbcTemplate(dataSource), clock);
 		this.search = new AuditSearch(jdbc);
+		this.activity = new AuditActivityQueries(jdbc);
 		this.streams = new AuditStreams(dataSource);
 		this.checkpoints = checkpoints;
 		this.scans = new AuditScans(registry);
@@ -207,6 +212,25 @@ public class AuditTrail {
 	@Transactional(readOnly = true)
 	public AuditPage find(AuditQuery query) {
 		return this.search.find(query);
+	}
+
+	/**
+	 * What happened over a time range, by hour, for charts ({@link AuditActivity}): the
+	 * allowed records of one action and every denial, and the denials' most frequent
+	 * reasons. Reads the index on {@code occurred_at} over that range only.
+	 * @param from the start (rounded down to its hour)
+	 * @param to the end (exclusive), at most 7 days after {@code from}
+	 * @param action the action counted per hour (for example {@code token.issued})
+	 * @param reasons how many reasons at most (1 to 50)
+	 * @return the activity
+	 */
+	@Transactional(readOnly = true)
+	public AuditActivity activity(Instant from, Instant to, String action, int reasons) {
+		Assert.isTrue(from != null && to != null && from.isBefore(to), "from must be before to");
+		Assert.isTrue(!to.isAfter(from.plus(Duration.ofDays(7))), "the range must be at most 7 days");
+		Assert.hasText(action, "action cannot be empty");
+		Assert.isTrue(reasons >= 1 && reasons <= 50, "reasons must be between 1 and 50");
+		return this.activity.activity(from, to, action, reasons);
 	}
 
 	/**

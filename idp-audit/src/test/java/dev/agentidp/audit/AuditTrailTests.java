@@ -48,6 +48,29 @@ class AuditTrailTests extends AuditDatabaseTestSupport {
 	}
 
 	@Test
+	void activityCountsTheActionAndTheDenialsOfEachHourAndTheDenialsReasons() {
+		String action = "activity.counted-" + java.util.UUID.randomUUID();
+		String reason = "activity reason " + java.util.UUID.randomUUID();
+		java.time.Instant to = java.time.Instant.now()
+			.truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+			.plus(1, java.time.temporal.ChronoUnit.HOURS);
+		java.time.Instant from = to.minus(java.time.Duration.ofHours(24));
+		AuditActivity before = this.trail.activity(from, to, action, 50);
+		this.trail.append(entry("activity-chain", action));
+		this.trail.append(entry("activity-chain", action));
+		this.trail.append(new AuditEntry("activity-chain", null, action, null, Decision.DENY, reason, null));
+		AuditActivity after = this.trail.activity(from, to, action, 50);
+		assertThat(after.hours()).hasSize(24);
+		AuditActivity.Hour now = after.hours().get(23);
+		assertThat(now.start()).isEqualTo(to.minus(java.time.Duration.ofHours(1)));
+		// the denied record of that action is a denial, not a counted one
+		assertThat(now.counted()).isEqualTo(2);
+		assertThat(now.denials()).isEqualTo(before.hours().get(23).denials() + 1);
+		assertThat(after.hours().subList(0, 23)).allSatisfy((hour) -> assertThat(hour.counted()).isZero());
+		assertThat(after.denialsByReason()).contains(new AuditActivity.ReasonCount(reason, 1));
+	}
+
+	@Test
 	void appendWhenNewChainThenGenesisAndHashFollowTheRule() throws Exception {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("scopes", List.of("crm:read", "crm:write"));

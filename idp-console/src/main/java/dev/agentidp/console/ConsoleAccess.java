@@ -61,6 +61,21 @@ final class ConsoleAccess {
 	}
 
 	/**
+	 * Whether the person may search, verify and export the whole audit trail (issue 18:
+	 * the auditor is read-only "plus audit verify and export"): admins and auditors.
+	 */
+	static boolean mayAudit(SignedInPerson person) {
+		return person.isAdmin() || person.isAuditor();
+	}
+
+	/**
+	 * Whether the person may manage the provider's clients and people: admins only.
+	 */
+	static boolean mayAdminister(SignedInPerson person) {
+		return person.isAdmin();
+	}
+
+	/**
 	 * The owner whose agents the inventory lists: the person's own address for an owner,
 	 * {@code requested} (any owner when {@code null}) for those who see every agent.
 	 */

@@ -51,6 +51,21 @@ class ConsoleAudit {
 	}
 
 	/**
+	 * A sign-in through the organisation's OpenID Connect provider.
+	 * @param person who signed in, with the roles the mapping granted
+	 * @param issuer the provider's issuer
+	 * @param source the request's source
+	 */
+	void signedInFederated(SignedInPerson person, String issuer, String source) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("source", source);
+		details.put("issuer", PrintableText.of(issuer, 255));
+		details.put("roles", person.roles().stream().sorted().toList());
+		this.trail.append(new AuditEntry(AuditEntry.SYSTEM_CHAIN, person.actor(), SIGNED_IN, person.actor(),
+				Decision.ALLOW, null, details));
+	}
+
+	/**
 	 * A refused sign-in.
 	 * @param actor {@code user:<email>} of the person when known, else {@code user:} and
 	 * the name as typed (made printable and bounded)

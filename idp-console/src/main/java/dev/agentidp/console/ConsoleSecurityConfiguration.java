@@ -1,5 +1,6 @@
 package dev.agentidp.console;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.DispatcherType;
@@ -11,10 +12,15 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -24,8 +30,10 @@ import org.springframework.security.web.csrf.CsrfException;
  * The console's security chain ({@code /console/**}), before the application's default
  * chain: form login on the console's own page, a session cookie ({@code SameSite=Lax},
  * {@code Secure} outside the {@code dev} profile), CSRF protection on every form, the
- * absolute timeout ({@link SessionAgeLimit}), sign-out; deny by default. Reading needs
- * one of the roles {@code admin}, {@code owner}, {@code auditor}; a POST (a change) needs
+ * absolute timeout ({@link SessionAgeLimit}), sign-out; deny by default. With
+ * {@code idp.console.federation.issuer-uri} set, also {@code oauth2Login} at the
+ * organisation's OpenID Connect provider ({@link FederatedSignIn}). Reading needs one of
+ * the roles {@code admin}, {@code owner}, {@code auditor}; a POST (a change) needs
  * {@code admin} or {@code owner}, and each controller then applies {@link ConsoleAccess}
  * to the agent. A refusal to a signed-in person, or a forged or missing CSRF token, is
  * audited ({@code console.denied}) and answered with the 403 page.
@@ -41,20 +49,58 @@ class ConsoleSecurityConfiguration {
 	SecurityFilterChain consoleChain(HttpSecurity http, People people, SignInThrottle throttle, ConsoleAudit audit,
 			ConsoleProperties properties) throws Exception {
 		PersonAuthenticationProvider provider = new PersonAuthenticationProvider(people, throttle, audit);
-		ProviderManager manager = new ProviderManager(List.of(provider));
+		List<AuthenticationProvider> providers = new ArrayList<>(List.of(provider));
+		ConsoleProperties.Federation federation = properties.federation();
+		FederatedSignIn federated = federation.enabled() ? new FederatedSignIn(federation, people, audit) : null;
+		if (federated != null) {
+			// the chain's own manager: the providers oauth2Login adds to HttpSecurity are
+			// not used by it
+			providers.add(new OidcAuthorizationCodeAuthenticationProvider(
+					new RestClientAuthorizationCodeTokenResponseClient(), federated.userService()));
+		}
+		ProviderManager manager = new ProviderManager(providers);
+		if (federated != null) {
+			http.oauth2Login((login) -> login.loginPage("/console/login")
+				.clientRegistrationRepository(new FederationRegistrations(federation))
+				.authorizedClientRepository(new NoAuthorizedClients())
+				.authorizationEndpoint((endpoint) -> endpoint.baseUri(FederationRegistrations.AUTHORIZATION_BASE_URI))
+				.redirectionEndpoint((endpoint) -> endpoint.baseUri(FederationRegistrations.REDIRECT_BASE_URI + "/*"))
+				.successHandler(federated.successHandler())
+				.failureHandler(federated.failureHandler())
+				.withObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+					@Override
+					public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+						// an unreachable discovery document is a refused sign-in
+						// (audited, the sign-in page), not the filter's default 500
+						filter.setAuthenticationFailureHandler(federated.failureHandler());
+						return filter;
+					}
+				})
+				.permitAll());
+		}
 		http.securityMatcher("/console", "/console/**")
 			.authenticationManager(manager)
-			.authorizeHttpRequests(
-					(requests) -> requests.dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR)
-						.permitAll()
-						.requestMatchers(HttpMethod.GET, "/console/login", "/console/console.css")
-						.permitAll()
-						.requestMatchers(HttpMethod.GET, "/console", "/console/**")
-						.hasAnyAuthority(Person.ADMIN, Person.OWNER, Person.AUDITOR)
-						.requestMatchers(HttpMethod.POST, "/console/**")
-						.hasAnyAuthority(Person.ADMIN, Person.OWNER)
-						.anyRequest()
-						.denyAll())
+			.authorizeHttpRequests((requests) -> requests
+				.dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR)
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/console/login", "/console/console.css")
+				.permitAll()
+				// clients and people: admins only
+				.requestMatchers("/console/clients", "/console/clients/**", "/console/people", "/console/people/**")
+				.hasAuthority(Person.ADMIN)
+				// the audit page: admins and auditors, who may also start a
+				// verification (issue 18: auditors "plus audit verify and
+				// export")
+				.requestMatchers(HttpMethod.GET, "/console/audit", "/console/audit/**")
+				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+				.requestMatchers(HttpMethod.POST, "/console/audit/verify")
+				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+				.requestMatchers(HttpMethod.GET, "/console", "/console/**")
+				.hasAnyAuthority(Person.ADMIN, Person.OWNER, Person.AUDITOR)
+				.requestMatchers(HttpMethod.POST, "/console/**")
+				.hasAnyAuthority(Person.ADMIN, Person.OWNER)
+				.anyRequest()
+				.denyAll())
 			.formLogin((form) -> form.loginPage("/console/login")
 				.loginProcessingUrl("/console/login")
 				.defaultSuccessUrl("/console")

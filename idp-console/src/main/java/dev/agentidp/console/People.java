@@ -1,6 +1,7 @@
 package dev.agentidp.console;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +32,9 @@ public class People {
 
 	/** The action of an account's creation. */
 	public static final String CREATED = "person.created";
+
+	/** The action of an account's disabling. */
+	public static final String DISABLED = "person.disabled";
 
 	/** The shortest password accepted. */
 	public static final int MIN_PASSWORD_LENGTH = 12;
@@ -127,6 +131,53 @@ public class People {
 			return Optional.empty();
 		}
 		return this.rows.find(normalizeLogin(usernameOrEmail));
+	}
+
+	/**
+	 * One page of people, by username.
+	 * @param after the last username of the previous page, or {@code null} for the first
+	 * @param limit 1 to 501
+	 * @return the people
+	 */
+	@Transactional(readOnly = true)
+	public List<Person> list(String after, int limit) {
+		Assert.isTrue(limit >= 1 && limit <= 501, "limit must be between 1 and 501");
+		return this.rows.page(after, limit);
+	}
+
+	/**
+	 * Disables an account: from now on its sign-ins are refused (local, and federated
+	 * ones with its email address). A person cannot disable their own account, so that
+	 * the admin doing it keeps one. Audited as {@code person.disabled}.
+	 * @param username the account
+	 * @param reason why (at most 512 characters), or {@code null}
+	 * @param actor who disables it ({@code user:<email>})
+	 * @return the person, disabled
+	 * @throws InvalidInputException when there is no such account or the reason is too
+	 * long
+	 * @throws IllegalStateException when it is disabled already, or is the actor's own
+	 */
+	@Transactional
+	public Person disable(String username, String reason, String actor) {
+		if (reason != null && reason.length() > 512) {
+			throw new InvalidInputException("reason", "must be at most 512 characters");
+		}
+		Person person = (username != null && USERNAME.matcher(username).matches())
+				? this.rows.find(username).orElse(null) : null;
+		if (person == null) {
+			throw new InvalidInputException("username", "no such person");
+		}
+		if (person.actor().equals(actor)) {
+			throw new IllegalStateException("You cannot disable your own account.");
+		}
+		if (!this.rows.disable(username, this.rows.now())) {
+			throw new IllegalStateException("The account " + username + " is disabled already.");
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("username", username);
+		this.trail.append(new AuditEntry(AuditEntry.SYSTEM_CHAIN, actor, DISABLED, person.actor(), Decision.ALLOW,
+				reason, details));
+		return this.rows.find(username).orElseThrow();
 	}
 
 	/**

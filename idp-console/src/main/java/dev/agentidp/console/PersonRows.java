@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -27,6 +28,12 @@ class PersonRows {
 			VALUES (:id, :username, :email, :hash, string_to_array(:roles, ','), :createdAt)""";
 
 	private static final String FIND = "SELECT " + COLUMNS + " FROM person WHERE username = :login OR email = :login";
+
+	private static final String PAGE = "SELECT " + COLUMNS
+			+ " FROM person WHERE (CAST(:after AS varchar) IS NULL OR username > :after) ORDER BY username LIMIT :limit";
+
+	private static final String DISABLE = "UPDATE person SET disabled_at = :now WHERE username = :username"
+			+ " AND disabled_at IS NULL";
 
 	private final JdbcClient jdbc;
 
@@ -56,6 +63,25 @@ class PersonRows {
 
 	Optional<Credentials> credentials(String login) {
 		return this.jdbc.sql(FIND).param("login", login).query(PersonRows::mapRow).optional();
+	}
+
+	/**
+	 * People by username, after {@code after} (exclusive; {@code null} for the first).
+	 */
+	List<Person> page(String after, int limit) {
+		return this.jdbc.sql(PAGE)
+			.param("after", after)
+			.param("limit", limit)
+			.query(PersonRows::mapRow)
+			.list()
+			.stream()
+			.map(Credentials::person)
+			.toList();
+	}
+
+	/** Disables an enabled person; {@code false} when there is none by that name. */
+	boolean disable(String username, Instant now) {
+		return this.jdbc.sql(DISABLE).param("username", username).param("now", Timestamp.from(now)).update() == 1;
 	}
 
 	Instant now() {

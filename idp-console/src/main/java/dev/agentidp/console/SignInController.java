@@ -15,12 +15,21 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 @Controller
 class SignInController {
 
+	private final boolean federated;
+
+	SignInController(ConsoleProperties properties) {
+		this.federated = properties.federation().enabled();
+	}
+
 	@GetMapping("/console/login")
 	String signIn(@RequestParam(required = false) String error, @RequestParam(required = false) String signedOut,
 			Model model) {
 		model.addAttribute("failed", error != null);
 		model.addAttribute("signedOut", signedOut != null);
 		model.addAttribute("failure", PersonAuthenticationProvider.GENERIC_FAILURE);
+		model.addAttribute("federated", this.federated);
+		model.addAttribute("federatedSignIn",
+				FederationRegistrations.AUTHORIZATION_BASE_URI + "/" + FederationRegistrations.ID);
 		return "console/login";
 	}
 

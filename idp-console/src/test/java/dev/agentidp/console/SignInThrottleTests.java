@@ -80,8 +80,10 @@ class SignInThrottleTests {
 	}
 
 	private SignInThrottle throttle(int pair, int source, int account, Duration lockout) {
-		return new SignInThrottle(this.jdbc, new ConsoleProperties(Duration.ofHours(12),
-				new ConsoleProperties.SignIn(pair, source, account, Duration.ofMinutes(15), lockout)));
+		return new SignInThrottle(this.jdbc,
+				new ConsoleProperties(Duration.ofHours(12),
+						new ConsoleProperties.SignIn(pair, source, account, Duration.ofMinutes(15), lockout),
+						new ConsoleProperties.Federation(null, null, null, "groups", java.util.Map.of())));
 	}
 
 }

@@ -1,18 +1,24 @@
 package dev.agentidp.app.registry;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Who is calling the admin API: the {@code client_id} of the bearer token.
+ * Who is calling the admin API: the {@code client_id} of the bearer token, or
+ * {@code user:<email>} of a signed-in console session.
  */
 final class AdminActor {
 
 	private AdminActor() {
 	}
 
-	static String of(JwtAuthenticationToken authentication) {
-		String clientId = authentication.getToken().getClaimAsString("client_id");
-		return (clientId != null) ? clientId : authentication.getName();
+	static String of(Authentication authentication) {
+		if (authentication instanceof JwtAuthenticationToken jwt) {
+			String clientId = jwt.getToken().getClaimAsString("client_id");
+			return (clientId != null) ? clientId : jwt.getName();
+		}
+		// a signed-in console session: the person, user:<email>
+		return authentication.getName();
 	}
 
 }

@@ -20,7 +20,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -56,7 +56,7 @@ class AgentController {
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JsonNode> register(@RequestBody(required = false) AgentDocumentRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		AgentDocumentRequest document = this.bodies.valid(body, AgentDocumentRequest.class,
 				AgentDocumentRequest.Registration.class);
 		AgentRegistration registration = this.registry.register(document.toProfile(), document.newKey(),
@@ -88,7 +88,7 @@ class AgentController {
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
 	ResponseEntity<JsonNode> patch(@PathVariable AgentId id, @RequestBody(required = false) JsonNode patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		AgentPatch.check(patch);
 		return answer(this.registry.update(id,
 				(current) -> this.bodies
@@ -107,25 +107,25 @@ class AgentController {
 
 	@PostMapping("/{id}/suspend")
 	ResponseEntity<JsonNode> suspend(@PathVariable AgentId id, @RequestBody(required = false) ReasonRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		return answer(this.registry.suspend(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping("/{id}/resume")
 	ResponseEntity<JsonNode> resume(@PathVariable AgentId id, @RequestBody(required = false) ReasonRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		return answer(this.registry.resume(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping("/{id}/retire")
 	ResponseEntity<JsonNode> retire(@PathVariable AgentId id, @RequestBody(required = false) ReasonRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		return answer(this.registry.retire(id, reason(body), AdminActor.of(authentication)));
 	}
 
 	@PostMapping(path = "/{id}/keys", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JsonNode> addKey(@PathVariable AgentId id, @RequestBody(required = false) KeyRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		KeyRequest key = this.bodies.valid(body, KeyRequest.class);
 		AgentRegistration registration = this.registry.addKey(id, key.newKey(), AdminActor.of(authentication));
 		return ResponseEntity.ok()
@@ -136,7 +136,7 @@ class AgentController {
 	@DeleteMapping("/{id}/keys/{kid}")
 	ResponseEntity<JsonNode> retireKey(@PathVariable AgentId id, @PathVariable String kid,
 			@RequestParam(defaultValue = "0") long graceSeconds,
-			@RequestParam(defaultValue = "false") String revokeTokens, JwtAuthenticationToken authentication) {
+			@RequestParam(defaultValue = "false") String revokeTokens, Authentication authentication) {
 		return answer(this.registry.retireKey(id, kid, graceSeconds, strictBoolean("revokeTokens", revokeTokens),
 				AdminActor.of(authentication)));
 	}

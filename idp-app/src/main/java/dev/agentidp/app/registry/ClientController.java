@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,7 +48,7 @@ class ClientController {
 	@PostMapping(path = CLIENTS, consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Map<String, Object>> register(@RequestBody(required = false) ClientRegistrationRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		ClientRegistrationRequest request = this.bodies.valid(body, ClientRegistrationRequest.class);
 		ClientRegistration registration = this.clients.register(request.name(), request.clientKind(),
 				request.scopeSet(), (request.jwk() != null) ? this.json.writeValueAsString(request.jwk()) : null,
@@ -84,7 +84,7 @@ class ClientController {
 
 	@PostMapping(path = CLIENTS + "/{id}/disable", produces = MediaType.APPLICATION_JSON_VALUE)
 	Map<String, Object> disable(@PathVariable String id, @RequestBody(required = false) ReasonRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		return view(this.clients.disable(id, ReasonRequest.of(this.bodies.optional(body, ReasonRequest.class)),
 				AdminActor.of(authentication)));
 	}

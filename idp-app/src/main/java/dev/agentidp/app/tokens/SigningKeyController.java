@@ -7,7 +7,7 @@ import dev.agentidp.app.AdminBodies;
 import dev.agentidp.tokens.SigningKeys;
 
 import org.springframework.http.MediaType;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -41,7 +41,7 @@ class SigningKeyController {
 
 	@PostMapping(path = "/admin/v1/signing-keys/rotate", produces = MediaType.APPLICATION_JSON_VALUE)
 	Map<String, Object> rotate(@RequestBody(required = false) SigningKeyRotationRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		String algorithm = SigningKeyRotationRequest.of(this.bodies.optional(body, SigningKeyRotationRequest.class));
 		return view(this.keys.rotate(algorithm, TokenAdminController.actor(authentication)));
 	}

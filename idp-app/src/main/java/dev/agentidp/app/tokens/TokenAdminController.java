@@ -13,6 +13,7 @@ import dev.agentidp.tokens.TokenService;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -58,7 +59,7 @@ class TokenAdminController {
 
 	@PostMapping(path = "/admin/v1/tokens/revoke", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Map<String, Integer> revoke(@RequestBody(required = false) TokenRevocationRequest body,
-			JwtAuthenticationToken authentication) {
+			Authentication authentication) {
 		TokenRevocationRequest request = this.bodies.valid(body, TokenRevocationRequest.class);
 		String actor = actor(authentication);
 		int revoked = switch (request.target()) {
@@ -84,9 +85,13 @@ class TokenAdminController {
 		return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
 	}
 
-	static String actor(JwtAuthenticationToken authentication) {
-		String clientId = authentication.getToken().getClaimAsString("client_id");
-		return (clientId != null) ? clientId : authentication.getName();
+	static String actor(Authentication authentication) {
+		if (authentication instanceof JwtAuthenticationToken jwt) {
+			String clientId = jwt.getToken().getClaimAsString("client_id");
+			return (clientId != null) ? clientId : jwt.getName();
+		}
+		// a signed-in console session: the person, user:<email>
+		return authentication.getName();
 	}
 
 	/**

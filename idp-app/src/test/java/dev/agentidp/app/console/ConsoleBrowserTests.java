@@ -247,7 +247,9 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		name.clear();
 		name.sendKeys(username);
 		this.browser.findElement(By.id("password")).sendKeys(password);
-		this.browser.findElement(By.id("sign-in")).click();
+		// the POST, its redirect and the next page: a bare click may return before they
+		// end, and the next lookup would read the sign-in page
+		clickAndWait(this.browser.findElement(By.id("sign-in")));
 	}
 
 	private long count(String id) {

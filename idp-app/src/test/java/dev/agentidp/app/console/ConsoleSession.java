@@ -77,6 +77,16 @@ final class ConsoleSession {
 			.build());
 	}
 
+	/** The last CSRF token read from a page's forms, or {@code null}. */
+	String csrf() {
+		return this.csrf;
+	}
+
+	/** Sends a request of the test's own to a path, with the session's cookie. */
+	HttpResponse<String> send(String path, java.util.function.UnaryOperator<HttpRequest.Builder> request) {
+		return send(request.apply(HttpRequest.newBuilder(URI.create(this.baseUrl + path))).build());
+	}
+
 	private HttpResponse<String> send(HttpRequest request) {
 		try {
 			return this.client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,89 @@
+package dev.agentidp.app.console;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The clients and people pages in a real browser: the admin registers a resource server
+ * and reads its secret once, then creates a person. The rules are
+ * {@link ConsoleClientsAndPeopleTests}'.
+ */
+class ConsoleAdminPagesBrowserTests extends ProviderIntegrationTestSupport {
+
+	@TempDir
+	private Path profile;
+
+	private ConsoleBrowser browser;
+
+	@BeforeAll
+	static void chromium() {
+		ConsoleBrowser.assumeChromium();
+	}
+
+	@BeforeEach
+	void openBrowser() {
+		this.browser = ConsoleBrowser.open("http://localhost:" + this.port, this.profile);
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.close();
+		}
+	}
+
+	@Test
+	void theAdminRegistersAClientAndCreatesAPerson() {
+		this.browser.signIn("admin", ADMIN_PASSWORD);
+		this.browser.byId("nav-clients").click();
+		String name = "browser-rs-" + UUID.randomUUID().toString().substring(0, 8);
+		this.browser.byId("client-name").sendKeys(name);
+		this.browser.screenshot("clients");
+		this.browser.byId("register-client").click();
+		assertThat(this.browser.text("client-name")).isEqualTo(name);
+		assertThat(this.browser.text("client-secret")).hasSizeGreaterThanOrEqualTo(43);
+		this.browser.screenshot("client-registered");
+		this.browser.byId("back-to-clients").click();
+		assertThat(this.browser.driver().getPageSource()).contains(name);
+
+		this.browser.byId("nav-people").click();
+		String username = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+		this.browser.byId("person-username").sendKeys(username);
+		this.browser.byId("person-email").sendKeys(username + "@example.com");
+		this.browser.byId("person-password").sendKeys("browser-person-password-0123");
+		this.browser.byId("role-auditor").click();
+		this.browser.byId("create-person").click();
+		assertThat(this.browser.text("message")).isEqualTo("Created " + username + ".");
+		assertThat(this.browser.driver().getPageSource()).contains(username + "@example.com");
+		this.browser.screenshot("people");
+	}
+
+	@Test
+	void theAdminLooksAtTheActivityCharts() {
+		dev.agentidp.app.fixtures.TestAgent agent = new dev.agentidp.app.fixtures.TestAgents(http(), admin().token(),
+				http().baseUrl())
+			.document("charts")
+			.scope("crm:read", "high")
+			.register();
+		agent.token(http(), "crm:read");
+		http().postForm("/oauth2/token", agent.tokenForm("crm:write"));
+		this.browser.signIn("admin", ADMIN_PASSWORD);
+		this.browser.byId("nav-activity").click();
+		assertThat(this.browser.driver().findElements(org.openqa.selenium.By.cssSelector("#chart-issued rect")))
+			.hasSize(24);
+		assertThat(this.browser.driver().findElements(org.openqa.selenium.By.cssSelector("#chart-risk rect")))
+			.hasSize(4);
+		assertThat(Long.parseLong(this.browser.text("issued-total"))).isPositive();
+		this.browser.screenshot("activity");
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.agentidp.app.console;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The audit page in a real browser: the admin opens it from the navigation, searches,
+ * sees the latest checkpoint verified, and verifies the whole trail, the page refreshing
+ * itself until the run ends. The rules are {@link ConsoleAuditPageTests}'.
+ */
+class ConsoleAuditBrowserTests extends ProviderIntegrationTestSupport {
+
+	@TempDir
+	private Path profile;
+
+	private ConsoleBrowser browser;
+
+	@BeforeAll
+	static void chromium() {
+		ConsoleBrowser.assumeChromium();
+	}
+
+	@BeforeEach
+	void openBrowser() {
+		this.browser = ConsoleBrowser.open("http://localhost:" + this.port, this.profile);
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.close();
+		}
+	}
+
+	@Test
+	void theAdminSearchesTheTrailAndVerifiesItWhole() {
+		assertThat(admin().postNoBody("/admin/v1/audit/checkpoints").statusCode()).isEqualTo(201);
+		this.browser.signIn("admin", ADMIN_PASSWORD);
+		this.browser.byId("nav-audit").click();
+		assertThat(this.browser.currentUrl()).endsWith("/console/audit");
+		assertThat(this.browser.text("checkpoint-signature")).isEqualTo("verifies with the provider's signing key");
+		this.browser.byId("f-action").sendKeys("console.signed_in");
+		this.browser.byId("f-actor").sendKeys("user:admin");
+		this.browser.byId("search").click();
+		assertThat(this.browser.driver().findElements(By.cssSelector("#records tbody tr[data-seq]"))).isNotEmpty()
+			.allSatisfy((row) -> assertThat(row.getText()).contains("user:admin", "console.signed_in"));
+		this.browser.screenshot("audit");
+
+		this.browser.byId("verify-all").click();
+		assertThat(this.browser.currentUrl()).endsWith("/console/audit/verify");
+		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60))
+			.until((driver) -> !"running".equals(driver.findElement(By.id("verify-state")).getAttribute("data-state")));
+		assertThat(this.browser.text("verify-valid")).startsWith("The trail is intact:");
+		this.browser.screenshot("audit-verified");
+	}
+
+}

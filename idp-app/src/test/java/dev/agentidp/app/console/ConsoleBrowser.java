@@ -1,0 +1,129 @@
+package dev.agentidp.app.console;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Debian's headless Chromium through its chromedriver, as {@link ConsoleBrowserTests}
+ * opens it, for the console's other browser tests: pages by path, elements by id, a
+ * screenshot of each page in {@code target/console-screenshots/}.
+ */
+final class ConsoleBrowser implements AutoCloseable {
+
+	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+
+	private final ChromeDriver driver;
+
+	private final String baseUrl;
+
+	private ConsoleBrowser(ChromeDriver driver, String baseUrl) {
+		this.driver = driver;
+		this.baseUrl = baseUrl;
+	}
+
+	/** Skips the calling test class, saying why, when no Chromium is installed. */
+	static void assumeChromium() {
+		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+				"The console's browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium and"
+						+ " /usr/bin/chromedriver); .ci/run installs them with apt-get. Skipped here.");
+	}
+
+	/**
+	 * Opens a browser with a profile of its own.
+	 * @param baseUrl the provider's base URL
+	 * @param profile an empty directory for the profile
+	 * @return the browser
+	 */
+	static ConsoleBrowser open(String baseUrl, Path profile) {
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		// without the background-networking flags Chromium's own connections are refused
+		// in the sandboxes this runs in, and it stalls
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+				"--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		ChromeDriver driver = new ChromeDriver(service, options);
+		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		return new ConsoleBrowser(driver, baseUrl);
+	}
+
+	WebDriver driver() {
+		return this.driver;
+	}
+
+	/** Opens a path of the provider. */
+	void get(String path) {
+		this.driver.get(this.baseUrl + path);
+	}
+
+	String currentUrl() {
+		return this.driver.getCurrentUrl();
+	}
+
+	WebElement byId(String id) {
+		return this.driver.findElement(By.id(id));
+	}
+
+	boolean has(String id) {
+		return !this.driver.findElements(By.id(id)).isEmpty();
+	}
+
+	String text(String id) {
+		return byId(id).getText();
+	}
+
+	/** Signs in with a local account's username and password. */
+	void signIn(String username, String password) {
+		get("/console/login");
+		WebElement name = byId("username");
+		name.clear();
+		name.sendKeys(username);
+		byId("password").sendKeys(password);
+		byId("sign-in").click();
+		// the POST, its redirect and the next page: a click may return before they end
+		new WebDriverWait(this.driver, Duration.ofSeconds(20))
+			.until((driver) -> !driver.getCurrentUrl().endsWith("/console/login")
+					&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+	}
+
+	/** Saves a screenshot as {@code console-<page>.png}. */
+	void screenshot(String page) {
+		try {
+			Files.createDirectories(SCREENSHOTS);
+			Path shot = this.driver.getScreenshotAs(OutputType.FILE).toPath();
+			Files.copy(shot, SCREENSHOTS.resolve("console-" + page + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.driver.quit();
+	}
+
+}
