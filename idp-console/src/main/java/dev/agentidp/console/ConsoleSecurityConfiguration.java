@@ -115,7 +115,8 @@ class ConsoleSecurityConfiguration {
 				// through escaping would still not run
 				.policyDirectives("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
 						+ " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")))
-			.addFilterBefore(new SessionAgeLimit(properties.sessionMaxAge()), SecurityContextHolderFilter.class);
+			.addFilterBefore(new SessionAgeLimit(properties.sessionMaxAge()), SecurityContextHolderFilter.class)
+			.addFilterAfter(new DisabledPersonSignOut(people), SecurityContextHolderFilter.class);
 		return http.build();
 	}
 

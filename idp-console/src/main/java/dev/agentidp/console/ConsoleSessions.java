@@ -52,9 +52,13 @@ public final class ConsoleSessions {
 
 	private final ConsoleProperties properties;
 
-	ConsoleSessions(ConsoleProperties properties) {
+	private final People people;
+
+	ConsoleSessions(ConsoleProperties properties, People people) {
 		Assert.notNull(properties, "properties cannot be null");
+		Assert.notNull(people, "people cannot be null");
 		this.properties = properties;
+		this.people = people;
 	}
 
 	/**
@@ -69,7 +73,8 @@ public final class ConsoleSessions {
 		http.securityContext((context) -> context.securityContextRepository(new SessionAsScopes()))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
 			.csrf((csrf) -> csrf.requireCsrfProtectionMatcher(ConsoleSessions::credentialIsTheSession))
-			.addFilterBefore(new SessionAgeLimit(this.properties.sessionMaxAge()), SecurityContextHolderFilter.class);
+			.addFilterBefore(new SessionAgeLimit(this.properties.sessionMaxAge()), SecurityContextHolderFilter.class)
+			.addFilterAfter(new DisabledPersonSignOut(this.people), SecurityContextHolderFilter.class);
 	}
 
 	/**

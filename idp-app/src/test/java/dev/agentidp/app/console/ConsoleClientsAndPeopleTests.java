@@ -133,8 +133,10 @@ class ConsoleClientsAndPeopleTests extends ProviderIntegrationTestSupport {
 		assertThat(person.roles()).containsExactlyInAnyOrder("owner", "approver:finance-lead");
 		assertThat(person.email()).isEqualTo(name + "@example.com");
 		assertThat(actorOf("person.created", person.actor())).isEqualTo("user:admin");
-		assertThat(new ConsoleSession(this.port).signIn(name, PASSWORD).headers().firstValue("Location").orElseThrow())
-			.endsWith("/console");
+		ConsoleSession theirs = new ConsoleSession(this.port);
+		assertThat(theirs.signIn(name, PASSWORD).headers().firstValue("Location").orElseThrow()).endsWith("/console");
+		assertThat(theirs.get("/console").statusCode()).isEqualTo(200);
+		assertThat(theirs.get("/admin/v1/agents").statusCode()).as("an owner holds no admin scope").isEqualTo(403);
 
 		assertThat(session.get("/console/people").body()).contains("data-username=\"" + name + "\"");
 		HttpResponse<String> disabled = session.post("/console/people/" + name + "/disable",
@@ -143,6 +145,12 @@ class ConsoleClientsAndPeopleTests extends ProviderIntegrationTestSupport {
 		assertThat(actorOf("person.disabled", person.actor())).isEqualTo("user:admin");
 		assertThat(new ConsoleSession(this.port).signIn(name, PASSWORD).headers().firstValue("Location").orElseThrow())
 			.endsWith("/console/login?error");
+		// the session signed in before is ended at its next request, on the console and
+		// on the admin API
+		HttpResponse<String> after = theirs.get("/console");
+		assertThat(after.statusCode()).isEqualTo(302);
+		assertThat(after.headers().firstValue("Location").orElseThrow()).endsWith("/console/login");
+		assertThat(theirs.get("/admin/v1/agents").statusCode()).isEqualTo(401);
 		session.get("/console/people");
 		assertThat(session.post("/console/people/" + name + "/disable", Map.of(), true).statusCode()).isEqualTo(409);
 	}
