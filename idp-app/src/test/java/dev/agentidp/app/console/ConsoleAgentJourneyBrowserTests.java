@@ -29,8 +29,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -38,7 +36,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console's agent journey in a real browser (issue 18, "Tests in a real browser"):
@@ -49,10 +46,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code target/console-screenshots/}; skipped, saying so, only without Chromium.
  */
 class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
 
@@ -68,23 +61,12 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 
 	@BeforeAll
 	static void chromium() {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"The console's browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium and"
-						+ " /usr/bin/chromedriver); .ci/run installs them with apt-get. Skipped here.");
+		ConsoleBrowser.assumeChromium();
 	}
 
 	@BeforeEach
 	void openBrowser() {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1280,1400", "--user-data-dir=" + this.profile.toAbsolutePath());
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
-		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		this.browser = ConsoleBrowser.chromium(this.profile, "1280,1400");
 	}
 
 	@AfterEach

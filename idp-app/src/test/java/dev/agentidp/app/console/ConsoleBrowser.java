@@ -55,19 +55,30 @@ final class ConsoleBrowser implements AutoCloseable {
 	 * @return the browser
 	 */
 	static ConsoleBrowser open(String baseUrl, Path profile) {
+		return new ConsoleBrowser(chromium(profile, "1280,900"), baseUrl);
+	}
+
+	/**
+	 * Starts Debian's headless Chromium through its ChromeDriver, with a profile of its
+	 * own: the one place the console's browser tests start a browser.
+	 * @param profile an empty directory for the profile
+	 * @param windowSize the window's size, e.g. {@code 1280,900}
+	 * @return the driver; the caller quits it
+	 */
+	static ChromeDriver chromium(Path profile, String windowSize) {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
 		// without the background-networking flags Chromium's own connections are refused
 		// in the sandboxes this runs in, and it stalls
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
+				"--disable-sync", "--window-size=" + windowSize, "--user-data-dir=" + profile.toAbsolutePath());
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
 			.build();
 		ChromeDriver driver = new ChromeDriver(service, options);
 		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-		return new ConsoleBrowser(driver, baseUrl);
+		return driver;
 	}
 
 	WebDriver driver() {

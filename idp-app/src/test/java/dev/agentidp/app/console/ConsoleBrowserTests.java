@@ -26,8 +26,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -35,7 +33,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console in a real browser (issue 18, "Tests in a real browser"): Debian's headless
@@ -45,10 +42,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * installs both).
  */
 class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
 
@@ -66,25 +59,12 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 
 	@BeforeAll
 	static void chromium() {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"The console's browser tests need Debian's chromium and chromium-driver (/usr/bin/chromium and"
-						+ " /usr/bin/chromedriver); .ci/run installs them with apt-get. Skipped here.");
+		ConsoleBrowser.assumeChromium();
 	}
 
 	@BeforeEach
 	void openBrowser() {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		// without the background-networking flags Chromium's own connections are refused
-		// in the sandboxes this runs in, and it stalls
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1280,900", "--user-data-dir=" + this.profile.toAbsolutePath());
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
-		this.browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+		this.browser = ConsoleBrowser.chromium(this.profile, "1280,900");
 	}
 
 	@AfterEach
