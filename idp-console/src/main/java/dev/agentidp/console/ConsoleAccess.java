@@ -87,6 +87,18 @@ final class ConsoleAccess {
 		return (person.email() != null) ? person.email() : "";
 	}
 
+	/**
+	 * The person as an approver in the approvers' queue (issue 19), or {@code null} when
+	 * they hold no {@code approver:<role>} or have no email address (a decision's actor
+	 * is {@code user:<email>}).
+	 */
+	static dev.agentidp.approvals.Approver approver(SignedInPerson person) {
+		if (person.email() == null || person.roles().stream().noneMatch((r) -> r.startsWith(Person.APPROVER_PREFIX))) {
+			return null;
+		}
+		return new dev.agentidp.approvals.Approver(person.email(), person.roles());
+	}
+
 	private static boolean owns(SignedInPerson person, String agentOwner) {
 		return person.isOwner() && person.email() != null && person.email().equals(agentOwner);
 	}

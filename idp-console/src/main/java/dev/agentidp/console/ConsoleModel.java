@@ -1,6 +1,7 @@
 package dev.agentidp.console;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.agentidp.approvals.ApprovalDecisionException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
 import dev.agentidp.registry.IllegalAgentStateException;
@@ -76,6 +78,23 @@ class ConsoleModel {
 	@ResponseStatus(HttpStatus.CONFLICT)
 	String conflict(RuntimeException ex, Model model) {
 		return error(model, HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	/**
+	 * A decision the approvals facade refused (audited there as
+	 * {@code approval.decision.refused}): 403 when the person may not decide it
+	 * (separation of duties, not entitled), 409 when the request no longer allows it
+	 * (decided already, expired), 404 when there is none; the page names why.
+	 */
+	@ExceptionHandler(ApprovalDecisionException.class)
+	String approvalRefused(ApprovalDecisionException ex, Model model, HttpServletResponse response) {
+		HttpStatus status = switch (ex.reason()) {
+			case OWN_AGENT, NOT_ENTITLED -> HttpStatus.FORBIDDEN;
+			case ALREADY_DECIDED, EXPIRED -> HttpStatus.CONFLICT;
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+		};
+		response.setStatus(status.value());
+		return error(model, status, ex.getMessage());
 	}
 
 	private static String error(Model model, HttpStatus status, String message) {

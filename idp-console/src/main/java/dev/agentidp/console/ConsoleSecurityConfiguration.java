@@ -2,6 +2,7 @@ package dev.agentidp.console;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.servlet.DispatcherType;
 
@@ -13,16 +14,20 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.CsrfException;
 
@@ -95,6 +100,15 @@ class ConsoleSecurityConfiguration {
 				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
 				.requestMatchers(HttpMethod.POST, "/console/audit/verify")
 				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+				// the approvers' queue (issue 19): approvers decide, admins look
+				.requestMatchers(HttpMethod.GET, "/console/approvals")
+				.access(holdsApproverRoleOr(Person.ADMIN))
+				.requestMatchers(HttpMethod.POST, "/console/approvals/*")
+				.access(holdsApproverRoleOr())
+				// where a sign-in lands: an approver who is nothing else goes on to the
+				// queue (InventoryController)
+				.requestMatchers(HttpMethod.GET, "/console", "/console/")
+				.access(holdsApproverRoleOr(Person.ADMIN, Person.OWNER, Person.AUDITOR))
 				.requestMatchers(HttpMethod.GET, "/console", "/console/**")
 				.hasAnyAuthority(Person.ADMIN, Person.OWNER, Person.AUDITOR)
 				.requestMatchers(HttpMethod.POST, "/console/**")
@@ -118,6 +132,22 @@ class ConsoleSecurityConfiguration {
 			.addFilterBefore(new SessionAgeLimit(properties.sessionMaxAge()), SecurityContextHolderFilter.class)
 			.addFilterAfter(new DisabledPersonSignOut(people), SecurityContextHolderFilter.class);
 		return http.build();
+	}
+
+	/**
+	 * Grants a request to a person holding an {@code approver:<role>} or one of the roles
+	 * given.
+	 */
+	private static AuthorizationManager<RequestAuthorizationContext> holdsApproverRoleOr(String... roles) {
+		Set<String> others = Set.of(roles);
+		return (authentication, context) -> {
+			Authentication person = authentication.get();
+			return new AuthorizationDecision(person != null && person.isAuthenticated() && person.getAuthorities()
+				.stream()
+				.map(GrantedAuthority::getAuthority)
+				.anyMatch(
+						(role) -> role != null && (role.startsWith(Person.APPROVER_PREFIX) || others.contains(role))));
+		};
 	}
 
 	/**

@@ -59,6 +59,10 @@ class InventoryController {
 			@RequestParam(required = false) String risk, @RequestParam(required = false) String environment,
 			@RequestParam(required = false) String q, @RequestParam(required = false) String cursor, Model model) {
 		SignedInPerson me = ConsoleModel.signedIn();
+		if (!me.isAdmin() && !me.isOwner() && !me.isAuditor()) {
+			// an approver and nothing else (the security chain lets no one else here)
+			return "redirect:/console/approvals";
+		}
 		String listedOwner = ConsoleAccess.inventoryOwner(me, blankToNull(owner));
 		AgentFilter filter = filter(me, owner, status, risk, environment, q);
 		Page<Agent> page = this.registry.list(filter, blankToNull(cursor), PAGE_SIZE);

@@ -30,6 +30,11 @@ record SignedInPerson(String username, String email, Set<String> roles, String a
 		return this.roles.contains(Person.OWNER);
 	}
 
+	/** Whether the person holds an {@code approver:<role>} (issue 19). */
+	public boolean isApprover() {
+		return this.roles.stream().anyMatch((role) -> role.startsWith(Person.APPROVER_PREFIX));
+	}
+
 	/** What the page shows as who is signed in. */
 	public String displayName() {
 		return (this.email != null) ? this.email : this.username;

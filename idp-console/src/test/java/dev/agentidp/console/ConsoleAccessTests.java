@@ -101,6 +101,17 @@ class ConsoleAccessTests {
 		assertThat(ConsoleAccess.maySeeToken(person(OWNER, Person.OWNER), "other@example.com")).isFalse();
 	}
 
+	@Test
+	void approverWhenAnApproverRoleAndAnAddressThenTheirRolesElseNone() {
+		assertThat(ConsoleAccess.approver(person(OWNER, "approver:finance-lead")).roles())
+			.containsExactly("approver:finance-lead");
+		assertThat(ConsoleAccess.approver(person(OWNER, "approver:finance-lead")).email()).isEqualTo(OWNER);
+		// an admin decides nothing by being an admin
+		assertThat(ConsoleAccess.approver(person(OWNER, Person.ADMIN, Person.OWNER))).isNull();
+		// a decision's actor is user:<email>: without an address, no decision
+		assertThat(ConsoleAccess.approver(person(null, "approver:finance-lead"))).isNull();
+	}
+
 	private static SignedInPerson person(String email, String... roles) {
 		return new SignedInPerson("someone", email, Set.of(roles), "user:" + email);
 	}
