@@ -1,9 +1,7 @@
 package dev.agentidp.app.console;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * comment; the agent's poll gets the token and the policy decision point allows the
  * approved call once. The owner of the agent, an approver too, is refused their own
  * agent's request (separation of duties) and told why; a denial is {@code access_denied}
- * at the poll. Screenshot {@code console-approvals.png}, copied to {@code docs/}.
+ * at the poll. Screenshot {@code console-approvals.png} (under {@code target/}).
  */
 class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 
@@ -117,9 +115,8 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 				"refund 120.50 EUR to the customer");
 		assertThat(request.findElements(By.className("own-agent"))).isEmpty();
 		request.findElement(By.className("comment")).sendKeys("Customer ticket 981, checked");
+		// saved under target/; docs/console-approvals.png is a copy made by hand
 		this.browser.screenshot("approvals");
-		Files.copy(Path.of("target/console-screenshots/console-approvals.png"),
-				Path.of("../docs/console-approvals.png"), StandardCopyOption.REPLACE_EXISTING);
 		clickAndWait(request.findElement(By.className("approve")));
 		assertThat(this.browser.text("message")).startsWith("Approved the request");
 		assertThat(this.browser.driver().findElements(By.cssSelector("[data-agent-id='" + agent.id() + "']")))
