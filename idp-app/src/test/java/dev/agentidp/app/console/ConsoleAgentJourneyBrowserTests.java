@@ -27,6 +27,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -225,7 +226,10 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 	private void clickAndWait(WebElement element) {
 		WebElement page = this.browser.findElement(By.tagName("html"));
 		element.click();
-		new WebDriverWait(this.browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
+		// while the page is being left, ChromeDriver may answer "Node with given id does
+		// not belong to the document" rather than "stale": ask again until it is stale
+		new WebDriverWait(this.browser, Duration.ofSeconds(15)).ignoring(WebDriverException.class)
+			.until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private void scrollTo(String id) {
@@ -256,7 +260,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 	}
 
 	private void waitFor(String id) {
-		new WebDriverWait(this.browser, Duration.ofSeconds(15))
+		new WebDriverWait(this.browser, Duration.ofSeconds(15)).ignoring(WebDriverException.class)
 			.until((page) -> !page.findElements(By.id(id)).isEmpty());
 	}
 

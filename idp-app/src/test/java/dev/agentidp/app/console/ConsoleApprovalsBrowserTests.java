@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -323,7 +324,10 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 		WebElement page = this.browser.driver().findElement(By.tagName("html"));
 		element.click();
 		// the POST, its redirect and the next page: a click may return before they end
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+		// while the page is being left, ChromeDriver may answer "Node with given id does
+		// not belong to the document" rather than "stale": ask again until it is stale
+		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20)).ignoring(WebDriverException.class)
+			.until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private Person person(Set<String> roles) {

@@ -11,6 +11,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -115,7 +116,7 @@ final class ConsoleBrowser implements AutoCloseable {
 		byId("password").sendKeys(password);
 		byId("sign-in").click();
 		// the POST, its redirect and the next page: a click may return before they end
-		new WebDriverWait(this.driver, Duration.ofSeconds(20))
+		new WebDriverWait(this.driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class)
 			.until((driver) -> !driver.getCurrentUrl().endsWith("/console/login")
 					&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
 	}

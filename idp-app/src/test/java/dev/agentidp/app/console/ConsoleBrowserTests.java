@@ -24,6 +24,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -211,7 +212,10 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 	private void clickAndWait(WebElement element) {
 		WebElement page = this.browser.findElement(By.tagName("html"));
 		element.click();
-		new WebDriverWait(this.browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
+		// while the page is being left, ChromeDriver may answer "Node with given id does
+		// not belong to the document" rather than "stale": ask again until it is stale
+		new WebDriverWait(this.browser, Duration.ofSeconds(15)).ignoring(WebDriverException.class)
+			.until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private void assertNoAlert() {

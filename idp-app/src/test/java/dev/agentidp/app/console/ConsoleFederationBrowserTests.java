@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,7 +153,7 @@ class ConsoleFederationBrowserTests {
 		this.browser.screenshot("federated-provider-login");
 		this.browser.driver().findElement(By.cssSelector("input[type=submit]")).click();
 		// back through the redirects to the console, and its page loaded
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20))
+		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20)).ignoring(WebDriverException.class)
 			.until((driver) -> driver.getCurrentUrl().startsWith(provider.baseUrl())
 					&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
 	}
