@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +78,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 	private static final StrictJoseVerifiers VERIFIERS = new StrictJoseVerifiers();
 
 	private static final MappedJwtClaimSetConverter CLAIMS = MappedJwtClaimSetConverter
-		.withDefaults(Map.of(JwtClaimNames.ISS, (issuer) -> (issuer != null) ? issuer.toString() : null));
+		.withDefaults(Map.of(JwtClaimNames.ISS, (issuer) -> (issuer != null) ? issuer.toString() : null,
+				JwtClaimNames.AUD, ClientAssertionDecoders::audience));
 
 	private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
 			JOSEObjectType.JWT, new JOSEObjectType("client-authentication+jwt"), null);
@@ -283,6 +285,22 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 						"https://datatracker.ietf.org/doc/html/rfc7523#section-3"));
 		}
 
+	}
+
+	/**
+	 * RFC 7519 §4.1.3: {@code aud} is one StringOrURI or an array of them. Any other
+	 * shape (a null or non-string member, which Spring's default conversion would keep or
+	 * turn into text) drops the claim, so that the assertion is refused for lacking it.
+	 */
+	private static List<String> audience(Object aud) {
+		if (aud instanceof String single) {
+			return List.of(single);
+		}
+		if (aud instanceof Collection<?> members && !members.isEmpty()
+				&& members.stream().allMatch(String.class::isInstance)) {
+			return members.stream().map(String.class::cast).toList();
+		}
+		return null;
 	}
 
 	private static String stripSlash(String value) {

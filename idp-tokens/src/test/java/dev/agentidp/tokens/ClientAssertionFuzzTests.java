@@ -222,7 +222,9 @@ public final class ClientAssertionFuzzTests {
 		}
 		assertThat(claims.getIssuer()).isEqualTo(CLIENT_ID);
 		assertThat(claims.getSubject()).isEqualTo(CLIENT_ID);
-		// RFC 7523 §3 (3): the issuer or the token endpoint, a trailing slash tolerated
+		// RFC 7523 §3 (3): the issuer or the token endpoint, a trailing slash tolerated;
+		// RFC 7519 §4.1.3: every member a string
+		assertThat(claims.getAudience()).doesNotContainNull();
 		assertThat(claims.getAudience()).map((aud) -> aud.endsWith("/") ? aud.substring(0, aud.length() - 1) : aud)
 			.containsAnyOf(ISSUER, ISSUER + "/oauth2/token");
 		Date exp = claims.getExpirationTime();
