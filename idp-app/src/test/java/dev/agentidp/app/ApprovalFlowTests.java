@@ -1,8 +1,11 @@
 package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAssertions;
@@ -14,6 +17,8 @@ import dev.agentidp.approvals.ApprovalRequest;
 import dev.agentidp.approvals.ApprovalStatus;
 import dev.agentidp.approvals.Approvals;
 import dev.agentidp.approvals.Approver;
+import dev.agentidp.console.People;
+import dev.agentidp.console.Person;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -40,6 +45,9 @@ class ApprovalFlowTests extends PolicyTestSupport {
 
 	@Autowired
 	Approvals approvals;
+
+	@Autowired
+	People people;
 
 	JsonNode ask(TestAgent agent, Map<String, String> parameters) {
 		HttpResponse<String> response = askFor(agent, parameters);
@@ -268,13 +276,49 @@ class ApprovalFlowTests extends PolicyTestSupport {
 	@Test
 	void aLoginHintNarrowsWhoMayDecide() {
 		TestAgent agent = registerToolAgent("hinted");
-		ask(agent, Map.of("authorization_details", REFUND, "login_hint", "cfo@example.com"));
+		Person cfo = person("cfo", Set.of("approver:finance-lead"));
+		// the address as the agent wrote it: e-mail addresses compare without regard to
+		// case
+		ask(agent, Map.of("authorization_details", REFUND, "login_hint", cfo.email().toUpperCase(Locale.ROOT)));
 		ApprovalId id = only(agent);
 		assertThatExceptionOfType(ApprovalDecisionException.class)
 			.isThrownBy(() -> this.approvals.decide(id, FINANCE, Approvals.Verdict.APPROVE, null))
-			.withMessageContaining("cfo@example.com");
-		this.approvals.decide(id, new Approver("cfo@example.com", Set.of("approver:finance-lead")),
-				Approvals.Verdict.APPROVE, null);
+			.withMessageContaining(cfo.email().toUpperCase(Locale.ROOT));
+		this.approvals.decide(id, new Approver(cfo.email(), cfo.roles()), Approvals.Verdict.APPROVE, null);
+	}
+
+	/**
+	 * CIBA Core 1.0 §13: a {@code login_hint} naming someone who could never decide is
+	 * {@code unknown_user_id} at once, with one answer for an unknown address, a person
+	 * without the agent's approver role, and a disabled account; nothing is stored.
+	 */
+	@Test
+	void aLoginHintNamingSomeoneWhoCannotApproveIsRefusedAtTheBackchannelEndpoint() {
+		TestAgent agent = registerToolAgent("misdirected");
+		Person auditor = person("auditor", Set.of("auditor", "approver:legal"));
+		Person former = person("former", Set.of("approver:finance-lead"));
+		this.people.disable(former.username(), "left the company", "test");
+		long before = this.jdbc.sql("SELECT count(*) FROM approval_request").query(Long.class).single();
+		long denials = denials(agent);
+		for (String hint : List.of("nobody-" + UUID.randomUUID() + "@example.com", auditor.email(), former.email())) {
+			assertError(askFor(agent, Map.of("authorization_details", REFUND, "login_hint", hint)), 400,
+					"unknown_user_id", "login_hint names no active person who may approve for this agent"
+							+ " (one holding approver:finance-lead)");
+		}
+		assertThat(this.jdbc.sql("SELECT count(*) FROM approval_request").query(Long.class).single()).isEqualTo(before);
+		assertThat(denials(agent)).isEqualTo(denials + 3);
+	}
+
+	long denials(TestAgent agent) {
+		return this.jdbc.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND decision = 'deny'")
+			.param(agent.id())
+			.query(Long.class)
+			.single();
+	}
+
+	Person person(String role, Set<String> roles) {
+		String name = role + "-" + UUID.randomUUID().toString().substring(0, 8);
+		return this.people.create(name, name + "@example.com", "correct horse battery staple", roles, "test");
 	}
 
 	@Test

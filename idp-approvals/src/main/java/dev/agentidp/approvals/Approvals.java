@@ -18,6 +18,7 @@ import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.InvalidInputException;
 import dev.agentidp.registry.Page;
+import dev.agentidp.tokens.OAuthParameters;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -47,6 +48,8 @@ public final class Approvals {
 
 	private final AgentRegistry agents;
 
+	private final ApproverDirectory directory;
+
 	private final TransactionTemplate transactions;
 
 	private final ApplicationEventPublisher events;
@@ -59,9 +62,11 @@ public final class Approvals {
 
 	private final Clock clock;
 
-	Approvals(ApprovalRequests requests, AgentRegistry agents, TransactionTemplate transactions,
-			ApplicationEventPublisher events, Refusals refusals, ApprovalsProperties properties, Clock clock) {
+	Approvals(ApprovalRequests requests, AgentRegistry agents, ApproverDirectory directory,
+			TransactionTemplate transactions, ApplicationEventPublisher events, Refusals refusals,
+			ApprovalsProperties properties, Clock clock) {
 		Assert.notNull(requests, "requests cannot be null");
+		Assert.notNull(directory, "directory cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(transactions, "transactions cannot be null");
 		Assert.notNull(events, "events cannot be null");
@@ -70,6 +75,7 @@ public final class Approvals {
 		Assert.notNull(clock, "clock cannot be null");
 		this.requests = requests;
 		this.agents = agents;
+		this.directory = directory;
 		this.transactions = transactions;
 		this.events = events;
 		this.refusals = refusals;
@@ -90,6 +96,9 @@ public final class Approvals {
 	Started request(Agent agent, String clientId, Map<String, String> parameters) {
 		Instant now = now();
 		BackchannelRequestPolicy.Asked asked = this.policy.decide(agent, parameters, now);
+		if (asked.loginHint() != null) {
+			requireEntitled(asked.loginHint(), agent.profile().humanOversight().approvers());
+		}
 		// CIBA §7.3: auth_req_id has at least 128 bits of entropy; only its hash is kept
 		byte[] random = new byte[32];
 		RANDOM.nextBytes(random);
@@ -98,7 +107,7 @@ public final class Approvals {
 		ApprovalRequests.Row row = new ApprovalRequests.Row(new ApprovalId(UUID.randomUUID()), clientId, agent.id(),
 				agent.owner(), asked.scopes(), asked.details(), asked.bindingMessage(), asked.loginHint(),
 				agent.profile().humanOversight().approvers(), ApprovalStatus.PENDING, null, null, null, now,
-				asked.expiresAt(), interval, null, null, 1, 0);
+				asked.expiresAt(), interval, null, null, this.properties.uses(), 0);
 		this.transactions.executeWithoutResult((status) -> {
 			this.requests.insert(row, AuthReqIds.hash(authReqId));
 			this.events.publishEvent(new ApprovalRequested(agent.id(), clientId, row.id(), asked.scopes(),
@@ -201,6 +210,25 @@ public final class Approvals {
 			throw refusal;
 		}
 		return decided.request();
+	}
+
+	/**
+	 * CIBA Core 1.0 §13 ({@code unknown_user_id}): the {@code login_hint} must name an
+	 * active person holding one of the agent's approver roles, or the request could only
+	 * expire. One answer whether the address is unknown or not entitled, so that an agent
+	 * cannot tell the people directory's addresses from the rest.
+	 */
+	private void requireEntitled(String loginHint, List<String> approverRoles) {
+		boolean entitled = this.directory.find(loginHint)
+			.filter((person) -> person.email().equalsIgnoreCase(loginHint))
+			.filter((person) -> person.holdsOneOf(approverRoles))
+			.isPresent();
+		if (!entitled) {
+			throw OAuthParameters.error(BackchannelRequestPolicy.UNKNOWN_USER_ID,
+					"login_hint names no active person who may approve for this agent (one holding "
+							+ String.join(" or ", approverRoles.stream().map((r) -> Approver.ROLE_PREFIX + r).toList())
+							+ ")");
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.agentidp.approvals;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
@@ -10,6 +11,7 @@ import dev.agentidp.tokens.ClientAuthentication;
 import dev.agentidp.tokens.TokenRequestProofs;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -27,9 +29,12 @@ class ApprovalsConfiguration {
 	private final Clock clock = Clock.systemUTC();
 
 	@Bean
-	Approvals approvals(JdbcClient jdbc, AgentRegistry agents, TransactionTemplate transactions,
-			ApplicationEventPublisher events, Refusals refusals, ApprovalsProperties properties) {
-		return new Approvals(new ApprovalRequests(jdbc), agents, transactions, events, refusals, properties,
+	Approvals approvals(JdbcClient jdbc, AgentRegistry agents, ObjectProvider<ApproverDirectory> directory,
+			TransactionTemplate transactions, ApplicationEventPublisher events, Refusals refusals,
+			ApprovalsProperties properties) {
+		// without a directory no login_hint can be checked, so none is accepted
+		ApproverDirectory approvers = directory.getIfAvailable(() -> (email) -> Optional.empty());
+		return new Approvals(new ApprovalRequests(jdbc), agents, approvers, transactions, events, refusals, properties,
 				this.clock);
 	}
 

@@ -17,11 +17,18 @@ import org.springframework.validation.annotation.Validated;
  * {@code requested_expiry} (at most 1 h)
  * @param interval the least time between two polls of one request (CIBA §7.3
  * {@code interval}); faster polls are answered {@code slow_down}
+ * @param uses how many policy decisions one approval allows (1 to {@value #MAX_USES}):
+ * once by default, counted across every node and every token derived from the approved
+ * one
  */
 @Validated
 @ConfigurationProperties("idp.approvals")
 public record ApprovalsProperties(@DefaultValue("false") boolean allowOwnerApproval,
-		@DefaultValue("300s") @NotNull Duration defaultExpiry, @DefaultValue("5s") @NotNull Duration interval) {
+		@DefaultValue("300s") @NotNull Duration defaultExpiry, @DefaultValue("5s") @NotNull Duration interval,
+		@DefaultValue("1") int uses) {
+
+	/** The most decisions one approval may allow. */
+	public static final int MAX_USES = 100;
 
 	public ApprovalsProperties {
 		if (defaultExpiry.isNegative() || defaultExpiry.isZero()
@@ -30,6 +37,9 @@ public record ApprovalsProperties(@DefaultValue("false") boolean allowOwnerAppro
 		}
 		if (interval.getSeconds() < 1 || interval.getSeconds() > 60) {
 			throw new IllegalArgumentException("idp.approvals.interval must be between 1 s and 60 s");
+		}
+		if (uses < 1 || uses > MAX_USES) {
+			throw new IllegalArgumentException("idp.approvals.uses must be between 1 and " + MAX_USES);
 		}
 	}
 

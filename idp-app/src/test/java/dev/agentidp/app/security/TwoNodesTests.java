@@ -57,7 +57,8 @@ public final class TwoNodesTests {
 
 	@BeforeAll
 	void start() {
-		List<TestProvider> nodes = TestProvider.twoNodes(dataA, dataB);
+		// an approval allows three decisions (idp.approvals.uses), across both nodes
+		List<TestProvider> nodes = TestProvider.twoNodes(dataA, dataB, "idp.approvals.uses", "3");
 		this.a = nodes.get(0);
 		this.b = nodes.get(1);
 		this.admin = this.a.adminToken();
@@ -259,11 +260,11 @@ public final class TwoNodesTests {
 	/**
 	 * Issue 19: an approval asked on one node is decided, polled and collected on the
 	 * other; a poll on either node counts against the same interval ({@code slow_down}),
-	 * the token is issued once, and 40 concurrent decisions on both nodes under the
-	 * single-use approval allow exactly one.
+	 * the token is issued once, and 40 concurrent decisions on both nodes under an
+	 * approval of three uses ({@code idp.approvals.uses}) allow exactly three.
 	 */
 	@Test
-	void anApprovalAskedOnOneNodeIsDecidedAndCollectedOnTheOtherAndUsedOnceAcrossBoth() throws Exception {
+	void anApprovalAskedOnOneNodeIsDecidedAndCollectedOnTheOtherAndUsedAsOftenAsAllowedAcrossBoth() throws Exception {
 		String payments = "https://mcp.example.com/two-nodes-payments";
 		TestAgent agent = this.a.agents(this.admin)
 			.document("two-nodes-approval")
@@ -324,12 +325,12 @@ public final class TwoNodesTests {
 		finally {
 			pool.shutdownNow();
 		}
-		assertThat(allowed).isEqualTo(1);
+		assertThat(allowed).isEqualTo(3);
 		assertThat(this.a.jdbc()
 			.sql("SELECT uses FROM approval_request WHERE id = ?::uuid")
 			.param(id.toString())
 			.query(Integer.class)
-			.single()).isEqualTo(1);
+			.single()).isEqualTo(3);
 	}
 
 	private static HttpResponse<String> poll(TestProvider node, TestAgent agent, String authReqId) {
