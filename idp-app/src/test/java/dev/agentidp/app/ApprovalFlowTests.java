@@ -316,6 +316,27 @@ class ApprovalFlowTests extends PolicyTestSupport {
 			.single();
 	}
 
+	/**
+	 * The approvers' queue lists, in the database, only what a person may decide (by role
+	 * and {@code login_hint}), so that its pages are full.
+	 */
+	@Test
+	void theQueueOfOnePersonHoldsOnlyWhatTheyMayDecide() {
+		TestAgent agent = registerToolAgent("queued");
+		Person cfo = person("cfo", Set.of("approver:finance-lead"));
+		ask(agent, Map.of("authorization_details", REFUND));
+		ask(agent, Map.of("authorization_details", REFUND, "login_hint", cfo.email()));
+		dev.agentidp.registry.AgentId id = dev.agentidp.registry.AgentId.of(agent.id());
+		assertThat(queueOf(id, FINANCE)).hasSize(1).allSatisfy((request) -> assertThat(request.loginHint()).isNull());
+		assertThat(queueOf(id, new Approver(cfo.email().toUpperCase(Locale.ROOT), cfo.roles()))).hasSize(2);
+		assertThat(queueOf(id, new Approver("legal@example.com", Set.of("approver:legal", "admin")))).isEmpty();
+		assertThat(queueOf(id, null)).hasSize(2);
+	}
+
+	List<ApprovalRequest> queueOf(dev.agentidp.registry.AgentId agent, Approver approver) {
+		return this.approvals.pending(new ApprovalFilter(ApprovalStatus.PENDING, agent, approver), null, 10).items();
+	}
+
 	Person person(String role, Set<String> roles) {
 		String name = role + "-" + UUID.randomUUID().toString().substring(0, 8);
 		return this.people.create(name, name + "@example.com", "correct horse battery staple", roles, "test");

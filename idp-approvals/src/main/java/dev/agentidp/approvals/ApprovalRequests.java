@@ -152,6 +152,19 @@ final class ApprovalRequests {
 			sql.append(" AND agent_id = ?");
 			params.add(filter.agentId().value());
 		}
+		if (filter.decidableBy() != null) {
+			// filtered here, not after the page is read, so that a page is full when more
+			// requests this person may decide exist
+			String[] roles = filter.decidableBy()
+				.roles()
+				.stream()
+				.filter((role) -> role.startsWith(Approver.ROLE_PREFIX))
+				.map((role) -> role.substring(Approver.ROLE_PREFIX.length()))
+				.toArray(String[]::new);
+			sql.append(" AND approver_roles && ?::text[] AND (login_hint IS NULL OR lower(login_hint) = lower(?))");
+			params.add(roles);
+			params.add(filter.decidableBy().email());
+		}
 		Cursor after = Cursor.parse(cursor);
 		if (after != null) {
 			sql.append(" AND (created_at, id) > (?, ?)");

@@ -59,7 +59,10 @@ class ApprovalsPageController {
 	String queue(@RequestParam(required = false) String cursor, Model model) {
 		SignedInPerson me = ConsoleModel.signedIn();
 		Approver approver = ConsoleAccess.approver(me);
-		Page<ApprovalRequest> page = this.approvals.pending(ApprovalFilter.PENDING,
+		// an administrator sees the whole queue; an approver what they may decide
+		ApprovalFilter filter = (me.isAdmin() || approver == null) ? ApprovalFilter.PENDING
+				: ApprovalFilter.PENDING.decidableBy(approver);
+		Page<ApprovalRequest> page = this.approvals.pending(filter,
 				AgentRegistrationController.text("cursor", cursor, 512), Page.MAX_LIMIT);
 		Map<AgentId, Optional<Agent>> agents = new HashMap<>();
 		Instant now = this.registry.now();
