@@ -229,8 +229,11 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 		HttpResponse<String> page = session.get("/console/approvals");
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("&lt;b&gt;Refund&lt;/b&gt; &amp; more").doesNotContain("<b>Refund");
-		// an approver sees no other page
+		// an approver sees no other page, and no link to one
 		assertThat(session.get("/console/tokens").statusCode()).isEqualTo(403);
+		assertThat(page.body()).contains("id=\"nav-approvals\"")
+			.doesNotContain("id=\"nav-agents\"")
+			.doesNotContain("id=\"nav-tokens\"");
 		String id = page.body().replaceAll("(?s).*data-approval-id=\"([^\"]+)\".*", "$1");
 		assertThat(session.post("/console/approvals/" + id, Map.of("verdict", "approve"), false).statusCode())
 			.isEqualTo(403);
