@@ -81,6 +81,18 @@ final class BenchOptions {
 		return Duration.ofSeconds(longValue("duration", "15"));
 	}
 
+	/**
+	 * {@code --open-loop}: the share (above 0, at most 1) of each closed-loop window's
+	 * throughput at which an open-loop window follows it; 0 (the default) for none.
+	 */
+	double openLoopShare() {
+		double share = Double.parseDouble(get("open-loop", "0"));
+		if (!(share >= 0 && share <= 1)) {
+			throw new IllegalArgumentException("--open-loop must be a share between 0 and 1, e.g. 0.7");
+		}
+		return share;
+	}
+
 	/** {@code --initial-warmup}: the unmeasured seconds before the first run. */
 	long initialWarmupSeconds() {
 		return longValue("initial-warmup", "120");

@@ -35,6 +35,12 @@ final class MeasuredWindows {
 
 	private final Duration duration;
 
+	/**
+	 * {@code --open-loop}: after each closed-loop window, an open-loop window at this
+	 * share of the throughput it measured ({@link OpenLoop}), or 0 for none.
+	 */
+	private final double openLoop;
+
 	/** The server's PostgreSQL backends, or {@code null} without {@code --jdbc-url}. */
 	private final DatabaseCpu database;
 
@@ -57,6 +63,7 @@ final class MeasuredWindows {
 		this.runs = options.runs();
 		this.warmup = options.warmup();
 		this.duration = options.duration();
+		this.openLoop = options.openLoopShare();
 		this.database = databaseCpu(options.get("jdbc-url"), log);
 	}
 
@@ -143,6 +150,31 @@ final class MeasuredWindows {
 				samples.providerCpu() * 100, samples.databaseCpu() * 100, samples.benchCpu() * 100,
 				samples.loadBefore(), samples.loadAfter());
 		this.report.add(name, this.concurrency, outcome, samples);
+		if (this.openLoop > 0 && bracket == null && outcome.throughput() > 0) {
+			measureOpenLoop(name, operation, this.openLoop * outcome.throughput());
+		}
+	}
+
+	/**
+	 * An open-loop window at a fixed rate, right after the closed loop that measured the
+	 * maximum (so warm already: a short warm-up of its own), added to a row of its own.
+	 */
+	private void measureOpenLoop(String name, ClosedLoop.Operation operation, double rate) throws Exception {
+		ProviderSampler sampler = sampler();
+		OpenLoop.Outcome open = OpenLoop.run(this.concurrency, rate, Duration.ofSeconds(2), this.duration, operation);
+		sampler.close();
+		ProviderSampler.Samples samples = sampler.samples();
+		ClosedLoop.Outcome outcome = open.outcome();
+		String row = String.format(java.util.Locale.ROOT, "%s, open loop at %.0f%% of that maximum", name,
+				this.openLoop * 100);
+		this.log.line(
+				"%s: %,.0f/s asked, %,.0f/s answered, p50 %.2f p99 %.2f p99.9 %.2f ms (from the due time),"
+						+ " %d late, %d errors%s, " + this.server + " CPU %.0f%%, PostgreSQL CPU %.0f%%",
+				row, open.rate(), outcome.throughput(), outcome.percentileMillis(50), outcome.percentileMillis(99),
+				outcome.percentileMillis(99.9), open.late(), outcome.errors(),
+				(outcome.firstError() != null) ? " (first: " + outcome.firstError() + ")" : "",
+				samples.providerCpu() * 100, samples.databaseCpu() * 100);
+		this.report.add(row, this.concurrency, outcome, samples);
 	}
 
 }

@@ -52,10 +52,10 @@ final class ReportRow {
 	 * @return two lines, each ending in a newline
 	 */
 	static String header(String server) {
-		return "| operation | concurrency | throughput /s: median (min–max) | p50 ms | p95 ms | p99 ms | errors | "
+		return "| operation | concurrency | throughput /s: median (min–max) | p50 ms | p95 ms | p99 ms | p99.9 ms | errors | "
 				+ server + " heap max MiB | " + server + " CPU | PostgreSQL CPU | server CPU per request | "
 				+ "load generator CPU | load average before → after |\n"
-				+ "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+				+ "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
 	}
 
 	void add(ClosedLoop.Outcome outcome, ProviderSampler.Samples samples) {
@@ -66,7 +66,7 @@ final class ReportRow {
 	String format() {
 		if (this.unavailable != null) {
 			return "| " + this.name + " | | not available: " + this.unavailable.replace("|", "/")
-					+ " | | | | | | | | | | |";
+					+ " | | | | | | | | | | | |";
 		}
 		double[] throughput = this.outcomes.stream().mapToDouble(ClosedLoop.Outcome::throughput).sorted().toArray();
 		long errors = this.outcomes.stream().mapToLong(ClosedLoop.Outcome::errors).sum();
@@ -79,9 +79,9 @@ final class ReportRow {
 		String range = (throughput.length > 1)
 				? String.format(Locale.ROOT, " (%,.0f–%,.0f)", throughput[0], throughput[throughput.length - 1]) : "";
 		return String.format(Locale.ROOT,
-				"| %s | %d | %,.0f%s | %.2f | %.2f | %.2f | %d | %.0f | %.0f%% | %s | %s | %.0f%% | %s → %s |",
+				"| %s | %d | %,.0f%s | %.2f | %.2f | %.2f | %.2f | %d | %.0f | %.0f%% | %s | %s | %.0f%% | %s → %s |",
 				this.name, this.concurrency, median(Arrays.stream(throughput)), range, percentile(50), percentile(95),
-				percentile(99), errors, heap, cpu * 100,
+				percentile(99), percentile(99.9), errors, heap, cpu * 100,
 				Double.isNaN(database) ? "–" : String.format(Locale.ROOT, "%.0f%%", database * 100),
 				Double.isNaN(perRequest) ? "–" : String.format(Locale.ROOT, "%,.0f µs", perRequest), bench * 100,
 				this.samples.get(0).loadBefore(), this.samples.get(this.samples.size() - 1).loadAfter());
