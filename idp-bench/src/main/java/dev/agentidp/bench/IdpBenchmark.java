@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * issuance, introspection, exchange and revocation before the first run (120),
  * {@code --register-concurrency} (8), {@code --register-minutes} (40: the phases then run
  * with the agents registered so far), {@code --jdbc-url} (the provider's database, for
- * the audit records), {@code --out} (a file for the table). The bootstrap admin secret is
+ * the audit records), {@code --open-loop} (a share of each window's throughput for an
+ * open-loop window after it, {@link OpenLoop}; 0, none), {@code --node-urls} (the nodes
+ * behind the load balancer at {@code --base-url}, comma-separated, whose metrics are read
+ * each and added up), {@code --out} (a file for the table). The bootstrap admin secret is
  * read from the environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
  */
 public final class IdpBenchmark {
@@ -72,11 +75,24 @@ public final class IdpBenchmark {
 	private IdpBenchmark(BenchOptions options) throws Exception {
 		this.options = options;
 		this.client = new ProviderClient(options.get("base-url", "http://127.0.0.1:8080"));
-		this.windows = new MeasuredWindows("provider", ProviderSampler.actuator(this.client), options, this.report,
-				LOG);
+		this.windows = new MeasuredWindows("provider", metrics(options, this.client), options, this.report, LOG);
 		this.setup = new ProviderSetup(this.client);
 		this.setup.authenticateAdmin();
 		this.rsBasic = this.setup.registerResourceServer();
+	}
+
+	/**
+	 * The provider's metrics: through {@code --base-url}, or, given {@code --node-urls}
+	 * (the nodes behind a load balancer), each node's read directly and added up.
+	 */
+	private static ProviderSampler.Metrics metrics(BenchOptions options, ProviderClient client) {
+		String nodes = options.get("node-urls");
+		if (nodes == null) {
+			return ProviderSampler.actuator(client);
+		}
+		return ProviderSampler.all(java.util.Arrays.stream(nodes.split(","))
+			.map((node) -> ProviderSampler.prometheus(node + "/actuator/prometheus"))
+			.toList());
 	}
 
 	public static void main(String[] args) throws Exception {

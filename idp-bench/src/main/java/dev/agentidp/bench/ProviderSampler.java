@@ -104,7 +104,8 @@ final class ProviderSampler implements AutoCloseable {
 						heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
 					}
 					else if (line.startsWith("process_cpu_usage ")) {
-						cpu = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+						// one line per node when the metrics are several nodes' (summed)
+						cpu = Math.max(cpu, 0) + Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
 					}
 				}
 				synchronized (this) {
@@ -175,6 +176,22 @@ final class ProviderSampler implements AutoCloseable {
 			.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
 					HttpResponse.BodyHandlers.ofString())
 			.body();
+	}
+
+	/**
+	 * Several nodes' metrics as one: their texts one after the other, so that the heap
+	 * and the CPU of the nodes add up.
+	 * @param nodes each node's reader
+	 * @return their reader
+	 */
+	static Metrics all(java.util.List<Metrics> nodes) {
+		return () -> {
+			StringBuilder text = new StringBuilder();
+			for (Metrics node : nodes) {
+				text.append(node.read()).append('\n');
+			}
+			return text.toString();
+		};
 	}
 
 	static String loadAverage() {
