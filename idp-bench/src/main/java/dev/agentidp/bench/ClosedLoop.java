@@ -49,6 +49,20 @@ final class ClosedLoop {
 	private ClosedLoop() {
 	}
 
+	/**
+	 * One call of an operation: whether it succeeded; a failure's message is kept when it
+	 * is the first.
+	 */
+	static boolean call(Operation operation, int worker, long iteration, AtomicReference<String> firstError) {
+		try {
+			return operation.call(worker, iteration);
+		}
+		catch (Exception ex) {
+			firstError.compareAndSet(null, ex.toString());
+			return false;
+		}
+	}
+
 	static Outcome run(int concurrency, Duration warmup, Duration measured, long maxOperations, Operation operation)
 			throws InterruptedException {
 		long start = System.nanoTime();
@@ -74,14 +88,7 @@ final class ClosedLoop {
 					if (iteration >= maxOperations) {
 						break;
 					}
-					boolean ok;
-					try {
-						ok = operation.call(worker, iteration);
-					}
-					catch (Exception ex) {
-						ok = false;
-						firstError.compareAndSet(null, ex.toString());
-					}
+					boolean ok = call(operation, worker, iteration, firstError);
 					long t1 = System.nanoTime();
 					if (t0 >= measureFrom) {
 						if (ok) {

@@ -95,14 +95,7 @@ final class OpenLoop {
 						}
 						continue;
 					}
-					boolean ok;
-					try {
-						ok = operation.call(worker, index);
-					}
-					catch (Exception ex) {
-						ok = false;
-						firstError.compareAndSet(null, ex.toString());
-					}
+					boolean ok = ClosedLoop.call(operation, worker, index, firstError);
 					long done = System.nanoTime();
 					if (due >= measureFrom) {
 						if (ok) {
