@@ -163,6 +163,10 @@ final class StoredDocuments {
 				.put("reserveAbove", budget.reserveAbove())
 				.put("highCost", budget.highCost());
 		}
+		AnomalyPolicy anomaly = profile.tokenPolicy().anomaly();
+		if (!anomaly.isEmpty()) {
+			putMembers(tokenPolicy.putObject("anomaly"), anomaly.members());
+		}
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -226,7 +230,30 @@ final class StoredDocuments {
 				optional(node, "proofOfPossession")
 					.map((value) -> known(ProofOfPossession::from, "proofOfPossession", value))
 					.orElse(ProofOfPossession.NONE),
-				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS));
+				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS),
+				readAnomaly(node.get("anomaly")));
+	}
+
+	private static AnomalyPolicy readAnomaly(JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return AnomalyPolicy.NONE;
+		}
+		Map<String, AnomalyReaction> reactions = new LinkedHashMap<>();
+		JsonNode stored = node.get("reactions");
+		if (stored != null && stored.isObject()) {
+			for (Map.Entry<String, JsonNode> reaction : stored.properties()) {
+				reactions.put(reaction.getKey(),
+						known(AnomalyReaction::from, "reactions", reaction.getValue().asString()));
+			}
+		}
+		return new AnomalyPolicy(integer(node, "learningPeriodHours"), integer(node, "rateFactor"),
+				integer(node, "minimumCalls"), integer(node, "denialPercent"), integer(node, "subAgentFactor"),
+				integer(node, "failedAuthentications"), reactions);
+	}
+
+	private static Integer integer(JsonNode node, String member) {
+		JsonNode value = node.get(member);
+		return (value != null && value.isNumber()) ? value.asInt() : null;
 	}
 
 	private static TaskBudget readBudget(JsonNode node) {
@@ -280,6 +307,21 @@ final class StoredDocuments {
 		List<T> result = new ArrayList<>(node.size());
 		node.forEach((item) -> result.add(element.apply(item)));
 		return result;
+	}
+
+	/**
+	 * Whole numbers and objects of text, as {@code AnomalyPolicy#members()} gives them.
+	 */
+	private static void putMembers(ObjectNode json, Map<String, ?> members) {
+		members.forEach((name, value) -> {
+			if (value instanceof Integer number) {
+				json.put(name, number);
+			}
+			else if (value instanceof Map<?, ?> map) {
+				ObjectNode object = json.putObject(name);
+				map.forEach((key, text) -> object.put(String.valueOf(key), String.valueOf(text)));
+			}
+		});
 	}
 
 }

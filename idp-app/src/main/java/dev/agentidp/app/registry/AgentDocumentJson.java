@@ -144,6 +144,24 @@ final class AgentDocumentJson {
 				.put("reserveAbove", budget.reserveAbove())
 				.put("highCost", budget.highCost());
 		}
+		if (!profile.tokenPolicy().anomaly().isEmpty()) {
+			putMembers(tokenPolicy.putObject("anomaly"), profile.tokenPolicy().anomaly().members());
+		}
+	}
+
+	/**
+	 * Whole numbers and objects of text, as {@code AnomalyPolicy#members()} gives them.
+	 */
+	private static void putMembers(ObjectNode json, Map<String, ?> members) {
+		members.forEach((name, value) -> {
+			if (value instanceof Integer number) {
+				json.put(name, number);
+			}
+			else if (value instanceof Map<?, ?> map) {
+				ObjectNode object = json.putObject(name);
+				map.forEach((key, text) -> object.put(String.valueOf(key), String.valueOf(text)));
+			}
+		});
 	}
 
 }
