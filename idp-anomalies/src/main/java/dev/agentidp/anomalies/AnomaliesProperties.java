@@ -41,7 +41,8 @@ import org.springframework.validation.annotation.Validated;
  * @param denialsReaction the {@code denials} rule's (default {@code flag})
  * @param subAgentsReaction the {@code sub_agents} rule's (default {@code flag})
  * @param failedAuthenticationReaction the {@code failed_authentication} rule's (default
- * {@code suspend})
+ * {@code flag}: agent ids are public, so a default of {@code suspend} would let anyone
+ * suspend any agent with bad assertions)
  * @param stepUpCacheTtl how long a node keeps whether an agent awaits a person's review
  * (default 2 s, at most 1 min): the longest a step-up raised or cleared on one node takes
  * to reach the decisions of another
@@ -65,7 +66,7 @@ public record AnomaliesProperties(
 		@DefaultValue("step_up") AnomalyReaction rateReaction,
 		@DefaultValue("flag") AnomalyReaction newResourceReaction,
 		@DefaultValue("flag") AnomalyReaction denialsReaction, @DefaultValue("flag") AnomalyReaction subAgentsReaction,
-		@DefaultValue("suspend") AnomalyReaction failedAuthenticationReaction,
+		@DefaultValue("flag") AnomalyReaction failedAuthenticationReaction,
 		@DefaultValue("2s") @DurationMin(millis = 0, message = "must be between 0 and 1 minute") @DurationMax(
 				minutes = 1, message = "must be between 0 and 1 minute") Duration stepUpCacheTtl,
 		@DefaultValue("30") @Range(min = 1, max = 365) int unusedDays,
@@ -74,6 +75,6 @@ public record AnomaliesProperties(
 	/** The defaults. */
 	public static final AnomaliesProperties DEFAULTS = new AnomaliesProperties(Duration.ofSeconds(5), 7, 48, 4, 20, 30,
 			4, 5, 20, AnomalyReaction.STEP_UP, AnomalyReaction.FLAG, AnomalyReaction.FLAG, AnomalyReaction.FLAG,
-			AnomalyReaction.SUSPEND, Duration.ofSeconds(2), 30, 90);
+			AnomalyReaction.FLAG, Duration.ofSeconds(2), 30, 90);
 
 }

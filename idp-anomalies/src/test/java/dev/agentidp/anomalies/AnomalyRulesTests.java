@@ -52,7 +52,7 @@ class AnomalyRulesTests {
 		assertThat(thresholds.failedAuthentications()).isEqualTo(3);
 		assertThat(thresholds.reaction(AnomalyRule.RATE)).isEqualTo(AnomalyReaction.SUSPEND);
 		assertThat(thresholds.reaction(AnomalyRule.NEW_RESOURCE)).isEqualTo(AnomalyReaction.FLAG);
-		assertThat(thresholds.reaction(AnomalyRule.FAILED_AUTHENTICATION)).isEqualTo(AnomalyReaction.SUSPEND);
+		assertThat(thresholds.reaction(AnomalyRule.FAILED_AUTHENTICATION)).isEqualTo(AnomalyReaction.FLAG);
 		Thresholds none = Thresholds.of(AnomaliesProperties.DEFAULTS, AnomalyPolicy.NONE);
 		assertThat(none.learningPeriod()).isEqualTo(Duration.ofHours(48));
 		assertThat(none.reaction(AnomalyRule.RATE)).isEqualTo(AnomalyReaction.STEP_UP);

@@ -92,6 +92,9 @@ class AnomalyDetectionIntegrationTests extends ProviderIntegrationTestSupport {
 		this.detector.run();
 		assertThat(byRule(list(agent.id()), "new_resource").get("evidence").get("resource").asString())
 			.isEqualTo("jira");
+		// the anomalies' records, evidence included, keep the chain valid
+		JsonNode verified = TestHttp.json(admin().get("/admin/v1/audit/verify?chain=" + agent.id()));
+		assertThat(verified.get("valid").asBoolean()).as(verified.toString()).isTrue();
 	}
 
 	@Test

@@ -67,7 +67,10 @@ class AnomalyTwoNodesTests {
 		TestAgent agent = this.a.agents(admin)
 			.document("brute-forced")
 			.scopes("crm:read")
-			.tokenPolicy((policy) -> policy.putObject("anomaly").put("failedAuthentications", 5))
+			.tokenPolicy((policy) -> policy.putObject("anomaly")
+				.put("failedAuthentications", 5)
+				.putObject("reactions")
+				.put("failed_authentication", "suspend"))
 			.register();
 		HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
@@ -92,6 +95,34 @@ class AnomalyTwoNodesTests {
 		// its token is revoked and its own key no longer gets one, on either node
 		assertThat(introspectActive(this.a, token)).isFalse();
 		assertThat(this.b.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode()).isEqualTo(401);
+		JsonNode verified = TestHttp.json(this.b.get("/admin/v1/audit/verify?chain=" + agent.id(), admin));
+		assertThat(verified.get("valid").asBoolean()).as(verified.toString()).isTrue();
+	}
+
+	@Test
+	void badAssertionsOnlyFlagAnAgentThatDoesNotAskForSuspension() throws Exception {
+		String admin = this.a.adminToken();
+		TestAgent agent = this.a.agents(admin)
+			.document("flagged-only")
+			.scopes("crm:read")
+			.tokenPolicy((policy) -> policy.putObject("anomaly").put("failedAuthentications", 3))
+			.register();
+		OctetKeyPair impostor = new OctetKeyPairGenerator(Curve.Ed25519).keyID(agent.key().getKeyID()).generate();
+		for (int i = 0; i < 4; i++) {
+			assertThat(this.a.postForm("/oauth2/token", badForm(agent, impostor)).statusCode()).isEqualTo(401);
+		}
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+		JsonNode items;
+		do {
+			Thread.sleep(200);
+			items = TestHttp.json(this.a.get("/admin/v1/agents/" + agent.id() + "/anomalies", admin)).get("items");
+		}
+		while (items.isEmpty() && Instant.now().isBefore(deadline));
+		assertThat(items).hasSize(1);
+		assertThat(items.get(0).get("reaction").asString()).isEqualTo("flag");
+		assertThat(TestHttp.json(this.a.get("/admin/v1/agents/" + agent.id(), admin)).get("status").asString())
+			.isEqualTo("active");
+		assertThat(this.b.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode()).isEqualTo(200);
 	}
 
 	private static Map<String, String> badForm(TestAgent agent, OctetKeyPair impostor) throws JOSEException {
