@@ -48,8 +48,8 @@ class AnomaliesConfiguration {
 
 	@Bean
 	AnomalyDetector anomalyDetector(AnomalyCounts counts, JdbcTemplate jdbcTemplate, Anomalies anomalies,
-			AgentRegistry registry, JdbcClient jdbc, AnomaliesProperties properties) {
-		return new AnomalyDetector(counts, new ActivityStore(jdbcTemplate), anomalies, registry, jdbc, properties,
+			AgentRegistry registry, AnomalyReports reports, AnomaliesProperties properties) {
+		return new AnomalyDetector(counts, new ActivityStore(jdbcTemplate), anomalies, registry, reports, properties,
 				this.clock);
 	}
 

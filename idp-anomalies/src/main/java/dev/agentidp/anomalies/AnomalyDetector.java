@@ -24,15 +24,15 @@ import dev.agentidp.registry.AgentStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
  * Runs the rules (docs/signals.md "Rules"): every flush adds this node's counts to
  * PostgreSQL ({@link ActivityStore}) and evaluates the agents they touched against the
  * counts of every node; the failed client authentications are read from the token
- * endpoint's shared count ({@code failed_authentication}, V10) at the same interval. An
- * anomaly found by several nodes at once is recorded once ({@link Anomalies#raise}).
+ * endpoint's shared count ({@code failed_authentication}, V10; the failing-authentication
+ * report) at the same interval. An anomaly found by several nodes at once is recorded
+ * once ({@link Anomalies#raise}).
  */
 final class AnomalyDetector {
 
@@ -45,14 +45,6 @@ final class AnomalyDetector {
 	/** The kinds that are decisions. */
 	static final List<String> DECISIONS = List.of("tool", "data");
 
-	private static final String FAILING_CLIENTS = """
-			SELECT client_id, sum(failures) AS failures, count(*) AS sources, max(last_failure_at) AS last_failure
-			  FROM failed_authentication
-			 WHERE last_failure_at > now() - interval '1 hour'
-			 GROUP BY client_id
-			 ORDER BY failures DESC
-			 LIMIT 1000""";
-
 	private static final Logger logger = LoggerFactory.getLogger(AnomalyDetector.class);
 
 	private final AnomalyCounts counts;
@@ -63,7 +55,7 @@ final class AnomalyDetector {
 
 	private final AgentRegistry registry;
 
-	private final JdbcClient jdbc;
+	private final AnomalyReports reports;
 
 	private final AnomaliesProperties properties;
 
@@ -72,19 +64,19 @@ final class AnomalyDetector {
 	private Instant lastPurge = Instant.MIN;
 
 	AnomalyDetector(AnomalyCounts counts, ActivityStore store, Anomalies anomalies, AgentRegistry registry,
-			JdbcClient jdbc, AnomaliesProperties properties, Clock clock) {
+			AnomalyReports reports, AnomaliesProperties properties, Clock clock) {
 		Assert.notNull(counts, "counts cannot be null");
 		Assert.notNull(store, "store cannot be null");
 		Assert.notNull(anomalies, "anomalies cannot be null");
 		Assert.notNull(registry, "registry cannot be null");
-		Assert.notNull(jdbc, "jdbc cannot be null");
+		Assert.notNull(reports, "reports cannot be null");
 		Assert.notNull(properties, "properties cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		this.counts = counts;
 		this.store = store;
 		this.anomalies = anomalies;
 		this.registry = registry;
-		this.jdbc = jdbc;
+		this.reports = reports;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -211,12 +203,11 @@ final class AnomalyDetector {
 
 	/** The failed client authentications of agents, from every node and source. */
 	void scanFailedAuthentications() {
-		List<Map<String, Object>> clients = this.jdbc.sql(FAILING_CLIENTS).query().listOfRows();
 		Instant now = this.clock.instant();
-		for (Map<String, Object> client : clients) {
+		for (FailingClient client : this.reports.failingAuthentication(AnomalyReports.MAX_ROWS)) {
 			UUID id;
 			try {
-				id = UUID.fromString(String.valueOf(client.get("client_id")));
+				id = UUID.fromString(client.clientId());
 			}
 			catch (IllegalArgumentException ex) {
 				// not an agent: a resource server or admin client
@@ -227,14 +218,14 @@ final class AnomalyDetector {
 				continue;
 			}
 			Thresholds thresholds = Thresholds.of(this.properties, agent.get().profile().tokenPolicy().anomaly());
-			long failures = ((Number) client.get("failures")).longValue();
+			long failures = client.failures();
 			if (failures < thresholds.failedAuthentications()) {
 				continue;
 			}
 			Map<String, Object> evidence = new LinkedHashMap<>();
 			evidence.put("failures", failures);
-			evidence.put("sources", ((Number) client.get("sources")).longValue());
-			evidence.put("lastFailure", String.valueOf(client.get("last_failure")));
+			evidence.put("sources", client.sources());
+			evidence.put("lastFailure", client.lastFailure().toString());
 			evidence.put("threshold", thresholds.failedAuthentications());
 			raise(agent.get(), AnomalyRule.FAILED_AUTHENTICATION, thresholds, slot(now, HOUR_WINDOW),
 					failures + " failed client authentications within an hour, from " + evidence.get("sources")

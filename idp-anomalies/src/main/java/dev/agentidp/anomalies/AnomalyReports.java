@@ -43,7 +43,9 @@ public final class AnomalyReports {
 
 	private static final String FAILING = """
 			SELECT client_id, sum(failures) AS failures, count(*) AS sources, max(last_failure_at) AS last_failure
-			  FROM failed_authentication GROUP BY client_id ORDER BY failures DESC, client_id LIMIT ?""";
+			  FROM failed_authentication
+			 WHERE last_failure_at > now() - interval '1 hour'
+			 GROUP BY client_id ORDER BY failures DESC, client_id LIMIT ?""";
 
 	private final JdbcClient jdbc;
 
@@ -120,7 +122,8 @@ public final class AnomalyReports {
 	}
 
 	/**
-	 * The clients whose authentications fail now, most failures first.
+	 * The clients whose authentications fail now (a failure in the last hour: the token
+	 * endpoint's count starts again after an hour without one), most failures first.
 	 * @param limit at most this many rows, 1 to {@value #MAX_ROWS}
 	 * @return the clients
 	 */

@@ -98,6 +98,46 @@ class AnomalyDetectionIntegrationTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
+	void manyDenialsAndABurstOfSubAgentsAreFlagged() {
+		// the burst would be a rate anomaly too: flagged only, so that it stops nothing
+		TestAgent agent = registerToolAgent("denied",
+				(anomaly) -> anomaly.put("minimumCalls", 20).putObject("reactions").put("rate", "flag"));
+		String token = agent.token(this.http, "github:create_pr", Map.of(), GITHUB);
+		this.detector.run();
+		for (int i = 0; i < 14; i++) {
+			evaluate(agent.id(), token, "github", "create_pr");
+		}
+		for (int i = 0; i < 7; i++) {
+			// scope_missing: the token does not cover merge
+			assertThat(evaluate(agent.id(), token, "github", "merge").get("decision").asBoolean()).isFalse();
+		}
+		for (int i = 0; i < 6; i++) {
+			HttpResponse<String> exchanged = this.http.postForm("/oauth2/token",
+					agent.exchangeForm(token, "helper-" + i, "github:create_pr"));
+			assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		}
+		this.detector.run();
+		JsonNode anomalies = list(agent.id());
+		JsonNode denials = byRule(anomalies, "denials");
+		assertThat(denials.get("reaction").asString()).isEqualTo("flag");
+		assertThat(denials.get("evidence").get("calls").asLong()).isEqualTo(21);
+		assertThat(denials.get("evidence").get("denied").asLong()).isEqualTo(7);
+		JsonNode subAgents = byRule(anomalies, "sub_agents");
+		assertThat(subAgents.get("evidence").get("observed").asLong()).isEqualTo(6);
+		assertThat(subAgents.get("evidence").get("minimumSubAgents").asInt()).isEqualTo(5);
+		// the out-of-scope report counts the denials by code
+		JsonNode outOfScope = TestHttp.json(admin().get("/admin/v1/reports/out-of-scope?days=1&limit=1000"));
+		JsonNode row = null;
+		for (JsonNode item : outOfScope.get("items")) {
+			if (item.get("agentId").asString().equals(agent.id())) {
+				row = item;
+			}
+		}
+		assertThat(row).as(outOfScope.toString()).isNotNull();
+		assertThat(row.get("denials").get("scope_missing").asLong()).isEqualTo(7);
+	}
+
+	@Test
 	void clearingTwiceOrAnUnknownAnomalyIsRefusedAndChangesNothing() {
 		TestAgent agent = registerToolAgent("clear-twice", (anomaly) -> {
 		});

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static dev.agentidp.app.fixtures.TestAssertions.auditCount;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,14 +65,7 @@ class AnomalyTwoNodesTests {
 	@Test
 	void badAssertionsOnOneNodeSuspendTheAgentOnTheOther() throws Exception {
 		String admin = this.a.adminToken();
-		TestAgent agent = this.a.agents(admin)
-			.document("brute-forced")
-			.scopes("crm:read")
-			.tokenPolicy((policy) -> policy.putObject("anomaly")
-				.put("failedAuthentications", 5)
-				.putObject("reactions")
-				.put("failed_authentication", "suspend"))
-			.register();
+		TestAgent agent = register(admin, "brute-forced", 5, "suspend");
 		HttpResponse<String> issued = this.a.postForm("/oauth2/token", agent.tokenForm("crm:read"));
 		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
 		String token = TestHttp.json(issued).get("access_token").asString();
@@ -102,11 +96,7 @@ class AnomalyTwoNodesTests {
 	@Test
 	void badAssertionsOnlyFlagAnAgentThatDoesNotAskForSuspension() throws Exception {
 		String admin = this.a.adminToken();
-		TestAgent agent = this.a.agents(admin)
-			.document("flagged-only")
-			.scopes("crm:read")
-			.tokenPolicy((policy) -> policy.putObject("anomaly").put("failedAuthentications", 3))
-			.register();
+		TestAgent agent = register(admin, "flagged-only", 3, null);
 		OctetKeyPair impostor = new OctetKeyPairGenerator(Curve.Ed25519).keyID(agent.key().getKeyID()).generate();
 		for (int i = 0; i < 4; i++) {
 			assertThat(this.a.postForm("/oauth2/token", badForm(agent, impostor)).statusCode()).isEqualTo(401);
@@ -123,6 +113,16 @@ class AnomalyTwoNodesTests {
 		assertThat(TestHttp.json(this.a.get("/admin/v1/agents/" + agent.id(), admin)).get("status").asString())
 			.isEqualTo("active");
 		assertThat(this.b.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode()).isEqualTo(200);
+	}
+
+	/** An agent with its failed_authentication threshold and, when given, reaction. */
+	private TestAgent register(String admin, String name, int threshold, String reaction) {
+		return this.a.agents(admin).document(name).scopes("crm:read").tokenPolicy((policy) -> {
+			ObjectNode anomaly = policy.putObject("anomaly").put("failedAuthentications", threshold);
+			if (reaction != null) {
+				anomaly.putObject("reactions").put("failed_authentication", reaction);
+			}
+		}).register();
 	}
 
 	private static Map<String, String> badForm(TestAgent agent, OctetKeyPair impostor) throws JOSEException {

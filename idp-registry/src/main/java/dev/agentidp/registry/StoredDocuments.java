@@ -165,7 +165,7 @@ final class StoredDocuments {
 		}
 		AnomalyPolicy anomaly = profile.tokenPolicy().anomaly();
 		if (!anomaly.isEmpty()) {
-			putMembers(tokenPolicy.putObject("anomaly"), anomaly.members());
+			tokenPolicy.set("anomaly", JSON.valueToTree(anomaly.members()));
 		}
 	}
 
@@ -307,21 +307,6 @@ final class StoredDocuments {
 		List<T> result = new ArrayList<>(node.size());
 		node.forEach((item) -> result.add(element.apply(item)));
 		return result;
-	}
-
-	/**
-	 * Whole numbers and objects of text, as {@code AnomalyPolicy#members()} gives them.
-	 */
-	private static void putMembers(ObjectNode json, Map<String, ?> members) {
-		members.forEach((name, value) -> {
-			if (value instanceof Integer number) {
-				json.put(name, number);
-			}
-			else if (value instanceof Map<?, ?> map) {
-				ObjectNode object = json.putObject(name);
-				map.forEach((key, text) -> object.put(String.valueOf(key), String.valueOf(text)));
-			}
-		});
 	}
 
 }

@@ -10,6 +10,7 @@ import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.Tool;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,6 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * what the database stores while they agree.
  */
 final class AgentDocumentJson {
+
+	/** Renders {@code tokenPolicy.anomaly}'s members. */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -145,23 +149,8 @@ final class AgentDocumentJson {
 				.put("highCost", budget.highCost());
 		}
 		if (!profile.tokenPolicy().anomaly().isEmpty()) {
-			putMembers(tokenPolicy.putObject("anomaly"), profile.tokenPolicy().anomaly().members());
+			tokenPolicy.set("anomaly", JSON.valueToTree(profile.tokenPolicy().anomaly().members()));
 		}
-	}
-
-	/**
-	 * Whole numbers and objects of text, as {@code AnomalyPolicy#members()} gives them.
-	 */
-	private static void putMembers(ObjectNode json, Map<String, ?> members) {
-		members.forEach((name, value) -> {
-			if (value instanceof Integer number) {
-				json.put(name, number);
-			}
-			else if (value instanceof Map<?, ?> map) {
-				ObjectNode object = json.putObject(name);
-				map.forEach((key, text) -> object.put(String.valueOf(key), String.valueOf(text)));
-			}
-		});
 	}
 
 }
