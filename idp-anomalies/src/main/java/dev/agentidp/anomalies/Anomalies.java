@@ -4,19 +4,20 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.agentidp.audit.PrintableText;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentStatus;
 import dev.agentidp.registry.AnomalyReaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,9 +55,13 @@ public final class Anomalies {
 	private static final String LIST = "SELECT " + COLUMNS
 			+ " FROM anomaly WHERE agent_id = ? ORDER BY detected_at DESC, id LIMIT ?";
 
+	/**
+	 * Every pending step-up, oldest first (the partial index
+	 * {@code anomaly_open_step_up}); at most 100,000, more would be a flood to look at
+	 * first.
+	 */
 	private static final String PENDING = "SELECT " + COLUMNS
-			+ " FROM anomaly WHERE agent_id = ? AND reaction = 'step_up' AND cleared_at IS NULL"
-			+ " ORDER BY detected_at LIMIT 1";
+			+ " FROM anomaly WHERE reaction = 'step_up' AND cleared_at IS NULL ORDER BY detected_at LIMIT " + 100_000;
 
 	private static final String LOCK = "SELECT " + COLUMNS + " FROM anomaly WHERE id = ? AND agent_id = ? FOR UPDATE";
 
@@ -64,6 +69,8 @@ public final class Anomalies {
 			UPDATE anomaly SET cleared_at = ?, cleared_by = ?, clear_reason = ? WHERE id = ? AND cleared_at IS NULL""";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Logger logger = LoggerFactory.getLogger(Anomalies.class);
 
 	private static final int MAX_REASON = 500;
 
@@ -77,8 +84,10 @@ public final class Anomalies {
 
 	private final Clock clock;
 
-	/** Per agent: its oldest pending step-up, or none. */
-	private final Cache<UUID, Optional<Anomaly>> pending;
+	private final long pendingTtlNanos;
+
+	/** Every agent's oldest pending step-up, as last read, and when. */
+	private volatile PendingStepUps pending = new PendingStepUps(Map.of(), Long.MIN_VALUE);
 
 	Anomalies(JdbcClient jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
 			AgentRegistry registry, Duration stepUpCacheTtl, Clock clock) {
@@ -92,7 +101,7 @@ public final class Anomalies {
 		this.events = events;
 		this.registry = registry;
 		this.clock = clock;
-		this.pending = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(stepUpCacheTtl).build();
+		this.pendingTtlNanos = stepUpCacheTtl.toNanos();
 	}
 
 	/**
@@ -142,20 +151,57 @@ public final class Anomalies {
 			return new Anomaly(anomaly.id(), agentId, anomaly.rule(), anomaly.reaction(), anomaly.summary(),
 					anomaly.evidence(), anomaly.detectedAt(), now, actor, why);
 		});
-		this.pending.invalidate(agentId.value());
+		stepUpsChanged();
 		return cleared;
 	}
 
 	/**
-	 * The agent's oldest {@code step_up} that no person cleared yet. Cached per agent for
-	 * {@code idp.anomalies.step-up-cache-ttl}: the decision path reads PostgreSQL at most
-	 * once per agent and interval.
+	 * The agent's oldest {@code step_up} that no person cleared yet. Every pending
+	 * step-up of every agent is read in one query at most once per
+	 * {@code idp.anomalies.step-up-cache-ttl} and node (they are few: each waits for a
+	 * person): the decision path reads PostgreSQL for none of its decisions in between,
+	 * whatever the number of agents.
 	 * @param agentId the agent
 	 * @return the pending anomaly, or empty
 	 */
 	public Optional<Anomaly> pendingStepUp(AgentId agentId) {
 		Assert.notNull(agentId, "agentId cannot be null");
-		return this.pending.get(agentId.value(), (id) -> this.jdbc.sql(PENDING).param(id).query(ROWS).optional());
+		PendingStepUps current = this.pending;
+		if (System.nanoTime() - current.readAt() >= this.pendingTtlNanos || current.readAt() == Long.MIN_VALUE) {
+			current = readPending();
+		}
+		return Optional.ofNullable(current.byAgent().get(agentId.value()));
+	}
+
+	private synchronized PendingStepUps readPending() {
+		PendingStepUps current = this.pending;
+		long now = System.nanoTime();
+		if (current.readAt() != Long.MIN_VALUE && now - current.readAt() < this.pendingTtlNanos) {
+			// read by another thread meanwhile
+			return current;
+		}
+		Map<UUID, Anomaly> byAgent = new HashMap<>();
+		try {
+			for (Anomaly anomaly : this.jdbc.sql(PENDING).query(ROWS).list()) {
+				byAgent.putIfAbsent(anomaly.agentId().value(), anomaly);
+			}
+		}
+		catch (RuntimeException ex) {
+			// the decision records its audit entry in PostgreSQL anyway: the last read
+			// stands until the database answers again, asked again after the interval
+			logger.warn("Could not read the pending step-ups: {}", ex.getClass().getSimpleName());
+			PendingStepUps kept = new PendingStepUps(current.byAgent(), now);
+			this.pending = kept;
+			return kept;
+		}
+		PendingStepUps read = new PendingStepUps(Map.copyOf(byAgent), now);
+		this.pending = read;
+		return read;
+	}
+
+	/** The next read of the pending step-ups goes to PostgreSQL. */
+	private void stepUpsChanged() {
+		this.pending = new PendingStepUps(this.pending.byAgent(), Long.MIN_VALUE);
 	}
 
 	/**
@@ -190,7 +236,7 @@ public final class Anomalies {
 			return Optional.of(new Anomaly(id, agent.id(), rule, reaction, summary, evidence, now, null, null, null));
 		});
 		if (raised.isPresent() && reaction == AnomalyReaction.STEP_UP) {
-			this.pending.invalidate(agent.id().value());
+			stepUpsChanged();
 		}
 		return raised;
 	}
@@ -199,6 +245,12 @@ public final class Anomalies {
 		Map<String, Object> stored = new java.util.LinkedHashMap<>(evidence);
 		stored.put("summary", summary);
 		return stored;
+	}
+
+	/**
+	 * The pending step-ups by agent, read at {@code readAt} ({@link System#nanoTime}).
+	 */
+	private record PendingStepUps(Map<UUID, Anomaly> byAgent, long readAt) {
 	}
 
 	private static final RowMapper<Anomaly> ROWS = (rows, n) -> {
