@@ -41,7 +41,7 @@ final class StepUpSignal implements AnomalySignal {
 	}
 
 	/** Whether a human's approval, carried by the token, covers this very call. */
-	private static boolean approved(AccessAttempt attempt) {
+	static boolean approved(AccessAttempt attempt) {
 		AccessRequest request = attempt.request();
 		if (attempt.token() == null || request.resourceType() != ResourceType.TOOL
 				|| !(attempt.token().claims().get("approval") instanceof Map<?, ?>)) {
