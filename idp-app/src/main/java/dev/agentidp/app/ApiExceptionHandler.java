@@ -1,5 +1,7 @@
 package dev.agentidp.app;
 
+import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
+import dev.agentidp.anomalies.AnomalyNotFoundException;
 import dev.agentidp.approvals.ApprovalDecisionException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
@@ -55,13 +57,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class })
+	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class, AnomalyNotFoundException.class })
 	ProblemDetail notFound(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class,
-			IllegalClientStateException.class })
+			IllegalClientStateException.class, AnomalyAlreadyClearedException.class })
 	ProblemDetail registryConflict(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}

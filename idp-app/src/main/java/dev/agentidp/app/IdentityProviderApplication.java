@@ -11,12 +11,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * (auto-configured there), which a class path may hold beside the provider (idp-app's
  * tests do).
  */
-@SpringBootApplication(scanBasePackages = { "dev.agentidp.app", "dev.agentidp.approvals", "dev.agentidp.audit",
-		"dev.agentidp.console", "dev.agentidp.db", "dev.agentidp.delegation", "dev.agentidp.dpop",
+@SpringBootApplication(scanBasePackages = { "dev.agentidp.anomalies", "dev.agentidp.app", "dev.agentidp.approvals",
+		"dev.agentidp.audit", "dev.agentidp.console", "dev.agentidp.db", "dev.agentidp.delegation", "dev.agentidp.dpop",
 		"dev.agentidp.policy", "dev.agentidp.registry", "dev.agentidp.tokens" })
-@ConfigurationPropertiesScan({ "dev.agentidp.app", "dev.agentidp.approvals", "dev.agentidp.audit",
-		"dev.agentidp.console", "dev.agentidp.delegation", "dev.agentidp.policy", "dev.agentidp.registry",
-		"dev.agentidp.tokens" })
+@ConfigurationPropertiesScan({ "dev.agentidp.anomalies", "dev.agentidp.app", "dev.agentidp.approvals",
+		"dev.agentidp.audit", "dev.agentidp.console", "dev.agentidp.delegation", "dev.agentidp.policy",
+		"dev.agentidp.registry", "dev.agentidp.tokens" })
 @EnableScheduling
 public class IdentityProviderApplication {
 

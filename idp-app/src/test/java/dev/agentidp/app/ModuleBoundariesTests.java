@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>module dependencies (CONTRIBUTING.md, "Where things live"): audit and dpop depend
  * on no other module; registry → audit; tokens → registry, audit, dpop; delegation →
  * tokens, registry, audit, approvals (its value types); approvals → tokens, registry,
- * audit, dpop; policy → approvals, tokens, registry, audit, dpop; console → approvals,
- * registry, tokens, audit; app → all; no cycles;</li>
+ * audit, dpop; policy → approvals, tokens, registry, audit, dpop; anomalies → policy,
+ * approvals (its value types), tokens, registry, audit; console → approvals, registry,
+ * tokens, audit; app → all; no cycles;</li>
  * <li>the domain modules' public methods take and return no JSON tree or servlet type,
  * except the web seams Spring Security defines ({@link AuthenticationConverter},
  * {@link AuthenticationFailureHandler}); the admin API binds and renders its JSON in
@@ -60,7 +61,8 @@ class ModuleBoundariesTests {
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
 			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.approvals..",
-			"dev.agentidp.policy..", "dev.agentidp.resourceserver..", "dev.agentidp.console..");
+			"dev.agentidp.policy..", "dev.agentidp.anomalies..", "dev.agentidp.resourceserver..",
+			"dev.agentidp.console..");
 
 	/**
 	 * The public classes of the domain modules that are not records, enums, interfaces or
@@ -91,6 +93,8 @@ class ModuleBoundariesTests {
 			"dev.agentidp.approvals.Approvals", "dev.agentidp.approvals.BackchannelEndpoint",
 			// idp-policy: the decision point and its AuthZEN metadata
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
+			// idp-anomalies: the anomalies (list, clear, step-up) and the reports
+			"dev.agentidp.anomalies.Anomalies", "dev.agentidp.anomalies.AnomalyReports",
 			// idp-console: people and their accounts
 			"dev.agentidp.console.People",
 			// idp-console: the kit the admin API uses to accept a console session
@@ -230,6 +234,8 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.approvals..")
 			.layer("policy")
 			.definedBy("dev.agentidp.policy..")
+			.layer("anomalies")
+			.definedBy("dev.agentidp.anomalies..")
 			.layer("resourceserver")
 			.definedBy("dev.agentidp.resourceserver..")
 			.layer("console")
@@ -244,16 +250,19 @@ class ModuleBoundariesTests {
 			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("delegation")
 			.mayOnlyBeAccessedByLayers("app")
-			.whereLayer("policy")
+			.whereLayer("anomalies")
 			.mayOnlyBeAccessedByLayers("app")
+			.whereLayer("policy")
+			.mayOnlyBeAccessedByLayers("anomalies", "app")
 			.whereLayer("approvals")
-			.mayOnlyBeAccessedByLayers("delegation", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("delegation", "policy", "anomalies", "console", "app")
 			.whereLayer("tokens")
-			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "anomalies", "console", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "anomalies", "console", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "approvals", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "approvals", "policy", "anomalies",
+					"console", "app")
 			.whereLayer("dpop")
 			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "app", "resourceserver");
 	}

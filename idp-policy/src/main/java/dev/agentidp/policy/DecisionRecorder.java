@@ -41,12 +41,14 @@ final class DecisionRecorder {
 
 	private final ApprovalUses approvals;
 
+	private final List<DecisionObserver> observers;
+
 	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit) {
-		this(rules, budgets, ledger, audit, ApprovalUses.NONE);
+		this(rules, budgets, ledger, audit, ApprovalUses.NONE, List.of());
 	}
 
 	DecisionRecorder(AccessRules rules, BudgetSource budgets, BudgetLedger ledger, AuditTrail audit,
-			ApprovalUses approvals) {
+			ApprovalUses approvals, List<DecisionObserver> observers) {
 		Assert.notNull(rules, "rules cannot be null");
 		Assert.notNull(budgets, "budgets cannot be null");
 		Assert.notNull(ledger, "ledger cannot be null");
@@ -56,6 +58,7 @@ final class DecisionRecorder {
 		this.ledger = ledger;
 		this.audit = audit;
 		this.approvals = approvals;
+		this.observers = List.copyOf(observers);
 	}
 
 	/**
@@ -65,7 +68,9 @@ final class DecisionRecorder {
 	 * @return the decision
 	 */
 	AccessDecision decide(String caller, AccessAttempt attempt) {
-		return this.audit.appendGrouped(decision(caller, attempt));
+		AccessDecision decision = this.audit.appendGrouped(decision(caller, attempt));
+		observe(attempt, decision);
+		return decision;
 	}
 
 	/**
@@ -82,7 +87,21 @@ final class DecisionRecorder {
 		for (AccessAttempt attempt : attempts) {
 			works.add(decision(caller, attempt));
 		}
-		return this.audit.appendGroupedAll(works);
+		List<AccessDecision> decisions = this.audit.appendGroupedAll(works);
+		for (int i = 0; i < decisions.size(); i++) {
+			observe(attempts.get(i), decisions.get(i));
+		}
+		return decisions;
+	}
+
+	/**
+	 * Tells the {@link DecisionObserver}s of a committed decision (issue 20): counted in
+	 * memory by them, so the decision path pays no database round trip for it.
+	 */
+	private void observe(AccessAttempt attempt, AccessDecision decision) {
+		for (DecisionObserver observer : this.observers) {
+			observer.decided(attempt, decision);
+		}
 	}
 
 	/**

@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that refuses a document whose condition does not compile), the budgets of the identity
  * documents ({@link DocumentBudgets}) and the sub-budgets carved from them at token
  * exchange ({@link CarvedBudgets}), and the AuthZEN metadata contribution. Anomaly
- * signals ({@link AnomalySignal}) are picked up when some module declares them.
+ * signals ({@link AnomalySignal}) and decision observers ({@link DecisionObserver}) are
+ * picked up when some module declares them.
  */
 @Configuration(proxyBeanMethods = false)
 class PolicyConfiguration {
@@ -70,8 +71,8 @@ class PolicyConfiguration {
 	@Bean
 	PolicyDecisionPoint policyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit,
 			Refusals refusals, BudgetLedger ledger, ObjectProvider<BudgetSource> budgets,
-			ObjectProvider<AnomalySignal> signals, JdbcClient jdbc, TokensProperties tokensProperties,
-			Conditions conditions, Approvals approvals) {
+			ObjectProvider<AnomalySignal> signals, ObjectProvider<DecisionObserver> observers, JdbcClient jdbc,
+			TokensProperties tokensProperties, Conditions conditions, Approvals approvals) {
 		// the window of idp.tokens.dpop-proof-window, as at the token endpoint
 		Duration window = tokensProperties.dpopProofWindow();
 		Clock clock = Clock.systemUTC();
@@ -91,7 +92,7 @@ class PolicyConfiguration {
 						approvals.release(id);
 					}
 
-				});
+				}, observers.orderedStream().toList());
 	}
 
 	/**

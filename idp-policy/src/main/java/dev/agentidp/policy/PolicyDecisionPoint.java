@@ -81,10 +81,12 @@ public class PolicyDecisionPoint {
 	 * @param conditions the compiled conditions of the documents (rule 5)
 	 * @param clock the clock conditions read {@code request.time} from
 	 * @param approvals counts the uses of approvals (rule 7)
+	 * @param observers told of every committed decision ({@link DecisionObserver})
 	 */
 	PolicyDecisionPoint(TokenService tokens, AgentRegistry agents, AuditTrail audit, Refusals refusals,
 			BudgetLedger ledger, BudgetSource budgets, List<AnomalySignal> signals, DpopProofVerifier proofs,
-			DpopProofVerifier searchProofs, Conditions conditions, Clock clock, ApprovalUses approvals) {
+			DpopProofVerifier searchProofs, Conditions conditions, Clock clock, ApprovalUses approvals,
+			List<DecisionObserver> observers) {
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(audit, "audit cannot be null");
@@ -102,7 +104,7 @@ public class PolicyDecisionPoint {
 		AccessRules rules = AccessRules.standard(new ConditionRule(conditions, budgets, ledger, clock),
 				new BudgetRule(budgets, ledger), signals);
 		this.attempts = new AccessAttempts(tokens, agents);
-		this.recorder = new DecisionRecorder(rules, budgets, ledger, audit, approvals);
+		this.recorder = new DecisionRecorder(rules, budgets, ledger, audit, approvals, observers);
 		this.search = new PolicySearch(rules);
 	}
 

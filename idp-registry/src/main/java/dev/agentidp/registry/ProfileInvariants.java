@@ -68,6 +68,24 @@ final class ProfileInvariants {
 		if (policy.approvedTokenTtlSeconds() > TokenPolicy.MAX_APPROVED_TOKEN_TTL_SECONDS) {
 			throw new InvalidInputException("tokenPolicy.approvedTokenTtlSeconds", TokenPolicy.APPROVED_TTL_RULE);
 		}
+		check(policy.anomaly());
+	}
+
+	private static void check(AnomalyPolicy anomaly) {
+		range("learningPeriodHours", anomaly.learningPeriodHours(), 0, AnomalyPolicy.MAX_LEARNING_PERIOD_HOURS,
+				AnomalyPolicy.LEARNING_PERIOD_RULE);
+		range("rateFactor", anomaly.rateFactor(), 1, AnomalyPolicy.MAX_FACTOR, AnomalyPolicy.FACTOR_RULE);
+		range("minimumCalls", anomaly.minimumCalls(), 1, AnomalyPolicy.MAX_COUNT, AnomalyPolicy.COUNT_RULE);
+		range("denialPercent", anomaly.denialPercent(), 1, 100, AnomalyPolicy.PERCENT_RULE);
+		range("subAgentFactor", anomaly.subAgentFactor(), 1, AnomalyPolicy.MAX_FACTOR, AnomalyPolicy.FACTOR_RULE);
+		range("failedAuthentications", anomaly.failedAuthentications(), 1, AnomalyPolicy.MAX_COUNT,
+				AnomalyPolicy.COUNT_RULE);
+	}
+
+	private static void range(String member, Integer value, int min, int max, String rule) {
+		if (value != null && (value < min || value > max)) {
+			throw new InvalidInputException("tokenPolicy.anomaly." + member, rule);
+		}
 	}
 
 }

@@ -163,6 +163,10 @@ final class StoredDocuments {
 				.put("reserveAbove", budget.reserveAbove())
 				.put("highCost", budget.highCost());
 		}
+		AnomalyPolicy anomaly = profile.tokenPolicy().anomaly();
+		if (!anomaly.isEmpty()) {
+			tokenPolicy.set("anomaly", JSON.valueToTree(anomaly.members()));
+		}
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -226,7 +230,30 @@ final class StoredDocuments {
 				optional(node, "proofOfPossession")
 					.map((value) -> known(ProofOfPossession::from, "proofOfPossession", value))
 					.orElse(ProofOfPossession.NONE),
-				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS));
+				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS),
+				readAnomaly(node.get("anomaly")));
+	}
+
+	private static AnomalyPolicy readAnomaly(JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return AnomalyPolicy.NONE;
+		}
+		Map<String, AnomalyReaction> reactions = new LinkedHashMap<>();
+		JsonNode stored = node.get("reactions");
+		if (stored != null && stored.isObject()) {
+			for (Map.Entry<String, JsonNode> reaction : stored.properties()) {
+				reactions.put(reaction.getKey(),
+						known(AnomalyReaction::from, "reactions", reaction.getValue().asString()));
+			}
+		}
+		return new AnomalyPolicy(integer(node, "learningPeriodHours"), integer(node, "rateFactor"),
+				integer(node, "minimumCalls"), integer(node, "denialPercent"), integer(node, "subAgentFactor"),
+				integer(node, "failedAuthentications"), reactions);
+	}
+
+	private static Integer integer(JsonNode node, String member) {
+		JsonNode value = node.get(member);
+		return (value != null && value.isNumber()) ? value.asInt() : null;
 	}
 
 	private static TaskBudget readBudget(JsonNode node) {

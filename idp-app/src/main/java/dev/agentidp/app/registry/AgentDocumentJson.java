@@ -10,6 +10,7 @@ import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.Tool;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,6 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * what the database stores while they agree.
  */
 final class AgentDocumentJson {
+
+	/** Renders {@code tokenPolicy.anomaly}'s members. */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -143,6 +147,9 @@ final class AgentDocumentJson {
 				.put("perTask", budget.perTask())
 				.put("reserveAbove", budget.reserveAbove())
 				.put("highCost", budget.highCost());
+		}
+		if (!profile.tokenPolicy().anomaly().isEmpty()) {
+			tokenPolicy.set("anomaly", JSON.valueToTree(profile.tokenPolicy().anomaly().members()));
 		}
 	}
 

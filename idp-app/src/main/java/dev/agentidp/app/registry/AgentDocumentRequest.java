@@ -1,8 +1,11 @@
 package dev.agentidp.app.registry;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.agentidp.app.AdminBody;
 import dev.agentidp.app.WrongType;
@@ -17,6 +20,8 @@ import dev.agentidp.app.registry.ReferenceRules.Resource;
 import dev.agentidp.app.registry.ReferenceRules.Scope;
 import dev.agentidp.app.registry.AgentDocumentRules.Text;
 import dev.agentidp.registry.Access;
+import dev.agentidp.registry.AnomalyPolicy;
+import dev.agentidp.registry.AnomalyReaction;
 import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
@@ -204,6 +209,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * {@code dpop-registered-key} (RFC 9449, docs/tokens.md)
 	 * @param approvedTokenTtlSeconds 1 to 3,600; 300 by default: the longest a token
 	 * issued on a human's approval lives (docs/approvals.md)
+	 * @param anomaly optional; the agent's own anomaly thresholds and reactions
+	 * (docs/signals.md "Rules")
 	 */
 	@TokenPolicyRequest.DefaultWithinMax
 	record TokenPolicyRequest(
@@ -218,7 +225,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			@Valid TaskBudgetRequest budget, @OneOf(ProofOfPossession.class) String proofOfPossession,
 			@Min(value = 1, message = TokenPolicy.APPROVED_TTL_RULE) @Max(
 					value = TokenPolicy.MAX_APPROVED_TOKEN_TTL_SECONDS,
-					message = TokenPolicy.APPROVED_TTL_RULE) Integer approvedTokenTtlSeconds) {
+					message = TokenPolicy.APPROVED_TTL_RULE) Integer approvedTokenTtlSeconds,
+			@Valid AnomalyPolicyRequest anomaly) {
 
 		int maxTtl() {
 			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
@@ -238,7 +246,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 					(this.proofOfPossession != null) ? ProofOfPossession.from(this.proofOfPossession).orElseThrow()
 							: ProofOfPossession.NONE,
 					(this.approvedTokenTtlSeconds != null) ? this.approvedTokenTtlSeconds
-							: TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS);
+							: TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS,
+					(this.anomaly != null) ? this.anomaly.toAnomalyPolicy() : AnomalyPolicy.NONE);
 		}
 
 		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */
@@ -312,6 +321,70 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			return new TaskBudget(this.unit, this.perTask,
 					(this.reserveAbove != null) ? this.reserveAbove : BigDecimal.ONE,
 					(this.highCost != null) ? this.highCost : this.perTask);
+		}
+
+	}
+
+	/**
+	 * An agent's own anomaly thresholds and reactions (docs/signals.md "Rules"); a member
+	 * not given is the provider's ({@code idp.anomalies.*}).
+	 *
+	 * @param learningPeriodHours 0 to 720
+	 * @param rateFactor 1 to 1,000
+	 * @param minimumCalls 1 to 1,000,000
+	 * @param denialPercent 1 to 100
+	 * @param subAgentFactor 1 to 1,000
+	 * @param failedAuthentications 1 to 1,000,000
+	 * @param reactions the reaction per rule
+	 */
+	record AnomalyPolicyRequest(
+			@Min(value = 0, message = AnomalyPolicy.LEARNING_PERIOD_RULE) @Max(
+					value = AnomalyPolicy.MAX_LEARNING_PERIOD_HOURS,
+					message = AnomalyPolicy.LEARNING_PERIOD_RULE) Integer learningPeriodHours,
+			@Min(value = 1, message = AnomalyPolicy.FACTOR_RULE) @Max(value = AnomalyPolicy.MAX_FACTOR,
+					message = AnomalyPolicy.FACTOR_RULE) Integer rateFactor,
+			@Min(value = 1, message = AnomalyPolicy.COUNT_RULE) @Max(value = AnomalyPolicy.MAX_COUNT,
+					message = AnomalyPolicy.COUNT_RULE) Integer minimumCalls,
+			@Min(value = 1, message = AnomalyPolicy.PERCENT_RULE) @Max(value = 100,
+					message = AnomalyPolicy.PERCENT_RULE) Integer denialPercent,
+			@Min(value = 1, message = AnomalyPolicy.FACTOR_RULE) @Max(value = AnomalyPolicy.MAX_FACTOR,
+					message = AnomalyPolicy.FACTOR_RULE) Integer subAgentFactor,
+			@Min(value = 1, message = AnomalyPolicy.COUNT_RULE) @Max(value = AnomalyPolicy.MAX_COUNT,
+					message = AnomalyPolicy.COUNT_RULE) Integer failedAuthentications,
+			@Valid ReactionsRequest reactions) {
+
+		AnomalyPolicy toAnomalyPolicy() {
+			return new AnomalyPolicy(this.learningPeriodHours, this.rateFactor, this.minimumCalls, this.denialPercent,
+					this.subAgentFactor, this.failedAuthentications,
+					(this.reactions != null) ? this.reactions.toMap() : Map.of());
+		}
+
+	}
+
+	/**
+	 * The reaction per anomaly rule: {@code flag}, {@code step_up} or {@code suspend}.
+	 *
+	 * @param rate the {@code rate} rule's
+	 * @param newResource the {@code new_resource} rule's
+	 * @param denials the {@code denials} rule's
+	 * @param subAgents the {@code sub_agents} rule's
+	 * @param failedAuthentication the {@code failed_authentication} rule's
+	 */
+	record ReactionsRequest(@OneOf(AnomalyReaction.class) String rate,
+			@JsonProperty("new_resource") @OneOf(AnomalyReaction.class) String newResource,
+			@OneOf(AnomalyReaction.class) String denials,
+			@JsonProperty("sub_agents") @OneOf(AnomalyReaction.class) String subAgents,
+			@JsonProperty("failed_authentication") @OneOf(AnomalyReaction.class) String failedAuthentication) {
+
+		Map<String, AnomalyReaction> toMap() {
+			Map<String, AnomalyReaction> reactions = new LinkedHashMap<>();
+			String[] values = { this.rate, this.newResource, this.denials, this.subAgents, this.failedAuthentication };
+			for (int i = 0; i < values.length; i++) {
+				if (values[i] != null) {
+					reactions.put(AnomalyPolicy.RULES.get(i), AnomalyReaction.from(values[i]).orElseThrow());
+				}
+			}
+			return reactions;
 		}
 
 	}

@@ -888,9 +888,30 @@ public final class HostileInputTests {
 					"/admin/v1/audit/verify?chain=" + TestHttp.enc(hostile), null, null, this.admin)));
 			cases.add(new Case("revoke by task or jti " + label, Expect.NOT_AN_ERROR, () -> request("POST",
 					"/admin/v1/tokens/revoke", "application/json", "{\"task\":" + json + "}", this.admin)));
+			cases.add(new Case("clear anomaly " + label, refusedByTomcat ? Expect.CONTAINER : Expect.PROBLEM,
+					() -> request("POST", "/admin/v1/agents/" + id + "/anomalies/" + TestHttp.enc(hostile) + "/clear",
+							null, null, this.admin)));
+			cases.add(adminJson("clear anomaly reason " + label, "POST",
+					"/admin/v1/agents/" + id + "/anomalies/" + UUID.randomUUID() + "/clear",
+					"{\"reason\":" + json + "}"));
+			cases.add(new Case("reports parameters " + label, Expect.PROBLEM,
+					() -> request("GET", "/admin/v1/reports/unused-permissions?agent=" + TestHttp.enc(hostile)
+							+ "&days=" + TestHttp.enc(hostile), null, null, this.admin)));
+			cases.add(adminJson("agent anomaly reaction " + label, "POST", "/admin/v1/agents",
+					"{" + valid.formatted(UUID.randomUUID()) + ",\"tokenPolicy\":{\"anomaly\":{\"reactions\":{\"rate\":"
+							+ json + "}}}}"));
 			cases.add(new Case("retire key " + label, refusedByTomcat ? Expect.CONTAINER : Expect.NOT_AN_ERROR,
 					() -> request("DELETE", "/admin/v1/agents/" + this.other.id() + "/keys/" + TestHttp.enc(hostile),
 							null, null, this.admin)));
+		}
+		for (String days : List.of("0", "-1", "366", "9".repeat(40), "1e3", "NaN")) {
+			cases.add(new Case("reports days " + days, Expect.PROBLEM, () -> request("GET",
+					"/admin/v1/reports/out-of-scope?days=" + days + "&limit=" + days, null, null, this.admin)));
+		}
+		for (String threshold : List.of("0", "-1", "1000001", "1e400", "1.5", "\"4\"", "true")) {
+			cases.add(adminJson("agent anomaly threshold " + threshold, "POST", "/admin/v1/agents",
+					"{" + valid.formatted(UUID.randomUUID()) + ",\"tokenPolicy\":{\"anomaly\":{\"rateFactor\":"
+							+ threshold + ",\"minimumCalls\":" + threshold + "}}}"));
 		}
 		cases.add(adminJson("an agent with unknown and server-set fields", "POST", "/admin/v1/agents", "{"
 				+ valid.formatted(UUID.randomUUID()) + ",\"admin\":true,\"status\":\"active\",\"id\":\"" + id + "\"}"));

@@ -1,0 +1,106 @@
+package dev.agentidp.app.registry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.agentidp.anomalies.Anomalies;
+import dev.agentidp.anomalies.Anomaly;
+import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
+import dev.agentidp.anomalies.AnomalyNotFoundException;
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.Decision;
+import dev.agentidp.audit.Refusals;
+import dev.agentidp.audit.RequestSource;
+import dev.agentidp.registry.AgentId;
+import dev.agentidp.registry.InvalidInputException;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /admin/v1/agents/{id}/anomalies}: the anomalies the detection recorded for an
+ * agent, and clearing one (docs/api.md, docs/signals.md "Reactions"). A refused clear
+ * (unknown anomaly, cleared already) changes nothing and is recorded as
+ * {@value #CLEAR_REFUSED} on the agent's chain.
+ */
+@RestController
+@RequestMapping(path = "/admin/v1/agents/{id}/anomalies", produces = MediaType.APPLICATION_JSON_VALUE)
+class AnomalyController {
+
+	/** The audit action of a refused clear. */
+	static final String CLEAR_REFUSED = "anomaly.clear_refused";
+
+	private final Anomalies anomalies;
+
+	private final Refusals refusals;
+
+	AnomalyController(Anomalies anomalies, Refusals refusals) {
+		this.anomalies = anomalies;
+		this.refusals = refusals;
+	}
+
+	@GetMapping
+	Map<String, Object> list(@PathVariable AgentId id, @RequestParam(defaultValue = "50") int limit) {
+		if (limit < 1 || limit > Anomalies.MAX_LIST) {
+			throw new InvalidInputException("limit", "must be between 1 and " + Anomalies.MAX_LIST);
+		}
+		return Map.of("items", this.anomalies.list(id, limit).stream().map(AnomalyController::json).toList());
+	}
+
+	@PostMapping("/{anomalyId}/clear")
+	Map<String, Object> clear(@PathVariable AgentId id, @PathVariable String anomalyId,
+			@RequestBody(required = false) ReasonRequest body, Authentication authentication,
+			HttpServletRequest request) {
+		UUID anomaly = anomalyId(anomalyId);
+		String actor = AdminActor.of(authentication);
+		try {
+			return json(this.anomalies.clear(id, anomaly, actor, ReasonRequest.of(body)));
+		}
+		catch (AnomalyNotFoundException | AnomalyAlreadyClearedException ex) {
+			this.refusals.refused(
+					new AuditEntry(id.toString(), actor, CLEAR_REFUSED, anomaly.toString(), Decision.DENY,
+							ex.getMessage(), Map.of("anomalyId", anomaly.toString())),
+					RequestSource.of(request.getRemoteAddr()));
+			throw ex;
+		}
+	}
+
+	private static UUID anomalyId(String value) {
+		try {
+			UUID id = UUID.fromString(value);
+			if (id.toString().equalsIgnoreCase(value)) {
+				return id;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// answered below
+		}
+		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
+	}
+
+	static Map<String, Object> json(Anomaly anomaly) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("id", anomaly.id().toString());
+		json.put("agentId", anomaly.agentId().toString());
+		json.put("rule", anomaly.rule().value());
+		json.put("reaction", anomaly.reaction().value());
+		json.put("summary", anomaly.summary());
+		json.put("evidence", anomaly.evidence());
+		json.put("detectedAt", anomaly.detectedAt().toString());
+		json.put("pending", anomaly.pending());
+		json.put("clearedAt", (anomaly.clearedAt() != null) ? anomaly.clearedAt().toString() : null);
+		json.put("clearedBy", anomaly.clearedBy());
+		json.put("clearReason", anomaly.clearReason());
+		return json;
+	}
+
+}
