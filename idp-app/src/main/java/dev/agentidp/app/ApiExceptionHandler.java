@@ -8,6 +8,8 @@ import dev.agentidp.registry.ClientNotFoundException;
 import dev.agentidp.registry.IllegalClientStateException;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
+import dev.agentidp.signals.InvalidSignalRequestException;
+import dev.agentidp.signals.SignalNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -55,7 +57,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class })
+	@ExceptionHandler(InvalidSignalRequestException.class)
+	ProblemDetail invalidSignalRequest(InvalidSignalRequestException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class, SignalNotFoundException.class })
 	ProblemDetail notFound(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}

@@ -60,7 +60,8 @@ class ModuleBoundariesTests {
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
 			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.approvals..",
-			"dev.agentidp.policy..", "dev.agentidp.resourceserver..", "dev.agentidp.console..");
+			"dev.agentidp.policy..", "dev.agentidp.signals..", "dev.agentidp.resourceserver..",
+			"dev.agentidp.console..");
 
 	/**
 	 * The public classes of the domain modules that are not records, enums, interfaces or
@@ -91,6 +92,8 @@ class ModuleBoundariesTests {
 			"dev.agentidp.approvals.Approvals", "dev.agentidp.approvals.BackchannelEndpoint",
 			// idp-policy: the decision point and its AuthZEN metadata
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
+			// idp-signals: the webhook subscriptions and the SSF transmitter
+			"dev.agentidp.signals.Webhooks",
 			// idp-console: people and their accounts
 			"dev.agentidp.console.People",
 			// idp-console: the kit the admin API uses to accept a console session
@@ -230,6 +233,8 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.approvals..")
 			.layer("policy")
 			.definedBy("dev.agentidp.policy..")
+			.layer("signals")
+			.definedBy("dev.agentidp.signals..")
 			.layer("resourceserver")
 			.definedBy("dev.agentidp.resourceserver..")
 			.layer("console")
@@ -246,14 +251,17 @@ class ModuleBoundariesTests {
 			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("policy")
 			.mayOnlyBeAccessedByLayers("app")
+			.whereLayer("signals")
+			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("approvals")
 			.mayOnlyBeAccessedByLayers("delegation", "policy", "console", "app")
 			.whereLayer("tokens")
-			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "signals", "console", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "signals", "console", "app")
 			.whereLayer("audit")
-			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "approvals", "policy", "console", "app")
+			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "approvals", "policy", "signals", "console",
+					"app")
 			.whereLayer("dpop")
 			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "app", "resourceserver");
 	}
