@@ -93,7 +93,7 @@ class ModuleBoundariesTests {
 			// idp-policy: the decision point and its AuthZEN metadata
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
 			// idp-signals: the webhook subscriptions and the SSF transmitter
-			"dev.agentidp.signals.Webhooks",
+			"dev.agentidp.signals.Webhooks", "dev.agentidp.signals.SharedSignals",
 			// idp-console: people and their accounts
 			"dev.agentidp.console.People",
 			// idp-console: the kit the admin API uses to accept a console session

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.SigningKeyCipher;
+import dev.agentidp.tokens.SigningKeys;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -59,6 +60,23 @@ class SignalsConfiguration {
 	Webhooks webhooks(JdbcClient jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
 			Secrets secrets, OutboundUrls urls, Refusals refusals, ObjectProvider<Clock> clock) {
 		return new Webhooks(jdbc, transactions, events, secrets, urls, refusals,
+				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	SetSigner setSigner(SigningKeys keys) {
+		return new SetSigner(keys);
+	}
+
+	@Bean
+	SetQueue ssfSetQueue(JdbcClient jdbc, SetSigner signer, Deliveries deliveries, Secrets secrets) {
+		return new SetQueue(jdbc, signer, deliveries, secrets);
+	}
+
+	@Bean
+	SharedSignals sharedSignals(JdbcClient jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
+			Secrets secrets, OutboundUrls urls, SetQueue sets, Refusals refusals, ObjectProvider<Clock> clock) {
+		return new SharedSignals(jdbc, transactions, events, secrets, urls, sets, refusals,
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 
