@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -84,6 +87,72 @@ class WebhookDeliveryTests {
 				assertThat(log.get("eventId").asString()).isEqualTo(body.get("id").asString());
 				assertThat(log.get("lastStatus").intValue()).isEqualTo(200);
 			}
+		}
+	}
+
+	@Test
+	void aFailedDeliveryIsRetriedWithBackOffUnderTheSameIds() throws Exception {
+		AtomicInteger calls = new AtomicInteger();
+		try (Receiver receiver = Receiver.start(() -> (calls.getAndIncrement() == 0) ? 500 : 200);
+				TestProvider provider = TestProvider.start(TestDatabase.newSchema(), this.dataDir,
+						"idp.signals.delivery-interval", "200ms")) {
+			String admin = provider.adminToken();
+			HttpResponse<String> created = provider.http().postJson("/admin/v1/webhooks", """
+					{"url": "%s", "events": ["key.added"], "secret": "%s"}
+					""".formatted(receiver.url("/keys"), SECRET), admin);
+			String subscription = TestHttp.json(created).get("id").asString();
+			TestAgent agent = provider.registerAgent(admin, "repo:read");
+			HttpResponse<String> added = provider.http()
+				.postJson("/admin/v1/agents/" + agent.id() + "/keys", "{\"generateKey\": true}", admin);
+			assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+			Receiver.Received first = receiver.next(Duration.ofSeconds(10));
+			assertThat(first).as("the first attempt").isNotNull();
+			JsonNode failed = awaitLogged(provider, subscription, "pending", 500);
+			assertThat(failed.get("attempts").intValue()).isEqualTo(1);
+			assertThat(Duration.between(Instant.parse(failed.get("lastAttemptAt").asString()),
+					Instant.parse(failed.get("nextAttemptAt").asString())))
+				.isBetween(Duration.ofSeconds(9), Duration.ofSeconds(11));
+			Receiver.Received second = receiver.next(Duration.ofSeconds(20));
+			assertThat(second).as("the retry").isNotNull();
+			assertThat(second.header("Agentidp-Event-Id")).isEqualTo(first.header("Agentidp-Event-Id"));
+			assertThat(second.header("Agentidp-Delivery-Id")).isEqualTo(first.header("Agentidp-Delivery-Id"));
+			assertThat(second.body()).isEqualTo(first.body());
+			assertSigned(second);
+			JsonNode delivered = awaitLogged(provider, subscription, "delivered", 200);
+			assertThat(delivered.get("attempts").intValue()).isEqualTo(2);
+			assertThat(delivered.get("nextAttemptAt").isNull()).isTrue();
+		}
+	}
+
+	@Test
+	void outsideTheDevProfileLoopbackLinkLocalAndPrivateUrlsAreRefused() {
+		try (TestProvider provider = TestProvider.start(TestDatabase.newSchema(), this.dataDir,
+				"spring.profiles.active", "prod", "idp.tokens.key-encryption-key",
+				Base64.getEncoder().encodeToString(new byte[32]), "idp.issuer", "http://localhost",
+				"idp.signals.delivery-enabled", "false")) {
+			String admin = provider.adminToken();
+			refused(provider, admin, "{\"url\": \"http://93.184.215.14/h\", \"events\": [\"token.revoked\"]}",
+					"url: must be an absolute https URL");
+			for (String url : new String[] { "https://127.0.0.1/h", "https://localhost:8443/h",
+					"https://169.254.169.254/latest/meta-data", "https://10.0.0.5/h", "https://[::1]/h" }) {
+				refused(provider, admin, "{\"url\": \"" + url + "\", \"events\": [\"token.revoked\"]}",
+						"a loopback, link-local or private address");
+			}
+			assertThat(provider.rows("webhook_subscription")).isZero();
+			// an SSF push receiver is held to the same rule
+			TestProvider.ResourceServer client = provider.registerResourceServer(admin, "ssrf-rs");
+			HttpResponse<String> issued = provider.http()
+				.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"), client.clientId(),
+						client.secret());
+			String token = TestHttp.json(issued).get("access_token").asString();
+			TestAssertions.assertProblem(provider.http()
+				.postJson("/ssf/streams",
+						"{\"delivery\": {\"method\": \"urn:ietf:rfc:8935\", \"endpoint_url\": "
+								+ "\"https://192.168.1.10/events\"}, \"events_requested\": "
+								+ "[\"https://schemas.openid.net/secevent/caep/event-type/session-revoked\"]}",
+						token),
+					400, "delivery.endpoint_url: the host 192.168.1.10 resolves to 192.168.1.10");
+			assertThat(provider.rows("ssf_stream")).isZero();
 		}
 	}
 
@@ -170,19 +239,25 @@ class WebhookDeliveryTests {
 	}
 
 	private static JsonNode awaitDelivered(TestProvider provider, String subscription) throws InterruptedException {
+		return awaitLogged(provider, subscription, "delivered", 200);
+	}
+
+	private static JsonNode awaitLogged(TestProvider provider, String subscription, String status, int lastStatus)
+			throws InterruptedException {
 		String admin = provider.adminToken();
 		for (int i = 0; i < 50; i++) {
 			JsonNode items = TestHttp
 				.json(provider.http().get("/admin/v1/webhooks/" + subscription + "/deliveries", admin))
 				.get("items");
 			for (JsonNode item : items) {
-				if ("delivered".equals(item.get("status").asString())) {
+				if (status.equals(item.get("status").asString()) && item.get("lastStatus").isInt()
+						&& item.get("lastStatus").intValue() == lastStatus) {
 					return item;
 				}
 			}
 			Thread.sleep(100);
 		}
-		throw new AssertionError("no delivery was logged as delivered");
+		throw new AssertionError("no delivery was logged as " + status + " after HTTP " + lastStatus);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.agentidp.app.signals;
+package dev.agentidp.app.security;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,12 +37,6 @@ class KitSignalsTests {
 
 	private static final String RESOURCE = "https://kit.example.com";
 
-	private static final List<String> NOT_ON_A_RESOURCE_SERVERS_CLASSPATH = List.of(
-			"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-			"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
-			"org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration");
-
 	@TempDir
 	static Path dataDir;
 
@@ -62,7 +56,8 @@ class KitSignalsTests {
 		admin = provider.adminToken();
 		TestProvider.ResourceServer client = provider.registerResourceServer(admin, "kit-with-signals");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.config.name=kit-server-fixture",
-				"--spring.autoconfigure.exclude=" + String.join(",", NOT_ON_A_RESOURCE_SERVERS_CLASSPATH),
+				"--spring.autoconfigure.exclude="
+						+ String.join(",", ResourceServerInteropTests.NOT_ON_A_RESOURCE_SERVERS_CLASSPATH),
 				"--agentidp.resource-server.issuer=" + provider.issuer(),
 				"--agentidp.resource-server.resource=" + RESOURCE,
 				"--agentidp.resource-server.client-id=" + client.clientId(),
@@ -85,11 +80,7 @@ class KitSignalsTests {
 	@Test
 	void aRevokedTokenIsRefusedWithinASecondDespiteTheCache() throws Exception {
 		TestAgent agent = provider.registerAgent(admin, List.of(RESOURCE), "kit:use");
-		String token = token(agent);
-		awaitStream();
-		assertThat(whoami(token)).isEqualTo(200);
-		// cached now: the provider is not asked again for five minutes
-		assertThat(whoami(token)).isEqualTo(200);
+		String token = acceptedAndCached(agent);
 		String jti = TestHttp.claims(token).get("jti").asString();
 		HttpResponse<String> revoked = provider.http()
 			.postJson("/admin/v1/tokens/revoke", "{\"jti\": \"" + jti + "\"}", admin);
@@ -102,9 +93,7 @@ class KitSignalsTests {
 	@Test
 	void aSuspendedAgentsTokenIsRefusedWithinASecondDespiteTheCache() throws Exception {
 		TestAgent agent = provider.registerAgent(admin, List.of(RESOURCE), "kit:use");
-		String token = token(agent);
-		awaitStream();
-		assertThat(whoami(token)).isEqualTo(200);
+		String token = acceptedAndCached(agent);
 		HttpResponse<String> suspended = provider.http()
 			.postJson("/admin/v1/agents/" + agent.id() + "/suspend", "{\"reason\": \"test\"}", admin);
 		assertThat(suspended.statusCode()).isEqualTo(200);
@@ -117,16 +106,23 @@ class KitSignalsTests {
 	void withoutASignalTheCachedAnswerStands() throws Exception {
 		// the control: a token revoked behind the provider's back (no outbox event) is
 		// still accepted from the cache, so the refusals above are the signals' doing
-		TestAgent agent = provider.registerAgent(admin, List.of(RESOURCE), "kit:use");
-		String token = token(agent);
-		awaitStream();
-		assertThat(whoami(token)).isEqualTo(200);
+		String token = acceptedAndCached(provider.registerAgent(admin, List.of(RESOURCE), "kit:use"));
 		provider.jdbc()
 			.sql("UPDATE issued_token SET revoked_at = now() WHERE jti = ?")
 			.param(TestHttp.claims(token).get("jti").asString())
 			.update();
 		Thread.sleep(1500);
 		assertThat(whoami(token)).isEqualTo(200);
+	}
+
+	/** A token of the agent, accepted by the kit once the stream is up, and so cached. */
+	private static String acceptedAndCached(TestAgent agent) throws Exception {
+		String token = token(agent);
+		awaitStream();
+		assertThat(whoami(token)).isEqualTo(200);
+		// cached now: the provider is not asked again for five minutes
+		assertThat(whoami(token)).isEqualTo(200);
+		return token;
 	}
 
 	private static long millisUntilRefused(String token) throws Exception {
