@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,6 +90,48 @@ class WebhookDeliveryTests {
 				assertThat(log.get("eventId").asString()).isEqualTo(body.get("id").asString());
 				assertThat(log.get("lastStatus").intValue()).isEqualTo(200);
 			}
+		}
+	}
+
+	@Test
+	void twoNodesShareTheOutboxAndDeliverEveryEvent(@TempDir Path otherDataDir) throws Exception {
+		List<TestProvider> nodes = TestProvider.twoNodes(this.dataDir, otherDataDir, "idp.signals.delivery-interval",
+				"100ms");
+		try (Receiver receiver = Receiver.start(() -> 200)) {
+			TestProvider a = nodes.get(0);
+			TestProvider b = nodes.get(1);
+			String admin = a.adminToken();
+			assertThat(a.http().postJson("/admin/v1/webhooks", """
+					{"url": "%s", "events": ["key.added"], "secret": "%s"}
+					""".formatted(receiver.url("/keys"), SECRET), admin).statusCode()).isEqualTo(201);
+			TestAgent agent = a.registerAgent(admin, "repo:read");
+			int events = 10;
+			for (int i = 0; i < events; i++) {
+				TestProvider node = (i % 2 == 0) ? a : b;
+				assertThat(node.http()
+					.postJson("/admin/v1/agents/" + agent.id() + "/keys", "{\"generateKey\": true}", node.adminToken())
+					.statusCode()).isEqualTo(200);
+			}
+			Set<String> received = new HashSet<>();
+			int deliveries = 0;
+			long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			while (received.size() < events && System.nanoTime() < until) {
+				Receiver.Received delivery = receiver.next(Duration.ofMillis(500));
+				if (delivery != null) {
+					assertSigned(delivery);
+					received.add(delivery.header("Agentidp-Event-Id"));
+					deliveries++;
+				}
+			}
+			assertThat(received).as("every event, from either node's worker").hasSize(events);
+			assertThat(deliveries).as("at least once each").isGreaterThanOrEqualTo(events);
+			assertThat(a.jdbc()
+				.sql("SELECT count(*) FROM signal_outbox WHERE dispatched_at IS NULL")
+				.query(Long.class)
+				.single()).isZero();
+		}
+		finally {
+			TestProvider.closeAll(nodes.toArray(TestProvider[]::new));
 		}
 	}
 
