@@ -10,6 +10,8 @@ import dev.agentidp.registry.ClientNotFoundException;
 import dev.agentidp.registry.IllegalClientStateException;
 import dev.agentidp.registry.IllegalAgentStateException;
 import dev.agentidp.registry.InvalidInputException;
+import dev.agentidp.signals.InvalidSignalRequestException;
+import dev.agentidp.signals.SignalNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -57,7 +59,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class, AnomalyNotFoundException.class })
+	@ExceptionHandler(InvalidSignalRequestException.class)
+	ProblemDetail invalidSignalRequest(InvalidSignalRequestException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class, SignalNotFoundException.class,
+			AnomalyNotFoundException.class })
 	ProblemDetail notFound(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}

@@ -13,10 +13,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication(scanBasePackages = { "dev.agentidp.anomalies", "dev.agentidp.app", "dev.agentidp.approvals",
 		"dev.agentidp.audit", "dev.agentidp.console", "dev.agentidp.db", "dev.agentidp.delegation", "dev.agentidp.dpop",
-		"dev.agentidp.policy", "dev.agentidp.registry", "dev.agentidp.tokens" })
+		"dev.agentidp.policy", "dev.agentidp.registry", "dev.agentidp.signals", "dev.agentidp.tokens" })
 @ConfigurationPropertiesScan({ "dev.agentidp.anomalies", "dev.agentidp.app", "dev.agentidp.approvals",
 		"dev.agentidp.audit", "dev.agentidp.console", "dev.agentidp.delegation", "dev.agentidp.policy",
-		"dev.agentidp.registry", "dev.agentidp.tokens" })
+		"dev.agentidp.registry", "dev.agentidp.signals", "dev.agentidp.tokens" })
 @EnableScheduling
 public class IdentityProviderApplication {
 

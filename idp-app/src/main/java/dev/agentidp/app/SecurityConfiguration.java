@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.agentidp.app.audit.AdminDenials;
 import dev.agentidp.app.policy.PolicyCallers;
+import dev.agentidp.app.signals.SsfCallers;
 import dev.agentidp.audit.Refusals;
 import dev.agentidp.console.ConsoleSessions;
 import dev.agentidp.policy.PolicyDecisionPoint;
@@ -51,6 +52,9 @@ import org.springframework.util.StringUtils;
  * <li>the policy decision point (AuthZEN 1.0, {@code /access/v1/**}): its callers
  * authenticate as resource servers or admin clients, as at introspection, and its
  * metadata ({@code /.well-known/authzen-configuration}) is public;</li>
+ * <li>the Shared Signals transmitter ({@code /ssf/**}): the Bearer access token of a
+ * resource-server or admin client; its metadata ({@code /.well-known/ssf-configuration})
+ * is public;</li>
  * <li>the admin API, an OAuth2 resource server over this provider's own tokens
  * ({@code idp:admin}; {@code idp:audit:read} suffices to read the audit trail), with RFC
  * 9457 problem documents for 401 and 403; it also accepts a signed-in console session
@@ -163,6 +167,35 @@ class SecurityConfiguration {
 				.authenticationEntryPoint(PolicyCallers.invalidBearer(pdp)))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(PolicyCallers.unauthorized(pdp))
 				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.logout((logout) -> logout.disable())
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	/**
+	 * The OpenID Shared Signals Framework transmitter (docs/signals.md): its metadata is
+	 * public; stream management, status, verification and poll take the access token of a
+	 * resource-server or admin client as a Bearer credential (SSF 1.0 §8.1); anyone else
+	 * is answered 401 (no or a bad token) or 403 (an agent), recorded as
+	 * {@code ssf.refused}.
+	 */
+	@Bean
+	@Order(2)
+	SecurityFilterChain sharedSignalsChain(HttpSecurity http, Refusals audit) throws Exception {
+		http.securityMatcher("/ssf/**", SsfCallers.METADATA_PATH)
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, SsfCallers.METADATA_PATH)
+				.permitAll()
+				.requestMatchers("/ssf/**")
+				.access(PolicyCallers.resourceServersAndAdmins())
+				.anyRequest()
+				.denyAll())
+			.oauth2ResourceServer((rs) -> rs.jwt(Customizer.withDefaults())
+				.authenticationEntryPoint(SsfCallers.unauthorized(audit))
+				.accessDeniedHandler(SsfCallers.forbidden(audit)))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(SsfCallers.unauthorized(audit))
+				.accessDeniedHandler(SsfCallers.forbidden(audit)))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.logout((logout) -> logout.disable())

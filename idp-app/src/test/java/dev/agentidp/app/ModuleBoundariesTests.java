@@ -61,8 +61,8 @@ class ModuleBoundariesTests {
 
 	private static final List<String> DOMAIN_MODULES = List.of("dev.agentidp.audit..", "dev.agentidp.dpop..",
 			"dev.agentidp.registry..", "dev.agentidp.tokens..", "dev.agentidp.delegation..", "dev.agentidp.approvals..",
-			"dev.agentidp.policy..", "dev.agentidp.anomalies..", "dev.agentidp.resourceserver..",
-			"dev.agentidp.console..");
+			"dev.agentidp.policy..", "dev.agentidp.anomalies..", "dev.agentidp.signals..",
+			"dev.agentidp.resourceserver..", "dev.agentidp.console..");
 
 	/**
 	 * The public classes of the domain modules that are not records, enums, interfaces or
@@ -95,6 +95,8 @@ class ModuleBoundariesTests {
 			"dev.agentidp.policy.PolicyDecisionPoint", "dev.agentidp.policy.AuthZenMetadata",
 			// idp-anomalies: the anomalies (list, clear, step-up) and the reports
 			"dev.agentidp.anomalies.Anomalies", "dev.agentidp.anomalies.AnomalyReports",
+			// idp-signals: the webhook subscriptions and the SSF transmitter
+			"dev.agentidp.signals.Webhooks", "dev.agentidp.signals.SharedSignals",
 			// idp-console: people and their accounts
 			"dev.agentidp.console.People",
 			// idp-console: the kit the admin API uses to accept a console session
@@ -236,6 +238,8 @@ class ModuleBoundariesTests {
 			.definedBy("dev.agentidp.policy..")
 			.layer("anomalies")
 			.definedBy("dev.agentidp.anomalies..")
+			.layer("signals")
+			.definedBy("dev.agentidp.signals..")
 			.layer("resourceserver")
 			.definedBy("dev.agentidp.resourceserver..")
 			.layer("console")
@@ -254,15 +258,18 @@ class ModuleBoundariesTests {
 			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("policy")
 			.mayOnlyBeAccessedByLayers("anomalies", "app")
+			.whereLayer("signals")
+			.mayOnlyBeAccessedByLayers("app")
 			.whereLayer("approvals")
 			.mayOnlyBeAccessedByLayers("delegation", "policy", "anomalies", "console", "app")
 			.whereLayer("tokens")
-			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "anomalies", "console", "app")
+			.mayOnlyBeAccessedByLayers("delegation", "approvals", "policy", "anomalies", "signals", "console", "app")
 			.whereLayer("registry")
-			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "anomalies", "console", "app")
+			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "anomalies", "signals", "console",
+					"app")
 			.whereLayer("audit")
 			.mayOnlyBeAccessedByLayers("registry", "tokens", "delegation", "approvals", "policy", "anomalies",
-					"console", "app")
+					"signals", "console", "app")
 			.whereLayer("dpop")
 			.mayOnlyBeAccessedByLayers("tokens", "delegation", "approvals", "policy", "app", "resourceserver");
 	}

@@ -3,10 +3,12 @@ package dev.agentidp.resourceserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.agentidp.dpop.DpopProofVerifier;
 
 import org.springframework.util.Assert;
@@ -18,7 +20,7 @@ import org.springframework.util.Assert;
  * the token's {@code exp}); with the default of 0 every request asks. Only active answers
  * are cached, keyed by the token's SHA-256, never by the token.
  */
-final class IntrospectionVerifier implements AccessTokenVerifier {
+final class IntrospectionVerifier implements AccessTokenVerifier, CachedAnswers {
 
 	private final ProviderHttp http;
 
@@ -29,6 +31,13 @@ final class IntrospectionVerifier implements AccessTokenVerifier {
 	private final Clock clock;
 
 	private final Cache<String, VerifiedToken> cache;
+
+	/**
+	 * The cache keys by {@code jti}, for the shared signals: a CAEP session-revoked names
+	 * the jti, the cache is keyed by the token's SHA-256. Kept with the cache (an entry
+	 * removed from the cache is removed here).
+	 */
+	private final Map<String, String> keysByJti = new ConcurrentHashMap<>();
 
 	IntrospectionVerifier(ProviderHttp http, ResourceServerProperties properties, Clock clock) {
 		Assert.notNull(http, "http cannot be null");
@@ -45,6 +54,14 @@ final class IntrospectionVerifier implements AccessTokenVerifier {
 						return untilExpiry.compareTo(ttl) < 0 ? (untilExpiry.isNegative() ? Duration.ZERO : untilExpiry)
 								: ttl;
 					}))
+					.removalListener((String key, VerifiedToken token, RemovalCause cause) -> {
+						// asynchronous: an answer cached again under the key since keeps
+						// its entry
+						if (cause != RemovalCause.REPLACED && token != null && key != null && jti(token) != null
+								&& !stillCached(key)) {
+							this.keysByJti.remove(jti(token), key);
+						}
+					})
 					.build();
 	}
 
@@ -76,8 +93,48 @@ final class IntrospectionVerifier implements AccessTokenVerifier {
 		}
 		if (this.cache != null) {
 			this.cache.put(key, verified);
+			String jti = jti(verified);
+			if (jti != null) {
+				this.keysByJti.put(jti, key);
+			}
 		}
 		return verified;
+	}
+
+	@Override
+	public boolean sessionRevoked(String jti) {
+		String key = (this.cache != null && jti != null) ? this.keysByJti.remove(jti) : null;
+		if (key == null) {
+			return false;
+		}
+		this.cache.invalidate(key);
+		return true;
+	}
+
+	@Override
+	public int accountDisabled(String agentId) {
+		if (this.cache == null || agentId == null) {
+			return 0;
+		}
+		// rare (a suspension), so a scan: the agent as the token's subject, its actor or
+		// its client
+		int dropped = 0;
+		for (Map.Entry<String, VerifiedToken> entry : this.cache.asMap().entrySet()) {
+			VerifiedToken token = entry.getValue();
+			if (agentId.equals(token.subject()) || agentId.equals(token.actor()) || agentId.equals(token.clientId())) {
+				this.cache.invalidate(entry.getKey());
+				dropped++;
+			}
+		}
+		return dropped;
+	}
+
+	private boolean stillCached(String key) {
+		return this.cache.getIfPresent(key) != null;
+	}
+
+	private static String jti(VerifiedToken token) {
+		return (token.claims().get("jti") instanceof String jti) ? jti : null;
 	}
 
 	static String withoutSlash(String value) {

@@ -126,7 +126,25 @@ final class ProviderHttp {
 		return answer;
 	}
 
-	/** The client's own access token, by client credentials with its key. */
+	/**
+	 * A JSON call with the client's own access token as {@code Authorization: Bearer},
+	 * whichever way it authenticates (the provider's shared-signals endpoints take only
+	 * that), renewed once after a 401.
+	 * @param method the HTTP method
+	 * @param uri the endpoint
+	 * @param json the body, or {@code null} for none
+	 * @return the answer
+	 */
+	Answer sendWithToken(String method, String uri, Map<String, Object> json) {
+		String body = (json != null) ? JSON.writeValueAsString(json) : "";
+		Answer answer = send(method, uri, "application/json", body, "Bearer " + ownToken(false));
+		if (answer.status() == 401) {
+			answer = send(method, uri, "application/json", body, "Bearer " + ownToken(true));
+		}
+		return answer;
+	}
+
+	/** The client's own access token, by client credentials with its key or secret. */
 	private String ownToken(boolean renew) {
 		String[] current = this.bearer;
 		if (!renew && current != null && this.clock.instant().isBefore(this.renewAt)) {
@@ -152,6 +170,10 @@ final class ProviderHttp {
 
 	@SuppressWarnings("unchecked")
 	private Answer send(String uri, String contentType, String body, String authorization) {
+		return send("POST", uri, contentType, body, authorization);
+	}
+
+	private Answer send(String method, String uri, String contentType, String body, String authorization) {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(uri))
 			.timeout(this.timeout)
 			.header("Content-Type", contentType)
@@ -159,7 +181,7 @@ final class ProviderHttp {
 		if (authorization != null) {
 			builder.header("Authorization", authorization);
 		}
-		HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+		HttpRequest request = builder.method(method, HttpRequest.BodyPublishers.ofString(body)).build();
 		HttpResponse<byte[]> response;
 		try {
 			response = this.client.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -63,6 +64,30 @@ public class ResourceServerAutoConfiguration {
 			return new JwtVerifier(JwtVerifier.jwks(properties), properties, Clock.systemUTC());
 		}
 		return new IntrospectionVerifier(providerHttp(properties), properties, Clock.systemUTC());
+	}
+
+	/**
+	 * The provider's shared signals, when {@code signals.enabled}: a poll stream whose
+	 * revocations and suspensions drop the cached introspection answers they name (with
+	 * {@code token-check: jwt} nothing is cached, and nothing to drop).
+	 */
+	@Bean
+	@ConditionalOnProperty(prefix = "agentidp.resource-server.signals", name = "enabled", havingValue = "true")
+	SmartLifecycle agentIdpSignalReceiver(ResourceServerProperties properties, AccessTokenVerifier tokens) {
+		CachedAnswers answers = (tokens instanceof CachedAnswers cached) ? cached : new CachedAnswers() {
+
+			@Override
+			public boolean sessionRevoked(String jti) {
+				return false;
+			}
+
+			@Override
+			public int accountDisabled(String agentId) {
+				return 0;
+			}
+
+		};
+		return new SignalReceiver(providerHttp(properties), properties, answers, JwtVerifier.jwks(properties));
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -48,6 +49,7 @@ import org.springframework.validation.annotation.Validated;
  * @param timeout connect and read timeout of every call to the provider (default 5 s)
  * @param publicPaths paths the default security chain lets through without a token,
  * beside the metadata (Ant patterns, e.g. {@code /actuator/health})
+ * @param signals the provider's shared signals (OpenID SSF poll stream): off by default
  */
 @ConfigurationProperties("agentidp.resource-server")
 @Validated
@@ -62,11 +64,27 @@ public record ResourceServerProperties(@NotNull(message = "must be the provider'
 		@DefaultValue("60s") @DurationMin(seconds = 0) @DurationMax(minutes = 10) Duration clockSkew,
 		@DefaultValue("30s") @DurationMin(seconds = 1) Duration jwksMinRefreshInterval,
 		@DefaultValue("5s") @DurationMin(millis = 100) @DurationMax(minutes = 1) Duration timeout,
-		List<String> publicPaths) {
+		List<String> publicPaths, @DefaultValue @Valid Signals signals) {
 
 	public ResourceServerProperties {
 		scopesSupported = (scopesSupported != null) ? List.copyOf(scopesSupported) : List.of();
 		publicPaths = (publicPaths != null) ? List.copyOf(publicPaths) : List.of();
+		signals = (signals != null) ? signals : new Signals(false, Duration.ofSeconds(1));
+	}
+
+	/**
+	 * The provider's shared signals ({@code agentidp.resource-server.signals.*}): with
+	 * them on, the kit creates an OpenID SSF poll stream at start (deleted at stop),
+	 * polls it, verifies each SET against the provider's JWKS, and drops the cached
+	 * introspection answers a CAEP {@code session-revoked} (by jti) or RISC
+	 * {@code account-disabled} (by agent) names: a cached answer then outlives a
+	 * revocation by the delivery time, not by {@code introspection-cache-ttl}.
+	 *
+	 * @param enabled whether the kit subscribes (default {@code false})
+	 * @param pollInterval how often it polls (default 1 s, 100 ms to 1 minute)
+	 */
+	public record Signals(@DefaultValue("false") boolean enabled,
+			@DefaultValue("1s") @DurationMin(millis = 100) @DurationMax(minutes = 1) Duration pollInterval) {
 	}
 
 	/**

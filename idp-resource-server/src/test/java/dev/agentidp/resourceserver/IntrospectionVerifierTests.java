@@ -31,7 +31,7 @@ class IntrospectionVerifierTests {
 		ResourceServerProperties properties = new ResourceServerProperties(URI.create(this.provider.issuer()),
 				URI.create("https://tools.example.com"), StubProvider.CLIENT_ID, secret, null, TokenCheck.INTROSPECTION,
 				ttl, 10, Duration.ofSeconds(60), 1000, false, List.of(), Duration.ofSeconds(60), Duration.ofSeconds(30),
-				Duration.ofSeconds(2), List.of());
+				Duration.ofSeconds(2), List.of(), null);
 		return new IntrospectionVerifier(
 				new ProviderHttp(properties.clientId(), properties.clientSecret(), properties.timeout()), properties,
 				Clock.systemUTC());

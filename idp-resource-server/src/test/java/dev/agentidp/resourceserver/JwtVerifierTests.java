@@ -44,7 +44,7 @@ class JwtVerifierTests {
 		ResourceServerProperties properties = new ResourceServerProperties(URI.create(this.provider.issuer()),
 				URI.create("https://tools.example.com"), null, null, null, TokenCheck.JWT, Duration.ZERO, 10,
 				Duration.ofSeconds(60), 1000, false, List.of(), Duration.ofSeconds(60), Duration.ofSeconds(30),
-				Duration.ofSeconds(5), List.of());
+				Duration.ofSeconds(5), List.of(), null);
 		return new JwtVerifier(JwtVerifier.jwks(properties), properties, Clock.systemUTC());
 	}
 

@@ -80,9 +80,9 @@ final class RegistryRevocations {
 		}
 		String agentId = event.agentId().toString();
 		String reason = "key " + event.kid() + " retired";
-		int revoked = this.tokens.revokeObtainedWithKey(agentId, event.kid(), why(event.actor(), reason),
+		List<String> revoked = this.tokens.revokeObtainedWithKey(agentId, event.kid(), why(event.actor(), reason),
 				this.clock.instant());
-		this.events.publishEvent(new TokensRevoked(agentId, event.actor(), "key", event.kid(), revoked, reason));
+		this.events.publishEvent(TokensRevoked.of(agentId, event.actor(), "key", event.kid(), reason, revoked));
 	}
 
 	/**
@@ -99,10 +99,10 @@ final class RegistryRevocations {
 		this.agents.stopIssuance(event.agentId());
 		// the scopes are listed in the agent.capabilities_removed record
 		String reason = "capabilities removed";
-		int revoked = this.tokens.revokeAgentsCarrying(ids, event.removedScopes(), why(event.actor(), reason),
+		List<String> revoked = this.tokens.revokeAgentsCarrying(ids, event.removedScopes(), why(event.actor(), reason),
 				this.clock.instant());
-		this.events.publishEvent(new TokensRevoked(event.agentId().toString(), event.actor(), "scope",
-				event.agentId().toString(), revoked, reason));
+		this.events.publishEvent(TokensRevoked.of(event.agentId().toString(), event.actor(), "scope",
+				event.agentId().toString(), reason, revoked));
 	}
 
 	/**
@@ -126,19 +126,18 @@ final class RegistryRevocations {
 	}
 
 	private int revokeClient(String clientId, String actor, String reason) {
-		int revoked = this.tokens.revokeClient(clientId, why((actor != null) ? actor : "the provider", reason),
+		List<String> revoked = this.tokens.revokeClient(clientId, why((actor != null) ? actor : "the provider", reason),
 				this.clock.instant());
-		this.events
-			.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "client", clientId, revoked, reason));
-		return revoked;
+		this.events.publishEvent(TokensRevoked.of(AuditEntry.SYSTEM_CHAIN, actor, "client", clientId, reason, revoked));
+		return revoked.size();
 	}
 
 	int revokeAgentTree(AgentId agentId, List<AgentId> subAgentIds, String actor, String reason) {
-		int revoked = this.tokens.revokeAgents(withSubAgents(agentId, subAgentIds), why(actor, reason),
+		List<String> revoked = this.tokens.revokeAgents(withSubAgents(agentId, subAgentIds), why(actor, reason),
 				this.clock.instant());
 		this.events
-			.publishEvent(new TokensRevoked(agentId.toString(), actor, "agent", agentId.toString(), revoked, reason));
-		return revoked;
+			.publishEvent(TokensRevoked.of(agentId.toString(), actor, "agent", agentId.toString(), reason, revoked));
+		return revoked.size();
 	}
 
 	/** The agent's id first, then its sub-agents'. */

@@ -299,16 +299,17 @@ public class TokenService {
 		Assert.hasText(jti, "jti cannot be empty");
 		Assert.isTrue(Jti.parse(jti).isEmpty(), "a jti is revoked by revokeByJti");
 		return this.transactions.execute((status) -> {
-			this.events.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "jti", jti, 0, reason));
+			this.events.publishEvent(TokensRevoked.of(AuditEntry.SYSTEM_CHAIN, actor, "jti", jti, reason, List.of()));
 			return 0;
 		});
 	}
 
 	private int revokeJti(Jti jti, String chain, String actor, String reason) {
 		return this.transactions.execute((status) -> {
-			int revoked = this.tokens.revokeTree(jti, RegistryRevocations.why(actor, reason), this.clock.instant());
-			this.events.publishEvent(new TokensRevoked(chain, actor, "jti", jti.value(), revoked, reason));
-			return revoked;
+			List<String> revoked = this.tokens.revokeTree(jti, RegistryRevocations.why(actor, reason),
+					this.clock.instant());
+			this.events.publishEvent(TokensRevoked.of(chain, actor, "jti", jti.value(), reason, revoked));
+			return revoked.size();
 		});
 	}
 
@@ -339,9 +340,10 @@ public class TokenService {
 	public int revokeByTask(String task, String actor, String reason) {
 		Assert.hasText(task, "task cannot be empty");
 		return this.transactions.execute((status) -> {
-			int revoked = this.tokens.revokeTask(task, RegistryRevocations.why(actor, reason), this.clock.instant());
-			this.events.publishEvent(new TokensRevoked(AuditEntry.SYSTEM_CHAIN, actor, "task", task, revoked, reason));
-			return revoked;
+			List<String> revoked = this.tokens.revokeTask(task, RegistryRevocations.why(actor, reason),
+					this.clock.instant());
+			this.events.publishEvent(TokensRevoked.of(AuditEntry.SYSTEM_CHAIN, actor, "task", task, reason, revoked));
+			return revoked.size();
 		});
 	}
 

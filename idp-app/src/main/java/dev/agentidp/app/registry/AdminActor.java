@@ -7,12 +7,17 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * Who is calling the admin API: the {@code client_id} of the bearer token, or
  * {@code user:<email>} of a signed-in console session.
  */
-final class AdminActor {
+public final class AdminActor {
 
 	private AdminActor() {
 	}
 
-	static String of(Authentication authentication) {
+	/**
+	 * The caller.
+	 * @param authentication the admin API's authentication
+	 * @return its client id, or {@code user:<email>}
+	 */
+	public static String of(Authentication authentication) {
 		if (authentication instanceof JwtAuthenticationToken jwt) {
 			String clientId = jwt.getToken().getClaimAsString("client_id");
 			return (clientId != null) ? clientId : jwt.getName();

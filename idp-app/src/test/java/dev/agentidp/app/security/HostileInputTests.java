@@ -370,6 +370,25 @@ public final class HostileInputTests {
 				"{\"algorithm\":\"\\ud800\"}", "{\"algorithm\":[\"ES256\"]}", "{\"kid\":\"mine\"}", "[]", "not json")) {
 			cases.add(adminJson("rotate the signing key with " + body, "POST", "/admin/v1/signing-keys/rotate", body));
 		}
+		// issue 20: webhook subscriptions (docs/signals.md)
+		for (String body : List.of("{\"url\":\"https://example.com/\\ud800\",\"events\":[\"token.revoked\"]}",
+				"{\"url\":\"https://example.com/\\u0000\",\"events\":[\"token.revoked\"]}",
+				"{\"url\":\"https://" + "a".repeat(3000) + ".example\",\"events\":[\"token.revoked\"]}",
+				"{\"url\":\"https://example.com/\",\"events\":[{\"type\":\"token.revoked\"}]}",
+				"{\"url\":\"https://example.com/\",\"events\":\"token.revoked\"}",
+				"{\"url\":\"https://example.com/\",\"events\":[\"token.revoked\",\"token.revoked\"]}",
+				"{\"url\":\"https://example.com/\",\"events\":[\"token.revoked\"],\"secret\":\"" + "\\u0001".repeat(40)
+						+ "\"}",
+				"{\"url\":\"file:///etc/passwd\",\"events\":[\"token.revoked\"]}",
+				"{\"url\":\"https://example.com/\",\"url\":\"https://evil.example/\",\"events\":[\"token.revoked\"]}",
+				"[]", "not json")) {
+			cases.add(adminJson("webhook subscription " + printable(body), "POST", "/admin/v1/webhooks", body));
+		}
+		for (String path : List.of("/admin/v1/webhooks/%00", "/admin/v1/webhooks/" + "a".repeat(300),
+				"/admin/v1/webhooks/00000000-0000-0000-0000-000000000000/deliveries?limit=0",
+				"/admin/v1/webhooks/00000000-0000-0000-0000-000000000000/deliveries?limit=abc")) {
+			cases.add(adminJson("webhook read " + printable(path), "GET", path, null));
+		}
 		cases.add(adminJson("disable a client with a reason of 1,100 characters", "POST",
 				"/admin/v1/clients/idp-admin/disable", "{\"reason\":\"" + "A".repeat(1100) + "\"}"));
 		// issue 14, items 2, 8 and 10: the registry's rules
