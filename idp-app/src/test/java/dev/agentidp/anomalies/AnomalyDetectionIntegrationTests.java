@@ -79,6 +79,12 @@ class AnomalyDetectionIntegrationTests extends ProviderIntegrationTestSupport {
 		assertThat(newTool.get("reaction").asString()).isEqualTo("flag");
 		assertThat(newTool.get("evidence").get("resource").asString()).isEqualTo("github");
 		assertThat(auditCount(this.jdbc, agent.id(), AnomalyDetected.ACTION)).isEqualTo(2);
+		// and each is in the outbound signals' outbox, for the webhooks subscribed to it
+		assertThat(this.jdbc.sql(
+				"SELECT count(*) FROM signal_outbox WHERE event_type = 'anomaly.detected' AND payload ->> 'agentId' = ?")
+			.param(agent.id())
+			.query(Long.class)
+			.single()).isEqualTo(2);
 		// a person clears it: allowed again at once on this node
 		HttpResponse<String> cleared = admin().post(clearPath(agent.id(), rate.get("id").asString()),
 				"{\"reason\": \"load test announced\"}");

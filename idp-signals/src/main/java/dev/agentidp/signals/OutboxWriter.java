@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.AuditableEvent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentResumed;
@@ -34,6 +35,10 @@ final class OutboxWriter {
 	 * signalled on its own.
 	 */
 	static final int MAX_JTIS = 1000;
+
+	/** The signalled events known by their audit action only. */
+	private static final Map<String, SignalType> AUDITED = Map.of(SignalType.APPROVAL_REQUESTED.value(),
+			SignalType.APPROVAL_REQUESTED, SignalType.ANOMALY_DETECTED.value(), SignalType.ANOMALY_DETECTED);
 
 	private final Outbox outbox;
 
@@ -120,6 +125,25 @@ final class OutboxWriter {
 					.map((agent) -> agent.scopes().stream().sorted().toList())
 					.orElse(List.of()));
 		write(SignalType.CAPABILITIES_REMOVED, data);
+	}
+
+	/**
+	 * The events of modules this one does not depend on (approvals, the detection), taken
+	 * from their audit records by action: the record's chain is the agent, its details
+	 * the data, as audited (no secret is ever in an audit record).
+	 */
+	@EventListener
+	void on(AuditableEvent event) {
+		AuditEntry entry = event.auditEntry();
+		SignalType type = AUDITED.get(entry.action());
+		if (type == null) {
+			return;
+		}
+		Map<String, Object> data = base(entry.actor(), entry.reason());
+		data.put("agentId", AuditEntry.SYSTEM_CHAIN.equals(entry.chain()) ? null : entry.chain());
+		data.put("target", entry.target());
+		data.put("details", entry.details());
+		write(type, data);
 	}
 
 	private void write(SignalType type, Map<String, Object> data) {

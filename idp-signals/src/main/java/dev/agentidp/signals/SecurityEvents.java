@@ -83,6 +83,9 @@ final class SecurityEvents {
 					events.add(new SecurityEvent(TOKEN_CLAIMS_CHANGE, agent(id), body));
 				}
 			}
+			// webhooks only: no CAEP or RISC event says these
+			case APPROVAL_REQUESTED, ANOMALY_DETECTED -> {
+			}
 		}
 		return events;
 	}

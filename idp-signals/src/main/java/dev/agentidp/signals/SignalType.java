@@ -28,7 +28,19 @@ public enum SignalType {
 	KEY_RETIRED("key.retired"),
 
 	/** Capabilities were removed from an agent and its sub-agents. */
-	CAPABILITIES_REMOVED("agent.capabilities_removed");
+	CAPABILITIES_REMOVED("agent.capabilities_removed"),
+
+	/**
+	 * An agent asked for a person's approval (docs/approvals.md), so that its owner and
+	 * approvers can be told; webhooks only (no SSF event says this).
+	 */
+	APPROVAL_REQUESTED("approval.requested"),
+
+	/**
+	 * The detection found an anomaly in an agent's behaviour and reacted
+	 * (docs/signals.md); webhooks only (a suspension it causes is signalled as such).
+	 */
+	ANOMALY_DETECTED("anomaly.detected");
 
 	private final String value;
 

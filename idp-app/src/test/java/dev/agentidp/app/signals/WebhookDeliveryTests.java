@@ -9,8 +9,8 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.Mac;
@@ -132,6 +132,55 @@ class WebhookDeliveryTests {
 		}
 		finally {
 			TestProvider.closeAll(nodes.toArray(TestProvider[]::new));
+		}
+	}
+
+	/**
+	 * Issue 19's notification of an owner, by issue 20's webhooks: an approval request is
+	 * delivered as {@code approval.requested}, with the audit record's details and never
+	 * the {@code auth_req_id}.
+	 */
+	@Test
+	void anApprovalRequestIsDeliveredToTheWebhooksSubscribedToIt() throws Exception {
+		try (Receiver receiver = Receiver.start(() -> 200);
+				TestProvider provider = TestProvider.start(TestDatabase.newSchema(), this.dataDir,
+						"idp.signals.delivery-interval", "200ms")) {
+			String admin = provider.adminToken();
+			assertThat(provider.http().postJson("/admin/v1/webhooks", """
+					{"url": "%s", "events": ["approval.requested", "anomaly.detected"], "secret": "%s"}
+					""".formatted(receiver.url("/approvals"), SECRET), admin).statusCode()).isEqualTo(201);
+			TestAgent agent = provider.agents(admin)
+				.document("webhook-approval")
+				.scope("payments:refund", "critical")
+				.tool("payments", "https://mcp.example.com/payments", "refund")
+				.edit((document) -> {
+					document.putObject("humanOversight").putArray("requiredFor").add("payments:refund");
+					((tools.jackson.databind.node.ObjectNode) document.get("humanOversight")).putArray("approvers")
+						.add("finance-lead");
+				})
+				.register();
+			Map<String, String> ask = agent.authForm();
+			ask.put("authorization_details",
+					"[{\"type\": \"tool_call\", \"tool\": \"payments\", \"action\": \"refund\", \"cost\": 12.5}]");
+			ask.put("binding_message", "Refund order 4711");
+			HttpResponse<String> started = provider.http().postForm("/oauth2/bc-authorize", ask);
+			assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+			String authReqId = TestHttp.json(started).get("auth_req_id").asString();
+
+			Receiver.Received delivery = receiver.next(Duration.ofSeconds(15));
+			assertThat(delivery).as("the approval request, delivered").isNotNull();
+			assertSigned(delivery);
+			assertThat(delivery.header("Agentidp-Event-Type")).isEqualTo("approval.requested");
+			JsonNode body = TestHttp.JSON.readTree(delivery.body());
+			assertThat(body.get("type").asString()).isEqualTo("approval.requested");
+			assertThat(body.get("data").get("agentId").asString()).isEqualTo(agent.id());
+			JsonNode details = body.get("data").get("details");
+			assertThat(details.get("scope").asString()).isEqualTo("payments:refund");
+			assertThat(details.get("authorization_details").get(0).get("tool").asString()).isEqualTo("payments");
+			assertThat(details.get("approval_id").asString()).isNotEmpty();
+			assertThat(delivery.body()).doesNotContain(authReqId);
+			// an SSF stream hears nothing of it: no CAEP or RISC event says this
+			assertThat(provider.rows("ssf_set")).isZero();
 		}
 	}
 
