@@ -115,6 +115,78 @@ class AnomalyTwoNodesTests {
 		assertThat(this.b.postForm("/oauth2/token", agent.tokenForm("crm:read")).statusCode()).isEqualTo(200);
 	}
 
+	/**
+	 * A step-up raised by one node's detection stops the agent's calls on the other node
+	 * too, within {@code idp.anomalies.step-up-cache-ttl} (2 s), and a person clearing it
+	 * on that node lets them through again.
+	 */
+	@Test
+	void aStepUpRaisedOnOneNodeStopsTheAgentsCallsOnTheOther() throws Exception {
+		String admin = this.a.adminToken();
+		String tools = "https://mcp.example.com/anomaly-two-nodes";
+		TestAgent agent = this.a.agents(admin)
+			.document("stepped-up")
+			.scope("github:create_pr", "low")
+			.tool("github", tools, "create_pr")
+			.tokenPolicy((policy) -> policy.putObject("anomaly")
+				.put("failedAuthentications", 3)
+				.putObject("reactions")
+				.put("failed_authentication", "step_up"))
+			.register();
+		String token = agent.token(this.a.http(), "github:create_pr", Map.of(), tools);
+		HttpResponse<String> rs = this.a.postJson("/admin/v1/clients",
+				"{\"name\":\"anomaly-pdp-" + System.nanoTime() + "\",\"kind\":\"resource_server\",\"scopes\":[]}",
+				admin);
+		JsonNode client = TestHttp.json(rs);
+		String rsId = client.get("clientId").asString();
+		String rsSecret = client.get("clientSecret").asString();
+		String body = "{\"subject\": {\"type\": \"agent\", \"id\": \"" + agent.id()
+				+ "\", \"properties\": {\"token\": \"" + token + "\"}}, \"action\": {\"name\": \"create_pr\"},"
+				+ " \"resource\": {\"type\": \"tool\", \"id\": \"github\"}}";
+		assertThat(decision(this.a, rsId, rsSecret, body).get("decision").asBoolean()).isTrue();
+		OctetKeyPair impostor = new OctetKeyPairGenerator(Curve.Ed25519).keyID(agent.key().getKeyID()).generate();
+		for (int i = 0; i < 4; i++) {
+			assertThat(this.b.postForm("/oauth2/token", badForm(agent, impostor)).statusCode()).isEqualTo(401);
+		}
+		// node B's detection raises it; node A's decisions see it within its cache's 2 s
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+		JsonNode denied;
+		do {
+			Thread.sleep(200);
+			denied = decision(this.a, rsId, rsSecret, body);
+		}
+		while (denied.get("decision").asBoolean() && Instant.now().isBefore(deadline));
+		assertThat(denied.get("decision").asBoolean()).as(denied.toString()).isFalse();
+		assertThat(denied.get("context").get("code").asString()).isEqualTo("anomaly");
+		assertThat(TestHttp.json(this.a.get("/admin/v1/agents/" + agent.id(), admin)).get("status").asString())
+			.as("a step-up stops calls, it suspends nothing")
+			.isEqualTo("active");
+		String anomaly = TestHttp.json(this.b.get("/admin/v1/agents/" + agent.id() + "/anomalies", admin))
+			.get("items")
+			.get(0)
+			.get("id")
+			.asString();
+		HttpResponse<String> cleared = this.a.postJson(
+				"/admin/v1/agents/" + agent.id() + "/anomalies/" + anomaly + "/clear",
+				"{\"reason\": \"the failures were a misconfigured deployment\"}", admin);
+		assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+		deadline = Instant.now().plus(Duration.ofSeconds(10));
+		JsonNode allowed;
+		do {
+			allowed = decision(this.b, rsId, rsSecret, body);
+			Thread.sleep(200);
+		}
+		while (!allowed.get("decision").asBoolean() && Instant.now().isBefore(deadline));
+		assertThat(allowed.get("decision").asBoolean()).as("allowed again on the other node").isTrue();
+	}
+
+	private static JsonNode decision(TestProvider node, String rsId, String rsSecret, String body) {
+		HttpResponse<String> response = node.http()
+			.post("/access/v1/evaluation", rsId, rsSecret, "application/json", body);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return TestHttp.json(response);
+	}
+
 	/** An agent with its failed_authentication threshold and, when given, reaction. */
 	private TestAgent register(String admin, String name, int threshold, String reaction) {
 		return this.a.agents(admin).document(name).scopes("crm:read").tokenPolicy((policy) -> {
