@@ -1,6 +1,8 @@
 package dev.agentidp.app;
 
 import dev.agentidp.approvals.ApprovalDecisionException;
+import dev.agentidp.tokens.TrustedIssuerExistsException;
+import dev.agentidp.tokens.TrustedIssuerNotFoundException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
 import dev.agentidp.registry.AgentVersionMismatchException;
@@ -55,13 +57,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class })
+	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class,
+			TrustedIssuerNotFoundException.class })
 	ProblemDetail notFound(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class,
-			IllegalClientStateException.class })
+			IllegalClientStateException.class, TrustedIssuerExistsException.class })
 	ProblemDetail registryConflict(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}

@@ -53,6 +53,34 @@ final class ProfileInvariants {
 			}
 		}
 		check(profile.tokenPolicy());
+		checkWorkloadIdentities(profile.workloadIdentity());
+	}
+
+	/**
+	 * Each workload identity once, with an issuer URL (OpenID Connect Discovery 1.0 §2)
+	 * and a subject without control characters; a SPIFFE ID subject is a valid one
+	 * (SPIFFE ID §2: {@code spiffe://<trust domain>/<path>}, the trust domain
+	 * {@code [a-z0-9._-]}).
+	 */
+	private static void checkWorkloadIdentities(List<WorkloadIdentity> identities) {
+		if (identities.size() > WorkloadIdentity.MAX_PER_AGENT) {
+			throw new InvalidInputException("workloadIdentity",
+					"must hold at most " + WorkloadIdentity.MAX_PER_AGENT + " elements");
+		}
+		Set<WorkloadIdentity> seen = new HashSet<>();
+		for (int i = 0; i < identities.size(); i++) {
+			WorkloadIdentity identity = identities.get(i);
+			String field = "workloadIdentity[" + i + "]";
+			if (!WorkloadIdentities.isIssuer(identity.issuer())) {
+				throw new InvalidInputException(field + ".issuer", WorkloadIdentities.ISSUER_RULE);
+			}
+			if (!WorkloadIdentities.isSubject(identity.subject())) {
+				throw new InvalidInputException(field + ".subject", WorkloadIdentities.SUBJECT_RULE);
+			}
+			if (!seen.add(identity)) {
+				throw new InvalidInputException(field, "duplicates another workload identity");
+			}
+		}
 	}
 
 	private static void check(TokenPolicy policy) {

@@ -163,6 +163,14 @@ final class StoredDocuments {
 				.put("reserveAbove", budget.reserveAbove())
 				.put("highCost", budget.highCost());
 		}
+		// written only when declared: the documents of agents without one keep the shape
+		// they always had
+		if (!profile.workloadIdentity().isEmpty()) {
+			ArrayNode identities = doc.putArray("workloadIdentity");
+			for (WorkloadIdentity identity : profile.workloadIdentity()) {
+				identities.addObject().put("issuer", identity.issuer()).put("subject", identity.subject());
+			}
+		}
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -209,9 +217,11 @@ final class StoredDocuments {
 		return new AgentProfile(text(doc, "name"), text(doc, "owner"), optional(doc, "team").orElse(null),
 				optional(doc, "platform").orElse(null), environment, optional(doc, "description").orElse(null),
 				optional(doc, "role").orElse(null), capabilities, tools, list(doc.get("resources"), JsonNode::asString),
-				dataAccess, new HumanOversight(list(oversight.get("requiredFor"), JsonNode::asString),
+				dataAccess,
+				new HumanOversight(list(oversight.get("requiredFor"), JsonNode::asString),
 						list(oversight.get("approvers"), JsonNode::asString)),
-				readTokenPolicy(doc.get("tokenPolicy")));
+				readTokenPolicy(doc.get("tokenPolicy")), list(doc.get("workloadIdentity"),
+						(node) -> new WorkloadIdentity(text(node, "issuer"), text(node, "subject"))));
 	}
 
 	private static TokenPolicy readTokenPolicy(JsonNode node) {

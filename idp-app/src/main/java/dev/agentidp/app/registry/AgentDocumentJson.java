@@ -10,6 +10,7 @@ import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.Tool;
+import dev.agentidp.registry.WorkloadIdentity;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -143,6 +144,13 @@ final class AgentDocumentJson {
 				.put("perTask", budget.perTask())
 				.put("reserveAbove", budget.reserveAbove())
 				.put("highCost", budget.highCost());
+		}
+		// shown only when declared, as stored (docs/workload-identity.md)
+		if (!profile.workloadIdentity().isEmpty()) {
+			ArrayNode identities = doc.putArray("workloadIdentity");
+			for (WorkloadIdentity identity : profile.workloadIdentity()) {
+				identities.addObject().put("issuer", identity.issuer()).put("subject", identity.subject());
+			}
 		}
 	}
 

@@ -28,6 +28,8 @@ import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.TokenPolicy;
 import dev.agentidp.registry.Tool;
+import dev.agentidp.registry.WorkloadIdentities;
+import dev.agentidp.registry.WorkloadIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -57,6 +59,8 @@ import jakarta.validation.constraints.Size;
  * @param dataAccess the data it touches
  * @param humanOversight what needs a human's approval
  * @param tokenPolicy its token policy; each member defaulted
+ * @param workloadIdentity the workload identities it may authenticate with instead of its
+ * key (docs/workload-identity.md), at most 16, each once
  * @param jwk a public JWK, on registration
  * @param generateKey {@code true} to have a key pair generated, on registration
  * <p>
@@ -84,12 +88,16 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 				message = "must hold at most 256 elements") List<@NotNull(
 						message = "must be a JSON object") @Valid DataAccessRequest> dataAccess,
 		@Valid HumanOversightRequest humanOversight, @Valid TokenPolicyRequest tokenPolicy,
+		@Size(max = WorkloadIdentity.MAX_PER_AGENT,
+				message = "must hold at most " + WorkloadIdentity.MAX_PER_AGENT + " elements") List<@NotNull(
+						message = "must be a JSON object") @Valid WorkloadIdentityRequest> workloadIdentity,
 		@WrongType("jwk: must be a JSON object (a public JWK)") Map<String, Object> jwk,
 		Boolean generateKey) implements KeyChoice {
 
 	/** The members an administrator writes (a merge patch may name only these). */
 	static final List<String> WRITABLE = List.of("name", "owner", "team", "platform", "environment", "description",
-			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy");
+			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy",
+			"workloadIdentity");
 
 	/** The validation group of the rules only a registration has (its key). */
 	interface Registration {
@@ -108,7 +116,74 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 				(this.dataAccess != null) ? this.dataAccess.stream().map(DataAccessRequest::toDataAccess).toList()
 						: null,
 				(this.humanOversight != null) ? this.humanOversight.toHumanOversight() : null,
-				(this.tokenPolicy != null) ? this.tokenPolicy.toTokenPolicy() : null);
+				(this.tokenPolicy != null) ? this.tokenPolicy.toTokenPolicy() : null,
+				(this.workloadIdentity != null)
+						? this.workloadIdentity.stream().map(WorkloadIdentityRequest::toWorkloadIdentity).toList()
+						: null);
+	}
+
+	/**
+	 * A workload identity (docs/workload-identity.md).
+	 *
+	 * @param issuer required; the issuer of its tokens, an absolute URL
+	 * @param subject required; their {@code sub} (a Kubernetes service account, a SPIFFE
+	 * ID)
+	 */
+	record WorkloadIdentityRequest(@NotNull(message = "is required") @WorkloadIdentityRequest.Issuer String issuer,
+			@NotNull(message = "is required") @WorkloadIdentityRequest.Subject String subject) {
+
+		WorkloadIdentity toWorkloadIdentity() {
+			return new WorkloadIdentity(this.issuer, this.subject);
+		}
+
+		/** {@link WorkloadIdentities#isIssuer}. */
+		@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+		@java.lang.annotation.Target(java.lang.annotation.ElementType.FIELD)
+		@jakarta.validation.Constraint(validatedBy = Issuer.Check.class)
+		@interface Issuer {
+
+			String message() default WorkloadIdentities.ISSUER_RULE;
+
+			Class<?>[] groups() default {};
+
+			Class<? extends jakarta.validation.Payload>[] payload() default {};
+
+			/** Checks {@link Issuer}. */
+			class Check implements jakarta.validation.ConstraintValidator<Issuer, String> {
+
+				@Override
+				public boolean isValid(String value, jakarta.validation.ConstraintValidatorContext context) {
+					return value == null || WorkloadIdentities.isIssuer(value);
+				}
+
+			}
+
+		}
+
+		/** {@link WorkloadIdentities#isSubject}. */
+		@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+		@java.lang.annotation.Target(java.lang.annotation.ElementType.FIELD)
+		@jakarta.validation.Constraint(validatedBy = Subject.Check.class)
+		@interface Subject {
+
+			String message() default WorkloadIdentities.SUBJECT_RULE;
+
+			Class<?>[] groups() default {};
+
+			Class<? extends jakarta.validation.Payload>[] payload() default {};
+
+			/** Checks {@link Subject}. */
+			class Check implements jakarta.validation.ConstraintValidator<Subject, String> {
+
+				@Override
+				public boolean isValid(String value, jakarta.validation.ConstraintValidatorContext context) {
+					return value == null || WorkloadIdentities.isSubject(value);
+				}
+
+			}
+
+		}
+
 	}
 
 	/**
