@@ -37,11 +37,12 @@ import org.springframework.util.Assert;
  * @param tokenPolicy how long its tokens live and how deep it may delegate
  * @param workloadIdentity the workload identities it may authenticate with instead of a
  * key of its own (docs/workload-identity.md), none by default
+ * @param attestation what its client attestations must show, or {@code null} for none
  */
 public record AgentProfile(String name, String owner, String team, String platform, Environment environment,
 		String description, String role, List<Capability> capabilities, List<Tool> tools, List<String> resources,
 		List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy,
-		List<WorkloadIdentity> workloadIdentity) {
+		List<WorkloadIdentity> workloadIdentity, AgentAttestation attestation) {
 
 	public AgentProfile {
 		Assert.hasText(name, "name cannot be empty");
@@ -77,7 +78,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 			String description, String role, List<Capability> capabilities, List<Tool> tools, List<String> resources,
 			List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy) {
 		this(name, owner, team, platform, environment, description, role, capabilities, tools, resources, dataAccess,
-				humanOversight, tokenPolicy, List.of());
+				humanOversight, tokenPolicy, List.of(), null);
 	}
 
 	/**
@@ -140,7 +141,8 @@ public record AgentProfile(String name, String owner, String team, String platfo
 				Map.entry("dataAccess", this.dataAccess.equals(other.dataAccess)),
 				Map.entry("humanOversight", this.humanOversight.equals(other.humanOversight)),
 				Map.entry("tokenPolicy", this.tokenPolicy.equals(other.tokenPolicy)),
-				Map.entry("workloadIdentity", this.workloadIdentity.equals(other.workloadIdentity)));
+				Map.entry("workloadIdentity", this.workloadIdentity.equals(other.workloadIdentity)),
+				Map.entry("attestation", Objects.equals(this.attestation, other.attestation)));
 		return same.entrySet().stream().filter((field) -> !field.getValue()).map(Map.Entry::getKey).sorted().toList();
 	}
 
@@ -152,7 +154,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	AgentProfile withOwner(String newOwner) {
 		return new AgentProfile(this.name, newOwner, this.team, this.platform, this.environment, this.description,
 				this.role, this.capabilities, this.tools, this.resources, this.dataAccess, this.humanOversight,
-				this.tokenPolicy, this.workloadIdentity);
+				this.tokenPolicy, this.workloadIdentity, this.attestation);
 	}
 
 	/**
@@ -163,7 +165,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	AgentProfile withCapabilities(List<Capability> newCapabilities) {
 		return new AgentProfile(this.name, this.owner, this.team, this.platform, this.environment, this.description,
 				this.role, newCapabilities, this.tools, this.resources, this.dataAccess, this.humanOversight,
-				this.tokenPolicy, this.workloadIdentity);
+				this.tokenPolicy, this.workloadIdentity, this.attestation);
 	}
 
 }

@@ -154,6 +154,10 @@ final class StoredDocuments {
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
 			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value())
 			.put("approvedTokenTtlSeconds", profile.tokenPolicy().approvedTokenTtlSeconds());
+		// written only when it is not the default: documents keep the shape they had
+		if (profile.tokenPolicy().onAttestationMismatch() != AttestationMismatch.DENY) {
+			tokenPolicy.put("onAttestationMismatch", profile.tokenPolicy().onAttestationMismatch().value());
+		}
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			// exact decimals, as written
@@ -171,6 +175,27 @@ final class StoredDocuments {
 				identities.addObject().put("issuer", identity.issuer()).put("subject", identity.subject());
 			}
 		}
+		if (profile.attestation() != null) {
+			writeAttestation(doc.putObject("attestation"), profile.attestation());
+		}
+	}
+
+	private static void writeAttestation(ObjectNode json, AgentAttestation attestation) {
+		json.put("required", attestation.required());
+		ArrayNode attesters = json.putArray("attesters");
+		attestation.attesters().forEach(attesters::add);
+		ObjectNode claims = json.putObject("claims");
+		attestation.claims().forEach(claims::put);
+	}
+
+	private static AgentAttestation readAttestation(JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return null;
+		}
+		Map<String, String> claims = new LinkedHashMap<>();
+		node.path("claims").properties().forEach((claim) -> claims.put(claim.getKey(), claim.getValue().asString()));
+		return new AgentAttestation(node.path("required").asBoolean(false),
+				list(node.get("attesters"), JsonNode::asString), claims);
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -220,8 +245,10 @@ final class StoredDocuments {
 				dataAccess,
 				new HumanOversight(list(oversight.get("requiredFor"), JsonNode::asString),
 						list(oversight.get("approvers"), JsonNode::asString)),
-				readTokenPolicy(doc.get("tokenPolicy")), list(doc.get("workloadIdentity"),
-						(node) -> new WorkloadIdentity(text(node, "issuer"), text(node, "subject"))));
+				readTokenPolicy(doc.get("tokenPolicy")),
+				list(doc.get("workloadIdentity"),
+						(node) -> new WorkloadIdentity(text(node, "issuer"), text(node, "subject"))),
+				readAttestation(doc.get("attestation")));
 	}
 
 	private static TokenPolicy readTokenPolicy(JsonNode node) {
@@ -236,7 +263,10 @@ final class StoredDocuments {
 				optional(node, "proofOfPossession")
 					.map((value) -> known(ProofOfPossession::from, "proofOfPossession", value))
 					.orElse(ProofOfPossession.NONE),
-				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS));
+				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS),
+				optional(node, "onAttestationMismatch")
+					.map((value) -> known(AttestationMismatch::from, "onAttestationMismatch", value))
+					.orElse(AttestationMismatch.DENY));
 	}
 
 	private static TaskBudget readBudget(JsonNode node) {

@@ -20,13 +20,16 @@ import org.springframework.util.Assert;
  * (the CIBA grant, docs/approvals.md), 1 to {@value #MAX_APPROVED_TOKEN_TTL_SECONDS};
  * {@value #DEFAULT_APPROVED_TOKEN_TTL_SECONDS} by default, and never above
  * {@code maxTtlSeconds}
+ * @param onAttestationMismatch what an attestation that does not match the pinned claims
+ * does besides being refused ({@link AttestationMismatch#DENY} by default)
  * <p>
  * The constructor checks that the policy makes sense (positive lifetimes, the default
  * within the maximum); the upper bounds are rules of what may be written
  * ({@link ProfileInvariants}), so that a policy stored under older bounds stays readable.
  */
 public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
-		TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds) {
+		TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds,
+		AttestationMismatch onAttestationMismatch) {
 
 	/** An approved token lives 5 minutes unless the policy says otherwise. */
 	public static final int DEFAULT_APPROVED_TOKEN_TTL_SECONDS = 300;
@@ -71,6 +74,24 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 		Assert.isTrue(maxSubAgents >= 0, "maxSubAgents cannot be negative");
 		proofOfPossession = (proofOfPossession != null) ? proofOfPossession : ProofOfPossession.NONE;
 		Assert.isTrue(approvedTokenTtlSeconds >= 1, "approvedTokenTtlSeconds must be positive");
+		onAttestationMismatch = (onAttestationMismatch != null) ? onAttestationMismatch : AttestationMismatch.DENY;
+	}
+
+	/**
+	 * A policy that denies a mismatched attestation.
+	 * @param defaultTtlSeconds lifetime of a token when the request names none
+	 * @param maxTtlSeconds the longest lifetime a request may ask for
+	 * @param maxDelegationDepth how many sub-agent hops below the agent a token may go
+	 * @param maxSubAgents how many sub-agents the agent may derive
+	 * @param budget what one task may spend, or {@code null}
+	 * @param proofOfPossession what the agent must prove
+	 * @param approvedTokenTtlSeconds the longest a token issued on a human's approval
+	 * lives
+	 */
+	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
+			TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds) {
+		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, maxSubAgents, budget, proofOfPossession,
+				approvedTokenTtlSeconds, AttestationMismatch.DENY);
 	}
 
 	/**

@@ -130,13 +130,26 @@ class TokensConfiguration {
 		return new TrustedIssuers(jdbc, transactions, events, outboundUrls(properties, environment), this.clock);
 	}
 
+	/** The trusted issuers' keys, fetched and cached once per node. */
 	@Bean
-	WorkloadAssertions workloadAssertions(TrustedIssuers issuers, JdbcClient jdbc, TokensProperties properties,
-			Environment environment) {
+	IssuerKeys issuerKeys(TokensProperties properties, Environment environment) {
 		TokensProperties.Workload workload = properties.workload();
-		IssuerKeys keys = new IssuerKeys(outboundUrls(properties, environment), workload.fetchTimeout(),
+		return new IssuerKeys(outboundUrls(properties, environment), workload.fetchTimeout(),
 				workload.jwksRefreshInterval(), workload.unknownKidRefetchInterval(), this.clock);
+	}
+
+	@Bean
+	WorkloadAssertions workloadAssertions(TrustedIssuers issuers, IssuerKeys keys, JdbcClient jdbc,
+			TokensProperties properties) {
 		return new WorkloadAssertions(issuers, keys, new ClientAssertions(jdbc), properties.clockSkew(), this.clock);
+	}
+
+	@Bean
+	ClientAttestations clientAttestations(TrustedIssuers issuers, IssuerKeys keys, JdbcClient jdbc,
+			AgentRegistry agents, TransactionTemplate transactions, ApplicationEventPublisher events,
+			TokensProperties properties) {
+		return new ClientAttestations(issuers, keys, new ClientAssertions(jdbc), agents, transactions, events,
+				properties.workload().attestationPopWindow(), properties.clockSkew(), this.clock);
 	}
 
 	private static OutboundUrls outboundUrls(TokensProperties properties, Environment environment) {
@@ -192,9 +205,10 @@ class TokensConfiguration {
 	@Order(0)
 	AuthorizationServerContribution clientCredentialsGrant(AccessTokenMinter minter, AgentRegistry agents,
 			ClientRegistry clients, TransactionTemplate transactions, ApplicationEventPublisher events,
-			TokensProperties properties, TokenRequestProofs proofs) {
-		return new ClientCredentialsGrant(new ClientCredentialsAuthenticationProvider(minter, agents, clients,
-				transactions, events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock, proofs));
+			TokensProperties properties, TokenRequestProofs proofs, ClientAttestations attestations) {
+		return new ClientCredentialsGrant(
+				new ClientCredentialsAuthenticationProvider(minter, agents, clients, transactions, events,
+						new ClientCredentialsPolicy(properties.defaultAudience()), this.clock, proofs, attestations));
 	}
 
 }

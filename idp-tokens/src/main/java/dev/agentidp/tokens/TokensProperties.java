@@ -103,7 +103,7 @@ public record TokensProperties(
 			dpopNonce = new DpopNonce(false, DpopNonce.DEFAULT_LIFETIME);
 		}
 		if (workload == null) {
-			workload = new Workload(null, null, null, false);
+			workload = new Workload(null, null, null, false, null);
 		}
 	}
 
@@ -119,6 +119,9 @@ public record TokensProperties(
 	 * @param allowInsecureUrls allow {@code http} and loopback, link-local and private
 	 * addresses for the keys outside the {@code dev} profile (default {@code false}; for
 	 * tests that serve keys on loopback)
+	 * @param attestationPopWindow how far a client attestation PoP's {@code iat} may lie
+	 * from now, either way (default 60 s, 1 second to 10 minutes); its {@code jti} is
+	 * kept as long to refuse replays
 	 */
 	public record Workload(
 			@DefaultValue("5m") @DurationMin(seconds = 10, message = REFRESH_RANGE) @DurationMax(hours = 24,
@@ -127,7 +130,9 @@ public record TokensProperties(
 					message = REFETCH_RANGE) Duration unknownKidRefetchInterval,
 			@DefaultValue("5s") @DurationMin(millis = 100, message = TIMEOUT_RANGE) @DurationMax(seconds = 60,
 					message = TIMEOUT_RANGE) Duration fetchTimeout,
-			@DefaultValue("false") boolean allowInsecureUrls) {
+			@DefaultValue("false") boolean allowInsecureUrls,
+			@DefaultValue("60s") @DurationMin(seconds = 1, message = DPOP_WINDOW_RANGE) @DurationMax(minutes = 10,
+					message = DPOP_WINDOW_RANGE) Duration attestationPopWindow) {
 
 		static final String REFRESH_RANGE = "must be between 10 seconds and 24 hours";
 
@@ -141,6 +146,7 @@ public record TokensProperties(
 			unknownKidRefetchInterval = (unknownKidRefetchInterval != null) ? unknownKidRefetchInterval
 					: Duration.ofSeconds(60);
 			fetchTimeout = (fetchTimeout != null) ? fetchTimeout : Duration.ofSeconds(5);
+			attestationPopWindow = (attestationPopWindow != null) ? attestationPopWindow : Duration.ofSeconds(60);
 		}
 
 	}

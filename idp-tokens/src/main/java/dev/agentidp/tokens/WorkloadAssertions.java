@@ -1,8 +1,5 @@
 package dev.agentidp.tokens;
 
-import java.security.Key;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,18 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyType;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -60,17 +46,13 @@ import org.springframework.util.Assert;
 final class WorkloadAssertions {
 
 	/** RFC 8725 §3.1 and §3.2: the algorithms a workload's token may be signed with. */
-	static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-			JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
-			JWSAlgorithm.ES512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
-
-	private static final JoseVerifiers ED25519 = new JoseVerifiers();
+	static final Set<JWSAlgorithm> ALGORITHMS = IssuerSignatures.ALGORITHMS;
 
 	private static final String SPEC = "https://datatracker.ietf.org/doc/html/rfc7523#section-3";
 
 	private final TrustedIssuers issuers;
 
-	private final IssuerKeys keys;
+	private final IssuerSignatures signatures;
 
 	private final ClientAssertions replays;
 
@@ -86,7 +68,7 @@ final class WorkloadAssertions {
 		Assert.notNull(clockSkew, "clockSkew cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		this.issuers = issuers;
-		this.keys = keys;
+		this.signatures = new IssuerSignatures(keys);
 		this.replays = replays;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
@@ -185,65 +167,10 @@ final class WorkloadAssertions {
 	}
 
 	private void verifySignature(TrustedIssuer issuer, SignedJWT jws) {
-		List<JWK> candidates;
-		try {
-			candidates = this.keys.keys(issuer, jws.getHeader().getKeyID());
+		String failure = this.signatures.verify(issuer, jws);
+		if (failure != null) {
+			throw failure(failure);
 		}
-		catch (IssuerKeys.KeysUnavailableException ex) {
-			throw failure(ex.getMessage());
-		}
-		boolean fitting = false;
-		for (JWK key : candidates) {
-			JWSVerifier verifier = verifier(jws.getHeader(), key);
-			if (verifier == null) {
-				continue;
-			}
-			fitting = true;
-			try {
-				if (jws.verify(verifier)) {
-					return;
-				}
-			}
-			catch (JOSEException | IllegalStateException ex) {
-				// a key that cannot verify this signature: try the next
-			}
-		}
-		throw failure(
-				fitting ? "the signature does not verify with the issuer's keys" : "no key of the issuer fits kid "
-						+ jws.getHeader().getKeyID() + " and alg " + jws.getHeader().getAlgorithm());
-	}
-
-	/**
-	 * The verifier of a key for the header's algorithm, or {@code null} if it does not
-	 * fit.
-	 */
-	private static JWSVerifier verifier(JWSHeader header, JWK key) {
-		JWSAlgorithm alg = header.getAlgorithm();
-		if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg.getName())
-				&& !(JWSAlgorithm.Family.ED.contains(alg) && JWSAlgorithm.Family.ED.contains(key.getAlgorithm()))) {
-			return null;
-		}
-		try {
-			if (KeyType.RSA.equals(key.getKeyType()) && JWSAlgorithm.Family.RSA.contains(alg)) {
-				RSAPublicKey rsa = ((RSAKey) key).toRSAPublicKey();
-				// RFC 7518 §3.3: 2048 bits or larger
-				return (rsa.getModulus().bitLength() >= 2048) ? new RSASSAVerifier(rsa) : null;
-			}
-			if (KeyType.EC.equals(key.getKeyType()) && JWSAlgorithm.Family.EC.contains(alg)
-					&& Curve.forJWSAlgorithm(alg).contains(((ECKey) key).getCurve())) {
-				ECPublicKey ec = ((ECKey) key).toECPublicKey();
-				return new ECDSAVerifier(ec);
-			}
-			if (KeyType.OKP.equals(key.getKeyType()) && JWSAlgorithm.Family.ED.contains(alg)
-					&& Curve.Ed25519.equals(((OctetKeyPair) key).getCurve())) {
-				Key ed = SigningKeyMaterial.toPublicKey(key);
-				return ED25519.createJWSVerifier(header, ed);
-			}
-		}
-		catch (JOSEException | RuntimeException ex) {
-			return null;
-		}
-		return null;
 	}
 
 	private static void checkSubject(TrustedIssuerSettings settings, List<WorkloadIdentity> declared, String sub) {

@@ -17,7 +17,9 @@ import dev.agentidp.app.registry.ReferenceRules.Resource;
 import dev.agentidp.app.registry.ReferenceRules.Scope;
 import dev.agentidp.app.registry.AgentDocumentRules.Text;
 import dev.agentidp.registry.Access;
+import dev.agentidp.registry.AgentAttestation;
 import dev.agentidp.registry.AgentProfile;
+import dev.agentidp.registry.AttestationMismatch;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.Environment;
@@ -61,6 +63,8 @@ import jakarta.validation.constraints.Size;
  * @param tokenPolicy its token policy; each member defaulted
  * @param workloadIdentity the workload identities it may authenticate with instead of its
  * key (docs/workload-identity.md), at most 16, each once
+ * @param attestation what its client attestations must show (docs/workload-identity.md
+ * "Attestation"), or {@code null}
  * @param jwk a public JWK, on registration
  * @param generateKey {@code true} to have a key pair generated, on registration
  * <p>
@@ -91,13 +95,14 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 		@Size(max = WorkloadIdentity.MAX_PER_AGENT,
 				message = "must hold at most " + WorkloadIdentity.MAX_PER_AGENT + " elements") List<@NotNull(
 						message = "must be a JSON object") @Valid WorkloadIdentityRequest> workloadIdentity,
+		@Valid AttestationRequest attestation,
 		@WrongType("jwk: must be a JSON object (a public JWK)") Map<String, Object> jwk,
 		Boolean generateKey) implements KeyChoice {
 
 	/** The members an administrator writes (a merge patch may name only these). */
 	static final List<String> WRITABLE = List.of("name", "owner", "team", "platform", "environment", "description",
 			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy",
-			"workloadIdentity");
+			"workloadIdentity", "attestation");
 
 	/** The validation group of the rules only a registration has (its key). */
 	interface Registration {
@@ -119,7 +124,32 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 				(this.tokenPolicy != null) ? this.tokenPolicy.toTokenPolicy() : null,
 				(this.workloadIdentity != null)
 						? this.workloadIdentity.stream().map(WorkloadIdentityRequest::toWorkloadIdentity).toList()
-						: null);
+						: null,
+				(this.attestation != null) ? this.attestation.toAttestation() : null);
+	}
+
+	/**
+	 * What the agent's client attestations must show (docs/workload-identity.md
+	 * "Attestation"); the rules of the attesters and the pinned claims are the registry's
+	 * (400 naming the member).
+	 *
+	 * @param required whether every token request must carry one; {@code false} by
+	 * default
+	 * @param attesters required; 1-16 trusted issuers of kind {@code attester}
+	 * @param claims required; the pinned {@code image_digest}, {@code config_digest},
+	 * {@code model}
+	 */
+	record AttestationRequest(Boolean required,
+			@NotNull(message = "is required: the attesters whose attestations are accepted") @Size(max = 16,
+					message = "must hold at most 16 elements") List<@NotNull(
+							message = "must be a string") String> attesters,
+			@NotNull(
+					message = "is required: the pinned claims") @WrongType("attestation.claims: must be a JSON object of strings") Map<String, String> claims) {
+
+		AgentAttestation toAttestation() {
+			return new AgentAttestation(Boolean.TRUE.equals(this.required), this.attesters, this.claims);
+		}
+
 	}
 
 	/**
@@ -279,6 +309,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * {@code dpop-registered-key} (RFC 9449, docs/tokens.md)
 	 * @param approvedTokenTtlSeconds 1 to 3,600; 300 by default: the longest a token
 	 * issued on a human's approval lives (docs/approvals.md)
+	 * @param onAttestationMismatch {@code deny} (default) or {@code suspend}: what a
+	 * client attestation that does not match the pinned claims does besides being refused
 	 */
 	@TokenPolicyRequest.DefaultWithinMax
 	record TokenPolicyRequest(
@@ -293,7 +325,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			@Valid TaskBudgetRequest budget, @OneOf(ProofOfPossession.class) String proofOfPossession,
 			@Min(value = 1, message = TokenPolicy.APPROVED_TTL_RULE) @Max(
 					value = TokenPolicy.MAX_APPROVED_TOKEN_TTL_SECONDS,
-					message = TokenPolicy.APPROVED_TTL_RULE) Integer approvedTokenTtlSeconds) {
+					message = TokenPolicy.APPROVED_TTL_RULE) Integer approvedTokenTtlSeconds,
+			@OneOf(AttestationMismatch.class) String onAttestationMismatch) {
 
 		int maxTtl() {
 			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
@@ -313,7 +346,10 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 					(this.proofOfPossession != null) ? ProofOfPossession.from(this.proofOfPossession).orElseThrow()
 							: ProofOfPossession.NONE,
 					(this.approvedTokenTtlSeconds != null) ? this.approvedTokenTtlSeconds
-							: TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS);
+							: TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS,
+					(this.onAttestationMismatch != null)
+							? AttestationMismatch.from(this.onAttestationMismatch).orElseThrow()
+							: AttestationMismatch.DENY);
 		}
 
 		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */

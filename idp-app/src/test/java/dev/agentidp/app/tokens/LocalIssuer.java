@@ -83,6 +83,14 @@ final class LocalIssuer implements AutoCloseable {
 		return start("/spire", true);
 	}
 
+	/**
+	 * An attester (ES256) at {@code /attester} on its own server.
+	 * @return the issuer, serving
+	 */
+	static LocalIssuer attester() {
+		return start("/attester", true);
+	}
+
 	private static LocalIssuer start(String path, boolean elliptic) {
 		try {
 			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

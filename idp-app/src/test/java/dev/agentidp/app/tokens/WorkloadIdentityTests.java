@@ -4,13 +4,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -63,12 +68,21 @@ class WorkloadIdentityTests {
 
 	static String admin;
 
+	static LocalIssuer attester;
+
+	static final String IMAGE = "sha256:" + "a".repeat(64);
+
+	static final String CONFIG = "sha256:" + "c".repeat(64);
+
+	static final String NEW_IMAGE = "sha256:" + "b".repeat(64);
+
 	static TestAgents agents;
 
 	@BeforeAll
 	static void start() {
 		kubernetes = LocalIssuer.kubernetes();
 		spire = LocalIssuer.spire();
+		attester = LocalIssuer.attester();
 		provider = TestProvider.start(TestDatabase.newSchema(), dataDir, "spring.profiles.active", "prod", "idp.issuer",
 				ISSUER, "idp.tokens.key-encryption-key", Base64.getEncoder().encodeToString(new byte[32]),
 				"idp.tokens.workload.allow-insecure-urls", "true", "idp.tokens.workload.unknown-kid-refetch-interval",
@@ -85,6 +99,9 @@ class WorkloadIdentityTests {
 		assertThat(addIssuer("{\"issuer\":\"" + spire.issuer() + "\",\"kind\":\"spiffe\",\"jwksUri\":\""
 				+ spire.jwksUri() + "\",\"trustDomain\":\"example.org\"}")
 			.statusCode()).isEqualTo(201);
+		assertThat(addIssuer("{\"issuer\":\"" + attester.issuer() + "\",\"kind\":\"attester\",\"jwksUri\":\""
+				+ attester.jwksUri() + "\"}")
+			.statusCode()).isEqualTo(201);
 	}
 
 	@AfterAll
@@ -92,6 +109,7 @@ class WorkloadIdentityTests {
 		TestProvider.closeAll(provider);
 		kubernetes.close();
 		spire.close();
+		attester.close();
 	}
 
 	private static HttpResponse<String> addIssuer(String json) {
@@ -378,6 +396,173 @@ class WorkloadIdentityTests {
 				.put("issuer", "https://k8s.example")
 				.put("subject", "spiffe://Bad Domain/x"))
 			.post(), 400, "workloadIdentity[0].subject: must be 1-512");
+	}
+
+	// --- attestation (draft-ietf-oauth-attestation-based-client-auth) ------------------
+
+	/** An agent that requires attestation, with the pinned image, config and model. */
+	private static TestAgent attestedAgent(String onMismatch) {
+		return agents.document("attested").scopes("payments:refund").edit((doc) -> {
+			ObjectNode attestation = doc.putObject("attestation");
+			attestation.put("required", true);
+			attestation.putArray("attesters").add(attester.issuer());
+			attestation.putObject("claims")
+				.put("image_digest", IMAGE)
+				.put("config_digest", CONFIG)
+				.put("model", "gpt-5-mini");
+			doc.putObject("tokenPolicy").put("onAttestationMismatch", onMismatch);
+		}).register();
+	}
+
+	/** An attestation of an instance of the agent, as the attester signs it. */
+	private static String attestation(LocalIssuer by, TestAgent agent, ECKey instance, String image) {
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(by.issuer())
+			.subject(agent.id())
+			.issueTime(new Date())
+			.expirationTime(new Date(System.currentTimeMillis() + 600_000))
+			.claim("cnf", Map.of("jwk", instance.toPublicJWK().toJSONObject()))
+			.claim("image_digest", image)
+			.claim("config_digest", CONFIG)
+			.claim("model", "gpt-5-mini")
+			.build();
+		return by.sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(by.kid())
+			.type(new JOSEObjectType("oauth-client-attestation+jwt"))
+			.build(), claims);
+	}
+
+	/** The proof of possession of the instance key. */
+	private static String pop(ECKey instance, String jti) throws Exception {
+		SignedJWT pop = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("oauth-client-attestation-pop+jwt"))
+					.build(),
+				new JWTClaimsSet.Builder().audience(ISSUER).jwtID(jti).issueTime(new Date()).build());
+		pop.sign(new ECDSASigner(instance));
+		return pop.serialize();
+	}
+
+	private static HttpResponse<String> attestedRequest(TestAgent agent, String attestation, String pop) {
+		return http.postFormWithHeaders("/oauth2/token", agent.tokenForm("payments:refund"), "OAuth-Client-Attestation",
+				attestation, "OAuth-Client-Attestation-PoP", pop);
+	}
+
+	private static ECKey instanceKey() throws Exception {
+		return new ECKeyGenerator(Curve.P_256).generate();
+	}
+
+	private static String status(TestAgent agent) {
+		return TestHttp.json(http.get("/admin/v1/agents/" + agent.id(), admin)).get("status").asString();
+	}
+
+	@Test
+	void anAttestedTokenCarriesTheMatchedClaimsAndIntrospectionReturnsThem() throws Exception {
+		TestAgent agent = attestedAgent("deny");
+		ECKey instance = instanceKey();
+		HttpResponse<String> response = attestedRequest(agent, attestation(attester, agent, instance, IMAGE),
+				pop(instance, UUID.randomUUID().toString()));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		String token = TestHttp.json(response).get("access_token").asString();
+		JsonNode attested = TestHttp.claims(token).get("attested");
+		assertThat(attested.get("image_digest").asString()).isEqualTo(IMAGE);
+		assertThat(attested.get("model").asString()).isEqualTo("gpt-5-mini");
+		assertThat(attested.get("attester").asString()).isEqualTo(attester.issuer());
+		JsonNode introspection = TestHttp.json(http.postForm("/oauth2/introspect", agent.tokenAuthForm(token)));
+		assertThat(introspection.get("active").asBoolean()).isTrue();
+		assertThat(introspection.get("attested").get("config_digest").asString()).isEqualTo(CONFIG);
+	}
+
+	@Test
+	void anAttestationIsRequiredAndItsProofMustBeFreshAndByTheInstanceKey() throws Exception {
+		TestAgent agent = attestedAgent("deny");
+		assertOAuthError(http.postForm("/oauth2/token", agent.tokenForm("payments:refund")), 401, "invalid_client",
+				"the agent requires attestation");
+		ECKey instance = instanceKey();
+		assertOAuthError(
+				attestedRequest(agent, attestation(attester, agent, instance, IMAGE),
+						pop(instanceKey(), UUID.randomUUID().toString())),
+				401, "invalid_client", "the PoP is not signed by the attested instance key");
+		String once = pop(instance, UUID.randomUUID().toString());
+		assertThat(attestedRequest(agent, attestation(attester, agent, instance, IMAGE), once).statusCode())
+			.isEqualTo(200);
+		assertOAuthError(attestedRequest(agent, attestation(attester, agent, instance, IMAGE), once), 401,
+				"invalid_client", "the PoP was already used (replayed jti)");
+		// signed by a trusted issuer that is not listed for this agent
+		assertOAuthError(
+				attestedRequest(agent, attestation(spire, agent, instance, IMAGE),
+						pop(instance, UUID.randomUUID().toString())),
+				401, "invalid_client", "is not listed for this agent");
+		assertThat(TestAssertions.auditCount(jdbc(), agent.id(), "token.denied")).isEqualTo(4);
+		assertThat(tokens(agent)).isEqualTo(1);
+	}
+
+	@Test
+	void aDigestMismatchIsRefusedAuditedWithBothValuesAndTheAgentStaysActiveUnderDeny() throws Exception {
+		TestAgent agent = attestedAgent("deny");
+		ECKey instance = instanceKey();
+		assertOAuthError(
+				attestedRequest(agent, attestation(attester, agent, instance, NEW_IMAGE),
+						pop(instance, UUID.randomUUID().toString())),
+				401, "invalid_client", "attestation does not match the registered agent");
+		String details = jdbc()
+			.sql("SELECT details::text FROM audit_record WHERE chain = ? AND action = 'attestation.mismatched'")
+			.param(agent.id())
+			.query(String.class)
+			.single();
+		assertThat(details).contains(IMAGE, NEW_IMAGE, "\"reaction\": \"deny\"");
+		assertThat(status(agent)).isEqualTo("active");
+		assertThat(tokens(agent)).isZero();
+	}
+
+	@Test
+	void aDigestMismatchSuspendsTheAgentUnderSuspend() throws Exception {
+		TestAgent agent = attestedAgent("suspend");
+		ECKey instance = instanceKey();
+		assertOAuthError(
+				attestedRequest(agent, attestation(attester, agent, instance, NEW_IMAGE),
+						pop(instance, UUID.randomUUID().toString())),
+				401, "invalid_client", "attestation does not match the registered agent");
+		assertThat(status(agent)).isEqualTo("suspended");
+		assertThat(TestAssertions.auditCount(jdbc(), agent.id(), "attestation.mismatched")).isEqualTo(1);
+	}
+
+	@Test
+	void aNewDocumentVersionPinningTheNewDigestApprovesTheNewCode() throws Exception {
+		TestAgent agent = attestedAgent("deny");
+		ECKey instance = instanceKey();
+		assertThat(attestedRequest(agent, attestation(attester, agent, instance, NEW_IMAGE),
+				pop(instance, UUID.randomUUID().toString()))
+			.statusCode()).isEqualTo(401);
+		HttpResponse<String> patched = http.send("PATCH", "/admin/v1/agents/" + agent.id(), admin,
+				"application/merge-patch+json",
+				"{\"attestation\":{\"required\":true,\"attesters\":[\"" + attester.issuer()
+						+ "\"],\"claims\":{\"image_digest\":\"" + NEW_IMAGE + "\",\"config_digest\":\"" + CONFIG
+						+ "\",\"model\":\"gpt-5-mini\"}}}");
+		assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+		assertThat(TestHttp.json(patched).get("version").asLong()).isEqualTo(2);
+		assertThat(attestedRequest(agent, attestation(attester, agent, instance, NEW_IMAGE),
+				pop(instance, UUID.randomUUID().toString()))
+			.statusCode()).isEqualTo(200);
+		assertOAuthError(
+				attestedRequest(agent, attestation(attester, agent, instance, IMAGE),
+						pop(instance, UUID.randomUUID().toString())),
+				401, "invalid_client", "attestation does not match the registered agent");
+	}
+
+	@Test
+	void anAttestationDeclarationIsChecked() {
+		assertProblem(agents.document().scopes("a:b").edit((doc) -> {
+			ObjectNode attestation = doc.putObject("attestation");
+			attestation.putArray("attesters").add(attester.issuer());
+			attestation.putObject("claims").put("image_digest", "latest");
+		}).post(), 400, "attestation.claims.image_digest: must be sha256:");
+		assertProblem(agents.document().scopes("a:b").edit((doc) -> {
+			ObjectNode attestation = doc.putObject("attestation");
+			attestation.putArray("attesters").add(attester.issuer());
+			attestation.putObject("claims").put("kernel", "6.1");
+		}).post(), 400, "attestation.claims.kernel: is not a claim an attestation pins");
+		assertProblem(agents.document()
+			.scopes("a:b")
+			.edit((doc) -> doc.putObject("tokenPolicy").put("onAttestationMismatch", "explode"))
+			.post(), 400, "tokenPolicy.onAttestationMismatch: must be");
 	}
 
 }
