@@ -104,6 +104,11 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy",
 			"workloadIdentity", "attestation");
 
+	@Override
+	public boolean keyOptional() {
+		return this.workloadIdentity != null && !this.workloadIdentity.isEmpty();
+	}
+
 	/** The validation group of the rules only a registration has (its key). */
 	interface Registration {
 

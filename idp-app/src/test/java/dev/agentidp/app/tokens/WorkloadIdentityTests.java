@@ -172,6 +172,29 @@ class WorkloadIdentityTests {
 	}
 
 	@Test
+	void anAgentThatDeclaresAWorkloadIdentityIsRegisteredWithoutAKey() {
+		HttpResponse<String> created = agents.document("keyless")
+			.scopes("payments:refund")
+			.generateKey(false)
+			.edit((doc) -> doc.putArray("workloadIdentity")
+				.addObject()
+				.put("issuer", kubernetes.issuer())
+				.put("subject", SERVICE_ACCOUNT))
+			.post();
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode document = TestHttp.json(created);
+		assertThat(document.get("keys").size()).isZero();
+		assertThat(document.has("privateJwk")).isFalse();
+		TestAgent agent = new TestAgent(document.get("id").asString(), null, ISSUER);
+		HttpResponse<String> response = tokenRequest(agent, kubernetes.token(SERVICE_ACCOUNT, ISSUER, (c) -> {
+		}));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		// without a workload identity, a key is still required
+		assertProblem(agents.document().scopes("a:b").generateKey(false).post(), 400,
+				"jwk: is required: give a public JWK, or generateKey: true");
+	}
+
+	@Test
 	void aJwtSvidAuthenticatesTheAgent() {
 		TestAgent agent = agent(spire.issuer(), SPIFFE_ID);
 		HttpResponse<String> response = tokenRequest(agent, spire.token(SPIFFE_ID, ISSUER + "/oauth2/token", (c) -> {
