@@ -108,6 +108,9 @@ public final class HostileInputTests {
 	 */
 	private TestAgent workload;
 
+	/** An agent that requires a client attestation of an attester nobody trusts. */
+	private TestAgent attested;
+
 	@BeforeAll
 	void start() throws Exception {
 		// the shared provider records every refusal on its own: this suite checks that
@@ -134,6 +137,12 @@ public final class HostileInputTests {
 				.put("issuer", WORKLOAD_ISSUER)
 				.put("subject", "system:serviceaccount:hostile:agent"))
 			.register();
+		this.attested = this.provider.agents(this.admin).document("hostile-attested").scopes("crm:read").edit((doc) -> {
+			tools.jackson.databind.node.ObjectNode attestation = doc.putObject("attestation");
+			attestation.put("required", true);
+			attestation.putArray("attesters").add("https://attester.hostile.example");
+			attestation.putObject("claims").put("image_digest", "sha256:" + "0".repeat(64));
+		}).register();
 		this.agentToken = TestHttp.json(this.provider.postForm("/oauth2/token", this.agent.tokenForm("crm:read")))
 			.get("access_token")
 			.asString();
@@ -435,6 +444,17 @@ public final class HostileInputTests {
 				() -> this.workload.formWith(this.workload.sign(
 						new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.workload.key().getKeyID()).build(),
 						serviceAccount), "crm:read")));
+		// issue 21: client attestation headers
+		cases.add(token("an agent that requires attestation, without it", () -> this.attested.tokenForm("crm:read")));
+		for (String value : List.of("not a jwt", "", "\u0000", "a.b.c", "eyJhbGciOiJub25lIn0.e30.")) {
+			cases.add(new Case("token: an attestation header " + value, Expect.OAUTH_ERROR,
+					() -> send(HttpRequest.newBuilder(URI.create(this.provider.baseUrl() + "/oauth2/token"))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.header("OAuth-Client-Attestation", value.isEmpty() ? "x" : value.replace("\u0000", "%00"))
+						.header("OAuth-Client-Attestation-PoP", "a.b.c")
+						.POST(HttpRequest.BodyPublishers.ofString(TestHttp.encode(this.attested.tokenForm("crm:read"))))
+						.build())));
+		}
 		cases.add(adminJson("disable a client with a reason of 1,100 characters", "POST",
 				"/admin/v1/clients/idp-admin/disable", "{\"reason\":\"" + "A".repeat(1100) + "\"}"));
 		// issue 14, items 2, 8 and 10: the registry's rules
