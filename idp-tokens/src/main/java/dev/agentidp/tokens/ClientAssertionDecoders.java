@@ -304,7 +304,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	}
 
-	private static String stripSlash(String value) {
+	/** A URL without its trailing slash, as issuers and audiences are compared. */
+	static String stripSlash(String value) {
 		return (value != null && value.endsWith("/")) ? value.substring(0, value.length() - 1) : value;
 	}
 

@@ -181,8 +181,9 @@ final class ClientAttestations {
 			throw refused("the PoP's iss, when present, must be the agent id");
 		}
 		List<String> audience = claims.getAudience();
-		String expected = stripSlash(issuer);
-		if (audience == null || audience.stream().map(ClientAttestations::stripSlash).noneMatch(expected::equals)) {
+		String expected = ClientAssertionDecoders.stripSlash(issuer);
+		if (audience == null
+				|| audience.stream().map(ClientAssertionDecoders::stripSlash).noneMatch(expected::equals)) {
 			throw refused("the PoP's aud must be the issuer");
 		}
 		Instant issuedAt = instant(claims.getIssueTime());
@@ -276,10 +277,6 @@ final class ClientAttestations {
 
 	private static Instant instant(Date date) {
 		return (date != null) ? date.toInstant() : null;
-	}
-
-	private static String stripSlash(String value) {
-		return (value != null && value.endsWith("/")) ? value.substring(0, value.length() - 1) : value;
 	}
 
 	private static OAuth2AuthenticationException refused(String description) {

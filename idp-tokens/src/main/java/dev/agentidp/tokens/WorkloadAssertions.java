@@ -237,15 +237,11 @@ final class WorkloadAssertions {
 		if (context == null) {
 			return false;
 		}
-		String issuer = stripSlash(context.getIssuer());
+		String issuer = ClientAssertionDecoders.stripSlash(context.getIssuer());
 		String tokenEndpoint = issuer + context.getAuthorizationServerSettings().getTokenEndpoint();
 		return audience.stream()
-			.map(WorkloadAssertions::stripSlash)
+			.map(ClientAssertionDecoders::stripSlash)
 			.anyMatch((aud) -> aud.equals(issuer) || aud.equals(tokenEndpoint));
-	}
-
-	private static String stripSlash(String value) {
-		return (value != null && value.endsWith("/")) ? value.substring(0, value.length() - 1) : value;
 	}
 
 	private static Instant toInstant(Date date) {
