@@ -3,6 +3,8 @@ package dev.agentidp.app;
 import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
 import dev.agentidp.anomalies.AnomalyNotFoundException;
 import dev.agentidp.approvals.ApprovalDecisionException;
+import dev.agentidp.tokens.TrustedIssuerExistsException;
+import dev.agentidp.tokens.TrustedIssuerNotFoundException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
 import dev.agentidp.registry.AgentVersionMismatchException;
@@ -65,13 +67,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler({ AgentNotFoundException.class, ClientNotFoundException.class, SignalNotFoundException.class,
-			AnomalyNotFoundException.class })
+			AnomalyNotFoundException.class, TrustedIssuerNotFoundException.class })
 	ProblemDetail notFound(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class,
-			IllegalClientStateException.class, AnomalyAlreadyClearedException.class })
+			IllegalClientStateException.class, AnomalyAlreadyClearedException.class, TrustedIssuerExistsException.class })
 	ProblemDetail registryConflict(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}

@@ -88,6 +88,9 @@ class ModuleBoundariesTests {
 			// idp-tokens: client authentication for chains outside the authorization
 			// server
 			"dev.agentidp.tokens.ClientAuthentication",
+			// idp-tokens: the trusted issuers of workload identity federation, and the
+			// registry's rules of a workload identity they share
+			"dev.agentidp.tokens.TrustedIssuers", "dev.agentidp.registry.WorkloadIdentities",
 			// idp-approvals: the facade, and the backchannel endpoint the application's
 			// security chain applies
 			"dev.agentidp.approvals.Approvals", "dev.agentidp.approvals.BackchannelEndpoint",

@@ -67,7 +67,8 @@ public final class Agent {
 	 * @return the agent
 	 */
 	static Agent register(AgentId id, AgentId parentId, AgentProfile profile, AgentKey key, Instant now) {
-		Assert.isTrue(key != null || parentId != null, "a root agent needs a key");
+		Assert.isTrue(key != null || parentId != null || !profile.workloadIdentity().isEmpty(),
+				"a root agent needs a key or a workload identity");
 		return new Agent(id, parentId, profile, AgentStatus.ACTIVE, 1, (key != null) ? List.of(key) : List.of(), now,
 				now);
 	}

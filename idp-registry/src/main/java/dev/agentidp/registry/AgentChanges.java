@@ -51,10 +51,15 @@ final class AgentChanges {
 	 */
 	AgentRegistration register(AgentProfile profile, NewKey newKey, String actor) {
 		Assert.notNull(profile, "profile cannot be null");
-		Assert.notNull(newKey, "newKey cannot be null");
 		check(profile);
+		// an agent that authenticates with its workload identities needs no key of its
+		// own (docs/workload-identity.md)
+		if (newKey == null && profile.workloadIdentity().isEmpty()) {
+			throw new InvalidInputException("jwk", "is required: give a public JWK, or generateKey: true");
+		}
 		Instant now = this.agents.now();
-		AgentKeyChanges.IssuedKey key = AgentKeyChanges.issue(newKey, now);
+		AgentKeyChanges.IssuedKey key = (newKey != null) ? AgentKeyChanges.issue(newKey, now)
+				: new AgentKeyChanges.IssuedKey(null, null);
 		if (this.agents.isNameTaken(profile.owner(), profile.name(), null)) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
@@ -65,8 +70,8 @@ final class AgentChanges {
 		catch (DuplicateKeyException ex) {
 			throw new AgentNameTakenException(profile.owner(), profile.name());
 		}
-		this.events
-			.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), null, key.key().kid(), actor));
+		this.events.publishEvent(new AgentRegistered(agent.id(), agent.name(), agent.owner(), null,
+				(key.key() != null) ? key.key().kid() : null, actor));
 		return new AgentRegistration(agent, key.privateJwk());
 	}
 

@@ -79,7 +79,7 @@ final class AgentKeyChanges {
 
 		@Override
 		public String toString() {
-			return "IssuedKey[kid=" + this.key.kid() + "]";
+			return "IssuedKey[kid=" + ((this.key != null) ? this.key.kid() : null) + "]";
 		}
 
 	}

@@ -35,10 +35,14 @@ import org.springframework.util.Assert;
  * @param dataAccess the data it touches
  * @param humanOversight what needs a human's approval
  * @param tokenPolicy how long its tokens live and how deep it may delegate
+ * @param workloadIdentity the workload identities it may authenticate with instead of a
+ * key of its own (docs/workload-identity.md), none by default
+ * @param attestation what its client attestations must show, or {@code null} for none
  */
 public record AgentProfile(String name, String owner, String team, String platform, Environment environment,
 		String description, String role, List<Capability> capabilities, List<Tool> tools, List<String> resources,
-		List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy) {
+		List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy,
+		List<WorkloadIdentity> workloadIdentity, AgentAttestation attestation) {
 
 	public AgentProfile {
 		Assert.hasText(name, "name cannot be empty");
@@ -51,6 +55,39 @@ public record AgentProfile(String name, String owner, String team, String platfo
 		dataAccess = (dataAccess != null) ? List.copyOf(dataAccess) : List.of();
 		humanOversight = (humanOversight != null) ? humanOversight : HumanOversight.NONE;
 		tokenPolicy = (tokenPolicy != null) ? tokenPolicy : TokenPolicy.DEFAULT;
+		workloadIdentity = (workloadIdentity != null) ? List.copyOf(workloadIdentity) : List.of();
+	}
+
+	/**
+	 * A profile without workload identities.
+	 * @param name the name
+	 * @param owner the owner's email address
+	 * @param team the team, or {@code null}
+	 * @param platform the agent platform, or {@code null}
+	 * @param environment where it runs, or {@code null}
+	 * @param description what it does, or {@code null}
+	 * @param role its role, or {@code null}
+	 * @param capabilities what it may do (at least one)
+	 * @param tools the tools it calls
+	 * @param resources further resources its tokens may name as audience
+	 * @param dataAccess the data it touches
+	 * @param humanOversight what needs a human's approval
+	 * @param tokenPolicy how long its tokens live and how deep it may delegate
+	 */
+	public AgentProfile(String name, String owner, String team, String platform, Environment environment,
+			String description, String role, List<Capability> capabilities, List<Tool> tools, List<String> resources,
+			List<DataAccess> dataAccess, HumanOversight humanOversight, TokenPolicy tokenPolicy) {
+		this(name, owner, team, platform, environment, description, role, capabilities, tools, resources, dataAccess,
+				humanOversight, tokenPolicy, List.of(), null);
+	}
+
+	/**
+	 * The workload identities declared for an issuer.
+	 * @param issuer the issuer, as a token's {@code iss}
+	 * @return the identities of that issuer, in document order
+	 */
+	public List<WorkloadIdentity> workloadIdentitiesOf(String issuer) {
+		return this.workloadIdentity.stream().filter((identity) -> identity.issuer().equals(issuer)).toList();
 	}
 
 	/**
@@ -103,7 +140,9 @@ public record AgentProfile(String name, String owner, String team, String platfo
 				Map.entry("resources", this.resources.equals(other.resources)),
 				Map.entry("dataAccess", this.dataAccess.equals(other.dataAccess)),
 				Map.entry("humanOversight", this.humanOversight.equals(other.humanOversight)),
-				Map.entry("tokenPolicy", this.tokenPolicy.equals(other.tokenPolicy)));
+				Map.entry("tokenPolicy", this.tokenPolicy.equals(other.tokenPolicy)),
+				Map.entry("workloadIdentity", this.workloadIdentity.equals(other.workloadIdentity)),
+				Map.entry("attestation", Objects.equals(this.attestation, other.attestation)));
 		return same.entrySet().stream().filter((field) -> !field.getValue()).map(Map.Entry::getKey).sorted().toList();
 	}
 
@@ -115,7 +154,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	AgentProfile withOwner(String newOwner) {
 		return new AgentProfile(this.name, newOwner, this.team, this.platform, this.environment, this.description,
 				this.role, this.capabilities, this.tools, this.resources, this.dataAccess, this.humanOversight,
-				this.tokenPolicy);
+				this.tokenPolicy, this.workloadIdentity, this.attestation);
 	}
 
 	/**
@@ -126,7 +165,7 @@ public record AgentProfile(String name, String owner, String team, String platfo
 	AgentProfile withCapabilities(List<Capability> newCapabilities) {
 		return new AgentProfile(this.name, this.owner, this.team, this.platform, this.environment, this.description,
 				this.role, newCapabilities, this.tools, this.resources, this.dataAccess, this.humanOversight,
-				this.tokenPolicy);
+				this.tokenPolicy, this.workloadIdentity, this.attestation);
 	}
 
 }

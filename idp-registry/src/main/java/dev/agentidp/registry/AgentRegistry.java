@@ -83,7 +83,8 @@ public class AgentRegistry {
 	/**
 	 * Registers an agent (docs/api.md "Contract").
 	 * @param profile the writable fields of its identity document
-	 * @param newKey its first key: a public JWK, or an Ed25519 pair generated here
+	 * @param newKey its first key, or {@code null} for an agent that declares workload
+	 * identities and authenticates only with them (docs/workload-identity.md)
 	 * @param actor the client registering it
 	 * @return the agent and, when generated, its private JWK (to be returned once)
 	 * @throws InvalidInputException when the profile breaks an invariant or the JWK is

@@ -154,6 +154,10 @@ final class StoredDocuments {
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
 			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value())
 			.put("approvedTokenTtlSeconds", profile.tokenPolicy().approvedTokenTtlSeconds());
+		// written only when it is not the default: documents keep the shape they had
+		if (profile.tokenPolicy().onAttestationMismatch() != AttestationMismatch.DENY) {
+			tokenPolicy.put("onAttestationMismatch", profile.tokenPolicy().onAttestationMismatch().value());
+		}
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			// exact decimals, as written
@@ -167,6 +171,35 @@ final class StoredDocuments {
 		if (!anomaly.isEmpty()) {
 			tokenPolicy.set("anomaly", JSON.valueToTree(anomaly.members()));
 		}
+		// written only when declared: the documents of agents without one keep the shape
+		// they always had
+		if (!profile.workloadIdentity().isEmpty()) {
+			ArrayNode identities = doc.putArray("workloadIdentity");
+			for (WorkloadIdentity identity : profile.workloadIdentity()) {
+				identities.addObject().put("issuer", identity.issuer()).put("subject", identity.subject());
+			}
+		}
+		if (profile.attestation() != null) {
+			writeAttestation(doc.putObject("attestation"), profile.attestation());
+		}
+	}
+
+	private static void writeAttestation(ObjectNode json, AgentAttestation attestation) {
+		json.put("required", attestation.required());
+		ArrayNode attesters = json.putArray("attesters");
+		attestation.attesters().forEach(attesters::add);
+		ObjectNode claims = json.putObject("claims");
+		attestation.claims().forEach(claims::put);
+	}
+
+	private static AgentAttestation readAttestation(JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return null;
+		}
+		Map<String, String> claims = new LinkedHashMap<>();
+		node.path("claims").properties().forEach((claim) -> claims.put(claim.getKey(), claim.getValue().asString()));
+		return new AgentAttestation(node.path("required").asBoolean(false),
+				list(node.get("attesters"), JsonNode::asString), claims);
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -213,9 +246,13 @@ final class StoredDocuments {
 		return new AgentProfile(text(doc, "name"), text(doc, "owner"), optional(doc, "team").orElse(null),
 				optional(doc, "platform").orElse(null), environment, optional(doc, "description").orElse(null),
 				optional(doc, "role").orElse(null), capabilities, tools, list(doc.get("resources"), JsonNode::asString),
-				dataAccess, new HumanOversight(list(oversight.get("requiredFor"), JsonNode::asString),
+				dataAccess,
+				new HumanOversight(list(oversight.get("requiredFor"), JsonNode::asString),
 						list(oversight.get("approvers"), JsonNode::asString)),
-				readTokenPolicy(doc.get("tokenPolicy")));
+				readTokenPolicy(doc.get("tokenPolicy")),
+				list(doc.get("workloadIdentity"),
+						(node) -> new WorkloadIdentity(text(node, "issuer"), text(node, "subject"))),
+				readAttestation(doc.get("attestation")));
 	}
 
 	private static TokenPolicy readTokenPolicy(JsonNode node) {
@@ -231,7 +268,10 @@ final class StoredDocuments {
 					.map((value) -> known(ProofOfPossession::from, "proofOfPossession", value))
 					.orElse(ProofOfPossession.NONE),
 				node.path("approvedTokenTtlSeconds").asInt(TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS),
-				readAnomaly(node.get("anomaly")));
+				readAnomaly(node.get("anomaly")),
+				optional(node, "onAttestationMismatch")
+					.map((value) -> known(AttestationMismatch::from, "onAttestationMismatch", value))
+					.orElse(AttestationMismatch.DENY));
 	}
 
 	private static AnomalyPolicy readAnomaly(JsonNode node) {

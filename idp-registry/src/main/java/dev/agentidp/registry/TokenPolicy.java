@@ -22,13 +22,16 @@ import org.springframework.util.Assert;
  * {@code maxTtlSeconds}
  * @param anomaly the agent's own anomaly thresholds and reactions
  * ({@link AnomalyPolicy#NONE} when it has none: the provider's apply)
+ * @param onAttestationMismatch what an attestation that does not match the pinned claims
+ * does besides being refused ({@link AttestationMismatch#DENY} by default)
  * <p>
  * The constructor checks that the policy makes sense (positive lifetimes, the default
  * within the maximum); the upper bounds are rules of what may be written
  * ({@link ProfileInvariants}), so that a policy stored under older bounds stays readable.
  */
 public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
-		TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds, AnomalyPolicy anomaly) {
+		TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds, AnomalyPolicy anomaly,
+		AttestationMismatch onAttestationMismatch) {
 
 	/** An approved token lives 5 minutes unless the policy says otherwise. */
 	public static final int DEFAULT_APPROVED_TOKEN_TTL_SECONDS = 300;
@@ -74,10 +77,12 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 		proofOfPossession = (proofOfPossession != null) ? proofOfPossession : ProofOfPossession.NONE;
 		Assert.isTrue(approvedTokenTtlSeconds >= 1, "approvedTokenTtlSeconds must be positive");
 		anomaly = (anomaly != null) ? anomaly : AnomalyPolicy.NONE;
+		onAttestationMismatch = (onAttestationMismatch != null) ? onAttestationMismatch : AttestationMismatch.DENY;
 	}
 
 	/**
-	 * A policy without anomaly thresholds of its own.
+	 * A policy without anomaly thresholds of its own, that denies a mismatched
+	 * attestation.
 	 * @param defaultTtlSeconds lifetime of a token when the request names none
 	 * @param maxTtlSeconds the longest lifetime a request may ask for
 	 * @param maxDelegationDepth how many sub-agent hops below the agent a token may go
@@ -90,7 +95,7 @@ public record TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDeleg
 	public TokenPolicy(int defaultTtlSeconds, int maxTtlSeconds, int maxDelegationDepth, int maxSubAgents,
 			TaskBudget budget, ProofOfPossession proofOfPossession, int approvedTokenTtlSeconds) {
 		this(defaultTtlSeconds, maxTtlSeconds, maxDelegationDepth, maxSubAgents, budget, proofOfPossession,
-				approvedTokenTtlSeconds, AnomalyPolicy.NONE);
+				approvedTokenTtlSeconds, AnomalyPolicy.NONE, AttestationMismatch.DENY);
 	}
 
 	/**

@@ -39,6 +39,11 @@ public final class AuthenticatingKey {
 		if (!(client.getCredentials() instanceof Jwt assertion)) {
 			return null;
 		}
+		// a workload identity's token (docs/workload-identity.md) was signed by its
+		// issuer, with none of the agent's keys
+		if (!client.getRegisteredClient().getClientId().equals(assertion.getClaimAsString("iss"))) {
+			return null;
+		}
 		if (assertion.getHeaders().get("kid") instanceof String kid) {
 			return kid;
 		}

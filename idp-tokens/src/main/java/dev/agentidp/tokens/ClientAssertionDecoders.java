@@ -22,6 +22,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentKey;
+import dev.agentidp.registry.AgentProfile;
 
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -96,6 +97,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	private final Duration maxAge;
 
+	private final WorkloadAssertions workloads;
+
 	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, Clock clock) {
 		this(assertions, clockSkew, TokensProperties.DEFAULT_MAX_FAILED_AUTHENTICATIONS, MAX_LIFETIME, clock);
 	}
@@ -108,6 +111,15 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 
 	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, FailedAuthentications failures,
 			Duration maxLifetime, Clock clock) {
+		this(assertions, clockSkew, failures, maxLifetime, null, clock);
+	}
+
+	/**
+	 * @param workloads the verifier of workload identities' tokens, or {@code null} to
+	 * accept only the clients' own keys
+	 */
+	ClientAssertionDecoders(ClientAssertions assertions, Duration clockSkew, FailedAuthentications failures,
+			Duration maxLifetime, WorkloadAssertions workloads, Clock clock) {
 		Assert.notNull(assertions, "assertions cannot be null");
 		Assert.notNull(clockSkew, "clockSkew cannot be null");
 		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
@@ -120,6 +132,7 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		this.clockSkew = clockSkew;
 		this.clock = clock;
 		this.failures = failures;
+		this.workloads = workloads;
 	}
 
 	@Override
@@ -137,6 +150,11 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		decoder.setClaimSetConverter(CLAIMS);
 		decoder.setJwtValidator(new AssertionValidator(client.getClientId()));
 		String clientId = client.getClientId();
+		// an agent that declares workload identities may present their issuers' tokens
+		// (docs/workload-identity.md); for every other client nothing more is read
+		Agent agent = (this.workloads != null) ? RegistryClients.agentOf(client).orElse(null) : null;
+		AgentProfile federated = (agent != null && !agent.profile().workloadIdentity().isEmpty()) ? agent.profile()
+				: null;
 		return (assertion) -> {
 			String source = source();
 			// a client backing off from this source is refused before any signature work
@@ -146,7 +164,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			}
 			Jwt decoded;
 			try {
-				decoded = decoder.decode(assertion);
+				decoded = (federated != null && WorkloadAssertions.isFederated(clientId, federated, assertion))
+						? this.workloads.verify(clientId, federated, assertion) : decoder.decode(assertion);
 			}
 			catch (JwtException ex) {
 				this.failures.failed(clientId, source);
@@ -303,7 +322,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 		return null;
 	}
 
-	private static String stripSlash(String value) {
+	/** A URL without its trailing slash, as issuers and audiences are compared. */
+	static String stripSlash(String value) {
 		return (value != null && value.endsWith("/")) ? value.substring(0, value.length() - 1) : value;
 	}
 

@@ -2,6 +2,8 @@ package dev.agentidp.tokens;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
@@ -59,9 +61,11 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 
 	private final TokenRequestProofs proofs;
 
+	private final ClientAttestations attestations;
+
 	ClientCredentialsAuthenticationProvider(AccessTokenMinter minter, AgentRegistry agents, ClientRegistry clients,
 			TransactionTemplate transactions, ApplicationEventPublisher events, ClientCredentialsPolicy policy,
-			Clock clock, TokenRequestProofs proofs) {
+			Clock clock, TokenRequestProofs proofs, ClientAttestations attestations) {
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(clients, "clients cannot be null");
@@ -70,6 +74,8 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 		Assert.notNull(policy, "policy cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		Assert.notNull(proofs, "proofs cannot be null");
+		Assert.notNull(attestations, "attestations cannot be null");
+		this.attestations = attestations;
 		this.minter = minter;
 		this.agents = agents;
 		this.clients = clients;
@@ -112,8 +118,13 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 	private Issued issueToAgent(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
 			OAuth2ClientAuthenticationToken client, String issuer, Instant now, DpopProof proof) {
 		ProofOfPossessionRule.check(agent, proof, now);
+		// draft-ietf-oauth-attestation-based-client-auth: the instance is the registered
+		// code (docs/workload-identity.md "Attestation")
+		Map<String, Object> attested = this.attestations.check(agent, issuer)
+			.map((claims) -> Map.<String, Object>of(ClientAttestations.ATTESTED, claims))
+			.orElse(Map.of());
 		String jkt = (proof != null) ? proof.jkt() : null;
-		TokenGrant decided = decideForAgent(agent, request, client, issuer, now, jkt);
+		TokenGrant decided = decideForAgent(agent, request, client, issuer, now, jkt, attested);
 		return issue(() -> {
 			Long version = this.agents.holdForIssuance(agent.id())
 				.orElseThrow(ClientCredentialsAuthenticationProvider::agentNotActive);
@@ -124,7 +135,14 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 			// again on the document as it is now
 			Agent current = this.agents.findAgent(agent.id())
 				.orElseThrow(ClientCredentialsAuthenticationProvider::agentNotActive);
-			return decideForAgent(current, request, client, issuer, now, jkt);
+			if (!Objects.equals(current.profile().attestation(), agent.profile().attestation())) {
+				// the pinned claims changed meanwhile: the attestation was checked
+				// against
+				// a document that is no longer the agent's
+				throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT,
+						"The agent's attestation changed while the request was decided: retry");
+			}
+			return decideForAgent(current, request, client, issuer, now, jkt, attested);
 		}, issuer);
 	}
 
@@ -167,14 +185,15 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 	 * given, and the token it allows.
 	 */
 	private TokenGrant decideForAgent(Agent agent, OAuth2ClientCredentialsAuthenticationToken request,
-			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String jkt) {
+			OAuth2ClientAuthenticationToken client, String issuer, Instant now, String jkt,
+			Map<String, Object> extraClaims) {
 		ClientCredentialsPolicy.Issuance issuance = this.policy.decide(ClientCredentialsPolicy.Requester.of(agent),
 				request.getScopes(), request.getAdditionalParameters(), issuer, now);
 		String agentId = agent.id().toString();
 		TokenGrant.Holder holder = new TokenGrant.Holder(agent.id(), agentId, agentId, agent.owner(), agent.version(),
 				AuthenticatingKey.of(client, agent, now));
 		return new TokenGrant(holder, issuance.scopes(), issuance.audience(), issuance.task(), now,
-				issuance.expiresAt(), TokenGrant.Derivation.NONE, jkt);
+				issuance.expiresAt(), TokenGrant.Derivation.NONE, jkt, extraClaims);
 	}
 
 	/** The {@code kid} of a verified client assertion, if it names one. */

@@ -141,7 +141,9 @@ final class OAuthDenialAuditor implements AuthenticationFailureHandler {
 				}
 			}
 			String description = error.getDescription();
-			if (description != null && description.startsWith("Client assertion rejected")) {
+			// an assertion's or a client attestation's check: the client made both
+			if (description != null && (description.startsWith("Client assertion rejected")
+					|| ClientAttestations.SPEC.equals(error.getUri()))) {
 				return description;
 			}
 			return "Client authentication failed: unknown client, or credentials that do not match it";

@@ -156,6 +156,16 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 			// RFC 9449 §5.1: the algorithms DPoP proofs may use
 			.claim("dpop_signing_alg_values_supported",
 					DpopProofVerifier.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
+			// workload identity federation (docs/workload-identity.md): private_key_jwt
+			// with a trusted issuer's token as the assertion (RFC 7523 §2.2); these names
+			// are this provider's own, no registry defines one yet
+			.claim("client_assertion_types_supported",
+					List.of("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+			.claim("workload_identity_issuer_kinds_supported",
+					List.of(TrustedIssuerKind.KUBERNETES.value(), TrustedIssuerKind.SPIFFE.value(),
+							TrustedIssuerKind.OIDC.value()))
+			.claim("workload_identity_signing_alg_values_supported",
+					WorkloadAssertions.ALGORITHMS.stream().map((alg) -> alg.getName()).sorted().toList())
 			.claims((claims) -> {
 				claims.remove("tls_client_certificate_bound_access_tokens");
 				claims.remove("code_challenge_methods_supported");

@@ -102,6 +102,10 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
 		if (record.family().parentJti() != null) {
 			builder.claim("parent_jti", record.family().parentJti().value());
 		}
+		// the claims a client attestation matched (docs/workload-identity.md)
+		if (claims.get(ClientAttestations.ATTESTED) instanceof Map<?, ?> attested) {
+			builder.claim(ClientAttestations.ATTESTED, attested);
+		}
 		if (record.cnfJkt() != null) {
 			builder.claim("cnf", Map.of("jkt", record.cnfJkt()));
 		}

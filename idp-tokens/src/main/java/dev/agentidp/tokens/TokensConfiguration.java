@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -117,6 +119,44 @@ class TokensConfiguration {
 		return new TokenRequestProofs(new ClientAssertions(jdbc), properties.dpopProofWindow(), nonces, this.clock);
 	}
 
+	/**
+	 * The trusted issuers (docs/workload-identity.md): their URLs are fetched over
+	 * {@code https} and never from a local address, unless in the {@code dev} profile or
+	 * with {@code idp.tokens.workload.allow-insecure-urls}.
+	 */
+	@Bean
+	TrustedIssuers trustedIssuers(JdbcClient jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
+			TokensProperties properties, Environment environment) {
+		return new TrustedIssuers(jdbc, transactions, events, outboundUrls(properties, environment), this.clock);
+	}
+
+	/** The trusted issuers' keys, fetched and cached once per node. */
+	@Bean
+	IssuerKeys issuerKeys(TokensProperties properties, Environment environment) {
+		TokensProperties.Workload workload = properties.workload();
+		return new IssuerKeys(outboundUrls(properties, environment), workload.fetchTimeout(),
+				workload.jwksRefreshInterval(), workload.unknownKidRefetchInterval(), this.clock);
+	}
+
+	@Bean
+	WorkloadAssertions workloadAssertions(TrustedIssuers issuers, IssuerKeys keys, JdbcClient jdbc,
+			TokensProperties properties) {
+		return new WorkloadAssertions(issuers, keys, new ClientAssertions(jdbc), properties.clockSkew(), this.clock);
+	}
+
+	@Bean
+	ClientAttestations clientAttestations(TrustedIssuers issuers, IssuerKeys keys, JdbcClient jdbc,
+			AgentRegistry agents, TransactionTemplate transactions, ApplicationEventPublisher events,
+			TokensProperties properties) {
+		return new ClientAttestations(issuers, keys, new ClientAssertions(jdbc), agents, transactions, events,
+				properties.workload().attestationPopWindow(), properties.clockSkew(), this.clock);
+	}
+
+	private static OutboundUrls outboundUrls(TokensProperties properties, Environment environment) {
+		return new OutboundUrls(
+				properties.workload().allowInsecureUrls() || environment.acceptsProfiles(Profiles.of("dev")));
+	}
+
 	@Bean
 	FailedAuthentications failedAuthentications(JdbcClient jdbc, TokensProperties properties) {
 		return new FailedAuthentications(jdbc, properties.maxFailedAuthenticationsPerMinute(),
@@ -131,10 +171,10 @@ class TokensConfiguration {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	AuthorizationServerContribution oauthEndpoints(JdbcClient jdbc, TokenService tokens, AuditTrail audit,
 			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TokensProperties properties,
-			FailedAuthentications failures, TokenRequestProofs proofs) {
+			FailedAuthentications failures, TokenRequestProofs proofs, WorkloadAssertions workloads) {
 		return new OAuthEndpoints(
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
-						properties.maxClientAssertionLifetime(), this.clock),
+						properties.maxClientAssertionLifetime(), workloads, this.clock),
 				new ClientAssertionWithoutClientIdConverter(),
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
@@ -150,10 +190,10 @@ class TokensConfiguration {
 	ClientAuthentication clientAuthentication(RegisteredClientRepository clients,
 			OAuth2AuthorizationService authorizations, PasswordEncoder clientSecretEncoder, JdbcClient jdbc,
 			TokensProperties properties, FailedAuthentications failures, Refusals refusals, AgentRegistry agents,
-			ObjectProvider<AuthorizationServerSettings> settings) {
+			ObjectProvider<AuthorizationServerSettings> settings, WorkloadAssertions workloads) {
 		return new ClientAuthentication(clients, authorizations, clientSecretEncoder,
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
-						properties.maxClientAssertionLifetime(), this.clock),
+						properties.maxClientAssertionLifetime(), workloads, this.clock),
 				new OAuthDenialAuditor(refusals, agents),
 				settings.getIfAvailable(() -> AuthorizationServerSettings.builder().build()));
 	}
@@ -165,9 +205,10 @@ class TokensConfiguration {
 	@Order(0)
 	AuthorizationServerContribution clientCredentialsGrant(AccessTokenMinter minter, AgentRegistry agents,
 			ClientRegistry clients, TransactionTemplate transactions, ApplicationEventPublisher events,
-			TokensProperties properties, TokenRequestProofs proofs) {
-		return new ClientCredentialsGrant(new ClientCredentialsAuthenticationProvider(minter, agents, clients,
-				transactions, events, new ClientCredentialsPolicy(properties.defaultAudience()), this.clock, proofs));
+			TokensProperties properties, TokenRequestProofs proofs, ClientAttestations attestations) {
+		return new ClientCredentialsGrant(
+				new ClientCredentialsAuthenticationProvider(minter, agents, clients, transactions, events,
+						new ClientCredentialsPolicy(properties.defaultAudience()), this.clock, proofs, attestations));
 	}
 
 }

@@ -48,6 +48,8 @@ import org.springframework.validation.annotation.Validated;
  * long to refuse replays
  * @param dpopNonce the DPoP server nonces of the token endpoint (RFC 9449 §8; off by
  * default)
+ * @param workload the trusted issuers' keys, as this provider fetches them (workload
+ * identity federation, docs/workload-identity.md)
  */
 @ConfigurationProperties("idp.tokens")
 @Validated
@@ -64,7 +66,7 @@ public record TokensProperties(
 		@DefaultValue("10000") @Range(min = 1, max = 1_000_000) int maxTrackedFailedAuthentications,
 		@DefaultValue("60s") @DurationMin(seconds = 1, message = DPOP_WINDOW_RANGE) @DurationMax(minutes = 10,
 				message = DPOP_WINDOW_RANGE) Duration dpopProofWindow,
-		@DefaultValue @Valid DpopNonce dpopNonce) {
+		@DefaultValue @Valid DpopNonce dpopNonce, @DefaultValue @Valid Workload workload) {
 
 	/** The default of {@code idp.tokens.max-failed-authentications-per-minute}. */
 	public static final int DEFAULT_MAX_FAILED_AUTHENTICATIONS = 20;
@@ -100,6 +102,53 @@ public record TokensProperties(
 		if (dpopNonce == null) {
 			dpopNonce = new DpopNonce(false, DpopNonce.DEFAULT_LIFETIME);
 		}
+		if (workload == null) {
+			workload = new Workload(null, null, null, false, null);
+		}
+	}
+
+	/**
+	 * How the trusted issuers' keys are fetched ({@code idp.tokens.workload.*},
+	 * docs/workload-identity.md).
+	 *
+	 * @param jwksRefreshInterval how long a fetched JWK Set is used before it is fetched
+	 * again (default 5 minutes, 10 seconds to 24 hours)
+	 * @param unknownKidRefetchInterval how soon after a fetch a token naming an unknown
+	 * {@code kid} makes the set be fetched again (default 60 s, 1 second to 1 hour)
+	 * @param fetchTimeout how long a fetch may take (default 5 s, 100 ms to 60 s)
+	 * @param allowInsecureUrls allow {@code http} and loopback, link-local and private
+	 * addresses for the keys outside the {@code dev} profile (default {@code false}; for
+	 * tests that serve keys on loopback)
+	 * @param attestationPopWindow how far a client attestation PoP's {@code iat} may lie
+	 * from now, either way (default 60 s, 1 second to 10 minutes); its {@code jti} is
+	 * kept as long to refuse replays
+	 */
+	public record Workload(
+			@DefaultValue("5m") @DurationMin(seconds = 10, message = REFRESH_RANGE) @DurationMax(hours = 24,
+					message = REFRESH_RANGE) Duration jwksRefreshInterval,
+			@DefaultValue("60s") @DurationMin(seconds = 1, message = REFETCH_RANGE) @DurationMax(hours = 1,
+					message = REFETCH_RANGE) Duration unknownKidRefetchInterval,
+			@DefaultValue("5s") @DurationMin(millis = 100, message = TIMEOUT_RANGE) @DurationMax(seconds = 60,
+					message = TIMEOUT_RANGE) Duration fetchTimeout,
+			@DefaultValue("false") boolean allowInsecureUrls,
+			@DefaultValue("60s") @DurationMin(seconds = 1, message = DPOP_WINDOW_RANGE) @DurationMax(minutes = 10,
+					message = DPOP_WINDOW_RANGE) Duration attestationPopWindow) {
+
+		static final String REFRESH_RANGE = "must be between 10 seconds and 24 hours";
+
+		static final String REFETCH_RANGE = "must be between 1 second and 1 hour";
+
+		static final String TIMEOUT_RANGE = "must be between 100 milliseconds and 60 seconds";
+
+		public Workload {
+			// an empty value binds to null: it means the default
+			jwksRefreshInterval = (jwksRefreshInterval != null) ? jwksRefreshInterval : Duration.ofMinutes(5);
+			unknownKidRefetchInterval = (unknownKidRefetchInterval != null) ? unknownKidRefetchInterval
+					: Duration.ofSeconds(60);
+			fetchTimeout = (fetchTimeout != null) ? fetchTimeout : Duration.ofSeconds(5);
+			attestationPopWindow = (attestationPopWindow != null) ? attestationPopWindow : Duration.ofSeconds(60);
+		}
+
 	}
 
 	/**

@@ -3,14 +3,17 @@ package dev.agentidp.app.registry;
 import java.util.List;
 import java.util.Map;
 
+import dev.agentidp.registry.AgentAttestation;
 import dev.agentidp.registry.AgentKey;
 import dev.agentidp.registry.AgentProfile;
 import dev.agentidp.registry.AgentVersion;
+import dev.agentidp.registry.AttestationMismatch;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.Tool;
 import tools.jackson.databind.json.JsonMapper;
+import dev.agentidp.registry.WorkloadIdentity;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -140,6 +143,9 @@ final class AgentDocumentJson {
 			.put("maxSubAgents", profile.tokenPolicy().maxSubAgents())
 			.put("proofOfPossession", profile.tokenPolicy().proofOfPossession().value())
 			.put("approvedTokenTtlSeconds", profile.tokenPolicy().approvedTokenTtlSeconds());
+		if (profile.tokenPolicy().onAttestationMismatch() != AttestationMismatch.DENY) {
+			tokenPolicy.put("onAttestationMismatch", profile.tokenPolicy().onAttestationMismatch().value());
+		}
 		TaskBudget budget = profile.tokenPolicy().budget();
 		if (budget != null) {
 			tokenPolicy.putObject("budget")
@@ -150,6 +156,22 @@ final class AgentDocumentJson {
 		}
 		if (!profile.tokenPolicy().anomaly().isEmpty()) {
 			tokenPolicy.set("anomaly", JSON.valueToTree(profile.tokenPolicy().anomaly().members()));
+		}
+		// shown only when declared, as stored (docs/workload-identity.md)
+		if (!profile.workloadIdentity().isEmpty()) {
+			ArrayNode identities = doc.putArray("workloadIdentity");
+			for (WorkloadIdentity identity : profile.workloadIdentity()) {
+				identities.addObject().put("issuer", identity.issuer()).put("subject", identity.subject());
+			}
+		}
+		// shown only when declared, as stored
+		AgentAttestation attestation = profile.attestation();
+		if (attestation != null) {
+			ObjectNode json = doc.putObject("attestation").put("required", attestation.required());
+			ArrayNode attesters = json.putArray("attesters");
+			attestation.attesters().forEach(attesters::add);
+			ObjectNode claims = json.putObject("claims");
+			attestation.claims().forEach(claims::put);
 		}
 	}
 

@@ -22,7 +22,9 @@ import dev.agentidp.app.registry.AgentDocumentRules.Text;
 import dev.agentidp.registry.Access;
 import dev.agentidp.registry.AnomalyPolicy;
 import dev.agentidp.registry.AnomalyReaction;
+import dev.agentidp.registry.AgentAttestation;
 import dev.agentidp.registry.AgentProfile;
+import dev.agentidp.registry.AttestationMismatch;
 import dev.agentidp.registry.Capability;
 import dev.agentidp.registry.DataAccess;
 import dev.agentidp.registry.Environment;
@@ -33,6 +35,8 @@ import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.TaskBudget;
 import dev.agentidp.registry.TokenPolicy;
 import dev.agentidp.registry.Tool;
+import dev.agentidp.registry.WorkloadIdentities;
+import dev.agentidp.registry.WorkloadIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -62,6 +66,10 @@ import jakarta.validation.constraints.Size;
  * @param dataAccess the data it touches
  * @param humanOversight what needs a human's approval
  * @param tokenPolicy its token policy; each member defaulted
+ * @param workloadIdentity the workload identities it may authenticate with instead of its
+ * key (docs/workload-identity.md), at most 16, each once
+ * @param attestation what its client attestations must show (docs/workload-identity.md
+ * "Attestation"), or {@code null}
  * @param jwk a public JWK, on registration
  * @param generateKey {@code true} to have a key pair generated, on registration
  * <p>
@@ -89,12 +97,22 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 				message = "must hold at most 256 elements") List<@NotNull(
 						message = "must be a JSON object") @Valid DataAccessRequest> dataAccess,
 		@Valid HumanOversightRequest humanOversight, @Valid TokenPolicyRequest tokenPolicy,
+		@Size(max = WorkloadIdentity.MAX_PER_AGENT,
+				message = "must hold at most " + WorkloadIdentity.MAX_PER_AGENT + " elements") List<@NotNull(
+						message = "must be a JSON object") @Valid WorkloadIdentityRequest> workloadIdentity,
+		@Valid AttestationRequest attestation,
 		@WrongType("jwk: must be a JSON object (a public JWK)") Map<String, Object> jwk,
 		Boolean generateKey) implements KeyChoice {
 
 	/** The members an administrator writes (a merge patch may name only these). */
 	static final List<String> WRITABLE = List.of("name", "owner", "team", "platform", "environment", "description",
-			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy");
+			"role", "capabilities", "tools", "resources", "dataAccess", "humanOversight", "tokenPolicy",
+			"workloadIdentity", "attestation");
+
+	@Override
+	public boolean keyOptional() {
+		return this.workloadIdentity != null && !this.workloadIdentity.isEmpty();
+	}
 
 	/** The validation group of the rules only a registration has (its key). */
 	interface Registration {
@@ -113,7 +131,99 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 				(this.dataAccess != null) ? this.dataAccess.stream().map(DataAccessRequest::toDataAccess).toList()
 						: null,
 				(this.humanOversight != null) ? this.humanOversight.toHumanOversight() : null,
-				(this.tokenPolicy != null) ? this.tokenPolicy.toTokenPolicy() : null);
+				(this.tokenPolicy != null) ? this.tokenPolicy.toTokenPolicy() : null,
+				(this.workloadIdentity != null)
+						? this.workloadIdentity.stream().map(WorkloadIdentityRequest::toWorkloadIdentity).toList()
+						: null,
+				(this.attestation != null) ? this.attestation.toAttestation() : null);
+	}
+
+	/**
+	 * What the agent's client attestations must show (docs/workload-identity.md
+	 * "Attestation"); the rules of the attesters and the pinned claims are the registry's
+	 * (400 naming the member).
+	 *
+	 * @param required whether every token request must carry one; {@code false} by
+	 * default
+	 * @param attesters required; 1-16 trusted issuers of kind {@code attester}
+	 * @param claims required; the pinned {@code image_digest}, {@code config_digest},
+	 * {@code model}
+	 */
+	record AttestationRequest(Boolean required,
+			@NotNull(message = "is required: the attesters whose attestations are accepted") @Size(max = 16,
+					message = "must hold at most 16 elements") List<@NotNull(
+							message = "must be a string") String> attesters,
+			@NotNull(
+					message = "is required: the pinned claims") @WrongType("attestation.claims: must be a JSON object of strings") Map<String, String> claims) {
+
+		AgentAttestation toAttestation() {
+			return new AgentAttestation(Boolean.TRUE.equals(this.required), this.attesters, this.claims);
+		}
+
+	}
+
+	/**
+	 * A workload identity (docs/workload-identity.md).
+	 *
+	 * @param issuer required; the issuer of its tokens, an absolute URL
+	 * @param subject required; their {@code sub} (a Kubernetes service account, a SPIFFE
+	 * ID)
+	 */
+	record WorkloadIdentityRequest(@NotNull(message = "is required") @WorkloadIdentityRequest.Issuer String issuer,
+			@NotNull(message = "is required") @WorkloadIdentityRequest.Subject String subject) {
+
+		WorkloadIdentity toWorkloadIdentity() {
+			return new WorkloadIdentity(this.issuer, this.subject);
+		}
+
+		/** {@link WorkloadIdentities#isIssuer}. */
+		@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+		@java.lang.annotation.Target(java.lang.annotation.ElementType.FIELD)
+		@jakarta.validation.Constraint(validatedBy = Issuer.Check.class)
+		@interface Issuer {
+
+			String message() default WorkloadIdentities.ISSUER_RULE;
+
+			Class<?>[] groups() default {};
+
+			Class<? extends jakarta.validation.Payload>[] payload() default {};
+
+			/** Checks {@link Issuer}. */
+			class Check implements jakarta.validation.ConstraintValidator<Issuer, String> {
+
+				@Override
+				public boolean isValid(String value, jakarta.validation.ConstraintValidatorContext context) {
+					return value == null || WorkloadIdentities.isIssuer(value);
+				}
+
+			}
+
+		}
+
+		/** {@link WorkloadIdentities#isSubject}. */
+		@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+		@java.lang.annotation.Target(java.lang.annotation.ElementType.FIELD)
+		@jakarta.validation.Constraint(validatedBy = Subject.Check.class)
+		@interface Subject {
+
+			String message() default WorkloadIdentities.SUBJECT_RULE;
+
+			Class<?>[] groups() default {};
+
+			Class<? extends jakarta.validation.Payload>[] payload() default {};
+
+			/** Checks {@link Subject}. */
+			class Check implements jakarta.validation.ConstraintValidator<Subject, String> {
+
+				@Override
+				public boolean isValid(String value, jakarta.validation.ConstraintValidatorContext context) {
+					return value == null || WorkloadIdentities.isSubject(value);
+				}
+
+			}
+
+		}
+
 	}
 
 	/**
@@ -211,6 +321,8 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 	 * issued on a human's approval lives (docs/approvals.md)
 	 * @param anomaly optional; the agent's own anomaly thresholds and reactions
 	 * (docs/signals.md "Rules")
+	 * @param onAttestationMismatch {@code deny} (default) or {@code suspend}: what a
+	 * client attestation that does not match the pinned claims does besides being refused
 	 */
 	@TokenPolicyRequest.DefaultWithinMax
 	record TokenPolicyRequest(
@@ -226,7 +338,7 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 			@Min(value = 1, message = TokenPolicy.APPROVED_TTL_RULE) @Max(
 					value = TokenPolicy.MAX_APPROVED_TOKEN_TTL_SECONDS,
 					message = TokenPolicy.APPROVED_TTL_RULE) Integer approvedTokenTtlSeconds,
-			@Valid AnomalyPolicyRequest anomaly) {
+			@Valid AnomalyPolicyRequest anomaly, @OneOf(AttestationMismatch.class) String onAttestationMismatch) {
 
 		int maxTtl() {
 			return (this.maxTtlSeconds != null) ? this.maxTtlSeconds : TokenPolicy.DEFAULT.maxTtlSeconds();
@@ -247,7 +359,10 @@ record AgentDocumentRequest(@NotNull(message = "is required") @Name String name,
 							: ProofOfPossession.NONE,
 					(this.approvedTokenTtlSeconds != null) ? this.approvedTokenTtlSeconds
 							: TokenPolicy.DEFAULT_APPROVED_TOKEN_TTL_SECONDS,
-					(this.anomaly != null) ? this.anomaly.toAnomalyPolicy() : AnomalyPolicy.NONE);
+					(this.anomaly != null) ? this.anomaly.toAnomalyPolicy() : AnomalyPolicy.NONE,
+					(this.onAttestationMismatch != null)
+							? AttestationMismatch.from(this.onAttestationMismatch).orElseThrow()
+							: AttestationMismatch.DENY);
 		}
 
 		/** {@code defaultTtlSeconds} at most {@code maxTtlSeconds}. */

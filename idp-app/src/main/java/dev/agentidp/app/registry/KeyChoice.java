@@ -36,7 +36,19 @@ interface KeyChoice {
 	 * @return the key choice
 	 */
 	default NewKey newKey() {
+		if (jwk() == null && !Boolean.TRUE.equals(generateKey()) && keyOptional()) {
+			return null;
+		}
 		return (jwk() != null) ? NewKey.of(jwk()) : NewKey.generate();
+	}
+
+	/**
+	 * Whether the body may give no key: an agent that declares workload identities
+	 * authenticates with them (docs/workload-identity.md).
+	 * @return {@code true} when no key is needed
+	 */
+	default boolean keyOptional() {
+		return false;
 	}
 
 	/** Exactly one of {@code jwk} and {@code generateKey: true}. */
@@ -60,7 +72,7 @@ interface KeyChoice {
 				if (body.jwk() != null && generate) {
 					return refuse(context, "give either jwk or generateKey: true, not both");
 				}
-				if (body.jwk() == null && !generate) {
+				if (body.jwk() == null && !generate && !body.keyOptional()) {
 					return refuse(context, "is required: give a public JWK, or generateKey: true");
 				}
 				return true;

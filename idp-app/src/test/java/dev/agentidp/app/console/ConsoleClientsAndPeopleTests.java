@@ -97,6 +97,27 @@ class ConsoleClientsAndPeopleTests extends ProviderIntegrationTestSupport {
 	}
 
 	@Test
+	void anAdminSeesTheTrustedIssuersAndOthersAreRefused() {
+		String issuer = "https://k8s-" + UUID.randomUUID().toString().substring(0, 8) + ".example/<b>";
+		HttpResponse<String> added = http().postJson("/admin/v1/trusted-issuers",
+				"{\"issuer\":\"" + issuer.replace("<b>", "c") + "\",\"kind\":\"kubernetes\",\"jwksUri\":\""
+						+ "https://keys.example/jwks\",\"subjectPattern\":\"<script>x</script>\"}",
+				http().token("idp-admin", ADMIN_SECRET, "idp:admin"));
+		assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+		ConsoleSession session = admin("/console/trusted-issuers");
+		HttpResponse<String> page = session.get("/console/trusted-issuers");
+		assertThat(page.body()).contains(issuer.replace("<b>", "c"))
+			.contains("https://keys.example/jwks")
+			.contains("nav-trusted-issuers")
+			.doesNotContain("<script>x</script>");
+		for (String role : new String[] { Person.AUDITOR, Person.OWNER }) {
+			ConsoleSession other = new ConsoleSession(this.port);
+			other.signIn(person(Set.of(role)).username(), PASSWORD);
+			assertThat(other.get("/console/trusted-issuers").statusCode()).as(role).isEqualTo(403);
+		}
+	}
+
+	@Test
 	void onlyAnAdminSeesOrChangesClientsAndPeople() {
 		for (String role : new String[] { Person.AUDITOR, Person.OWNER }) {
 			Person person = person(Set.of(role));

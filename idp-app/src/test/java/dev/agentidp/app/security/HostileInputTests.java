@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -30,6 +31,9 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.app.fixtures.TestProvider;
@@ -68,6 +72,9 @@ public final class HostileInputTests {
 			"x\r\nSet-Cookie: pwned=1", "\u202emalicious\u0645\uD83D\uDE00", "\uFFFF\uFFFE\uFEFF",
 			"${jndi:ldap://127.0.0.1:1/x}", "../../../../etc/passwd", "%00%0d%0a%25", "\uD800", "");
 
+	/** The issuer of {@link #workload}'s workload identity, trusted by nobody. */
+	static final String WORKLOAD_ISSUER = "https://kubernetes.hostile.example";
+
 	private TestProvider provider;
 
 	private String admin;
@@ -95,6 +102,15 @@ public final class HostileInputTests {
 
 	private String childlessToken;
 
+	/**
+	 * An agent that declares a workload identity of an issuer no administrator trusts
+	 * (issue 21).
+	 */
+	private TestAgent workload;
+
+	/** An agent that requires a client attestation of an attester nobody trusts. */
+	private TestAgent attested;
+
 	@BeforeAll
 	void start() throws Exception {
 		// the shared provider records every refusal on its own: this suite checks that
@@ -113,6 +129,20 @@ public final class HostileInputTests {
 				oversight.putArray("approvers").add("finance-lead");
 			})
 			.register();
+		this.workload = this.provider.agents(this.admin)
+			.document("hostile-workload")
+			.scopes("crm:read")
+			.edit((document) -> document.putArray("workloadIdentity")
+				.addObject()
+				.put("issuer", WORKLOAD_ISSUER)
+				.put("subject", "system:serviceaccount:hostile:agent"))
+			.register();
+		this.attested = this.provider.agents(this.admin).document("hostile-attested").scopes("crm:read").edit((doc) -> {
+			tools.jackson.databind.node.ObjectNode attestation = doc.putObject("attestation");
+			attestation.put("required", true);
+			attestation.putArray("attesters").add("https://attester.hostile.example");
+			attestation.putObject("claims").put("image_digest", "sha256:" + "0".repeat(64));
+		}).register();
 		this.agentToken = TestHttp.json(this.provider.postForm("/oauth2/token", this.agent.tokenForm("crm:read")))
 			.get("access_token")
 			.asString();
@@ -388,6 +418,61 @@ public final class HostileInputTests {
 				"/admin/v1/webhooks/00000000-0000-0000-0000-000000000000/deliveries?limit=0",
 				"/admin/v1/webhooks/00000000-0000-0000-0000-000000000000/deliveries?limit=abc")) {
 			cases.add(adminJson("webhook read " + printable(path), "GET", path, null));
+		}
+		// issue 21: trusted issuers and workload identities
+		for (String body : List.of("[]", "not json", "{}", "{\"issuer\":\"\\ud800\",\"kind\":\"oidc\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"vault\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":[\"oidc\"]}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"jwks\":\"keys\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"jwks\":{\"keys\":[{\"kty\":\"oct\",\"k\":\"AA\",\"kid\":\"x\"}]}}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"jwks\":{\"keys\":\"x\"}}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"jwksUri\":\"file:///etc/passwd\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"audiences\":\"x\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"subjectPattern\":\"[\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"maxTokenAgeSeconds\":1e99}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"maxTokenAgeSeconds\":-1}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"spiffe\",\"trustDomain\":\"Evil Domain\"}",
+				"{\"issuer\":\"https://a.example\",\"kind\":\"oidc\",\"id\":\"x\"}")) {
+			cases.add(adminJson("add a trusted issuer " + body, "POST", "/admin/v1/trusted-issuers", body));
+		}
+		for (String id : List.of("no-such-issuer", "%00", UUID.randomUUID().toString())) {
+			cases.add(adminJson("read the trusted issuer " + id, "GET", "/admin/v1/trusted-issuers/" + id, null));
+			cases.add(adminJson("patch the trusted issuer " + id, "PATCH", "/admin/v1/trusted-issuers/" + id,
+					"{\"maxTokenAgeSeconds\":60}"));
+			cases.add(adminJson("remove the trusted issuer " + id, "DELETE", "/admin/v1/trusted-issuers/" + id, null));
+		}
+		JWTClaimsSet serviceAccount = new JWTClaimsSet.Builder().issuer(WORKLOAD_ISSUER)
+			.subject("system:serviceaccount:hostile:agent")
+			.audience(this.provider.issuer())
+			.issueTime(new Date())
+			.expirationTime(new Date(System.currentTimeMillis() + 600_000))
+			.build();
+		cases.add(token("a workload identity's token with alg none",
+				() -> this.workload.formWith(new PlainJWT(serviceAccount).serialize(), "crm:read")));
+		cases.add(token("a workload identity's token signed with HMAC", () -> {
+			try {
+				SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).build(), serviceAccount);
+				hmac.sign(new MACSigner(new byte[32]));
+				return this.workload.formWith(hmac.serialize(), "crm:read");
+			}
+			catch (JOSEException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}));
+		cases.add(token("a workload identity's token from an issuer nobody trusts",
+				() -> this.workload.formWith(this.workload.sign(
+						new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(this.workload.key().getKeyID()).build(),
+						serviceAccount), "crm:read")));
+		// issue 21: client attestation headers
+		cases.add(token("an agent that requires attestation, without it", () -> this.attested.tokenForm("crm:read")));
+		for (String value : List.of("not a jwt", "", "\u0000", "a.b.c", "eyJhbGciOiJub25lIn0.e30.")) {
+			cases.add(new Case("token: an attestation header " + value, Expect.OAUTH_ERROR,
+					() -> send(HttpRequest.newBuilder(URI.create(this.provider.baseUrl() + "/oauth2/token"))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.header("OAuth-Client-Attestation", value.isEmpty() ? "x" : value.replace("\u0000", "%00"))
+						.header("OAuth-Client-Attestation-PoP", "a.b.c")
+						.POST(HttpRequest.BodyPublishers.ofString(TestHttp.encode(this.attested.tokenForm("crm:read"))))
+						.build())));
 		}
 		cases.add(adminJson("disable a client with a reason of 1,100 characters", "POST",
 				"/admin/v1/clients/idp-admin/disable", "{\"reason\":\"" + "A".repeat(1100) + "\"}"));
