@@ -19,6 +19,8 @@ COPY idp-tokens/ idp-tokens/
 COPY idp-approvals/ idp-approvals/
 COPY idp-delegation/ idp-delegation/
 COPY idp-policy/ idp-policy/
+COPY idp-anomalies/ idp-anomalies/
+COPY idp-signals/ idp-signals/
 COPY idp-console/ idp-console/
 # the resource-server kit: idp-app's tests use it (the example MCP tool server), and they
 # are compiled here

@@ -73,7 +73,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler({ AgentNameTakenException.class, IllegalAgentStateException.class,
-			IllegalClientStateException.class, AnomalyAlreadyClearedException.class, TrustedIssuerExistsException.class })
+			IllegalClientStateException.class, AnomalyAlreadyClearedException.class,
+			TrustedIssuerExistsException.class })
 	ProblemDetail registryConflict(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}
