@@ -84,7 +84,9 @@ class ModuleBoundariesTests {
 			"dev.agentidp.tokens.SigningKeyCipher", "dev.agentidp.tokens.AccessTokenMinter",
 			"dev.agentidp.tokens.OAuthParameters", "dev.agentidp.tokens.AuthenticatingKey",
 			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers",
-			"dev.agentidp.tokens.TokenRequestProofs", "dev.agentidp.tokens.ProofOfPossessionRule",
+			// idp-tokens: the one rule of which addresses outbound calls may reach
+			"dev.agentidp.tokens.PublicAddresses", "dev.agentidp.tokens.TokenRequestProofs",
+			"dev.agentidp.tokens.ProofOfPossessionRule",
 			// idp-tokens: client authentication for chains outside the authorization
 			// server
 			"dev.agentidp.tokens.ClientAuthentication",

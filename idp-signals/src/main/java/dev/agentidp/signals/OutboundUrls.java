@@ -1,12 +1,12 @@
 package dev.agentidp.signals;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+
+import dev.agentidp.tokens.PublicAddresses;
 
 /**
  * Which URLs the provider calls out to (webhooks, SSF push receivers), against
@@ -92,29 +92,9 @@ final class OutboundUrls {
 		return null;
 	}
 
-	/** A public unicast address: none of the special-purpose ranges of RFC 6890. */
+	/** A public unicast address ({@link PublicAddresses}, the rule of every module). */
 	static boolean isPublic(InetAddress address) {
-		if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-				|| address.isSiteLocalAddress() || address.isMulticastAddress()) {
-			return false;
-		}
-		byte[] bytes = address.getAddress();
-		if (address instanceof Inet4Address) {
-			int first = bytes[0] & 0xff;
-			int second = bytes[1] & 0xff;
-			// 0.0.0.0/8 "this network", 100.64.0.0/10 shared address space (RFC 6598),
-			// 192.0.0.0/24 IETF protocol assignments, 198.18.0.0/15 benchmarking,
-			// 240.0.0.0/4 reserved
-			return !(first == 0 || (first == 100 && second >= 64 && second < 128)
-					|| (first == 192 && second == 0 && (bytes[2] & 0xff) == 0)
-					|| (first == 198 && (second & 0xfe) == 18) || first >= 240);
-		}
-		if (address instanceof Inet6Address) {
-			// fc00::/7 unique local (RFC 4193); fec0::/10 site-local (isSiteLocal);
-			// ::ffff:0:0/96 IPv4-mapped is turned into an Inet4Address by the JDK
-			return (bytes[0] & 0xfe) != 0xfc;
-		}
-		return false;
+		return PublicAddresses.isPublic(address);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.agentidp.tokens;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -93,18 +92,9 @@ final class OutboundUrls {
 		return false;
 	}
 
-	/** Loopback, link-local, site-local, unique-local (fc00::/7), multicast, any. */
+	/** Not a public unicast address ({@link PublicAddresses}). */
 	static boolean isLocal(InetAddress address) {
-		if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-				|| address.isAnyLocalAddress() || address.isMulticastAddress()) {
-			return true;
-		}
-		byte[] bytes = address.getAddress();
-		if (address instanceof Inet6Address) {
-			return (bytes[0] & 0xfe) == 0xfc;
-		}
-		// 100.64.0.0/10 (carrier-grade NAT) and 0.0.0.0/8
-		return ((bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64) || bytes[0] == 0;
+		return !PublicAddresses.isPublic(address);
 	}
 
 }
