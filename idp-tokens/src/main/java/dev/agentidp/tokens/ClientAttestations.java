@@ -182,7 +182,8 @@ final class ClientAttestations {
 		}
 		List<String> audience = claims.getAudience();
 		String expected = ClientAssertionDecoders.stripSlash(issuer);
-		if (audience == null
+		// RFC 7519 §4.1.3: StringOrURI values, so a null member makes the claim malformed
+		if (audience == null || audience.contains(null)
 				|| audience.stream().map(ClientAssertionDecoders::stripSlash).noneMatch(expected::equals)) {
 			throw refused("the PoP's aud must be the issuer");
 		}

@@ -227,7 +227,8 @@ final class WorkloadAssertions {
 	}
 
 	private static boolean audienceFits(TrustedIssuerSettings settings, List<String> audience) {
-		if (audience == null || audience.isEmpty()) {
+		// RFC 7519 §4.1.3: StringOrURI values, so a null member makes the claim malformed
+		if (audience == null || audience.isEmpty() || audience.contains(null)) {
 			return false;
 		}
 		if (!settings.audiences().isEmpty()) {

@@ -219,6 +219,10 @@ class WorkloadIdentityTests {
 		}), "does not match the trusted issuer's subjectPattern");
 		assertRefused(agent, kubernetes.token(SERVICE_ACCOUNT, "https://someone-else.example", (c) -> {
 		}), "aud must contain the issuer");
+		// RFC 7519 §4.1.3: a null member makes aud malformed, even beside the issuer
+		assertRefused(agent,
+				kubernetes.token(SERVICE_ACCOUNT, ISSUER, (c) -> c.audience(java.util.Arrays.asList(null, ISSUER))),
+				"aud must contain the issuer");
 		assertRefused(agent,
 				kubernetes.token(SERVICE_ACCOUNT, ISSUER,
 						(c) -> c.issueTime(new Date(System.currentTimeMillis() - 7_200_000))
