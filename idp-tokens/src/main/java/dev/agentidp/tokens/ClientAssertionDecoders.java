@@ -164,8 +164,15 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			}
 			Jwt decoded;
 			try {
-				decoded = (federated != null && WorkloadAssertions.isFederated(clientId, federated, assertion))
-						? this.workloads.verify(clientId, federated, assertion) : decoder.decode(assertion);
+				boolean spiffe = SpiffeClientAssertionConverter.isSpiffe(request());
+				if (spiffe && federated == null) {
+					String refusal = "Client assertion rejected: a jwt-spiffe assertion is accepted only from an"
+							+ " agent that declares a workload identity";
+					throw new JwtValidationException(refusal,
+							List.of(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, refusal, null)));
+				}
+				decoded = (federated != null && WorkloadAssertions.isFederated(clientId, federated, assertion, spiffe))
+						? this.workloads.verify(clientId, federated, assertion, spiffe) : decoder.decode(assertion);
 			}
 			catch (JwtException ex) {
 				this.failures.failed(clientId, source);
@@ -177,6 +184,12 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 	}
 
 	/** The address of the request being authenticated ({@link RequestSource}). */
+	/** The request being authenticated, or {@code null} outside one. */
+	private static jakarta.servlet.http.HttpServletRequest request() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
+	}
+
 	private static String source() {
 		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
 		if (attributes instanceof ServletRequestAttributes servlet) {

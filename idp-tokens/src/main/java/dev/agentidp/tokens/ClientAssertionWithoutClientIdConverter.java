@@ -1,14 +1,10 @@
 package dev.agentidp.tokens;
 
 import java.text.ParseException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.security.core.Authentication;
@@ -52,7 +48,7 @@ final class ClientAssertionWithoutClientIdConverter implements AuthenticationCon
 			return null;
 		}
 		String clientId = issuer(assertions[0]);
-		return this.spring.convert(new WithClientId(request, clientId));
+		return this.spring.convert(new ParameterOverride(request, OAuth2ParameterNames.CLIENT_ID, clientId));
 	}
 
 	/** The assertion's {@code iss}, read without verifying anything yet. */
@@ -83,41 +79,6 @@ final class ClientAssertionWithoutClientIdConverter implements AuthenticationCon
 	private static OAuth2AuthenticationException invalidRequest(String description) {
 		return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, description,
 				"https://datatracker.ietf.org/doc/html/rfc7521#section-4.2"));
-	}
-
-	/** The request with {@code client_id} added as a form parameter. */
-	private static final class WithClientId extends HttpServletRequestWrapper {
-
-		private final Map<String, String[]> parameters;
-
-		WithClientId(HttpServletRequest request, String clientId) {
-			super(request);
-			Map<String, String[]> parameters = new LinkedHashMap<>(request.getParameterMap());
-			parameters.put(OAuth2ParameterNames.CLIENT_ID, new String[] { clientId });
-			this.parameters = Collections.unmodifiableMap(parameters);
-		}
-
-		@Override
-		public String getParameter(String name) {
-			String[] values = this.parameters.get(name);
-			return (values != null && values.length > 0) ? values[0] : null;
-		}
-
-		@Override
-		public Map<String, String[]> getParameterMap() {
-			return this.parameters;
-		}
-
-		@Override
-		public String[] getParameterValues(String name) {
-			return this.parameters.get(name);
-		}
-
-		@Override
-		public java.util.Enumeration<String> getParameterNames() {
-			return Collections.enumeration(this.parameters.keySet());
-		}
-
 	}
 
 }

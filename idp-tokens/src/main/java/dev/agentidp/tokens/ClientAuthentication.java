@@ -119,8 +119,8 @@ public final class ClientAuthentication {
 			OAuth2ClientAuthenticationFilter filter = new OAuth2ClientAuthenticationFilter(
 					new ProviderManager(List.of(assertions, secrets)), this.endpoints);
 			filter.setAuthenticationConverter(new DelegatingAuthenticationConverter(List.of(
-					new ClientAssertionWithoutClientIdConverter(), new JwtClientAssertionAuthenticationConverter(),
-					new ClientSecretBasicAuthenticationConverter())));
+					new SpiffeClientAssertionConverter(), new ClientAssertionWithoutClientIdConverter(),
+					new JwtClientAssertionAuthenticationConverter(), new ClientSecretBasicAuthenticationConverter())));
 			filter.setAuthenticationFailureHandler(outer.denials);
 			http.addFilterBefore(new ContextFilter(outer.settings), AbstractPreAuthenticatedProcessingFilter.class);
 			http.addFilterAfter(filter, AbstractPreAuthenticatedProcessingFilter.class);

@@ -160,7 +160,8 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 			// with a trusted issuer's token as the assertion (RFC 7523 §2.2); these names
 			// are this provider's own, no registry defines one yet
 			.claim("client_assertion_types_supported",
-					List.of("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+					List.of("urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+							SpiffeClientAssertionConverter.JWT_SPIFFE))
 			.claim("workload_identity_issuer_kinds_supported",
 					List.of(TrustedIssuerKind.KUBERNETES.value(), TrustedIssuerKind.SPIFFE.value(),
 							TrustedIssuerKind.OIDC.value()))

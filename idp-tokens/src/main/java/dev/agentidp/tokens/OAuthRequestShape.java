@@ -34,8 +34,10 @@ final class OAuthRequestShape {
 		if ((assertion == null) != (assertionType == null)) {
 			return "client_assertion and client_assertion_type must be sent together (RFC 7521 §4.2)";
 		}
-		if (assertionType != null && !JWT_BEARER.equals(assertionType)) {
-			return "client_assertion_type must be " + JWT_BEARER + " (RFC 7523 §2.2)";
+		if (assertionType != null && !JWT_BEARER.equals(assertionType)
+				&& !SpiffeClientAssertionConverter.JWT_SPIFFE.equals(assertionType)) {
+			return "client_assertion_type must be " + JWT_BEARER + " (RFC 7523 §2.2) or, for a JWT-SVID, "
+					+ SpiffeClientAssertionConverter.JWT_SPIFFE + " (draft-ietf-oauth-spiffe-client-auth)";
 		}
 		if (assertion != null && request.getParameter("client_id") != null
 				&& request.getParameter("client_id").isEmpty()) {

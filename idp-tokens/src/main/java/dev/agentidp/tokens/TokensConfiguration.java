@@ -1,6 +1,7 @@
 package dev.agentidp.tokens;
 
 import java.time.Clock;
+import java.util.List;
 
 import dev.agentidp.audit.AuditProperties;
 import dev.agentidp.audit.AuditTrail;
@@ -26,6 +27,7 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.authentication.DelegatingAuthenticationConverter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -175,7 +177,8 @@ class TokensConfiguration {
 		return new OAuthEndpoints(
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
 						properties.maxClientAssertionLifetime(), workloads, this.clock),
-				new ClientAssertionWithoutClientIdConverter(),
+				new DelegatingAuthenticationConverter(
+						List.of(new SpiffeClientAssertionConverter(), new ClientAssertionWithoutClientIdConverter())),
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
 				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents, proofs.nonces()),

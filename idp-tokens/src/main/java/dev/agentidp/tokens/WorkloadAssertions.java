@@ -83,9 +83,14 @@ final class WorkloadAssertions {
 	 * @param assertion the assertion
 	 * @return whether {@link #verify} is to decide
 	 */
-	static boolean isFederated(String clientId, AgentProfile profile, String assertion) {
+	static boolean isFederated(String clientId, AgentProfile profile, String assertion, boolean spiffe) {
 		if (profile.workloadIdentity().isEmpty()) {
 			return false;
+		}
+		if (spiffe) {
+			// draft-ietf-oauth-spiffe-client-auth: a JWT-SVID is always a workload's
+			// token
+			return true;
 		}
 		try {
 			String issuer = JWTParser.parse(assertion).getJWTClaimsSet().getIssuer();
@@ -106,6 +111,23 @@ final class WorkloadAssertions {
 	 * failed
 	 */
 	Jwt verify(String clientId, AgentProfile profile, String assertion) {
+		return verify(clientId, profile, assertion, false);
+	}
+
+	/**
+	 * Verifies a workload's token presented as an agent's client assertion.
+	 * @param clientId the agent's client id
+	 * @param profile its profile
+	 * @param assertion the assertion
+	 * @param spiffe whether it came as a JWT-SVID
+	 * ({@link SpiffeClientAssertionConverter#JWT_SPIFFE}): then {@code sub} must be a
+	 * SPIFFE ID, and {@code iss} may be absent, the issuer then being the agent's trusted
+	 * {@code spiffe} issuer that declares the ID
+	 * @return the verified assertion
+	 * @throws JwtValidationException ({@code invalid_client}) naming the first check that
+	 * failed
+	 */
+	Jwt verify(String clientId, AgentProfile profile, String assertion, boolean spiffe) {
 		JWT parsed;
 		JWTClaimsSet claims;
 		try {
@@ -123,7 +145,20 @@ final class WorkloadAssertions {
 		if (!ALGORITHMS.contains(alg)) {
 			throw failure("alg " + alg + " is refused: a workload's token must be signed with RS*, PS*, ES* or EdDSA");
 		}
-		String iss = claims.getIssuer();
+		String claimed = claims.getIssuer();
+		if (spiffe) {
+			String sub = claims.getSubject();
+			if (sub == null || WorkloadIdentities.trustDomain(sub).isEmpty()) {
+				throw failure("a jwt-spiffe assertion's sub must be a SPIFFE ID (spiffe://<trust domain>/<path>)");
+			}
+			if (claimed == null) {
+				// the draft makes iss optional in a JWT-SVID: the agent's own declaration
+				// of
+				// this SPIFFE ID names the issuer, which must be a trusted spiffe issuer
+				claimed = spiffeIssuerOf(profile, sub);
+			}
+		}
+		String iss = claimed;
 		List<WorkloadIdentity> declared = profile.workloadIdentitiesOf(iss);
 		if (declared.isEmpty()) {
 			throw failure("iss " + iss + " is neither the client id nor the issuer of one of its workload identities");
@@ -164,6 +199,20 @@ final class WorkloadAssertions {
 				}
 			})
 			.build();
+	}
+
+	/** The trusted {@code spiffe} issuer by which the agent declares this SPIFFE ID. */
+	private String spiffeIssuerOf(AgentProfile profile, String spiffeId) {
+		return profile.workloadIdentity()
+			.stream()
+			.filter((identity) -> identity.subject().equals(spiffeId))
+			.map(WorkloadIdentity::issuer)
+			.filter((issuer) -> this.issuers.find(issuer)
+				.filter((trusted) -> trusted.settings().kind() == TrustedIssuerKind.SPIFFE)
+				.isPresent())
+			.findFirst()
+			.orElseThrow(() -> failure("sub " + spiffeId + " is not a workload identity of this agent from a"
+					+ " trusted spiffe issuer (the JWT-SVID names no iss)"));
 	}
 
 	private void verifySignature(TrustedIssuer issuer, SignedJWT jws) {

@@ -202,6 +202,49 @@ class WorkloadIdentityTests {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 	}
 
+	/**
+	 * draft-ietf-oauth-spiffe-client-auth: the JWT-SVID's own assertion type, with the
+	 * agent's client_id and a JWT-SVID that names no iss (the draft makes it optional):
+	 * the agent's declaration of the SPIFFE ID names its trusted spiffe issuer.
+	 */
+	@Test
+	void aJwtSvidAuthenticatesTheAgentWithTheDraftsAssertionTypeAndWithoutIss() {
+		TestAgent agent = agent(spire.issuer(), SPIFFE_ID);
+		HttpResponse<String> response = http.postForm("/oauth2/token",
+				spiffeForm(agent, spire.token(SPIFFE_ID, ISSUER, (c) -> c.issuer(null))));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		// with iss, too
+		assertThat(http.postForm("/oauth2/token", spiffeForm(agent, spire.token(SPIFFE_ID, ISSUER, (c) -> {
+		}))).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void theDraftsAssertionTypeIsRefusedWithoutClientIdOrASpiffeIdOrAWorkloadIdentity() {
+		TestAgent agent = agent(spire.issuer(), SPIFFE_ID);
+		Map<String, String> noClientId = spiffeForm(agent, spire.token(SPIFFE_ID, ISSUER, (c) -> c.issuer(null)));
+		noClientId.remove("client_id");
+		assertOAuthError(http.postForm("/oauth2/token", noClientId), 400, "invalid_request", "client_id is required");
+		assertOAuthError(
+				http.postForm("/oauth2/token", spiffeForm(agent, spire.token("not-a-spiffe-id", ISSUER, (c) -> {
+				}))), 401, "invalid_client", "sub must be a SPIFFE ID");
+		// the same JWT-SVID without iss as an RFC 7523 jwt-bearer assertion: iss is
+		// required there
+		assertOAuthError(
+				http.postForm("/oauth2/token",
+						agent.formWith(spire.token(SPIFFE_ID, ISSUER, (c) -> c.issuer(null)), "payments:refund")),
+				401, "invalid_client", "signed with a key registered for the client");
+		TestAgent keyed = agents.register("payments:refund");
+		assertOAuthError(http.postForm("/oauth2/token", spiffeForm(keyed, spire.token(SPIFFE_ID, ISSUER, (c) -> {
+		}))), 401, "invalid_client", "only from an agent that declares a workload identity");
+		assertThat(tokens(agent)).isZero();
+	}
+
+	private static Map<String, String> spiffeForm(TestAgent agent, String svid) {
+		Map<String, String> form = agent.formWith(svid, "payments:refund");
+		form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe");
+		return form;
+	}
+
 	@Test
 	void aSpiffeIdOfAnotherTrustDomainIsRefused() {
 		String other = "spiffe://evil.example/ns/payments/sa/refund-agent";
