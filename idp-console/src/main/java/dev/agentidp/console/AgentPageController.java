@@ -10,6 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.agentidp.anomalies.Anomalies;
+import dev.agentidp.anomalies.Anomaly;
+import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
+import dev.agentidp.anomalies.AnomalyNotFoundException;
+import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditBusyException;
 import dev.agentidp.audit.AuditPage;
 import dev.agentidp.audit.AuditQuery;
@@ -18,6 +23,8 @@ import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.AuditVerification;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.InvalidAuditQueryException;
+import dev.agentidp.audit.Refusals;
+import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentKey;
@@ -36,6 +43,8 @@ import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.Tool;
 import dev.agentidp.tokens.TokenRecord;
 import dev.agentidp.tokens.TokenService;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -58,8 +67,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * (add, rotate, retire with a grace period), live tokens (revoke all; one through the
  * tokens page's confirm step), the sub-agent tree, the blast radius, and its audit chain
  * (paged, filtered by action and decision) with "verify this chain". Every change goes
- * through the service the admin API uses ({@link AgentRegistry}, {@link TokenService}),
- * which audits it with the person as actor, and only for those who may change the agent
+ * through the service the admin API uses ({@link AgentRegistry}, {@link TokenService},
+ * {@link Anomalies} for its anomalies and clearing a pending step-up), which audits it
+ * with the person as actor, and only for those who may change the agent
  * ({@link ConsoleAccess}); another owner's agent is refused (403, audited on that agent's
  * chain).
  */
@@ -75,6 +85,12 @@ class AgentPageController {
 	/** The sub-agent tree shows at most this many agents (the rest are counted). */
 	static final int TREE_LIMIT = 200;
 
+	/** The newest anomalies shown. */
+	static final int ANOMALIES_SHOWN = 50;
+
+	/** The audit action of a refused clear, as the admin API records it. */
+	static final String CLEAR_REFUSED = "anomaly.clear_refused";
+
 	/** A grace period of at most a year (the registry's own bound). */
 	static final long MAX_GRACE_SECONDS = 366L * 24 * 3600;
 
@@ -86,16 +102,24 @@ class AgentPageController {
 
 	private final TransactionTemplate transactions;
 
+	private final Anomalies anomalies;
+
+	private final Refusals refusals;
+
 	AgentPageController(AgentRegistry registry, TokenService tokens, AuditTrail trail,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, Anomalies anomalies, Refusals refusals) {
 		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(trail, "trail cannot be null");
 		Assert.notNull(transactionManager, "transactionManager cannot be null");
+		Assert.notNull(anomalies, "anomalies cannot be null");
+		Assert.notNull(refusals, "refusals cannot be null");
 		this.registry = registry;
 		this.tokens = tokens;
 		this.trail = trail;
 		this.transactions = new TransactionTemplate(transactionManager);
+		this.anomalies = anomalies;
+		this.refusals = refusals;
 	}
 
 	@GetMapping("/console/agents/{id}")
@@ -119,6 +143,8 @@ class AgentPageController {
 		model.addAttribute("tree", TreeNode.of(agent, tree));
 		model.addAttribute("treeTruncated", tree.size() >= TREE_LIMIT);
 		model.addAttribute("blast", BlastRadius.of(agent, tree));
+		model.addAttribute("anomalies",
+				this.anomalies.list(agent.id(), ANOMALIES_SHOWN).stream().map(AnomalyRow::of).toList());
 		auditChain(agent, action, decision, audit, model);
 		if (StringUtils.hasText(verify)) {
 			model.addAttribute("verification", verification(agent));
@@ -208,6 +234,47 @@ class AgentPageController {
 		int revoked = this.tokens.revokeByAgent(agent.id(), me.actor(), reason(reason));
 		redirect.addFlashAttribute("message", "Revoked " + revoked + " tokens, derived tokens included.");
 		return "redirect:/console/agents/" + agent.id();
+	}
+
+	/**
+	 * Clears an anomaly (docs/signals.md "Reactions": a {@code step_up} stops the agent's
+	 * calls until a person clears it), for an admin or the agent's owner, through
+	 * {@link Anomalies#clear} as the admin API's clear, which audits it
+	 * ({@code anomaly.cleared}); a refused clear (no such anomaly, cleared already)
+	 * changes nothing and is recorded as {@value #CLEAR_REFUSED} on the agent's chain.
+	 */
+	@PostMapping("/console/agents/{id}/anomalies/{anomalyId}/clear")
+	String clearAnomaly(@PathVariable String id, @PathVariable String anomalyId,
+			@RequestParam(required = false) String reason, HttpServletRequest request, RedirectAttributes redirect) {
+		SignedInPerson me = ConsoleModel.signedIn();
+		Agent agent = changeable(me, id);
+		java.util.UUID anomaly = anomalyId(anomalyId);
+		String why = AgentRegistrationController.text("reason", reason, 500);
+		try {
+			this.anomalies.clear(agent.id(), anomaly, me.actor(), why);
+		}
+		catch (AnomalyNotFoundException | AnomalyAlreadyClearedException ex) {
+			this.refusals.refused(
+					new AuditEntry(agent.id().toString(), me.actor(), CLEAR_REFUSED, anomaly.toString(), Decision.DENY,
+							ex.getMessage(), Map.of("anomalyId", anomaly.toString())),
+					RequestSource.of(request.getRemoteAddr()));
+			throw ex;
+		}
+		redirect.addFlashAttribute("message", "Anomaly " + anomaly + " is cleared.");
+		return "redirect:/console/agents/" + agent.id();
+	}
+
+	private static java.util.UUID anomalyId(String value) {
+		try {
+			java.util.UUID id = java.util.UUID.fromString(value);
+			if (id.toString().equalsIgnoreCase(value)) {
+				return id;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// answered below
+		}
+		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
 	}
 
 	/** A bad audit filter or cursor: 400 naming it, as the registry's bad input is. */
@@ -368,6 +435,28 @@ class AgentPageController {
 
 	private static String reason(String reason) {
 		return AgentRegistrationController.text("reason", reason, 512);
+	}
+
+	/**
+	 * One anomaly as the page shows it: the evidence as {@code name=value} pairs in the
+	 * order recorded.
+	 */
+	record AnomalyRow(String id, String rule, String reaction, String summary, String evidence, String detectedAt,
+			boolean pending, String clearedAt, String clearedBy, String clearReason) {
+
+		static AnomalyRow of(Anomaly anomaly) {
+			StringBuilder evidence = new StringBuilder();
+			anomaly.evidence().forEach((name, value) -> {
+				if (!evidence.isEmpty()) {
+					evidence.append(", ");
+				}
+				evidence.append(name).append('=').append(value);
+			});
+			return new AnomalyRow(anomaly.id().toString(), anomaly.rule().value(), anomaly.reaction().value(),
+					anomaly.summary(), evidence.toString(), ConsoleTimes.text(anomaly.detectedAt()), anomaly.pending(),
+					ConsoleTimes.text(anomaly.clearedAt()), anomaly.clearedBy(), anomaly.clearReason());
+		}
+
 	}
 
 	/** One key as the page shows it: its status at the registry's time. */

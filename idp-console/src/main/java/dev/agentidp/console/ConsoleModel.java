@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
+import dev.agentidp.anomalies.AnomalyNotFoundException;
 import dev.agentidp.approvals.ApprovalDecisionException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
@@ -78,6 +80,23 @@ class ConsoleModel {
 	@ResponseStatus(HttpStatus.CONFLICT)
 	String conflict(RuntimeException ex, Model model) {
 		return error(model, HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	/**
+	 * A clear the anomalies facade refused (audited by the page as
+	 * {@code anomaly.clear_refused}): 409 when it was cleared already, 404 when the agent
+	 * has no such anomaly; the page names why.
+	 */
+	@ExceptionHandler(AnomalyAlreadyClearedException.class)
+	@ResponseStatus(HttpStatus.CONFLICT)
+	String anomalyCleared(AnomalyAlreadyClearedException ex, Model model) {
+		return error(model, HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	@ExceptionHandler(AnomalyNotFoundException.class)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
+	String noSuchAnomaly(AnomalyNotFoundException ex, Model model) {
+		return error(model, HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 	/**
