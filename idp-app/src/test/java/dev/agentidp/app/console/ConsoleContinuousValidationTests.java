@@ -1,6 +1,7 @@
 package dev.agentidp.app.console;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -10,14 +11,20 @@ import java.util.regex.Pattern;
 import dev.agentidp.anomalies.StepUpFixture;
 import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestAgent;
+import dev.agentidp.app.fixtures.TestAgents;
+import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.console.People;
 import dev.agentidp.console.Person;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
+import org.springframework.web.util.HtmlUtils;
 
 import static dev.agentidp.app.fixtures.TestAssertions.auditCount;
+import static dev.agentidp.app.fixtures.TestAssertions.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -116,6 +123,179 @@ class ConsoleContinuousValidationTests extends ProviderIntegrationTestSupport {
 		assertThat(none.body()).contains("has no anomaly " + unknown);
 		assertThat(auditCount(this.jdbc, agent.id(), "anomaly.clear_refused")).isEqualTo(1);
 		assertThat(pendingAnomaly(agent.id())).isEqualTo(anomaly);
+	}
+
+	@Test
+	void theReportsAreForAdminsAndAuditorsAndTheUnusedPermissionsPatchIsTheAdminApis() {
+		TestAgent agent = new TestAgents(http(), admin().token(), http().baseUrl()).document("cv-report")
+			.scopes("files:read", "files:write")
+			.register();
+		ConsoleSession auditor = signedIn(person(Set.of(Person.AUDITOR)));
+		assertThat(auditor.get("/console").body()).contains("id=\"nav-reports\"").doesNotContain("id=\"nav-webhooks\"");
+		HttpResponse<String> page = auditor.get("/console/reports?agent=" + agent.id() + "&days=7");
+		assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+		assertThat(page.body()).contains("id=\"unused-capabilities\">files:read, files:write<")
+			.contains("Out-of-scope attempts", "Failing authentication", "Agents without an active owner",
+					"Keys not rotated in");
+		// the test agents' owners are no people of the console
+		assertThat(page.body()).contains("no person has this email");
+		// the patch is the admin API's, read through the same facade method
+		Matcher patch = Pattern.compile("<pre id=\"merge-patch\" class=\"patch\">([^<]*)</pre>").matcher(page.body());
+		assertThat(patch.find()).isTrue();
+		JsonNode shown = JsonMapper.builder().build().readTree(HtmlUtils.htmlUnescape(patch.group(1)));
+		JsonNode api = TestHttp.json(admin().get("/admin/v1/reports/unused-permissions?days=7&agent=" + agent.id()))
+			.get("patch");
+		assertThat(shown).isEqualTo(api);
+		assertThat(shown.get("capabilities")).isEmpty();
+		// bad input is named
+		HttpResponse<String> days = auditor.get("/console/reports?days=0");
+		assertThat(days.statusCode()).isEqualTo(400);
+		assertThat(days.body()).contains("days: must be between 1 and 365");
+		HttpResponse<String> keyDays = auditor.get("/console/reports?keyDays=many");
+		assertThat(keyDays.statusCode()).isEqualTo(400);
+		assertThat(keyDays.body()).contains("keyDays: must be between 1 and 365");
+		HttpResponse<String> malformed = auditor.get("/console/reports?agent=not-an-agent");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(malformed.body()).contains("agent: must be an agent&#39;s id (a UUID)");
+		assertThat(auditor.get("/console/reports?agent=" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+		// an owner: no link, the 403 page, audited
+		Person owner = person(Set.of(Person.OWNER));
+		ConsoleSession owners = signedIn(owner);
+		assertThat(owners.get("/console").body()).doesNotContain("id=\"nav-reports\"");
+		assertThat(owners.get("/console/reports").statusCode()).isEqualTo(403);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM audit_record WHERE action = 'console.denied' AND actor = ?")
+			.param(owner.actor())
+			.query(Long.class)
+			.single()).isEqualTo(1);
+		// the page changes nothing: no POST, even for an admin
+		ConsoleSession admin = new ConsoleSession(this.port);
+		admin.signIn("admin", ADMIN_PASSWORD);
+		admin.get("/console/reports");
+		assertThat(admin.post("/console/reports", Map.of(), true).statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void anAdminSubscribesSeesTheGeneratedSecretOnceAndDeletesWithCsrfOnly() {
+		ConsoleSession admin = new ConsoleSession(this.port);
+		admin.signIn("admin", ADMIN_PASSWORD);
+		assertThat(admin.get("/console").body()).contains("id=\"nav-webhooks\"");
+		admin.get("/console/webhooks");
+		Map<String, String> form = new java.util.LinkedHashMap<>();
+		form.put("url", "https://203.0.113.10/agent-idp");
+		form.put("events", "agent.suspended");
+		form.put("description", "<script>alert(1)</script> SIEM");
+		HttpResponse<String> created = admin.post("/console/webhooks", form, true);
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+		assertThat(created.headers().firstValue("Cache-Control")).hasValue("no-store");
+		Matcher secret = Pattern.compile("id=\"webhook-secret\">([^<]+)<").matcher(created.body());
+		assertThat(secret.find()).isTrue();
+		String id = this.jdbc
+			.sql("SELECT id::text FROM webhook_subscription WHERE url = ? AND created_by = 'user:admin'")
+			.param("https://203.0.113.10/agent-idp")
+			.query(String.class)
+			.single();
+		try {
+			HttpResponse<String> list = admin.get("/console/webhooks");
+			assertThat(list.body()).contains("data-webhook-id=\"" + id + "\"")
+				.contains("&lt;script&gt;alert(1)&lt;/script&gt; SIEM")
+				.doesNotContain("<script>alert(1)</script>")
+				.doesNotContain(secret.group(1));
+			assertThat(auditCount(this.jdbc, "_system", "webhook.subscribed")).isPositive();
+			// its delivery log: an event it names is queued for it
+			TestAgent agent = new TestAgents(http(), admin().token(), http().baseUrl()).document("cv-hook")
+				.scopes("files:read")
+				.register();
+			assertThat(admin().postNoBody("/admin/v1/agents/" + agent.id() + "/suspend").statusCode()).isEqualTo(200);
+			HttpResponse<String> log = awaitDelivery(admin, id);
+			assertThat(log.body()).contains("agent.suspended").contains("https://203.0.113.10/agent-idp");
+			// deleting without the form's CSRF token is refused; with it, done
+			assertThat(admin.post("/console/webhooks/" + id + "/delete", Map.of(), false).statusCode()).isEqualTo(403);
+			assertThat(subscriptions(id)).isEqualTo(1);
+			admin.get("/console/webhooks");
+			HttpResponse<String> deleted = admin.post("/console/webhooks/" + id + "/delete", Map.of(), true);
+			assertThat(deleted.statusCode()).isEqualTo(302);
+			assertThat(subscriptions(id)).isZero();
+			assertThat(admin.get("/console/webhooks").body()).contains("Deleted subscription " + id);
+			assertThat(admin.get("/console/webhooks/" + id).statusCode()).isEqualTo(404);
+			assertThat(admin.get("/console/webhooks/not-an-id").statusCode()).isEqualTo(404);
+		}
+		finally {
+			this.jdbc.sql("DELETE FROM webhook_subscription WHERE id = ?::uuid").param(id).update();
+		}
+	}
+
+	private HttpResponse<String> awaitDelivery(ConsoleSession session, String subscription) {
+		long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+		HttpResponse<String> log;
+		do {
+			log = session.get("/console/webhooks/" + subscription);
+			assertThat(log.statusCode()).isEqualTo(200);
+			if (log.body().contains("data-delivery-id=")) {
+				return log;
+			}
+			sleep();
+		}
+		while (System.nanoTime() < until);
+		throw new AssertionError("no delivery queued for " + subscription + ": " + log.body());
+	}
+
+	private static void sleep() {
+		try {
+			Thread.sleep(200);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void badSubscriptionsAreRefusedInTheFacadesWordsAndStoreNothing() {
+		ConsoleSession admin = new ConsoleSession(this.port);
+		admin.signIn("admin", ADMIN_PASSWORD);
+		admin.get("/console/webhooks");
+		long stored = rows(this.jdbc, "webhook_subscription");
+		long refusals = auditCount(this.jdbc, "_system", "webhook.refused");
+		// the provider's tests run in the dev profile, which allows http and private
+		// addresses: the refusal of those outside it is OutboundUrlsTests'
+		assertRefused(admin, Map.of("url", "https://203.0.113.10/hook#x", "events", "agent.suspended"),
+				"url: must not carry user information or a fragment");
+		assertRefused(admin, Map.of("events", "agent.suspended"), "url: is required");
+		assertRefused(admin, Map.of("url", "https://203.0.113.10/hook", "events", "agent.exploded"),
+				"events: &quot;agent.exploded&quot; is not an event type");
+		assertRefused(admin, Map.of("url", "https://203.0.113.10/hook"), "events: must name at least one of");
+		assertRefused(admin, Map.of("url", "https://203.0.113.10/hook", "events", "agent.suspended", "secret", "short"),
+				"secret: must be 32 to 256 printable ASCII characters");
+		assertThat(rows(this.jdbc, "webhook_subscription")).isEqualTo(stored);
+		assertThat(auditCount(this.jdbc, "_system", "webhook.refused")).isEqualTo(refusals + 5);
+		// the console's own field rules, before the facade
+		HttpResponse<String> control = admin.post("/console/webhooks",
+				Map.of("url", "https://203.0.113.10/\u0007", "events", "agent.suspended"), true);
+		assertThat(control.statusCode()).isEqualTo(400);
+		assertThat(control.body()).contains("url: must not hold control characters");
+		assertThat(rows(this.jdbc, "webhook_subscription")).isEqualTo(stored);
+		// auditors and owners: the 403 page, no link
+		for (String role : List.of(Person.AUDITOR, Person.OWNER)) {
+			ConsoleSession other = signedIn(person(Set.of(role)));
+			assertThat(other.get("/console").body()).doesNotContain("id=\"nav-webhooks\"");
+			assertThat(other.get("/console/webhooks").statusCode()).isEqualTo(403);
+			assertThat(other.post("/console/webhooks", Map.of("url", "https://203.0.113.10/hook"), true).statusCode())
+				.isEqualTo(403);
+		}
+		assertThat(rows(this.jdbc, "webhook_subscription")).isEqualTo(stored);
+	}
+
+	private static void assertRefused(ConsoleSession session, Map<String, String> form, String detail) {
+		HttpResponse<String> refused = session.post("/console/webhooks", form, true);
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+		assertThat(refused.body()).contains(detail).doesNotContain("Exception");
+	}
+
+	private long subscriptions(String id) {
+		return this.jdbc.sql("SELECT count(*) FROM webhook_subscription WHERE id = ?::uuid")
+			.param(id)
+			.query(Long.class)
+			.single();
 	}
 
 	static String anomalyId(String page) {
