@@ -27,7 +27,8 @@ public final class StepUpFixture {
 
 	static final String RS_SECRET = "console-anomalies-rs-secret-0123456789-abcdefgh";
 
-	static final String GITHUB = "https://mcp.example.com/github";
+	/** The agent's one tool's MCP server (its token's audience). */
+	public static final String GITHUB = "https://mcp.example.com/github";
 
 	private StepUpFixture() {
 	}
