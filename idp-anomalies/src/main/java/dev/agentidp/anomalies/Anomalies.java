@@ -16,6 +16,7 @@ import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentStatus;
 import dev.agentidp.registry.AnomalyReaction;
+import dev.agentidp.registry.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -115,6 +116,26 @@ public final class Anomalies {
 		Assert.isTrue(limit >= 1 && limit <= MAX_LIST, "limit must be between 1 and " + MAX_LIST);
 		this.registry.getAgent(agentId);
 		return this.jdbc.sql(LIST).params(agentId.value(), limit).query(ROWS).list();
+	}
+
+	/**
+	 * An anomaly's id as the admin API and the console take it: a UUID in its canonical
+	 * form.
+	 * @param value the id as given
+	 * @return the id
+	 * @throws InvalidInputException naming {@code anomalyId} when it is none
+	 */
+	public static UUID anomalyId(String value) {
+		try {
+			UUID id = UUID.fromString(value);
+			if (id.toString().equalsIgnoreCase(value)) {
+				return id;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// answered below
+		}
+		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
 	}
 
 	/**

@@ -248,7 +248,7 @@ class AgentPageController {
 			@RequestParam(required = false) String reason, HttpServletRequest request, RedirectAttributes redirect) {
 		SignedInPerson me = ConsoleModel.signedIn();
 		Agent agent = changeable(me, id);
-		java.util.UUID anomaly = anomalyId(anomalyId);
+		java.util.UUID anomaly = Anomalies.anomalyId(anomalyId);
 		String why = AgentRegistrationController.text("reason", reason, 500);
 		try {
 			this.anomalies.clear(agent.id(), anomaly, me.actor(), why);
@@ -262,19 +262,6 @@ class AgentPageController {
 		}
 		redirect.addFlashAttribute("message", "Anomaly " + anomaly + " is cleared.");
 		return "redirect:/console/agents/" + agent.id();
-	}
-
-	private static java.util.UUID anomalyId(String value) {
-		try {
-			java.util.UUID id = java.util.UUID.fromString(value);
-			if (id.toString().equalsIgnoreCase(value)) {
-				return id;
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			// answered below
-		}
-		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
 	}
 
 	/** A bad audit filter or cursor: 400 naming it, as the registry's bad input is. */

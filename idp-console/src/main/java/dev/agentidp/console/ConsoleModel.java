@@ -116,7 +116,8 @@ class ConsoleModel {
 		return error(model, status, ex.getMessage());
 	}
 
-	private static String error(Model model, HttpStatus status, String message) {
+	/** The error page, naming why: for the console's controllers' own handlers too. */
+	static String error(Model model, HttpStatus status, String message) {
 		model.addAttribute("me", signedIn());
 		model.addAttribute("status", status.value());
 		model.addAttribute("title", status.getReasonPhrase());

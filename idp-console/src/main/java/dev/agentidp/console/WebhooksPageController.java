@@ -109,21 +109,13 @@ class WebhooksPageController {
 	@ExceptionHandler(InvalidSignalRequestException.class)
 	@ResponseStatus(HttpStatus.BAD_REQUEST)
 	String refused(InvalidSignalRequestException ex, Model model) {
-		return error(model, HttpStatus.BAD_REQUEST, ex.getMessage());
+		return ConsoleModel.error(model, HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 	@ExceptionHandler(SignalNotFoundException.class)
 	@ResponseStatus(HttpStatus.NOT_FOUND)
 	String notFound(Model model) {
-		return error(model, HttpStatus.NOT_FOUND, "There is no such webhook subscription.");
-	}
-
-	private static String error(Model model, HttpStatus status, String message) {
-		model.addAttribute("me", ConsoleModel.signedIn());
-		model.addAttribute("status", status.value());
-		model.addAttribute("title", status.getReasonPhrase());
-		model.addAttribute("message", message);
-		return "console/error";
+		return ConsoleModel.error(model, HttpStatus.NOT_FOUND, "There is no such webhook subscription.");
 	}
 
 	/** An id that is no UUID names no subscription: 404, as an unknown one. */

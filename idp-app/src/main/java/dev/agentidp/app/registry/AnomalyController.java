@@ -60,7 +60,7 @@ class AnomalyController {
 	Map<String, Object> clear(@PathVariable AgentId id, @PathVariable String anomalyId,
 			@RequestBody(required = false) ReasonRequest body, Authentication authentication,
 			HttpServletRequest request) {
-		UUID anomaly = anomalyId(anomalyId);
+		UUID anomaly = Anomalies.anomalyId(anomalyId);
 		String actor = AdminActor.of(authentication);
 		try {
 			return json(this.anomalies.clear(id, anomaly, actor, ReasonRequest.of(body)));
@@ -72,19 +72,6 @@ class AnomalyController {
 					RequestSource.of(request.getRemoteAddr()));
 			throw ex;
 		}
-	}
-
-	private static UUID anomalyId(String value) {
-		try {
-			UUID id = UUID.fromString(value);
-			if (id.toString().equalsIgnoreCase(value)) {
-				return id;
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			// answered below
-		}
-		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
 	}
 
 	static Map<String, Object> json(Anomaly anomaly) {

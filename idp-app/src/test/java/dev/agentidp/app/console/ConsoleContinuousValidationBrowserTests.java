@@ -76,17 +76,19 @@ class ConsoleContinuousValidationBrowserTests extends ProviderIntegrationTestSup
 			.register();
 		this.browser.signIn("admin", ADMIN_PASSWORD);
 		this.browser.byId("nav-webhooks").click();
+		this.browser.await("subscribe");
 		assertThat(this.browser.currentUrl()).endsWith("/console/webhooks");
 		this.browser.byId("webhook-url-input").sendKeys(URL);
 		this.browser.byId("event-agent.suspended").click();
 		this.browser.byId("event-token.revoked").click();
 		this.browser.byId("webhook-description-input").sendKeys("SIEM <b>ingest</b>");
 		this.browser.byId("subscribe").click();
-		String secret = this.browser.text("webhook-secret");
+		String secret = this.browser.await("webhook-secret").getText();
 		assertThat(secret).hasSizeGreaterThanOrEqualTo(32);
 		assertThat(this.browser.text("webhook-events")).isEqualTo("token.revoked, agent.suspended");
 		this.browser.screenshot("webhook-subscribed");
 		this.browser.byId("back-to-webhooks").click();
+		this.browser.await("webhooks");
 		WebElement row = this.browser.driver()
 			.findElement(By.xpath("//table[@id='webhooks']//td[@class='webhook-url' and text()='" + URL + "']/.."));
 		assertThat(row.findElement(By.className("webhook-description")).getText()).isEqualTo("SIEM <b>ingest</b>");
@@ -95,9 +97,9 @@ class ConsoleContinuousValidationBrowserTests extends ProviderIntegrationTestSup
 		this.browser.screenshot("webhooks");
 		// the reports, with the agent's unused permissions
 		this.browser.byId("nav-reports").click();
-		this.browser.byId("r-agent").sendKeys(agent.id());
+		this.browser.await("r-agent").sendKeys(agent.id());
 		this.browser.byId("run-reports").click();
-		assertThat(this.browser.text("unused-capabilities")).isEqualTo("files:read, files:write");
+		assertThat(this.browser.await("unused-capabilities").getText()).isEqualTo("files:read, files:write");
 		assertThat(this.browser.text("merge-patch")).contains("\"capabilities\" : [ ]");
 		this.browser.screenshot("reports");
 	}
@@ -117,7 +119,7 @@ class ConsoleContinuousValidationBrowserTests extends ProviderIntegrationTestSup
 		anomaly.findElement(By.className("clear-reason")).sendKeys("Reviewed: the new tool is expected");
 		this.browser.screenshot("agent-anomalies");
 		anomaly.findElement(By.className("clear-anomaly")).click();
-		assertThat(this.browser.text("message")).endsWith("is cleared.");
+		assertThat(this.browser.await("message").getText()).endsWith("is cleared.");
 		WebElement cleared = this.browser.driver().findElement(By.cssSelector("#anomaly-list tbody tr"));
 		assertThat(cleared.findElement(By.className("anomaly-cleared")).getText())
 			.startsWith("cleared by " + owner.actor())
