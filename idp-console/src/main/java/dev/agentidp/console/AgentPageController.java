@@ -12,9 +12,6 @@ import java.util.Set;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.agentidp.anomalies.Anomalies;
 import dev.agentidp.anomalies.Anomaly;
-import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
-import dev.agentidp.anomalies.AnomalyNotFoundException;
-import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.audit.AuditBusyException;
 import dev.agentidp.audit.AuditPage;
 import dev.agentidp.audit.AuditQuery;
@@ -23,7 +20,6 @@ import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.AuditVerification;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.InvalidAuditQueryException;
-import dev.agentidp.audit.Refusals;
 import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
@@ -88,9 +84,6 @@ class AgentPageController {
 	/** The newest anomalies shown. */
 	static final int ANOMALIES_SHOWN = 50;
 
-	/** The audit action of a refused clear, as the admin API records it. */
-	static final String CLEAR_REFUSED = "anomaly.clear_refused";
-
 	/** A grace period of at most a year (the registry's own bound). */
 	static final long MAX_GRACE_SECONDS = 366L * 24 * 3600;
 
@@ -104,22 +97,18 @@ class AgentPageController {
 
 	private final Anomalies anomalies;
 
-	private final Refusals refusals;
-
 	AgentPageController(AgentRegistry registry, TokenService tokens, AuditTrail trail,
-			PlatformTransactionManager transactionManager, Anomalies anomalies, Refusals refusals) {
+			PlatformTransactionManager transactionManager, Anomalies anomalies) {
 		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(trail, "trail cannot be null");
 		Assert.notNull(transactionManager, "transactionManager cannot be null");
 		Assert.notNull(anomalies, "anomalies cannot be null");
-		Assert.notNull(refusals, "refusals cannot be null");
 		this.registry = registry;
 		this.tokens = tokens;
 		this.trail = trail;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.anomalies = anomalies;
-		this.refusals = refusals;
 	}
 
 	@GetMapping("/console/agents/{id}")
@@ -241,7 +230,8 @@ class AgentPageController {
 	 * calls until a person clears it), for an admin or the agent's owner, through
 	 * {@link Anomalies#clear} as the admin API's clear, which audits it
 	 * ({@code anomaly.cleared}); a refused clear (no such anomaly, cleared already)
-	 * changes nothing and is recorded as {@value #CLEAR_REFUSED} on the agent's chain.
+	 * changes nothing and is recorded by the facade as {@value Anomalies#CLEAR_REFUSED}
+	 * on the agent's chain.
 	 */
 	@PostMapping("/console/agents/{id}/anomalies/{anomalyId}/clear")
 	String clearAnomaly(@PathVariable String id, @PathVariable String anomalyId,
@@ -250,16 +240,7 @@ class AgentPageController {
 		Agent agent = changeable(me, id);
 		java.util.UUID anomaly = Anomalies.anomalyId(anomalyId);
 		String why = AgentRegistrationController.text("reason", reason, 500);
-		try {
-			this.anomalies.clear(agent.id(), anomaly, me.actor(), why);
-		}
-		catch (AnomalyNotFoundException | AnomalyAlreadyClearedException ex) {
-			this.refusals.refused(
-					new AuditEntry(agent.id().toString(), me.actor(), CLEAR_REFUSED, anomaly.toString(), Decision.DENY,
-							ex.getMessage(), Map.of("anomalyId", anomaly.toString())),
-					RequestSource.of(request.getRemoteAddr()));
-			throw ex;
-		}
+		this.anomalies.clear(agent.id(), anomaly, me.actor(), why, RequestSource.of(request.getRemoteAddr()));
 		redirect.addFlashAttribute("message", "Anomaly " + anomaly + " is cleared.");
 		return "redirect:/console/agents/" + agent.id();
 	}

@@ -83,7 +83,7 @@ class ConsoleModel {
 	}
 
 	/**
-	 * A clear the anomalies facade refused (audited by the page as
+	 * A clear the anomalies facade refused (audited there as
 	 * {@code anomaly.clear_refused}): 409 when it was cleared already, 404 when the agent
 	 * has no such anomaly; the page names why.
 	 */
