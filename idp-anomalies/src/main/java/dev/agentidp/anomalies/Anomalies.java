@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.agentidp.audit.AuditEntry;
+import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.PrintableText;
+import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.registry.AgentStatus;
 import dev.agentidp.registry.AnomalyReaction;
+import dev.agentidp.registry.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -40,6 +44,9 @@ public final class Anomalies {
 
 	/** The actor of what the detection does on its own (records, suspensions). */
 	public static final String ACTOR = "anomaly-detection";
+
+	/** The audit action of a refused clear (no such anomaly, cleared already). */
+	public static final String CLEAR_REFUSED = "anomaly.clear_refused";
 
 	/** The most anomalies a list answers. */
 	public static final int MAX_LIST = 500;
@@ -82,6 +89,8 @@ public final class Anomalies {
 
 	private final AgentRegistry registry;
 
+	private final Refusals refusals;
+
 	private final Clock clock;
 
 	private final long pendingTtlNanos;
@@ -90,16 +99,18 @@ public final class Anomalies {
 	private volatile PendingStepUps pending = new PendingStepUps(Map.of(), Long.MIN_VALUE);
 
 	Anomalies(JdbcClient jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
-			AgentRegistry registry, Duration stepUpCacheTtl, Clock clock) {
+			AgentRegistry registry, Refusals refusals, Duration stepUpCacheTtl, Clock clock) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		Assert.notNull(transactions, "transactions cannot be null");
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(registry, "registry cannot be null");
+		Assert.notNull(refusals, "refusals cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.events = events;
 		this.registry = registry;
+		this.refusals = refusals;
 		this.clock = clock;
 		this.pendingTtlNanos = stepUpCacheTtl.toNanos();
 	}
@@ -118,39 +129,72 @@ public final class Anomalies {
 	}
 
 	/**
+	 * An anomaly's id as the admin API and the console take it: a UUID in its canonical
+	 * form.
+	 * @param value the id as given
+	 * @return the id
+	 * @throws InvalidInputException naming {@code anomalyId} when it is none
+	 */
+	public static UUID anomalyId(String value) {
+		try {
+			UUID id = UUID.fromString(value);
+			if (id.toString().equalsIgnoreCase(value)) {
+				return id;
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// answered below
+		}
+		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
+	}
+
+	/**
 	 * Clears an anomaly: a {@code step_up} stops the agent's calls no more (on this node
 	 * at once, on the others within {@code idp.anomalies.step-up-cache-ttl}).
 	 * @param agentId the agent
 	 * @param anomalyId the anomaly
 	 * @param actor who clears it
 	 * @param reason why, or {@code null} (printable, at most 500 characters kept)
+	 * @param source where the request came from ({@code RequestSource.of}), for a
+	 * refusal's record
 	 * @return the anomaly as it is now
 	 * @throws dev.agentidp.registry.AgentNotFoundException when the agent is unknown
 	 * @throws AnomalyNotFoundException when the agent has no such anomaly
 	 * @throws AnomalyAlreadyClearedException when it was cleared already
+	 * <p>
+	 * Either refusal changes nothing and is recorded as {@value #CLEAR_REFUSED} on the
+	 * agent's chain, through the refusal counters.
 	 */
-	public Anomaly clear(AgentId agentId, UUID anomalyId, String actor, String reason) {
+	public Anomaly clear(AgentId agentId, UUID anomalyId, String actor, String reason, String source) {
 		Assert.notNull(agentId, "agentId cannot be null");
 		Assert.notNull(anomalyId, "anomalyId cannot be null");
 		this.registry.getAgent(agentId);
 		String why = (reason != null) ? PrintableText.of(reason, MAX_REASON) : null;
-		Anomaly cleared = this.transactions.execute((status) -> {
-			Anomaly anomaly = this.jdbc.sql(LOCK)
-				.params(anomalyId, agentId.value())
-				.query(ROWS)
-				.optional()
-				.orElseThrow(() -> new AnomalyNotFoundException(
-						"agent " + agentId + " has no anomaly " + anomalyId + " (GET its anomalies to see them)"));
-			if (anomaly.clearedAt() != null) {
-				throw new AnomalyAlreadyClearedException("anomaly " + anomalyId + " was cleared already, at "
-						+ anomaly.clearedAt() + " by " + anomaly.clearedBy());
-			}
-			Instant now = this.clock.instant();
-			this.jdbc.sql(CLEAR).params(Timestamp.from(now), actor, why, anomalyId).update();
-			this.events.publishEvent(new AnomalyCleared(anomalyId, agentId, anomaly.rule(), why, actor));
-			return new Anomaly(anomaly.id(), agentId, anomaly.rule(), anomaly.reaction(), anomaly.summary(),
-					anomaly.evidence(), anomaly.detectedAt(), now, actor, why);
-		});
+		Anomaly cleared;
+		try {
+			cleared = this.transactions.execute((status) -> {
+				Anomaly anomaly = this.jdbc.sql(LOCK)
+					.params(anomalyId, agentId.value())
+					.query(ROWS)
+					.optional()
+					.orElseThrow(() -> new AnomalyNotFoundException(
+							"agent " + agentId + " has no anomaly " + anomalyId + " (GET its anomalies to see them)"));
+				if (anomaly.clearedAt() != null) {
+					throw new AnomalyAlreadyClearedException("anomaly " + anomalyId + " was cleared already, at "
+							+ anomaly.clearedAt() + " by " + anomaly.clearedBy());
+				}
+				Instant now = this.clock.instant();
+				this.jdbc.sql(CLEAR).params(Timestamp.from(now), actor, why, anomalyId).update();
+				this.events.publishEvent(new AnomalyCleared(anomalyId, agentId, anomaly.rule(), why, actor));
+				return new Anomaly(anomaly.id(), agentId, anomaly.rule(), anomaly.reaction(), anomaly.summary(),
+						anomaly.evidence(), anomaly.detectedAt(), now, actor, why);
+			});
+		}
+		catch (AnomalyNotFoundException | AnomalyAlreadyClearedException ex) {
+			this.refusals.refused(new AuditEntry(agentId.toString(), actor, CLEAR_REFUSED, anomalyId.toString(),
+					Decision.DENY, ex.getMessage(), Map.of("anomalyId", anomalyId.toString())), source);
+			throw ex;
+		}
 		stepUpsChanged();
 		return cleared;
 	}

@@ -2,6 +2,7 @@ package dev.agentidp.anomalies;
 
 import java.time.Clock;
 
+import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,8 +38,8 @@ class AnomaliesConfiguration {
 
 	@Bean
 	Anomalies anomalies(JdbcClient jdbc, TransactionTemplate transactions, ApplicationEventPublisher events,
-			AgentRegistry registry, AnomaliesProperties properties) {
-		return new Anomalies(jdbc, transactions, events, registry, properties.stepUpCacheTtl(), this.clock);
+			AgentRegistry registry, Refusals refusals, AnomaliesProperties properties) {
+		return new Anomalies(jdbc, transactions, events, registry, refusals, properties.stepUpCacheTtl(), this.clock);
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
+import dev.agentidp.audit.Refusals;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAgents;
 import dev.agentidp.policy.AccessAttempt;
@@ -48,6 +49,9 @@ class AnomalyBaselineTests extends ProviderIntegrationTestSupport {
 	@Autowired
 	ApplicationEventPublisher events;
 
+	@Autowired
+	Refusals refusals;
+
 	@Test
 	void aBurstAboveFourTimesTheBaselineFiresAndOneWithinItDoesNot() {
 		TestAgent registered = new TestAgents(this.http, admin().token(), this.http.baseUrl())
@@ -60,8 +64,8 @@ class AnomalyBaselineTests extends ProviderIntegrationTestSupport {
 		Agent agent = this.agents.getAgent(AgentId.of(registered.id()));
 		MutableClock clock = new MutableClock(agent.createdAt());
 		AnomalyCounts counts = new AnomalyCounts(clock);
-		Anomalies anomalies = new Anomalies(this.jdbc, this.transactions, this.events, this.agents, Duration.ZERO,
-				clock);
+		Anomalies anomalies = new Anomalies(this.jdbc, this.transactions, this.events, this.agents, this.refusals,
+				Duration.ZERO, clock);
 		AnomalyDetector detector = new AnomalyDetector(counts, new ActivityStore(this.jdbcTemplate), anomalies,
 				this.agents, new AnomalyReports(this.jdbc, this.agents, clock), AnomaliesProperties.DEFAULTS, clock);
 		// two days of 30 calls every 5 minutes, within the default learning period (48 h)
@@ -99,7 +103,7 @@ class AnomalyBaselineTests extends ProviderIntegrationTestSupport {
 		Anomaly newTool = anomalies.list(agent.id(), 10).get(0);
 		assertThat(newTool.rule()).isEqualTo(AnomalyRule.NEW_RESOURCE);
 		assertThat(newTool.evidence()).containsEntry("resource", "jira");
-		anomalies.clear(agent.id(), rate.id(), "baseline-test", "simulated");
+		anomalies.clear(agent.id(), rate.id(), "baseline-test", "simulated", null);
 	}
 
 	private static void decide(AnomalyCounts counts, Agent agent, String tool, String action, int times) {

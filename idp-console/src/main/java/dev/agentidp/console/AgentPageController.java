@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.agentidp.anomalies.Anomalies;
+import dev.agentidp.anomalies.Anomaly;
 import dev.agentidp.audit.AuditBusyException;
 import dev.agentidp.audit.AuditPage;
 import dev.agentidp.audit.AuditQuery;
@@ -18,6 +20,7 @@ import dev.agentidp.audit.AuditTrail;
 import dev.agentidp.audit.AuditVerification;
 import dev.agentidp.audit.Decision;
 import dev.agentidp.audit.InvalidAuditQueryException;
+import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentKey;
@@ -36,6 +39,8 @@ import dev.agentidp.registry.Sensitivity;
 import dev.agentidp.registry.Tool;
 import dev.agentidp.tokens.TokenRecord;
 import dev.agentidp.tokens.TokenService;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -58,8 +63,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * (add, rotate, retire with a grace period), live tokens (revoke all; one through the
  * tokens page's confirm step), the sub-agent tree, the blast radius, and its audit chain
  * (paged, filtered by action and decision) with "verify this chain". Every change goes
- * through the service the admin API uses ({@link AgentRegistry}, {@link TokenService}),
- * which audits it with the person as actor, and only for those who may change the agent
+ * through the service the admin API uses ({@link AgentRegistry}, {@link TokenService},
+ * {@link Anomalies} for its anomalies and clearing a pending step-up), which audits it
+ * with the person as actor, and only for those who may change the agent
  * ({@link ConsoleAccess}); another owner's agent is refused (403, audited on that agent's
  * chain).
  */
@@ -75,6 +81,9 @@ class AgentPageController {
 	/** The sub-agent tree shows at most this many agents (the rest are counted). */
 	static final int TREE_LIMIT = 200;
 
+	/** The newest anomalies shown. */
+	static final int ANOMALIES_SHOWN = 50;
+
 	/** A grace period of at most a year (the registry's own bound). */
 	static final long MAX_GRACE_SECONDS = 366L * 24 * 3600;
 
@@ -86,16 +95,20 @@ class AgentPageController {
 
 	private final TransactionTemplate transactions;
 
+	private final Anomalies anomalies;
+
 	AgentPageController(AgentRegistry registry, TokenService tokens, AuditTrail trail,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, Anomalies anomalies) {
 		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(tokens, "tokens cannot be null");
 		Assert.notNull(trail, "trail cannot be null");
 		Assert.notNull(transactionManager, "transactionManager cannot be null");
+		Assert.notNull(anomalies, "anomalies cannot be null");
 		this.registry = registry;
 		this.tokens = tokens;
 		this.trail = trail;
 		this.transactions = new TransactionTemplate(transactionManager);
+		this.anomalies = anomalies;
 	}
 
 	@GetMapping("/console/agents/{id}")
@@ -119,6 +132,8 @@ class AgentPageController {
 		model.addAttribute("tree", TreeNode.of(agent, tree));
 		model.addAttribute("treeTruncated", tree.size() >= TREE_LIMIT);
 		model.addAttribute("blast", BlastRadius.of(agent, tree));
+		model.addAttribute("anomalies",
+				this.anomalies.list(agent.id(), ANOMALIES_SHOWN).stream().map(AnomalyRow::of).toList());
 		auditChain(agent, action, decision, audit, model);
 		if (StringUtils.hasText(verify)) {
 			model.addAttribute("verification", verification(agent));
@@ -207,6 +222,26 @@ class AgentPageController {
 		Agent agent = changeable(me, id);
 		int revoked = this.tokens.revokeByAgent(agent.id(), me.actor(), reason(reason));
 		redirect.addFlashAttribute("message", "Revoked " + revoked + " tokens, derived tokens included.");
+		return "redirect:/console/agents/" + agent.id();
+	}
+
+	/**
+	 * Clears an anomaly (docs/signals.md "Reactions": a {@code step_up} stops the agent's
+	 * calls until a person clears it), for an admin or the agent's owner, through
+	 * {@link Anomalies#clear} as the admin API's clear, which audits it
+	 * ({@code anomaly.cleared}); a refused clear (no such anomaly, cleared already)
+	 * changes nothing and is recorded by the facade as {@value Anomalies#CLEAR_REFUSED}
+	 * on the agent's chain.
+	 */
+	@PostMapping("/console/agents/{id}/anomalies/{anomalyId}/clear")
+	String clearAnomaly(@PathVariable String id, @PathVariable String anomalyId,
+			@RequestParam(required = false) String reason, HttpServletRequest request, RedirectAttributes redirect) {
+		SignedInPerson me = ConsoleModel.signedIn();
+		Agent agent = changeable(me, id);
+		java.util.UUID anomaly = Anomalies.anomalyId(anomalyId);
+		String why = AgentRegistrationController.text("reason", reason, 500);
+		this.anomalies.clear(agent.id(), anomaly, me.actor(), why, RequestSource.of(request.getRemoteAddr()));
+		redirect.addFlashAttribute("message", "Anomaly " + anomaly + " is cleared.");
 		return "redirect:/console/agents/" + agent.id();
 	}
 
@@ -368,6 +403,28 @@ class AgentPageController {
 
 	private static String reason(String reason) {
 		return AgentRegistrationController.text("reason", reason, 512);
+	}
+
+	/**
+	 * One anomaly as the page shows it: the evidence as {@code name=value} pairs in the
+	 * order recorded.
+	 */
+	record AnomalyRow(String id, String rule, String reaction, String summary, String evidence, String detectedAt,
+			boolean pending, String clearedAt, String clearedBy, String clearReason) {
+
+		static AnomalyRow of(Anomaly anomaly) {
+			StringBuilder evidence = new StringBuilder();
+			anomaly.evidence().forEach((name, value) -> {
+				if (!evidence.isEmpty()) {
+					evidence.append(", ");
+				}
+				evidence.append(name).append('=').append(value);
+			});
+			return new AnomalyRow(anomaly.id().toString(), anomaly.rule().value(), anomaly.reaction().value(),
+					anomaly.summary(), evidence.toString(), ConsoleTimes.text(anomaly.detectedAt()), anomaly.pending(),
+					ConsoleTimes.text(anomaly.clearedAt()), anomaly.clearedBy(), anomaly.clearReason());
+		}
+
 	}
 
 	/** One key as the page shows it: its status at the registry's time. */

@@ -69,7 +69,16 @@ final class ConsoleAccess {
 	}
 
 	/**
-	 * Whether the person may manage the provider's clients and people: admins only.
+	 * Whether the person may read the detection's reports (issue 20 "Reports"): admins
+	 * and auditors, who read every agent.
+	 */
+	static boolean mayReadReports(SignedInPerson person) {
+		return person.isAdmin() || person.isAuditor();
+	}
+
+	/**
+	 * Whether the person may manage the provider's clients and people, and the webhook
+	 * subscriptions: admins only.
 	 */
 	static boolean mayAdminister(SignedInPerson person) {
 		return person.isAdmin();

@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
+import dev.agentidp.anomalies.AnomalyNotFoundException;
 import dev.agentidp.approvals.ApprovalDecisionException;
 import dev.agentidp.registry.AgentNameTakenException;
 import dev.agentidp.registry.AgentNotFoundException;
@@ -81,6 +83,23 @@ class ConsoleModel {
 	}
 
 	/**
+	 * A clear the anomalies facade refused (audited there as
+	 * {@code anomaly.clear_refused}): 409 when it was cleared already, 404 when the agent
+	 * has no such anomaly; the page names why.
+	 */
+	@ExceptionHandler(AnomalyAlreadyClearedException.class)
+	@ResponseStatus(HttpStatus.CONFLICT)
+	String anomalyCleared(AnomalyAlreadyClearedException ex, Model model) {
+		return error(model, HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	@ExceptionHandler(AnomalyNotFoundException.class)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
+	String noSuchAnomaly(AnomalyNotFoundException ex, Model model) {
+		return error(model, HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	/**
 	 * A decision the approvals facade refused (audited there as
 	 * {@code approval.decision.refused}): 403 when the person may not decide it
 	 * (separation of duties, not entitled), 409 when the request no longer allows it
@@ -97,7 +116,8 @@ class ConsoleModel {
 		return error(model, status, ex.getMessage());
 	}
 
-	private static String error(Model model, HttpStatus status, String message) {
+	/** The error page, naming why: for the console's controllers' own handlers too. */
+	static String error(Model model, HttpStatus status, String message) {
 		model.addAttribute("me", signedIn());
 		model.addAttribute("status", status.value());
 		model.addAttribute("title", status.getReasonPhrase());

@@ -93,6 +93,14 @@ class ConsoleSecurityConfiguration {
 				// clients and people: admins only
 				.requestMatchers("/console/clients", "/console/clients/**", "/console/people", "/console/people/**")
 				.hasAuthority(Person.ADMIN)
+				// the webhooks page (issue 20): admins only
+				.requestMatchers("/console/webhooks", "/console/webhooks/**")
+				.hasAuthority(Person.ADMIN)
+				// the detection's reports (issue 20): admins and auditors, read only
+				.requestMatchers(HttpMethod.GET, "/console/reports")
+				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+				.requestMatchers("/console/reports", "/console/reports/**")
+				.denyAll()
 				// the audit page: admins and auditors, who may also start a
 				// verification (issue 18: auditors "plus audit verify and
 				// export")

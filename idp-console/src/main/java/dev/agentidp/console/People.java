@@ -134,6 +134,20 @@ public class People {
 	}
 
 	/**
+	 * Why an agent's owner is not an active person (the ownerless report), or empty when
+	 * it is one.
+	 * @param owner the owner, an email address as the agent's document names it
+	 * @return {@code no person has this email}, {@code the person is disabled}, or empty
+	 */
+	public Optional<String> whyNotActive(String owner) {
+		Optional<Person> person = find(owner);
+		if (person.isEmpty()) {
+			return Optional.of("no person has this email");
+		}
+		return person.get().disabled() ? Optional.of("the person is disabled") : Optional.empty();
+	}
+
+	/**
 	 * One page of people, by username.
 	 * @param after the last username of the previous page, or {@code null} for the first
 	 * @param limit 1 to 501

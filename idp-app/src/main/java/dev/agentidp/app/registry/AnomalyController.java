@@ -6,11 +6,6 @@ import java.util.UUID;
 
 import dev.agentidp.anomalies.Anomalies;
 import dev.agentidp.anomalies.Anomaly;
-import dev.agentidp.anomalies.AnomalyAlreadyClearedException;
-import dev.agentidp.anomalies.AnomalyNotFoundException;
-import dev.agentidp.audit.AuditEntry;
-import dev.agentidp.audit.Decision;
-import dev.agentidp.audit.Refusals;
 import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.InvalidInputException;
@@ -29,23 +24,17 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /admin/v1/agents/{id}/anomalies}: the anomalies the detection recorded for an
  * agent, and clearing one (docs/api.md, docs/signals.md "Reactions"). A refused clear
- * (unknown anomaly, cleared already) changes nothing and is recorded as
- * {@value #CLEAR_REFUSED} on the agent's chain.
+ * (unknown anomaly, cleared already) changes nothing and is recorded by the facade as
+ * {@value Anomalies#CLEAR_REFUSED} on the agent's chain.
  */
 @RestController
 @RequestMapping(path = "/admin/v1/agents/{id}/anomalies", produces = MediaType.APPLICATION_JSON_VALUE)
 class AnomalyController {
 
-	/** The audit action of a refused clear. */
-	static final String CLEAR_REFUSED = "anomaly.clear_refused";
-
 	private final Anomalies anomalies;
 
-	private final Refusals refusals;
-
-	AnomalyController(Anomalies anomalies, Refusals refusals) {
+	AnomalyController(Anomalies anomalies) {
 		this.anomalies = anomalies;
-		this.refusals = refusals;
 	}
 
 	@GetMapping
@@ -60,31 +49,10 @@ class AnomalyController {
 	Map<String, Object> clear(@PathVariable AgentId id, @PathVariable String anomalyId,
 			@RequestBody(required = false) ReasonRequest body, Authentication authentication,
 			HttpServletRequest request) {
-		UUID anomaly = anomalyId(anomalyId);
+		UUID anomaly = Anomalies.anomalyId(anomalyId);
 		String actor = AdminActor.of(authentication);
-		try {
-			return json(this.anomalies.clear(id, anomaly, actor, ReasonRequest.of(body)));
-		}
-		catch (AnomalyNotFoundException | AnomalyAlreadyClearedException ex) {
-			this.refusals.refused(
-					new AuditEntry(id.toString(), actor, CLEAR_REFUSED, anomaly.toString(), Decision.DENY,
-							ex.getMessage(), Map.of("anomalyId", anomaly.toString())),
-					RequestSource.of(request.getRemoteAddr()));
-			throw ex;
-		}
-	}
-
-	private static UUID anomalyId(String value) {
-		try {
-			UUID id = UUID.fromString(value);
-			if (id.toString().equalsIgnoreCase(value)) {
-				return id;
-			}
-		}
-		catch (IllegalArgumentException ex) {
-			// answered below
-		}
-		throw new InvalidInputException("anomalyId", "must be an anomaly's id (a UUID)");
+		return json(this.anomalies.clear(id, anomaly, actor, ReasonRequest.of(body),
+				RequestSource.of(request.getRemoteAddr())));
 	}
 
 	static Map<String, Object> json(Anomaly anomaly) {

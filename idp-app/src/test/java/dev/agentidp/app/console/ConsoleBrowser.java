@@ -99,6 +99,18 @@ final class ConsoleBrowser implements AutoCloseable {
 		return this.driver.findElement(By.id(id));
 	}
 
+	/**
+	 * The element with this id once the page that has it is loaded: a click that posts a
+	 * form may return before the next page is there.
+	 */
+	WebElement await(String id) {
+		new WebDriverWait(this.driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class)
+			.withMessage(() -> "no element " + id + " on " + this.driver.getCurrentUrl())
+			.until((driver) -> !driver.findElements(By.id(id)).isEmpty()
+					&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+		return byId(id);
+	}
+
 	boolean has(String id) {
 		return !this.driver.findElements(By.id(id)).isEmpty();
 	}
