@@ -85,44 +85,47 @@ class ConsoleSecurityConfiguration {
 		}
 		http.securityMatcher("/console", "/console/**")
 			.authenticationManager(manager)
-			.authorizeHttpRequests((requests) -> requests
-				.dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR)
-				.permitAll()
-				.requestMatchers(HttpMethod.GET, "/console/login", "/console/console.css")
-				.permitAll()
-				// clients and people: admins only
-				.requestMatchers("/console/clients", "/console/clients/**", "/console/people", "/console/people/**")
-				.hasAuthority(Person.ADMIN)
-				// the webhooks page (issue 20): admins only
-				.requestMatchers("/console/webhooks", "/console/webhooks/**")
-				.hasAuthority(Person.ADMIN)
-				// the detection's reports (issue 20): admins and auditors, read only
-				.requestMatchers(HttpMethod.GET, "/console/reports")
-				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
-				.requestMatchers("/console/reports", "/console/reports/**")
-				.denyAll()
-				// the audit page: admins and auditors, who may also start a
-				// verification (issue 18: auditors "plus audit verify and
-				// export")
-				.requestMatchers(HttpMethod.GET, "/console/audit", "/console/audit/**")
-				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
-				.requestMatchers(HttpMethod.POST, "/console/audit/verify")
-				.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
-				// the approvers' queue (issue 19): approvers decide, admins look
-				.requestMatchers(HttpMethod.GET, "/console/approvals")
-				.access(holdsApproverRoleOr(Person.ADMIN))
-				.requestMatchers(HttpMethod.POST, "/console/approvals/*")
-				.access(holdsApproverRoleOr())
-				// where a sign-in lands: an approver who is nothing else goes on to the
-				// queue (InventoryController)
-				.requestMatchers(HttpMethod.GET, "/console", "/console/")
-				.access(holdsApproverRoleOr(Person.ADMIN, Person.OWNER, Person.AUDITOR))
-				.requestMatchers(HttpMethod.GET, "/console", "/console/**")
-				.hasAnyAuthority(Person.ADMIN, Person.OWNER, Person.AUDITOR)
-				.requestMatchers(HttpMethod.POST, "/console/**")
-				.hasAnyAuthority(Person.ADMIN, Person.OWNER)
-				.anyRequest()
-				.denyAll())
+			.authorizeHttpRequests(
+					(requests) -> requests.dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR)
+						.permitAll()
+						.requestMatchers(HttpMethod.GET, "/console/login", "/console/console.css")
+						.permitAll()
+						// clients, people and trusted issuers: admins only
+						.requestMatchers("/console/clients", "/console/clients/**", "/console/people",
+								"/console/people/**", "/console/trusted-issuers", "/console/trusted-issuers/**")
+						.hasAuthority(Person.ADMIN)
+						// the webhooks page (issue 20): admins only
+						.requestMatchers("/console/webhooks", "/console/webhooks/**")
+						.hasAuthority(Person.ADMIN)
+						// the detection's reports (issue 20): admins and auditors, read
+						// only
+						.requestMatchers(HttpMethod.GET, "/console/reports")
+						.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+						.requestMatchers("/console/reports", "/console/reports/**")
+						.denyAll()
+						// the audit page: admins and auditors, who may also start a
+						// verification (issue 18: auditors "plus audit verify and
+						// export")
+						.requestMatchers(HttpMethod.GET, "/console/audit", "/console/audit/**")
+						.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+						.requestMatchers(HttpMethod.POST, "/console/audit/verify")
+						.hasAnyAuthority(Person.ADMIN, Person.AUDITOR)
+						// the approvers' queue (issue 19): approvers decide, admins look
+						.requestMatchers(HttpMethod.GET, "/console/approvals")
+						.access(holdsApproverRoleOr(Person.ADMIN))
+						.requestMatchers(HttpMethod.POST, "/console/approvals/*")
+						.access(holdsApproverRoleOr())
+						// where a sign-in lands: an approver who is nothing else goes on
+						// to the
+						// queue (InventoryController)
+						.requestMatchers(HttpMethod.GET, "/console", "/console/")
+						.access(holdsApproverRoleOr(Person.ADMIN, Person.OWNER, Person.AUDITOR))
+						.requestMatchers(HttpMethod.GET, "/console", "/console/**")
+						.hasAnyAuthority(Person.ADMIN, Person.OWNER, Person.AUDITOR)
+						.requestMatchers(HttpMethod.POST, "/console/**")
+						.hasAnyAuthority(Person.ADMIN, Person.OWNER)
+						.anyRequest()
+						.denyAll())
 			.formLogin((form) -> form.loginPage("/console/login")
 				.loginProcessingUrl("/console/login")
 				.defaultSuccessUrl("/console")
