@@ -86,7 +86,10 @@ class ModuleBoundariesTests {
 			"dev.agentidp.tokens.OAuthParameters", "dev.agentidp.tokens.AuthenticatingKey",
 			"dev.agentidp.tokens.RegistryClients", "dev.agentidp.tokens.JoseVerifiers",
 			// idp-tokens: the one rule of which addresses outbound calls may reach
-			"dev.agentidp.tokens.PublicAddresses", "dev.agentidp.tokens.TokenRequestProofs",
+			"dev.agentidp.tokens.PublicAddresses",
+			// idp-tokens: the attestation check every grant that issues to an agent
+			// applies
+			"dev.agentidp.tokens.ClientAttestations", "dev.agentidp.tokens.TokenRequestProofs",
 			"dev.agentidp.tokens.ProofOfPossessionRule",
 			// idp-tokens: client authentication for chains outside the authorization
 			// server

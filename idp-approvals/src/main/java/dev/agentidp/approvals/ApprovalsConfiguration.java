@@ -7,6 +7,7 @@ import dev.agentidp.audit.Refusals;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.tokens.ClientAttestations;
 import dev.agentidp.tokens.ClientAuthentication;
 import dev.agentidp.tokens.TokenRequestProofs;
 
@@ -44,9 +45,10 @@ class ApprovalsConfiguration {
 	@Bean
 	@Order(20)
 	AuthorizationServerContribution cibaGrant(Approvals approvals, AgentRegistry agents, AccessTokenMinter minter,
-			TransactionTemplate transactions, ApplicationEventPublisher events, TokenRequestProofs proofs) {
-		return new CibaGrant(new CibaAuthenticationConverter(),
-				new CibaAuthenticationProvider(approvals, agents, minter, transactions, events, proofs, this.clock));
+			TransactionTemplate transactions, ApplicationEventPublisher events, TokenRequestProofs proofs,
+			ClientAttestations attestations) {
+		return new CibaGrant(new CibaAuthenticationConverter(), new CibaAuthenticationProvider(approvals, agents,
+				minter, transactions, events, proofs, attestations, this.clock));
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.agentidp.dpop.DpopProof;
@@ -17,6 +18,7 @@ import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.AuthenticatingKey;
 import dev.agentidp.tokens.IssuedToken;
 import dev.agentidp.tokens.OAuthParameters;
+import dev.agentidp.tokens.ClientAttestations;
 import dev.agentidp.tokens.ProofOfPossessionRule;
 import dev.agentidp.tokens.RegistryClients;
 import dev.agentidp.tokens.TokenGrant;
@@ -63,12 +65,15 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 
 	private final TokenRequestProofs proofs;
 
+	private final ClientAttestations attestations;
+
 	private final Clock clock;
 
 	CibaAuthenticationProvider(Approvals approvals, AgentRegistry agents, AccessTokenMinter minter,
 			TransactionTemplate transactions, ApplicationEventPublisher events, TokenRequestProofs proofs,
-			Clock clock) {
+			ClientAttestations attestations, Clock clock) {
 		Assert.notNull(approvals, "approvals cannot be null");
+		Assert.notNull(attestations, "attestations cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(transactions, "transactions cannot be null");
@@ -81,6 +86,7 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 		this.transactions = transactions;
 		this.events = events;
 		this.proofs = proofs;
+		this.attestations = attestations;
 		this.clock = clock;
 	}
 
@@ -99,6 +105,9 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 		DpopProof proof = this.proofs.verify(request.getAdditionalParameters(), server);
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		ProofOfPossessionRule.check(agent, proof, now);
+		// draft-ietf-oauth-attestation-based-client-auth: an agent that pins its code
+		// attests every token request, the poll that collects an approval included
+		Optional<Map<String, Object>> attested = this.attestations.check(agent, issuer);
 		String jkt = (proof != null) ? proof.jkt() : null;
 		String clientKid = AuthenticatingKey.of(client, agent, now);
 		Outcome outcome = this.transactions.execute((status) -> {
@@ -113,7 +122,7 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 				.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT, "The agent is not active"));
 			Agent current = (version.longValue() == agent.version()) ? agent : this.agents.findAgent(agent.id())
 				.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_CLIENT, "The agent is not active"));
-			TokenGrant grant = grant(current, row, clientKid, now, jkt);
+			TokenGrant grant = grant(current, row, clientKid, now, jkt, attested);
 			IssuedToken token = this.minter.mint(grant, issuer);
 			String jti = token.record().jti().value();
 			this.approvals.collected(row.id(), jti, now);
@@ -135,7 +144,8 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 	 * The approved token: exactly the approved scopes and authorization details, for the
 	 * approved tools' servers, while the agent's document still allows them.
 	 */
-	private TokenGrant grant(Agent agent, ApprovalRequests.Row row, String clientKid, Instant now, String jkt) {
+	private TokenGrant grant(Agent agent, ApprovalRequests.Row row, String clientKid, Instant now, String jkt,
+			Optional<Map<String, Object>> attested) {
 		// the document may have changed since the request: what it no longer allows is
 		// not issued (RFC 6749 §5.2 invalid_grant)
 		if (!agent.scopes().containsAll(row.scopes())) {
@@ -163,6 +173,7 @@ final class CibaAuthenticationProvider implements AuthenticationProvider {
 		approval.put("approver", row.decidedBy());
 		approval.put("approvedAt", row.decidedAt().getEpochSecond());
 		claims.put("approval", approval);
+		attested.ifPresent((matched) -> claims.put(ClientAttestations.ATTESTED, matched));
 		String agentId = agent.id().toString();
 		TokenGrant.Holder holder = new TokenGrant.Holder(agent.id(), agentId, agentId, agent.owner(), agent.version(),
 				clientKid);

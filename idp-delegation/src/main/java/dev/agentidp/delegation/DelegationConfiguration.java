@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.agentidp.registry.AgentRegistry;
 import dev.agentidp.tokens.AccessTokenMinter;
 import dev.agentidp.tokens.AuthorizationServerContribution;
+import dev.agentidp.tokens.ClientAttestations;
 import dev.agentidp.tokens.SubBudgets;
 import dev.agentidp.tokens.TokenRequestProofs;
 import dev.agentidp.tokens.TokenService;
@@ -32,11 +33,11 @@ class DelegationConfiguration {
 	@Order(100)
 	AuthorizationServerContribution tokenExchangeGrant(TokenService tokens, AccessTokenMinter minter,
 			AgentRegistry agents, TransactionTemplate transactions, ApplicationEventPublisher events,
-			TokenRequestProofs proofs, ObjectProvider<SubBudgets> subBudgets) {
+			TokenRequestProofs proofs, ObjectProvider<SubBudgets> subBudgets, ClientAttestations attestations) {
 		return new TokenExchangeGrant(new SubAgentTokenExchangeAuthenticationConverter(),
 				new SubAgentTokenExchangeAuthenticationProvider(tokens, minter, agents, transactions, events,
 						new DelegationPolicy(), Clock.systemUTC(), proofs,
-						subBudgets.getIfUnique(() -> SubBudgets.NONE)));
+						subBudgets.getIfUnique(() -> SubBudgets.NONE), attestations));
 	}
 
 }

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.agentidp.dpop.DpopProof;
@@ -27,6 +28,7 @@ import dev.agentidp.tokens.SubBudgetRefusedException;
 import dev.agentidp.tokens.SubBudgets;
 import dev.agentidp.tokens.TokenGrant;
 import dev.agentidp.tokens.TokenRecord;
+import dev.agentidp.tokens.ClientAttestations;
 import dev.agentidp.tokens.ProofOfPossessionRule;
 import dev.agentidp.tokens.TokenRequestProofs;
 import dev.agentidp.tokens.TokenService;
@@ -73,6 +75,8 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 
 	private final AccessTokenMinter minter;
 
+	private final ClientAttestations attestations;
+
 	private final AgentRegistry agents;
 
 	private final TransactionTemplate transactions;
@@ -89,8 +93,9 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 
 	SubAgentTokenExchangeAuthenticationProvider(TokenService tokens, AccessTokenMinter minter, AgentRegistry agents,
 			TransactionTemplate transactions, ApplicationEventPublisher events, DelegationPolicy policy, Clock clock,
-			TokenRequestProofs proofs, SubBudgets subBudgets) {
+			TokenRequestProofs proofs, SubBudgets subBudgets, ClientAttestations attestations) {
 		Assert.notNull(tokens, "tokens cannot be null");
+		Assert.notNull(attestations, "attestations cannot be null");
 		Assert.notNull(minter, "minter cannot be null");
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(transactions, "transactions cannot be null");
@@ -100,6 +105,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		Assert.notNull(proofs, "proofs cannot be null");
 		Assert.notNull(subBudgets, "subBudgets cannot be null");
 		this.tokens = tokens;
+		this.attestations = attestations;
 		this.minter = minter;
 		this.agents = agents;
 		this.transactions = transactions;
@@ -141,6 +147,11 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 				AuthorizationServerContextHolder.getContext());
 		// the caller's own tokenPolicy.proofOfPossession (issue 17, item 2)
 		ProofOfPossessionRule.check(parent, proof, this.clock.instant());
+		// draft-ietf-oauth-attestation-based-client-auth: an agent that pins its code
+		// attests every token request, exchanges included (docs/workload-identity.md);
+		// the derived token carries what was attested
+		Optional<Map<String, Object>> attested = this.attestations.check(parent,
+				AuthorizationServerContextHolder.getContext().getIssuer());
 		if (held.cnfJkt() != null && (proof == null || !held.cnfJkt().equals(proof.jkt()))) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_DPOP_PROOF, (proof == null)
 					? "The subject_token is bound to a key (cnf.jkt): the request needs a DPoP proof signed by it"
@@ -161,6 +172,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		Set<String> scopes = narrowed.scopes();
 		// issue 19, item 7: an approved action passes on only within the approval
 		Map<String, Object> approvalClaims = new LinkedHashMap<>();
+		attested.ifPresent((claims) -> approvalClaims.put(ClientAttestations.ATTESTED, claims));
 		if (subject.claims().get("approval") instanceof Map<?, ?> approval) {
 			List<AuthorizationDetail> details = this.policy.narrowDetails(
 					AuthorizationDetail.fromClaim(subject.claims().get("authorization_details")),

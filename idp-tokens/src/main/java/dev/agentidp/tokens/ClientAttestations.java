@@ -46,7 +46,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * authenticated (its key or a workload identity), so that nobody else can have it
  * suspended.
  */
-final class ClientAttestations {
+public final class ClientAttestations {
 
 	/** The attestation's header. */
 	static final String ATTESTATION = "OAuth-Client-Attestation";
@@ -55,7 +55,7 @@ final class ClientAttestations {
 	static final String POP = "OAuth-Client-Attestation-PoP";
 
 	/** The claim the matched claims are carried in, in the token and introspection. */
-	static final String ATTESTED = "attested";
+	public static final String ATTESTED = "attested";
 
 	/** The specification a refusal names ({@code error_uri}). */
 	static final String SPEC = "https://datatracker.ietf.org/doc/draft-ietf-oauth-attestation-based-client-auth/";
@@ -112,7 +112,7 @@ final class ClientAttestations {
 	 * @throws OAuth2AuthenticationException {@code invalid_client} naming the check that
 	 * failed
 	 */
-	Optional<Map<String, Object>> check(Agent agent, String issuer) {
+	public Optional<Map<String, Object>> check(Agent agent, String issuer) {
 		AgentAttestation pinned = agent.profile().attestation();
 		if (pinned == null) {
 			return Optional.empty();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -24,7 +25,12 @@ import dev.agentidp.app.fixtures.TestAgents;
 import dev.agentidp.app.fixtures.TestAssertions;
 import dev.agentidp.app.fixtures.TestHttp;
 import dev.agentidp.app.fixtures.TestProvider;
+import dev.agentidp.approvals.ApprovalFilter;
+import dev.agentidp.approvals.ApprovalId;
+import dev.agentidp.approvals.Approvals;
+import dev.agentidp.approvals.Approver;
 import dev.agentidp.db.test.TestDatabase;
+import dev.agentidp.registry.AgentId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -538,6 +544,84 @@ class WorkloadIdentityTests {
 		JsonNode introspection = TestHttp.json(http.postForm("/oauth2/introspect", agent.tokenAuthForm(token)));
 		assertThat(introspection.get("active").asBoolean()).isTrue();
 		assertThat(introspection.get("attested").get("config_digest").asString()).isEqualTo(CONFIG);
+	}
+
+	/**
+	 * Every token request of an agent that requires attestation carries one, a token
+	 * exchange for a sub-agent included; the derived token carries what was attested.
+	 */
+	@Test
+	void aTokenExchangeOfAnAttestedAgentIsAttestedTooAndTheDerivedTokenSaysWhat() throws Exception {
+		TestAgent agent = attestedAgent("deny");
+		ECKey instance = instanceKey();
+		HttpResponse<String> issued = attestedRequest(agent, attestation(attester, agent, instance, IMAGE),
+				pop(instance, UUID.randomUUID().toString()));
+		assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+		String token = TestHttp.json(issued).get("access_token").asString();
+		Map<String, String> exchange = agent.exchangeForm(token, "refunder", "payments:refund");
+		assertOAuthError(http.postForm("/oauth2/token", exchange), 401, "invalid_client",
+				"the agent requires attestation");
+		HttpResponse<String> derived = http.postFormWithHeaders("/oauth2/token",
+				agent.exchangeForm(token, "refunder", "payments:refund"), "OAuth-Client-Attestation",
+				attestation(attester, agent, instance, IMAGE), "OAuth-Client-Attestation-PoP",
+				pop(instance, UUID.randomUUID().toString()));
+		assertThat(derived.statusCode()).as(derived.body()).isEqualTo(200);
+		JsonNode attested = TestHttp.claims(TestHttp.json(derived).get("access_token").asString()).get("attested");
+		assertThat(attested.get("image_digest").asString()).isEqualTo(IMAGE);
+		assertThat(attested.get("attester").asString()).isEqualTo(attester.issuer());
+		// another image is refused at the exchange as at issuance
+		assertOAuthError(
+				http.postFormWithHeaders("/oauth2/token", agent.exchangeForm(token, "refunder", "payments:refund"),
+						"OAuth-Client-Attestation", attestation(attester, agent, instance, "sha256:" + "0".repeat(64)),
+						"OAuth-Client-Attestation-PoP", pop(instance, UUID.randomUUID().toString())),
+				401, "invalid_client", "attestation does not match the registered agent");
+	}
+
+	/** The CIBA poll that collects an approval is a token request too: attested. */
+	@Test
+	void theCibaPollOfAnAttestedAgentIsAttestedTooAndTheApprovedTokenSaysWhat() throws Exception {
+		TestAgent agent = agents.document("attested-approvals")
+			.scope("payments:refund", "critical")
+			.tool("payments", "https://mcp.example.com/attested-payments", "refund")
+			.edit((doc) -> {
+				ObjectNode attestation = doc.putObject("attestation");
+				attestation.put("required", true);
+				attestation.putArray("attesters").add(attester.issuer());
+				attestation.putObject("claims").put("image_digest", IMAGE);
+				doc.putObject("humanOversight").putArray("requiredFor").add("payments:refund");
+				((ObjectNode) doc.get("humanOversight")).putArray("approvers").add("finance-lead");
+			})
+			.register();
+		Map<String, String> ask = agent.authForm();
+		ask.put("authorization_details", "[{\"type\": \"tool_call\", \"tool\": \"payments\", \"action\": \"refund\"}]");
+		HttpResponse<String> started = http.postForm("/oauth2/bc-authorize", ask);
+		assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+		String authReqId = TestHttp.json(started).get("auth_req_id").asString();
+		Approvals approvals = provider.context().getBean(Approvals.class);
+		ApprovalId id = approvals.pending(new ApprovalFilter(null, AgentId.of(agent.id())), null, 10)
+			.items()
+			.get(0)
+			.id();
+		approvals.decide(id, new Approver("lead@example.com", Set.of("approver:finance-lead")),
+				Approvals.Verdict.APPROVE, null);
+		assertOAuthError(http.postForm("/oauth2/token", cibaPoll(agent, authReqId)), 401, "invalid_client",
+				"the agent requires attestation");
+		ECKey instance = instanceKey();
+		HttpResponse<String> collected = http.postFormWithHeaders("/oauth2/token", cibaPoll(agent, authReqId),
+				"OAuth-Client-Attestation", attestation(attester, agent, instance, IMAGE),
+				"OAuth-Client-Attestation-PoP", pop(instance, UUID.randomUUID().toString()));
+		assertThat(collected.statusCode()).as(collected.body()).isEqualTo(200);
+		JsonNode claims = TestHttp.claims(TestHttp.json(collected).get("access_token").asString());
+		assertThat(claims.get("attested").get("image_digest").asString()).isEqualTo(IMAGE);
+		assertThat(claims.get("approval").get("id").asString()).isEqualTo(id.toString());
+	}
+
+	/** A CIBA poll with a fresh client assertion. */
+	private static Map<String, String> cibaPoll(TestAgent agent, String authReqId) {
+		Map<String, String> poll = agent.authForm();
+		poll.put("grant_type", "urn:openid:params:grant-type:ciba");
+		poll.put("auth_req_id", authReqId);
+		return poll;
 	}
 
 	@Test
