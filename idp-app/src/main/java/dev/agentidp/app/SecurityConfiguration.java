@@ -166,8 +166,16 @@ class SecurityConfiguration {
 			.oauth2ResourceServer((rs) -> rs.jwt(Customizer.withDefaults())
 				.authenticationEntryPoint(PolicyCallers.invalidBearer(pdp)))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(PolicyCallers.unauthorized(pdp))
-				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)))
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)));
+		return bearerOnly(http);
+	}
+
+	/**
+	 * A chain whose every request carries its caller's access token: no session, no
+	 * cookie, so no CSRF, logout or saved request either.
+	 */
+	private static SecurityFilterChain bearerOnly(HttpSecurity http) throws Exception {
+		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.logout((logout) -> logout.disable())
 			.requestCache((cache) -> cache.disable());
@@ -195,12 +203,8 @@ class SecurityConfiguration {
 				.authenticationEntryPoint(SsfCallers.unauthorized(audit))
 				.accessDeniedHandler(SsfCallers.forbidden(audit)))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(SsfCallers.unauthorized(audit))
-				.accessDeniedHandler(SsfCallers.forbidden(audit)))
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.csrf((csrf) -> csrf.disable())
-			.logout((logout) -> logout.disable())
-			.requestCache((cache) -> cache.disable());
-		return http.build();
+				.accessDeniedHandler(SsfCallers.forbidden(audit)));
+		return bearerOnly(http);
 	}
 
 	/**
