@@ -44,24 +44,24 @@ class ConsoleAdminPagesBrowserTests extends ProviderIntegrationTestSupport {
 	@Test
 	void theAdminRegistersAClientAndCreatesAPerson() {
 		this.browser.signIn("admin", ADMIN_PASSWORD);
-		this.browser.byId("nav-clients").click();
+		this.browser.clickToNavigate("nav-clients");
 		String name = "browser-rs-" + UUID.randomUUID().toString().substring(0, 8);
 		this.browser.byId("client-name").sendKeys(name);
 		this.browser.screenshot("clients");
-		this.browser.byId("register-client").click();
+		this.browser.clickToNavigate("register-client");
 		assertThat(this.browser.text("client-name")).isEqualTo(name);
 		assertThat(this.browser.text("client-secret")).hasSizeGreaterThanOrEqualTo(43);
 		this.browser.screenshot("client-registered");
-		this.browser.byId("back-to-clients").click();
+		this.browser.clickToNavigate("back-to-clients");
 		assertThat(this.browser.driver().getPageSource()).contains(name);
 
-		this.browser.byId("nav-people").click();
+		this.browser.clickToNavigate("nav-people");
 		String username = "browser-" + UUID.randomUUID().toString().substring(0, 8);
 		this.browser.byId("person-username").sendKeys(username);
 		this.browser.byId("person-email").sendKeys(username + "@example.com");
 		this.browser.byId("person-password").sendKeys("browser-person-password-0123");
 		this.browser.byId("role-auditor").click();
-		this.browser.byId("create-person").click();
+		this.browser.clickToNavigate("create-person");
 		assertThat(this.browser.text("message")).isEqualTo("Created " + username + ".");
 		assertThat(this.browser.driver().getPageSource()).contains(username + "@example.com");
 		this.browser.screenshot("people");
@@ -77,7 +77,7 @@ class ConsoleAdminPagesBrowserTests extends ProviderIntegrationTestSupport {
 		agent.token(http(), "crm:read");
 		http().postForm("/oauth2/token", agent.tokenForm("crm:write"));
 		this.browser.signIn("admin", ADMIN_PASSWORD);
-		this.browser.byId("nav-activity").click();
+		this.browser.clickToNavigate("nav-activity");
 		assertThat(this.browser.driver().findElements(org.openqa.selenium.By.cssSelector("#chart-issued rect")))
 			.hasSize(24);
 		assertThat(this.browser.driver().findElements(org.openqa.selenium.By.cssSelector("#chart-risk rect")))

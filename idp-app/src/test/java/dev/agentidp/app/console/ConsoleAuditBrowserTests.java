@@ -48,17 +48,17 @@ class ConsoleAuditBrowserTests extends ProviderIntegrationTestSupport {
 	void theAdminSearchesTheTrailAndVerifiesItWhole() {
 		assertThat(admin().postNoBody("/admin/v1/audit/checkpoints").statusCode()).isEqualTo(201);
 		this.browser.signIn("admin", ADMIN_PASSWORD);
-		this.browser.byId("nav-audit").click();
+		this.browser.clickToNavigate("nav-audit");
 		assertThat(this.browser.currentUrl()).endsWith("/console/audit");
 		assertThat(this.browser.text("checkpoint-signature")).isEqualTo("verifies with the provider's signing key");
 		this.browser.byId("f-action").sendKeys("console.signed_in");
 		this.browser.byId("f-actor").sendKeys("user:admin");
-		this.browser.byId("search").click();
+		this.browser.clickToNavigate("search");
 		assertThat(this.browser.driver().findElements(By.cssSelector("#records tbody tr[data-seq]"))).isNotEmpty()
 			.allSatisfy((row) -> assertThat(row.getText()).contains("user:admin", "console.signed_in"));
 		this.browser.screenshot("audit");
 
-		this.browser.byId("verify-all").click();
+		this.browser.clickToNavigate("verify-all");
 		assertThat(this.browser.currentUrl()).endsWith("/console/audit/verify");
 		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(60)).ignoring(WebDriverException.class)
 			.until((driver) -> !"running".equals(driver.findElement(By.id("verify-state")).getAttribute("data-state")));

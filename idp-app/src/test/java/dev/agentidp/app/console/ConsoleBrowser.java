@@ -16,6 +16,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -109,6 +110,21 @@ final class ConsoleBrowser implements AutoCloseable {
 			.until((driver) -> !driver.findElements(By.id(id)).isEmpty()
 					&& "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
 		return byId(id);
+	}
+
+	/**
+	 * Clicks what navigates (a link, a form's submit) and waits until the page is left: a
+	 * bare click may return before the next page is there, and a lookup right after it
+	 * would read the page being left.
+	 * @param id the element's id
+	 */
+	void clickToNavigate(String id) {
+		WebElement page = this.driver.findElement(By.tagName("html"));
+		byId(id).click();
+		// while the page is being left, ChromeDriver may answer "Node with given id does
+		// not belong to the document" rather than "stale": ask again until it is stale
+		new WebDriverWait(this.driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class)
+			.until(ExpectedConditions.stalenessOf(page));
 	}
 
 	boolean has(String id) {

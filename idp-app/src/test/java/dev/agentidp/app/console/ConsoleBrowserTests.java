@@ -116,7 +116,7 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
 		assertThat(this.browser.findElement(By.id("message")).getText()).isEqualTo("Resumed.");
 
-		this.browser.findElement(By.id("sign-out")).click();
+		clickAndWait(this.browser.findElement(By.id("sign-out")));
 		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out.");
 		open("/console");
 		assertThat(this.browser.getCurrentUrl()).endsWith("/console/login");
