@@ -1,14 +1,8 @@
 package dev.agentidp.app.console;
 
-import java.nio.file.Path;
 import java.util.UUID;
 
-import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,29 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and reads its secret once, then creates a person. The rules are
  * {@link ConsoleClientsAndPeopleTests}'.
  */
-class ConsoleAdminPagesBrowserTests extends ProviderIntegrationTestSupport {
-
-	@TempDir
-	private Path profile;
-
-	private ConsoleBrowser browser;
-
-	@BeforeAll
-	static void chromium() {
-		ConsoleBrowser.assumeChromium();
-	}
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = ConsoleBrowser.open("http://localhost:" + this.port, this.profile);
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.close();
-		}
-	}
+class ConsoleAdminPagesBrowserTests extends ConsoleBrowserTestSupport {
 
 	@Test
 	void theAdminRegistersAClientAndCreatesAPerson() {

@@ -30,7 +30,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -84,7 +83,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		String name = "journey-" + UUID.randomUUID().toString().substring(0, 8);
 
 		// register an agent in the console: its private key is shown once
-		clickAndWait(this.browser.findElement(By.id("register-agent")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("register-agent")));
 		this.browser.findElement(By.id("r-name")).sendKeys(name);
 		this.browser.findElement(By.id("r-owner")).sendKeys("owner@example.com");
 		this.browser.findElement(By.id("r-team")).sendKeys("support");
@@ -92,7 +91,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.findElement(By.id("r-description")).sendKeys("Registered in the console");
 		this.browser.findElement(By.id("r-capabilities")).sendKeys("crm:read high\nfiles:read low");
 		screenshot("register");
-		clickAndWait(this.browser.findElement(By.id("register")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("register")));
 		String id = this.browser.findElement(By.id("registered-id")).getText();
 		OctetKeyPair firstKey = OctetKeyPair.parse(this.browser.findElement(By.id("private-jwk")).getText());
 		assertThat(firstKey.isPrivate()).isTrue();
@@ -109,15 +108,15 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		screenshot("inventory-columns");
 
 		// rotate its key: a new pair shown once, the old key retiring
-		clickAndWait(row.findElement(By.tagName("a")));
+		ConsoleBrowser.clickAndWait(this.browser, row.findElement(By.tagName("a")));
 		assertThat(this.browser.findElement(By.id("agent-id")).getText()).isEqualTo(id);
 		String oldKid = firstKey.getKeyID();
 		WebElement oldKey = this.browser.findElement(By.cssSelector("#keys tr[data-kid='" + oldKid + "']"));
-		clickAndWait(oldKey.findElement(By.className("rotate-key")));
+		ConsoleBrowser.clickAndWait(this.browser, oldKey.findElement(By.className("rotate-key")));
 		OctetKeyPair newKey = OctetKeyPair.parse(this.browser.findElement(By.id("private-jwk")).getText());
 		assertThat(newKey.getKeyID()).isNotEqualTo(oldKid);
 		assertThat(this.browser.findElement(By.id("key-message")).getText()).contains(oldKid + " is retiring");
-		clickAndWait(this.browser.findElement(By.id("open-agent")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("open-agent")));
 		assertThat(keyStatus(oldKid)).isEqualTo("retiring");
 		assertThat(keyStatus(newKey.getKeyID())).isEqualTo("active");
 
@@ -141,18 +140,19 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		assertThat(this.browser.findElement(By.id("diff")).getText())
 			.contains("keys[" + oldKid + "] changed active retiring");
 		new Select(this.browser.findElement(By.id("diff-from"))).selectByValue("1");
-		clickAndWait(this.browser.findElement(By.id("compare")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("compare")));
 		assertThat(this.browser.findElement(By.id("diff")).getText()).contains("Version 1 → 3",
 				"keys[" + newKey.getKeyID() + "] added");
 		scrollTo("keys-heading");
 		screenshot("agent-page");
 
 		// revoke the token: the confirm step says what it revokes
-		clickAndWait(this.browser.findElement(By.cssSelector("#live-tokens tr[data-jti='" + jti + "'] .revoke-token")));
+		ConsoleBrowser.clickAndWait(this.browser,
+				this.browser.findElement(By.cssSelector("#live-tokens tr[data-jti='" + jti + "'] .revoke-token")));
 		assertThat(this.browser.findElement(By.id("cascade-preview")).getText())
 			.isEqualTo("This revokes 1 + 2 derived tokens.");
 		screenshot("token-revoke");
-		clickAndWait(this.browser.findElement(By.id("confirm-revoke")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("confirm-revoke")));
 		assertThat(this.browser.findElement(By.id("message")).getText()).startsWith("Revoked 3 tokens");
 		assertThat(
 				this.browser.findElement(By.cssSelector("#tokens tr[data-jti='" + jti + "'] .token-state")).getText())
@@ -167,7 +167,7 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 		// its audit chain, filtered, and verified
 		open("/console/agents/" + id + "?action=token.revoked");
 		assertThat(this.browser.findElement(By.id("audit-records")).getText()).contains("token.revoked", "user:admin");
-		clickAndWait(this.browser.findElement(By.id("verify-chain")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("verify-chain")));
 		assertThat(this.browser.findElement(By.id("verification")).getText())
 			.startsWith("Verified: the chain is intact");
 		scrollTo("audit-heading");
@@ -217,19 +217,6 @@ class ConsoleAgentJourneyBrowserTests extends ProviderIntegrationTestSupport {
 			.param(jti)
 			.query(Boolean.class)
 			.single()).isTrue();
-	}
-
-	/**
-	 * Clicks what navigates and waits for the next page: the old page's root goes stale
-	 * (a find right after a click could otherwise read the page being left).
-	 */
-	private void clickAndWait(WebElement element) {
-		WebElement page = this.browser.findElement(By.tagName("html"));
-		element.click();
-		// while the page is being left, ChromeDriver may answer "Node with given id does
-		// not belong to the document" rather than "stale": ask again until it is stale
-		new WebDriverWait(this.browser, Duration.ofSeconds(15)).ignoring(WebDriverException.class)
-			.until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private void scrollTo(String id) {

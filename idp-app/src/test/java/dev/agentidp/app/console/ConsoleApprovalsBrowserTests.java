@@ -1,15 +1,12 @@
 package dev.agentidp.app.console;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAgents;
 import dev.agentidp.app.fixtures.TestAssertions;
@@ -20,16 +17,10 @@ import dev.agentidp.approvals.Approver;
 import dev.agentidp.console.People;
 import dev.agentidp.console.Person;
 import dev.agentidp.registry.ClientKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -47,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * agent's request (separation of duties) and told why; a denial is {@code access_denied}
  * at the poll. Screenshot {@code console-approvals.png} (under {@code target/}).
  */
-class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
+class ConsoleApprovalsBrowserTests extends ConsoleBrowserTestSupport {
 
 	private static final String CIBA = "urn:openid:params:grant-type:ciba";
 
@@ -68,28 +59,10 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 	@Autowired
 	private Approvals approvals;
 
-	@TempDir
-	private Path profile;
-
-	private ConsoleBrowser browser;
-
-	@BeforeAll
-	static void chromium() {
-		ConsoleBrowser.assumeChromium();
-	}
-
 	@BeforeEach
-	void openBrowser() {
+	void registerResourceServer() {
 		if (this.clients.findClient(RS).isEmpty()) {
 			this.clients.registerWithSecret(RS, "Tool gateway", ClientKind.RESOURCE_SERVER, RS_SECRET, Set.of());
-		}
-		this.browser = ConsoleBrowser.open("http://localhost:" + this.port, this.profile);
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.close();
 		}
 	}
 
@@ -118,7 +91,7 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 		request.findElement(By.className("comment")).sendKeys("Customer ticket 981, checked");
 		// saved under target/; docs/console-approvals.png is a copy made by hand
 		this.browser.screenshot("approvals");
-		clickAndWait(request.findElement(By.className("approve")));
+		ConsoleBrowser.clickAndWait(this.browser.driver(), request.findElement(By.className("approve")));
 		assertThat(this.browser.text("message")).startsWith("Approved the request");
 		assertThat(this.browser.driver().findElements(By.cssSelector("[data-agent-id='" + agent.id() + "']")))
 			.isEmpty();
@@ -153,7 +126,7 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.get("/console/approvals");
 		WebElement request = request(agent);
 		assertThat(request.findElement(By.className("own-agent")).getText()).contains("separation of duties");
-		clickAndWait(request.findElement(By.className("approve")));
+		ConsoleBrowser.clickAndWait(this.browser.driver(), request.findElement(By.className("approve")));
 		assertThat(this.browser.text("error-status")).isEqualTo("403 · Forbidden");
 		assertThat(this.browser.text("error-message")).contains(owner.email() + " owns the agent",
 				"separation of duties");
@@ -172,7 +145,7 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.get("/console/approvals");
 		WebElement request = request(agent);
 		request.findElement(By.className("comment")).sendKeys("Not this one");
-		clickAndWait(request.findElement(By.className("deny")));
+		ConsoleBrowser.clickAndWait(this.browser.driver(), request.findElement(By.className("deny")));
 		assertThat(this.browser.text("message")).startsWith("Denied the request");
 		assertPollError(poll(agent, authReqId), "access_denied");
 		assertThat(TestAssertions.auditCount(this.jdbc, agent.id(), "approval.denied")).isEqualTo(1);
@@ -187,7 +160,7 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 		ApprovalId id = ApprovalId.of(stale.getAttribute("data-approval-id"));
 		this.approvals.decide(id, new Approver("cfo@example.com", Set.of("approver:finance-lead")),
 				Approvals.Verdict.APPROVE, null);
-		clickAndWait(stale.findElement(By.className("deny")));
+		ConsoleBrowser.clickAndWait(this.browser.driver(), stale.findElement(By.className("deny")));
 		assertThat(this.browser.text("error-status")).isEqualTo("409 · Conflict");
 		assertThat(this.browser.text("error-message")).contains("approved already by cfo@example.com");
 		assertThat(TestAssertions.auditCount(this.jdbc, second.id(), "approval.decision.refused")).isEqualTo(1);
@@ -321,16 +294,6 @@ class ConsoleApprovalsBrowserTests extends ProviderIntegrationTestSupport {
 
 	private WebElement request(TestAgent agent) {
 		return this.browser.driver().findElement(By.cssSelector("section[data-agent-id='" + agent.id() + "']"));
-	}
-
-	private void clickAndWait(WebElement element) {
-		WebElement page = this.browser.driver().findElement(By.tagName("html"));
-		element.click();
-		// the POST, its redirect and the next page: a click may return before they end
-		// while the page is being left, ChromeDriver may answer "Node with given id does
-		// not belong to the document" rather than "stale": ask again until it is stale
-		new WebDriverWait(this.browser.driver(), Duration.ofSeconds(20)).ignoring(WebDriverException.class)
-			.until(ExpectedConditions.stalenessOf(page));
 	}
 
 	private Person person(Set<String> roles) {

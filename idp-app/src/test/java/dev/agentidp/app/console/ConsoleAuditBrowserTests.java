@@ -1,14 +1,8 @@
 package dev.agentidp.app.console;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -20,29 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sees the latest checkpoint verified, and verifies the whole trail, the page refreshing
  * itself until the run ends. The rules are {@link ConsoleAuditPageTests}'.
  */
-class ConsoleAuditBrowserTests extends ProviderIntegrationTestSupport {
-
-	@TempDir
-	private Path profile;
-
-	private ConsoleBrowser browser;
-
-	@BeforeAll
-	static void chromium() {
-		ConsoleBrowser.assumeChromium();
-	}
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = ConsoleBrowser.open("http://localhost:" + this.port, this.profile);
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.close();
-		}
-	}
+class ConsoleAuditBrowserTests extends ConsoleBrowserTestSupport {
 
 	@Test
 	void theAdminSearchesTheTrailAndVerifiesItWhole() {

@@ -119,11 +119,20 @@ final class ConsoleBrowser implements AutoCloseable {
 	 * @param id the element's id
 	 */
 	void clickToNavigate(String id) {
-		WebElement page = this.driver.findElement(By.tagName("html"));
-		byId(id).click();
+		clickAndWait(this.driver, byId(id));
+	}
+
+	/**
+	 * Clicks an element that navigates and waits until the page it was on is left.
+	 * @param driver the browser
+	 * @param element what to click
+	 */
+	static void clickAndWait(WebDriver driver, WebElement element) {
+		WebElement page = driver.findElement(By.tagName("html"));
+		element.click();
 		// while the page is being left, ChromeDriver may answer "Node with given id does
 		// not belong to the document" rather than "stale": ask again until it is stale
-		new WebDriverWait(this.driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class)
+		new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class)
 			.until(ExpectedConditions.stalenessOf(page));
 	}
 

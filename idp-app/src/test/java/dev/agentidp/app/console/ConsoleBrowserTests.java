@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -24,11 +23,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -97,13 +93,13 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		assertThat(row.getText()).contains("owner@example.com", "support", "prod", "active", "high");
 		screenshot("inventory");
 
-		clickAndWait(row.findElement(By.tagName("a")));
+		ConsoleBrowser.clickAndWait(this.browser, row.findElement(By.tagName("a")));
 		assertThat(this.browser.findElement(By.id("agent-id")).getText()).isEqualTo(agent.id());
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
 		assertThat(this.browser.findElement(By.id("keys")).getText()).contains("active");
 		screenshot("agent");
 		this.browser.findElement(By.id("suspend-reason")).sendKeys("incident 42");
-		clickAndWait(this.browser.findElement(By.id("suspend")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("suspend")));
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("suspended");
 		assertThat(this.browser.findElement(By.id("message")).getText()).startsWith("Suspended.");
 		screenshot("agent-suspended");
@@ -112,11 +108,11 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 			.params(agent.id(), "incident 42")
 			.query(String.class)
 			.single()).isEqualTo("user:admin");
-		clickAndWait(this.browser.findElement(By.id("resume")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("resume")));
 		assertThat(this.browser.findElement(By.id("agent-status")).getText()).isEqualTo("active");
 		assertThat(this.browser.findElement(By.id("message")).getText()).isEqualTo("Resumed.");
 
-		clickAndWait(this.browser.findElement(By.id("sign-out")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("sign-out")));
 		assertThat(this.browser.findElement(By.id("signed-out")).getText()).isEqualTo("You are signed out.");
 		open("/console");
 		assertThat(this.browser.getCurrentUrl()).endsWith("/console/login");
@@ -205,19 +201,6 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		screenshot("agent-escaped");
 	}
 
-	/**
-	 * Clicks what navigates and waits for the next page: the old page's root goes stale
-	 * (a find right after a click could otherwise read the page being left).
-	 */
-	private void clickAndWait(WebElement element) {
-		WebElement page = this.browser.findElement(By.tagName("html"));
-		element.click();
-		// while the page is being left, ChromeDriver may answer "Node with given id does
-		// not belong to the document" rather than "stale": ask again until it is stale
-		new WebDriverWait(this.browser, Duration.ofSeconds(15)).ignoring(WebDriverException.class)
-			.until(ExpectedConditions.stalenessOf(page));
-	}
-
 	private void assertNoAlert() {
 		assertThatExceptionOfType(NoAlertPresentException.class).isThrownBy(() -> this.browser.switchTo().alert());
 	}
@@ -233,7 +216,7 @@ class ConsoleBrowserTests extends ProviderIntegrationTestSupport {
 		this.browser.findElement(By.id("password")).sendKeys(password);
 		// the POST, its redirect and the next page: a bare click may return before they
 		// end, and the next lookup would read the sign-in page
-		clickAndWait(this.browser.findElement(By.id("sign-in")));
+		ConsoleBrowser.clickAndWait(this.browser, this.browser.findElement(By.id("sign-in")));
 	}
 
 	private long count(String id) {

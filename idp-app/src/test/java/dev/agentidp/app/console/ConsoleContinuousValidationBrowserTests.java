@@ -1,21 +1,16 @@
 package dev.agentidp.app.console;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import dev.agentidp.anomalies.StepUpFixture;
-import dev.agentidp.app.fixtures.ProviderIntegrationTestSupport;
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestAgents;
 import dev.agentidp.console.People;
 import dev.agentidp.console.Person;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -34,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code console-webhook-subscribed.png}, {@code console-reports.png},
  * {@code console-agent-anomalies.png} (under {@code target/}).
  */
-class ConsoleContinuousValidationBrowserTests extends ProviderIntegrationTestSupport {
+class ConsoleContinuousValidationBrowserTests extends ConsoleBrowserTestSupport {
 
 	private static final String PASSWORD = "cv-browser-password-0123456";
 
@@ -46,26 +41,8 @@ class ConsoleContinuousValidationBrowserTests extends ProviderIntegrationTestSup
 	@Autowired
 	private ApplicationContext context;
 
-	@TempDir
-	private Path profile;
-
-	private ConsoleBrowser browser;
-
-	@BeforeAll
-	static void chromium() {
-		ConsoleBrowser.assumeChromium();
-	}
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = ConsoleBrowser.open("http://localhost:" + this.port, this.profile);
-	}
-
 	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.close();
-		}
+	void removeSubscriptions() {
 		this.jdbc.sql("DELETE FROM webhook_subscription WHERE url = ?").param(URL).update();
 	}
 
