@@ -140,22 +140,15 @@ class AuditPageController {
 			response.reset();
 		}
 		response.setHeader("Retry-After", Long.toString(ex.retryAfter().toSeconds()));
-		return error(model, HttpStatus.TOO_MANY_REQUESTS, "Another audit verification or export is running on"
-				+ " this node. Try again in " + ex.retryAfter().toSeconds() + " seconds.");
+		return ConsoleModel.error(model, HttpStatus.TOO_MANY_REQUESTS,
+				"Another audit verification or export is running on" + " this node. Try again in "
+						+ ex.retryAfter().toSeconds() + " seconds.");
 	}
 
 	@ExceptionHandler(InvalidAuditQueryException.class)
 	@ResponseStatus(HttpStatus.BAD_REQUEST)
 	String invalidQuery(InvalidAuditQueryException ex, Model model) {
-		return error(model, HttpStatus.BAD_REQUEST, ex.getParameter() + ": " + ex.getMessage());
-	}
-
-	private static String error(Model model, HttpStatus status, String message) {
-		model.addAttribute("me", ConsoleModel.signedIn());
-		model.addAttribute("status", status.value());
-		model.addAttribute("title", status.getReasonPhrase());
-		model.addAttribute("message", message);
-		return "console/error";
+		return ConsoleModel.error(model, HttpStatus.BAD_REQUEST, ex.getParameter() + ": " + ex.getMessage());
 	}
 
 	/** Whether the checkpoint's signature verifies with the provider's keys, in words. */

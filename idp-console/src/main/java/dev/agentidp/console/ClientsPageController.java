@@ -108,21 +108,13 @@ class ClientsPageController {
 	@ExceptionHandler(ClientNotFoundException.class)
 	@ResponseStatus(HttpStatus.NOT_FOUND)
 	String notFound(Model model) {
-		return error(model, HttpStatus.NOT_FOUND, "There is no such client.");
+		return ConsoleModel.error(model, HttpStatus.NOT_FOUND, "There is no such client.");
 	}
 
 	@ExceptionHandler(IllegalClientStateException.class)
 	@ResponseStatus(HttpStatus.CONFLICT)
 	String conflict(IllegalClientStateException ex, Model model) {
-		return error(model, HttpStatus.CONFLICT, ex.getMessage());
-	}
-
-	private static String error(Model model, HttpStatus status, String message) {
-		model.addAttribute("me", ConsoleModel.signedIn());
-		model.addAttribute("status", status.value());
-		model.addAttribute("title", status.getReasonPhrase());
-		model.addAttribute("message", message);
-		return "console/error";
+		return ConsoleModel.error(model, HttpStatus.CONFLICT, ex.getMessage());
 	}
 
 	private static ClientKind kind(String kind) {
