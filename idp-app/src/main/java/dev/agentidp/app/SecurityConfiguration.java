@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.agentidp.app.audit.AdminDenials;
+import dev.agentidp.app.policy.AuthZenEndpoints;
 import dev.agentidp.app.policy.PolicyCallers;
 import dev.agentidp.app.signals.SsfCallers;
 import dev.agentidp.audit.Refusals;
@@ -37,6 +38,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -149,8 +151,8 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	@Order(2)
-	SecurityFilterChain policyChain(HttpSecurity http, ClientAuthentication clients, PolicyDecisionPoint pdp)
-			throws Exception {
+	SecurityFilterChain policyChain(HttpSecurity http, ClientAuthentication clients, PolicyDecisionPoint pdp,
+			AuthZenEndpoints endpoints) throws Exception {
 		http.securityMatcher("/access/**", PolicyCallers.METADATA_PATH)
 			.with(clients.forEndpoints(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/access/**")),
 					Customizer.withDefaults())
@@ -166,7 +168,10 @@ class SecurityConfiguration {
 			.oauth2ResourceServer((rs) -> rs.jwt(Customizer.withDefaults())
 				.authenticationEntryPoint(PolicyCallers.invalidBearer(pdp)))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(PolicyCallers.unauthorized(pdp))
-				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)));
+				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)))
+			// the evaluation and search endpoints answer here, once the caller is
+			// authorized, not through MVC (AuthZenEndpoints: the hottest path)
+			.addFilterAfter(endpoints.filter(), AuthorizationFilter.class);
 		return bearerOnly(http);
 	}
 
