@@ -171,7 +171,12 @@ class SecurityConfiguration {
 				.accessDeniedHandler(PolicyCallers.notEntitled(pdp)))
 			// the evaluation and search endpoints answer here, once the caller is
 			// authorized, not through MVC (AuthZenEndpoints: the hottest path)
-			.addFilterAfter(endpoints.filter(), AuthorizationFilter.class);
+			.addFilterAfter(endpoints.filter(), AuthorizationFilter.class)
+			// as on the authorization server's chain: without an anonymous user, a
+			// request without credentials meets the entry point above, as before (401
+			// invalid_client); nothing here reads the servlet API's user
+			.anonymous((anonymous) -> anonymous.disable())
+			.servletApi((servletApi) -> servletApi.disable());
 		return bearerOnly(http);
 	}
 
