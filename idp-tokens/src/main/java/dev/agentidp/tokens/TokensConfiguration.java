@@ -102,6 +102,14 @@ class TokensConfiguration {
 		return new RegistryRevocations(new IssuedTokens(jdbc), agents, events, this.clock);
 	}
 
+	/**
+	 * The token store's partitions, made ahead before the application serves (V25).
+	 */
+	@Bean
+	TokenPartitions tokenPartitions(JdbcClient jdbc) {
+		return new TokenPartitions(new IssuedTokens(jdbc), this.clock);
+	}
+
 	@Bean
 	TokenService tokenService(JdbcClient jdbc, SigningKeys keys, AgentRegistry agents, TransactionTemplate transactions,
 			ApplicationEventPublisher events, RegistryRevocations revocations) {
