@@ -187,6 +187,23 @@ public class TokenService {
 	}
 
 	/**
+	 * Whether the token named by a jti and its expiry is active now, as
+	 * {@link #isActive(Jti)}, reading the one partition of the token store its expiry
+	 * lies in (V25). For decoders that have verified the token's signature, and so its
+	 * {@code exp}.
+	 * @param jti the token id
+	 * @param expiresAt the token's {@code exp} (whole seconds, as the provider writes it)
+	 * @return {@code true} when active
+	 */
+	public boolean isActive(Jti jti, Instant expiresAt) {
+		Assert.notNull(jti, "jti cannot be null");
+		Assert.notNull(expiresAt, "expiresAt cannot be null");
+		return this.tokens.find(jti, expiresAt)
+			.map((stored) -> isActive(new PresentedToken(stored.token(), Map.of())))
+			.orElse(false);
+	}
+
+	/**
 	 * Holds a token live until the caller's transaction ends, for deriving a token from
 	 * it (issue 14, item 6): a concurrent revocation of it (or of an ancestor) waits for
 	 * the transaction and then revokes what it derived; one that has already revoked it
