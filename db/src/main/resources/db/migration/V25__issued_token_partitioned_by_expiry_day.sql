@@ -7,17 +7,18 @@
 -- 5.11.2.3 "Limitations": "To create a unique or primary key constraint on a partitioned table, the
 -- partition keys must not include any expressions or function calls and the constraint's columns
 -- must include all of the partition key columns." The primary key becomes (jti, expires_at): jti
--- is a random UUID (Jti.random, 122 random bits), so it stays unique in practice; docs/tokens.md says why that is
--- enough. budget_carve (V13) referenced issued_token (jti); a foreign key to a partitioned table
+-- is a random UUID (Jti.random, 122 random bits), so it stays unique in practice; docs/tokens.md
+-- says why that is enough. budget_carve (V13) referenced issued_token (jti); a foreign key to a partitioned table
 -- must name a unique key of it, so the carve carries its token's expires_at and references
 -- (jti, expires_at). Dropping a partition is not a DELETE and cascades nothing: DETACH refuses
 -- while carves still reference the partition, so the purge deletes them first, in its own
 -- transaction.
 --
--- Existing rows are kept: a partition for every day they expire on and for today and the days
--- ahead, the rows copied, the old table dropped and the new one renamed in its place, then the
--- indexes (5.11.2.2: an index made on the partitioned table is made on every partition, present
--- and future). issued_token_expires (V1) served only the row-by-row purge: it is not made again.
+-- Existing rows are kept: the old table renamed away, the new one made under its name with a
+-- partition for every day the rows expire on and for today and the days ahead, the rows copied,
+-- the old table dropped, then the indexes (5.11.2.2: an index made on the partitioned table is
+-- made on every partition, present and future). issued_token_expires (V1) served only the
+-- row-by-row purge: it is not made again.
 
 -- The partitions of issued_token are made by one function, here and by the provider's
 -- maintenance (dev.agentidp.tokens.TokenPartitions, at start and every hour), under one advisory
