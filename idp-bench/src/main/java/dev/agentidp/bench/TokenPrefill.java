@@ -27,7 +27,7 @@ final class TokenPrefill {
 			                                      ((now() + interval '1 day') AT TIME ZONE 'UTC')::date)""";
 
 	/**
-	 * Rows {@code from} to {@code to}: the jti a UUID spelled from the row's number, the
+	 * Rows {@code from} to {@code to}: the jti a random UUID (as {@code Jti.random}), the
 	 * token hash the SHA-256 of it (no presented token matches it), the expiry by the
 	 * row's number modulo 10 (0-4 expired, 5-6 revoked, 7-9 live).
 	 */
@@ -40,14 +40,11 @@ final class TokenPrefill {
 			    CASE WHEN i % 10 IN (5, 6) THEN 'bench prefill' END,
 			    r.agent, 'bench-prefill', sha256(convert_to(r.jti, 'UTF8')), 0, 'bench@example.com', 1
 			FROM generate_series(?::bigint, ?::bigint) AS g(i),
-			LATERAL (SELECT md5('prefill' || i) AS h) AS m,
-			LATERAL (SELECT
-			    (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' || substr(h, 18, 3)
-			        || '-' || substr(h, 21, 12)) AS jti,
+			LATERAL (SELECT gen_random_uuid()::text AS jti,
 			    ('00000000-0000-4000-9000-' || lpad((i % 100000)::text, 12, '0'))::uuid AS agent,
 			    date_trunc('second', CASE WHEN i % 10 < 5 THEN now() - (i % 3300) * interval '1 second'
 			        ELSE now() + interval '1 minute' + (i % 86000) * interval '1 second' END) AS expires) AS r
-			ON CONFLICT DO NOTHING""";
+			""";
 
 	private TokenPrefill() {
 	}
