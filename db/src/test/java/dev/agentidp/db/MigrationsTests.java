@@ -28,7 +28,7 @@ class MigrationsTests {
 		assertThat(flyway.migrate().migrationsExecuted).isZero();
 		try (Connection connection = schema.connect();
 				ResultSet tables = connection.getMetaData()
-					.getTables(null, schema.schema(), "%", new String[] { "TABLE" })) {
+					.getTables(null, schema.schema(), "%", new String[] { "TABLE", "PARTITIONED TABLE" })) {
 			List<String> names = new ArrayList<>();
 			while (tables.next()) {
 				names.add(tables.getString("TABLE_NAME"));

@@ -504,8 +504,14 @@ class AgentTokenIntegrationTests extends ProviderIntegrationTestSupport {
 	void expiredRowsArePurgedAndLiveOnesKept() {
 		TestAgent agent = registerAgent("crm:read");
 		String live = TestHttp.part(agent.token(this.http, "crm:read"), 1).get("jti").asString();
+		// the store is partitioned by expiry day (V25): a day that lies wholly before the
+		// cutoff (now - 1 h) is dropped, with every row in it
+		this.jdbc.sql(
+				"SELECT issued_token_ensure_partitions(utc.day, utc.day) FROM (SELECT (now() AT TIME ZONE 'UTC')::date - 3 AS day) utc")
+			.query(Integer.class)
+			.single();
 		this.jdbc.sql("INSERT INTO issued_token (jti, client_id, subject, root_jti, issued_at, expires_at)"
-				+ " VALUES ('expired-1', 'c', 's', 'expired-1', now() - interval '3 hours', now() - interval '2 hours')")
+				+ " VALUES ('expired-1', 'c', 's', 'expired-1', now() - interval '3 days 1 hour', now() - interval '3 days')")
 			.update();
 		this.jdbc
 			.sql("INSERT INTO client_assertion (client_id, jti, expires_at)"

@@ -34,6 +34,14 @@ class AuditConfiguration {
 		return new AuditCheckpoints(JdbcClient.create(dataSource), signer, clock.getIfAvailable(Clock::systemUTC));
 	}
 
+	/**
+	 * The trail's monthly partitions, made ahead before the application serves (V26).
+	 */
+	@Bean
+	AuditPartitions auditPartitions(DataSource dataSource, ObjectProvider<Clock> clock) {
+		return new AuditPartitions(JdbcClient.create(dataSource), clock.getIfAvailable(Clock::systemUTC));
+	}
+
 	@Bean(destroyMethod = "close")
 	AuditTrail auditTrail(DataSource dataSource, AuditCheckpoints checkpoints,
 			PlatformTransactionManager transactionManager, ObjectProvider<MeterRegistry> registry,

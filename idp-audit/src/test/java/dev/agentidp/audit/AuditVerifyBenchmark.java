@@ -74,7 +74,9 @@ public final class AuditVerifyBenchmark {
 		RecordHashing hashing = new RecordHashing();
 		Map<String, String> prev = new HashMap<>();
 		Map<String, Long> seqs = new HashMap<>();
-		long base = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
+		// an hour ago, a record a millisecond: within the months the trail has
+		// partitions for (V26: last month to three ahead)
+		long base = Instant.now().minusSeconds(3600).toEpochMilli();
 		try (Connection connection = dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try (PreparedStatement insert = connection.prepareStatement(INSERT)) {

@@ -55,8 +55,14 @@ final class BudgetLedger {
 	private static final String DEBIT_CARVES = "UPDATE budget_carve SET spent = spent + :cost, updated_at = now()"
 			+ " WHERE jti IN (:jtis) AND spent + :cost <= limit_amount";
 
-	private static final String CARVE = "INSERT INTO budget_carve (jti, parent_jti, root_agent_id, ledger_key, unit,"
-			+ " limit_amount) VALUES (?, ?, ?, ?, ?, ?)";
+	/**
+	 * The carve, with its token's expiry read from the token's row (written in this
+	 * transaction): the carve references the row by (jti, expires_at), the token store's
+	 * key since it is partitioned by expiry day (V25).
+	 */
+	private static final String CARVE = "INSERT INTO budget_carve (jti, expires_at, parent_jti, root_agent_id,"
+			+ " ledger_key, unit, limit_amount) SELECT t.jti, t.expires_at, ?, ?, ?, ?, ? FROM issued_token t"
+			+ " WHERE t.jti = ?";
 
 	private final JdbcClient jdbc;
 
@@ -156,9 +162,10 @@ final class BudgetLedger {
 		Assert.notNull(derived, "derived cannot be null");
 		Assert.isTrue(amount != null && amount.signum() > 0, "amount must be positive");
 		BudgetKey key = BudgetKey.of(subject);
-		this.jdbc.sql(CARVE)
-			.params(derived.value(), subject.jti().value(), key.rootAgentId().value(), key.key(), unit, amount)
+		int carved = this.jdbc.sql(CARVE)
+			.params(subject.jti().value(), key.rootAgentId().value(), key.key(), unit, amount, derived.value())
 			.update();
+		Assert.state(carved == 1, "a sub-budget is carved for a token stored in the same transaction");
 	}
 
 	/** The main ledger's row, created with nothing spent when there is none. */

@@ -3,6 +3,8 @@ package dev.agentidp.tokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -66,7 +68,11 @@ public final class AccessTokenMinter {
 		}
 		claims.put("iat", grant.issuedAt().getEpochSecond());
 		claims.put("nbf", grant.issuedAt().getEpochSecond());
-		claims.put("exp", grant.expiresAt().getEpochSecond());
+		// whole seconds: exp (RFC 7519 §4.1.4, a NumericDate) and the row's expires_at
+		// are
+		// the same instant, so that recognising the token names its row's partition (V25)
+		Instant expiresAt = grant.expiresAt().truncatedTo(ChronoUnit.SECONDS);
+		claims.put("exp", expiresAt.getEpochSecond());
 		claims.put("jti", jti.value());
 		putIfPresent(claims, "owner", holder.owner());
 		putIfPresent(claims, "agent_version", holder.agentVersion());
@@ -97,7 +103,7 @@ public final class AccessTokenMinter {
 				new TokenRecord.Family(derivation.parentJti(),
 						(derivation.rootJti() != null) ? derivation.rootJti() : jti, derivation.depth(),
 						(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null),
-				new TokenRecord.Lifetime(grant.issuedAt(), grant.expiresAt(), null), grant.cnfJkt(), key.kid());
+				new TokenRecord.Lifetime(grant.issuedAt(), expiresAt, null), grant.cnfJkt(), key.kid());
 		this.tokens.insert(record, sha256(value), holder.agentVersion(), holder.clientKid());
 		return new IssuedToken(value, record);
 	}

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -23,7 +24,11 @@ import org.springframework.util.Assert;
 /**
  * The token store: one row per issued token, keyed by {@code jti}, carrying its grant
  * family (parent and root jti) so that one statement revokes a whole delegation tree.
- * Every statement is a constant; every lookup uses an index.
+ * Every statement is a constant; every lookup uses an index. The table is partitioned by
+ * expiry day (V25, docs/scaling.md "Partitioning"): a lookup that knows the token's
+ * expiry names it too, so that PostgreSQL reads one partition (PostgreSQL docs, 5.11.4
+ * "Partition Pruning"); one by {@code jti} alone probes each partition's index, and there
+ * are only a few ({@link TokenPartitions}).
  */
 final class IssuedTokens {
 
@@ -37,6 +42,9 @@ final class IssuedTokens {
 			revoked_at, depth, act::text AS act, cnf_jkt, owner, kid""";
 
 	private static final String SELECT_BY_JTI = "SELECT " + COLUMNS + ", token_hash FROM issued_token WHERE jti = ?";
+
+	/** The row of a token whose expiry is known: one partition read. */
+	private static final String SELECT_BY_KEY = SELECT_BY_JTI + " AND expires_at = ?";
 
 	private static final String SELECT_LIVE_BY_AGENT = "SELECT " + COLUMNS
 			+ " FROM issued_token WHERE agent_id = ? AND revoked_at IS NULL AND expires_at > ?"
@@ -78,7 +86,7 @@ final class IssuedTokens {
 	 * derivations do not block each other; a revocation waits for them, and they for it).
 	 */
 	private static final String HOLD_LIVE = "SELECT 1 FROM issued_token"
-			+ " WHERE jti = ? AND revoked_at IS NULL AND expires_at > ? FOR SHARE";
+			+ " WHERE jti = ? AND expires_at = ? AND revoked_at IS NULL AND expires_at > ? FOR SHARE";
 
 	/**
 	 * Bound on a revocation's passes (each reaches one generation of tokens derived while
@@ -119,7 +127,14 @@ final class IssuedTokens {
 			SELECT count(*) FROM issued_token
 			WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL AND expires_at > ?""";
 
-	private static final String PURGE = "DELETE FROM issued_token WHERE expires_at < ?";
+	/**
+	 * The days wholly expired before the cutoff, dropped partition by partition with
+	 * their carves (V25); answers how many rows went.
+	 */
+	private static final String PURGE = "SELECT issued_token_drop_partitions_before(?)";
+
+	/** The partitions of the days from one date to another, made when missing (V25). */
+	private static final String ENSURE_PARTITIONS = "SELECT issued_token_ensure_partitions(?, ?)";
 
 	private final JdbcClient jdbc;
 
@@ -160,6 +175,17 @@ final class IssuedTokens {
 	Optional<StoredToken> find(Jti jti) {
 		return this.jdbc.sql(SELECT_BY_JTI)
 			.param(jti.value())
+			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash")))
+			.optional();
+	}
+
+	/**
+	 * The row of a token by its key: its {@code jti} and its expiry, as stored (whole
+	 * seconds, {@link AccessTokenMinter}), so that one partition is read.
+	 */
+	Optional<StoredToken> find(Jti jti, Instant expiresAt) {
+		return this.jdbc.sql(SELECT_BY_KEY)
+			.params(jti.value(), Timestamp.from(expiresAt))
 			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash")))
 			.optional();
 	}
@@ -224,9 +250,9 @@ final class IssuedTokens {
 	 * concurrent revocation of it waits for the transaction, and the derivation the
 	 * caller writes in it is then seen by that revocation's next pass.
 	 */
-	boolean holdLive(Jti jti, Instant now) {
+	boolean holdLive(Jti jti, Instant expiresAt, Instant now) {
 		return this.jdbc.sql(HOLD_LIVE)
-			.params(jti.value(), Timestamp.from(now))
+			.params(jti.value(), Timestamp.from(expiresAt), Timestamp.from(now))
 			.query((rs, row) -> 1)
 			.optional()
 			.isPresent();
@@ -261,8 +287,21 @@ final class IssuedTokens {
 		return all;
 	}
 
-	int purgeExpiredBefore(Instant cutoff) {
-		return this.jdbc.sql(PURGE).param(Timestamp.from(cutoff)).update();
+	/**
+	 * Drops every day of the store that lies wholly before the cutoff: a token expired
+	 * before it is kept until its whole day has, at most a day longer.
+	 * @return how many rows went
+	 */
+	long purgeExpiredBefore(Instant cutoff) {
+		return this.jdbc.sql(PURGE).param(Timestamp.from(cutoff)).query(Long.class).single();
+	}
+
+	/**
+	 * Makes the partitions of the days from one date to another (UTC), those missing.
+	 * @return how many were made
+	 */
+	int ensurePartitions(LocalDate from, LocalDate to) {
+		return this.jdbc.sql(ENSURE_PARTITIONS).params(from, to).query(Integer.class).single();
 	}
 
 	private static TokenRecord map(ResultSet rs) throws SQLException {

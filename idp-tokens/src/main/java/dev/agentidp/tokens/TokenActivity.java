@@ -7,7 +7,8 @@ import java.time.Instant;
  * ({@link TokenService#activityOf}).
  *
  * @param lastIssuedAt when its last token the store still holds was issued (rows are kept
- * until an hour after they expire), or {@code null} when there is none
+ * an hour to a day and an hour after they expire: the purge drops whole days), or
+ * {@code null} when there is none
  * @param liveTokens how many of its tokens are neither revoked nor expired
  */
 public record TokenActivity(Instant lastIssuedAt, long liveTokens) {

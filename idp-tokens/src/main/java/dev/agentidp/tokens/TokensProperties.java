@@ -37,8 +37,9 @@ import org.springframework.validation.annotation.Validated;
  * may lie (RFC 7523 §3 (4) leaves the limit to the server; default 60 minutes, as Okta
  * and Auth0 accept, and what stock clients such as authlib's {@code PrivateKeyJWT} send);
  * its {@code jti} is kept for replay detection until then
- * @param purgeInterval how often expired token rows and used client assertions are
- * deleted (default 10 minutes; read by the purge's {@code @Scheduled} placeholder)
+ * @param purgeInterval how often expired token rows (the token store's days that ended
+ * over an hour ago, dropped whole) and used client assertions are deleted (default 10
+ * minutes; read by the purge's {@code @Scheduled} placeholder)
  * @param maxTrackedFailedAuthentications how many pairs of client and source address that
  * failed to authenticate each node keeps in memory with their back-off (default 10,000,
  * about 200 bytes each); beyond it the least valuable pairs are evicted one by one, and
