@@ -46,7 +46,9 @@ class PartitioningMigrationTests {
 			insertRecord(c, 2, NOW);
 		}
 
-		assertThat(flyway(schema, null).migrate().migrationsExecuted).isEqualTo(2);
+		// V25 and V26, then whatever came after them
+		assertThat(flyway(schema, null).migrate().migrations).extracting((migration) -> migration.version)
+			.startsWith("25", "26");
 
 		try (Connection c = schema.connect()) {
 			assertThat(strings(c, "SELECT jti FROM issued_token WHERE jti = 'jti-live' AND expires_at = ?", live))
@@ -58,9 +60,13 @@ class PartitioningMigrationTests {
 			for (int d = 0; d <= 3; d++) {
 				assertThat(exists(c, "issued_token_" + day(NOW.plus(d, ChronoUnit.DAYS)))).isTrue();
 			}
-			assertThat(strings(c, "SELECT indexname FROM pg_indexes WHERE tablename = 'issued_token'"))
-				.contains("issued_token_pkey", "issued_token_root", "issued_token_agent_issued")
-				.doesNotContain("issued_token_expires");
+			// this schema's (other tests' schemas share the database); V28 dropped the
+			// root's
+			assertThat(strings(c,
+					"SELECT indexname FROM pg_indexes WHERE tablename = 'issued_token'"
+							+ " AND schemaname = current_schema()"))
+				.contains("issued_token_pkey", "issued_token_client", "issued_token_agent_issued")
+				.doesNotContain("issued_token_expires", "issued_token_root");
 			assertThat(strings(c, "SELECT tableoid::regclass::text FROM audit_record ORDER BY seq"))
 				.containsExactly("audit_record_" + month(recorded), "audit_record_" + month(NOW));
 			assertThat(strings(c, "SELECT details->>'n' FROM audit_record ORDER BY seq")).containsExactly("1", "2");
