@@ -184,10 +184,7 @@ final class IssuedTokens {
 	}
 
 	Optional<StoredToken> find(Jti jti) {
-		return this.jdbc.sql(SELECT_BY_JTI)
-			.param(jti.value())
-			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash")))
-			.optional();
+		return this.jdbc.sql(SELECT_BY_JTI).param(jti.value()).query(IssuedTokens::stored).optional();
 	}
 
 	/**
@@ -197,7 +194,7 @@ final class IssuedTokens {
 	Optional<StoredToken> find(Jti jti, Instant expiresAt) {
 		return this.jdbc.sql(SELECT_BY_KEY)
 			.params(jti.value(), Timestamp.from(expiresAt))
-			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash")))
+			.query(IssuedTokens::stored)
 			.optional();
 	}
 
@@ -313,6 +310,10 @@ final class IssuedTokens {
 	 */
 	int ensurePartitions(LocalDate from, LocalDate to) {
 		return this.jdbc.sql(ENSURE_PARTITIONS).params(from, to).query(Integer.class).single();
+	}
+
+	private static StoredToken stored(ResultSet rs, int row) throws SQLException {
+		return new StoredToken(map(rs), rs.getBytes("token_hash"));
 	}
 
 	private static TokenRecord map(ResultSet rs) throws SQLException {

@@ -173,24 +173,10 @@ public class TokenService {
 	}
 
 	/**
-	 * Whether the token named by a jti is active now (its row exists, it is neither
-	 * revoked nor expired, and its agent and every ancestor are active). For decoders
-	 * that have already verified the token's signature.
-	 * @param jti the token id
-	 * @return {@code true} when active
-	 */
-	public boolean isActive(Jti jti) {
-		Assert.notNull(jti, "jti cannot be null");
-		return this.tokens.find(jti)
-			.map((stored) -> isActive(new PresentedToken(stored.token(), Map.of())))
-			.orElse(false);
-	}
-
-	/**
-	 * Whether the token named by a jti and its expiry is active now, as
-	 * {@link #isActive(Jti)}, reading the one partition of the token store its expiry
-	 * lies in (V25). For decoders that have verified the token's signature, and so its
-	 * {@code exp}.
+	 * Whether the token named by a jti and its expiry is active now (its row exists, it
+	 * is neither revoked nor expired, and its agent and every ancestor are active),
+	 * reading the one partition of the token store its expiry lies in (V25). For decoders
+	 * that have verified the token's signature, and so its {@code exp}.
 	 * @param jti the token id
 	 * @param expiresAt the token's {@code exp} (whole seconds, as the provider writes it)
 	 * @return {@code true} when active
