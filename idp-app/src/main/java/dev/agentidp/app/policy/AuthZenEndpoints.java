@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.agentidp.app.policy.AccessEvaluationBodies.ActionSearch;
 import dev.agentidp.app.policy.AccessEvaluationBodies.Evaluation;
@@ -70,6 +71,11 @@ public class AuthZenEndpoints {
 
 	private final JsonMapper json;
 
+	/** What answers each endpoint, by its path. */
+	private final Map<String, Function<HttpServletRequest, Map<String, Object>>> handlers = Map.of(
+			AuthZenMetadata.EVALUATION, this::evaluation, AuthZenMetadata.EVALUATIONS, this::evaluations,
+			AuthZenMetadata.SEARCH_RESOURCE, this::searchResource, AuthZenMetadata.SEARCH_ACTION, this::searchAction);
+
 	AuthZenEndpoints(PolicyDecisionPoint pdp, PolicyRequests requests, JsonMapper json) {
 		Assert.notNull(pdp, "pdp cannot be null");
 		Assert.notNull(requests, "requests cannot be null");
@@ -87,27 +93,6 @@ public class AuthZenEndpoints {
 	 */
 	public Filter filter() {
 		return new EndpointFilter();
-	}
-
-	/**
-	 * Answers one request on an AuthZEN endpoint.
-	 * @param path the endpoint
-	 * @param request the request
-	 * @return the answer's body
-	 */
-	private Map<String, Object> answer(String path, HttpServletRequest request) {
-		return switch (path) {
-			case AuthZenMetadata.EVALUATION -> evaluation(request);
-			case AuthZenMetadata.EVALUATIONS -> evaluations(request);
-			case AuthZenMetadata.SEARCH_RESOURCE -> searchResource(request);
-			case AuthZenMetadata.SEARCH_ACTION -> searchAction(request);
-			default -> throw new IllegalArgumentException(path);
-		};
-	}
-
-	private static boolean isEndpoint(String path) {
-		return AuthZenMetadata.EVALUATION.equals(path) || AuthZenMetadata.EVALUATIONS.equals(path)
-				|| AuthZenMetadata.SEARCH_RESOURCE.equals(path) || AuthZenMetadata.SEARCH_ACTION.equals(path);
 	}
 
 	Map<String, Object> evaluation(HttpServletRequest request) {
@@ -288,14 +273,17 @@ public class AuthZenEndpoints {
 		@Override
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
-			String path = request.getRequestURI().substring(request.getContextPath().length());
-			if (!HttpMethod.POST.matches(request.getMethod()) || !isEndpoint(path)) {
+			Function<HttpServletRequest, Map<String, Object>> handler = HttpMethod.POST.matches(request.getMethod())
+					? AuthZenEndpoints.this.handlers
+						.get(request.getRequestURI().substring(request.getContextPath().length()))
+					: null;
+			if (handler == null) {
 				chain.doFilter(request, response);
 				return;
 			}
 			Map<String, Object> body;
 			try {
-				body = answer(path, request);
+				body = handler.apply(request);
 			}
 			catch (PolicyRequestException | InvalidAccessRequestException ex) {
 				AuthZenEndpoints.this.pdp.refused(PolicyCallers.caller(), request.getRequestURI(), "invalid_request",
