@@ -141,7 +141,7 @@ class AuditPageController {
 		}
 		response.setHeader("Retry-After", Long.toString(ex.retryAfter().toSeconds()));
 		return ConsoleModel.error(model, HttpStatus.TOO_MANY_REQUESTS,
-				"Another audit verification or export is running on" + " this node. Try again in "
+				"Another audit verification or export is running on this node. Try again in "
 						+ ex.retryAfter().toSeconds() + " seconds.");
 	}
 
