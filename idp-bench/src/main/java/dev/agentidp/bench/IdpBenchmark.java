@@ -31,16 +31,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * spread over, 1000), {@code --phases} (a comma-separated subset of
  * {@code issue,issue-dpop,introspect,evaluate,kit,exchange,revoke,verify}, default all;
  * issuance always runs, the others need its tokens), {@code --initial-warmup} seconds of
- * issuance, introspection, exchange and revocation before the first run (120),
- * {@code --register-concurrency} (8), {@code --register-minutes} (40: the phases then run
- * with the agents registered so far), {@code --jdbc-url} (the provider's database, for
- * the audit records), {@code --open-loop} (a share of each window's throughput for an
- * open-loop window after it, {@link OpenLoop}; 0, none), {@code --node-urls} (the nodes
- * behind the load balancer at {@code --base-url}, comma-separated, whose metrics are read
- * each and added up), {@code --out} (a file for the table). The bootstrap admin secret is
- * read from the environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}.
- * {@code --prefill-tokens} (0) rows are put into the token store by SQL before any phase
- * ({@link TokenPrefill}; needs {@code --jdbc-url}).
+ * issuance, introspection, policy decisions (with {@code evaluate}), exchange and
+ * revocation before the first run (120), {@code --register-concurrency} (8),
+ * {@code --register-minutes} (40: the phases then run with the agents registered so far),
+ * {@code --jdbc-url} (the provider's database, for the audit records),
+ * {@code --open-loop} (a share of each window's throughput for an open-loop window after
+ * it, {@link OpenLoop}; 0, none), {@code --node-urls} (the nodes behind the load balancer
+ * at {@code --base-url}, comma-separated, whose metrics are read each and added up),
+ * {@code --out} (a file for the table). The bootstrap admin secret is read from the
+ * environment variable {@code IDP_BOOTSTRAP_ADMIN_SECRET}. {@code --prefill-tokens} (0)
+ * rows are put into the token store by SQL before any phase ({@link TokenPrefill}; needs
+ * {@code --jdbc-url}).
  */
 public final class IdpBenchmark {
 
@@ -147,10 +148,12 @@ public final class IdpBenchmark {
 			// showed it compiling through every window of a 3-minute run): without this,
 			// the first operations measured a half-compiled provider. Every kind of
 			// request measured below runs here, each doing what it does when measured.
-			LOG.line("warming the provider up: %d s of issuance, introspection, exchange and revocation, not measured",
-					initialWarmup);
+			boolean decisions = phases.contains("evaluate");
+			LOG.line(
+					"warming the provider up: %d s of issuance, introspection,%s exchange and revocation, not measured",
+					initialWarmup, decisions ? " policy decisions," : "");
 			this.windows.warmUp(Duration.ofSeconds(initialWarmup),
-					(worker, i) -> warmUp((int) (i % agentCount), i, dpop));
+					(worker, i) -> warmUp((int) (i % agentCount), i, dpop, decisions));
 		}
 		int runs = this.windows.runs();
 		for (int run = 1; run <= runs; run++) {
@@ -299,10 +302,12 @@ public final class IdpBenchmark {
 
 	/**
 	 * One round of the initial warm-up: a token (and a DPoP-bound one when that phase
-	 * runs), its introspection, an exchange for a sub-agent token, and the revocation of
-	 * the token (and so of the sub-agent's).
+	 * runs), its introspection, a policy decision and a batch of them on it (when that
+	 * phase runs: without them its first run measured the JIT compiling the decision
+	 * path, at half the later runs' throughput), an exchange for a sub-agent token, and
+	 * the revocation of the token (and so of the sub-agent's).
 	 */
-	private boolean warmUp(int agent, long i, boolean dpop) throws Exception {
+	private boolean warmUp(int agent, long i, boolean dpop, boolean decisions) throws Exception {
 		if (dpop && this.requests.issueDpop(agent).statusCode() != 200) {
 			return false;
 		}
@@ -312,6 +317,10 @@ public final class IdpBenchmark {
 		}
 		String token = ProviderClient.accessToken(response.body());
 		if (this.requests.introspect(token).statusCode() != 200) {
+			return false;
+		}
+		if (decisions && (!OAuthRequests.allowed(this.requests.evaluate(agent, token))
+				|| !OAuthRequests.allowed(this.requests.evaluateBatch(agent, token)))) {
 			return false;
 		}
 		if (this.requests.exchange(agent, token, "bench-sub-" + (i % 4)).statusCode() != 200) {
