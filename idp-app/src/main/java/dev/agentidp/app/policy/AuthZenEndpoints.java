@@ -110,7 +110,7 @@ public class AuthZenEndpoints {
 		requireMembers(body, BATCH_MEMBERS, "");
 		EvaluationsSemantic semantic = EvaluationsSemantic.EXECUTE_ALL;
 		if (body.has("options")) {
-			Options options = this.requests.bind(body.get("options"), Options.class, "options.");
+			Options options = this.requests.options(body.get("options"));
 			if (options.evaluations_semantic() != null) {
 				semantic = EvaluationsSemantic.from(options.evaluations_semantic()).orElseThrow();
 			}
@@ -150,7 +150,7 @@ public class AuthZenEndpoints {
 	}
 
 	Map<String, Object> searchResource(HttpServletRequest request) {
-		ResourceSearch body = this.requests.bind(this.requests.body(request), ResourceSearch.class, "");
+		ResourceSearch body = this.requests.resourceSearch(this.requests.body(request));
 		ResourceType type = ResourceType.from(body.resource().type()).orElseThrow();
 		String action = (body.action() != null) ? body.action().name() : null;
 		requireDataAction(type, action);
@@ -167,7 +167,7 @@ public class AuthZenEndpoints {
 	}
 
 	Map<String, Object> searchAction(HttpServletRequest request) {
-		ActionSearch body = this.requests.bind(this.requests.body(request), ActionSearch.class, "");
+		ActionSearch body = this.requests.actionSearch(this.requests.body(request));
 		this.requests.requireSmall("resource.properties", body.resource().properties());
 		ResourceType type = ResourceType.from(body.resource().type()).orElseThrow();
 		AccessRequest probe = new AccessRequest(body.subject().id(), body.subject().properties().token(), "*", type,
@@ -182,7 +182,7 @@ public class AuthZenEndpoints {
 	}
 
 	private Evaluation evaluation(JsonNode node, String prefix) {
-		Evaluation evaluation = this.requests.bind(node, Evaluation.class, prefix);
+		Evaluation evaluation = this.requests.evaluation(node, prefix);
 		requireDataAction(ResourceType.from(evaluation.resource().type()).orElseThrow(), evaluation.action().name());
 		this.requests.requireSmall(prefix + "resource.properties", evaluation.resource().properties());
 		if (evaluation.context() != null) {
