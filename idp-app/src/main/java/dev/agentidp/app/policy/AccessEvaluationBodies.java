@@ -10,6 +10,8 @@ import java.util.function.Function;
 
 import dev.agentidp.policy.AccessRequest;
 import dev.agentidp.policy.DpopPresentation;
+import dev.agentidp.policy.EvaluationsSemantic;
+import dev.agentidp.policy.PolicyDecisionPoint;
 import dev.agentidp.policy.ResourceType;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -186,8 +188,7 @@ final class AccessEvaluationBodies {
 				}
 				semantic = string(member.getValue(), member.getKey());
 			}
-			if (semantic != null && !semantic.equals("execute_all") && !semantic.equals("deny_on_first_deny")
-					&& !semantic.equals("permit_on_first_permit")) {
+			if (semantic != null && EvaluationsSemantic.from(semantic).isEmpty()) {
 				violation("evaluations_semantic", "must be execute_all, deny_on_first_deny or permit_on_first_permit");
 			}
 			return done(new Options(semantic));
@@ -335,8 +336,8 @@ final class AccessEvaluationBodies {
 			if (limit != null && limit.signum() <= 0) {
 				violation(path + ".limit", "must be greater than or equal to 1");
 			}
-			else if (limit != null && limit.compareTo(BigInteger.valueOf(500)) > 0) {
-				violation(path + ".limit", "must be less than or equal to 500");
+			else if (limit != null && limit.compareTo(BigInteger.valueOf(PolicyDecisionPoint.MAX_PAGE_SIZE)) > 0) {
+				violation(path + ".limit", "must be less than or equal to " + PolicyDecisionPoint.MAX_PAGE_SIZE);
 			}
 			return new Page(token, (limit != null) ? limit.intValue() : null);
 		}
@@ -372,11 +373,8 @@ final class AccessEvaluationBodies {
 		}
 
 		private BigInteger integer(JsonNode node, String path) {
-			if (node.isNull()) {
+			if (number(node, path) == null) {
 				return null;
-			}
-			if (!node.isNumber()) {
-				throw new PolicyRequestException(this.prefix + path, "must be a number");
 			}
 			if (!node.isIntegralNumber()) {
 				throw new PolicyRequestException(this.prefix + path, "must be an integer");
@@ -406,8 +404,7 @@ final class AccessEvaluationBodies {
 			return new PolicyRequestException(this.prefix + path, "is not a member of the request (AuthZEN 1.0)");
 		}
 
-		// --- the members' rules: every one checked, the smallest path reported
-		// ----------
+		// --- the members' rules: every one checked, the smallest path reported ---
 
 		private boolean required(Object value, String path) {
 			if (value == null) {
