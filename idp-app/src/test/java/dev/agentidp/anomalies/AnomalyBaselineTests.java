@@ -77,8 +77,14 @@ class AnomalyBaselineTests extends ProviderIntegrationTestSupport {
 		detector.run();
 		// learning: 30 calls in 5 minutes with no baseline yet would fire otherwise
 		assertThat(anomalies.list(agent.id(), 10)).isEmpty();
-		// day three: the baseline is about 20 calls per 5 minutes (k x baseline = 80)
-		clock.set(start.plus(Duration.ofHours(72)));
+		// day three: the baseline is about 20 calls per 5 minutes (k x baseline = 80).
+		// The
+		// rate rule fires once per 5-minute slot of the epoch, so day three starts one
+		// minute into a slot: the new tool's call 10 s later is in the same slot, and no
+		// second rate anomaly can share its detection time (which made the newest
+		// anomaly's order depend on the ids when day three fell in a slot's last 10 s)
+		Instant dayThree = slotStart(start.plus(Duration.ofHours(72))).plus(Duration.ofMinutes(6));
+		clock.set(dayThree);
 		decide(counts, agent, "github", "create_pr", 60);
 		detector.run();
 		assertThat(anomalies.list(agent.id(), 10)).isEmpty();
@@ -97,13 +103,21 @@ class AnomalyBaselineTests extends ProviderIntegrationTestSupport {
 		detector.run();
 		assertThat(anomalies.list(agent.id(), 10)).hasSize(1);
 		// a tool never used while learning
-		clock.set(start.plus(Duration.ofHours(72)).plusSeconds(10));
+		clock.set(dayThree.plusSeconds(10));
 		decide(counts, agent, "jira", "create_issue", 1);
 		detector.run();
-		Anomaly newTool = anomalies.list(agent.id(), 10).get(0);
+		List<Anomaly> afterNewTool = anomalies.list(agent.id(), 10);
+		assertThat(afterNewTool).extracting(Anomaly::rule).containsExactly(AnomalyRule.NEW_RESOURCE, AnomalyRule.RATE);
+		Anomaly newTool = afterNewTool.get(0);
 		assertThat(newTool.rule()).isEqualTo(AnomalyRule.NEW_RESOURCE);
 		assertThat(newTool.evidence()).containsEntry("resource", "jira");
 		anomalies.clear(agent.id(), rate.id(), "baseline-test", "simulated", null);
+	}
+
+	/** The start of the 5-minute slot of the epoch that holds an instant. */
+	private static Instant slotStart(Instant at) {
+		long seconds = Duration.ofMinutes(5).toSeconds();
+		return Instant.ofEpochSecond((at.getEpochSecond() / seconds) * seconds);
 	}
 
 	private static void decide(AnomalyCounts counts, Agent agent, String tool, String action, int times) {
