@@ -4,8 +4,11 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -18,6 +21,7 @@ import java.util.UUID;
 
 import dev.agentidp.registry.AgentId;
 
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
@@ -183,8 +187,8 @@ final class IssuedTokens {
 		this.jdbc.sql(INSERT)
 			.params(token.jti().value(), holder.clientId(), holder.subject(), text(family.parentJti()),
 					family.rootJti().value(), token.task(), token.scopes().toArray(String[]::new),
-					token.audience().toArray(String[]::new), Timestamp.from(token.lifetime().issuedAt()),
-					Timestamp.from(token.lifetime().expiresAt()), uuid(holder.agentId()), token.kid(), tokenHash,
+					token.audience().toArray(String[]::new), timestamptz(token.lifetime().issuedAt()),
+					timestamptz(token.lifetime().expiresAt()), uuid(holder.agentId()), token.kid(), tokenHash,
 					family.depth(), family.actJson(), token.cnfJkt(), holder.owner(), agentVersion, clientKid)
 			.update();
 	}
@@ -199,14 +203,14 @@ final class IssuedTokens {
 	 */
 	Optional<StoredToken> find(Jti jti, Instant expiresAt) {
 		return this.jdbc.sql(SELECT_BY_KEY)
-			.params(jti.value(), Timestamp.from(expiresAt))
+			.params(jti.value(), timestamptz(expiresAt))
 			.query(IssuedTokens::stored)
 			.optional();
 	}
 
 	List<TokenRecord> liveTokensOf(AgentId agentId, Instant now, int limit) {
 		return this.jdbc.sql(SELECT_LIVE_BY_AGENT)
-			.params(agentId.value(), Timestamp.from(now), limit)
+			.params(agentId.value(), timestamptz(now), limit)
 			.query((rs, row) -> map(rs))
 			.list();
 	}
@@ -214,7 +218,7 @@ final class IssuedTokens {
 	Map<AgentId, TokenActivity> activityOf(Collection<AgentId> agentIds, Instant now) {
 		Map<AgentId, TokenActivity> activity = new HashMap<>();
 		this.jdbc.sql(ACTIVITY)
-			.params(Timestamp.from(now), agentIds.stream().map(AgentId::value).toArray(UUID[]::new))
+			.params(timestamptz(now), agentIds.stream().map(AgentId::value).toArray(UUID[]::new))
 			.query((rs) -> {
 				Timestamp last = rs.getTimestamp("last_issued_at");
 				activity.put(AgentId.of(rs.getObject("agent_id", UUID.class)),
@@ -225,13 +229,13 @@ final class IssuedTokens {
 
 	List<TokenRecord> liveTokensOfTask(String task, Instant now, int limit) {
 		return this.jdbc.sql(SELECT_LIVE_BY_TASK)
-			.params(task, Timestamp.from(now), limit)
+			.params(task, timestamptz(now), limit)
 			.query((rs, row) -> map(rs))
 			.list();
 	}
 
 	long countLiveDerived(Jti jti, Instant now) {
-		return this.jdbc.sql(COUNT_LIVE_DERIVED).params(jti.value(), Timestamp.from(now)).query(Long.class).single();
+		return this.jdbc.sql(COUNT_LIVE_DERIVED).params(jti.value(), timestamptz(now)).query(Long.class).single();
 	}
 
 	List<String> revokeTree(Jti jti, String why, Instant now) {
@@ -266,7 +270,7 @@ final class IssuedTokens {
 	 */
 	boolean holdLive(Jti jti, Instant expiresAt, Instant now) {
 		return this.jdbc.sql(HOLD_LIVE)
-			.params(jti.value(), Timestamp.from(expiresAt), Timestamp.from(now))
+			.params(jti.value(), timestamptz(expiresAt), timestamptz(now))
 			.query((rs, row) -> 1)
 			.optional()
 			.isPresent();
@@ -283,7 +287,7 @@ final class IssuedTokens {
 	 * this transaction and then finds its subject revoked.
 	 */
 	private List<String> revokeClosed(String first, List<Object> roots, String why, Instant now) {
-		Timestamp at = Timestamp.from(now);
+		SqlParameterValue at = timestamptz(now);
 		List<Object> parameters = new ArrayList<>(roots);
 		parameters.addAll(List.of(at, why, at));
 		List<String> revoked = this.jdbc.sql(first).params(parameters).query(String.class).list();
@@ -307,7 +311,7 @@ final class IssuedTokens {
 	 * @return how many rows went
 	 */
 	long purgeExpiredBefore(Instant cutoff) {
-		return this.jdbc.sql(PURGE).param(Timestamp.from(cutoff)).query(Long.class).single();
+		return this.jdbc.sql(PURGE).param(timestamptz(cutoff)).query(Long.class).single();
 	}
 
 	/**
@@ -362,6 +366,17 @@ final class IssuedTokens {
 	 * rows written before hashes were kept
 	 */
 	record StoredToken(TokenRecord token, byte[] tokenHash) {
+	}
+
+	/**
+	 * An instant bound as {@code timestamptz}. A {@code java.sql.Timestamp} is bound with
+	 * no type, so pgjdbc asks the server to describe the statement; it then sends a
+	 * {@code Sync} and waits for its answer before every execution of a described
+	 * statement whose rows have an unbounded column: one more round trip per token read
+	 * (DatabaseRoundTripsTests, issue 22).
+	 */
+	static SqlParameterValue timestamptz(Instant instant) {
+		return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
 	}
 
 }
