@@ -6,13 +6,17 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.agentidp.audit.AuditEntry;
 import dev.agentidp.registry.Agent;
@@ -51,6 +55,9 @@ public class TokenService {
 
 	private static final int MAX_LISTED = 500;
 
+	/** Parsed tokens kept ({@link #parsedTokens}): about 2 KiB each. */
+	private static final int MAX_PARSED = 10_000;
+
 	/**
 	 * 9999-12-31T23:59:59Z: an {@code exp} beyond it is no token of ours (and no instant
 	 * PostgreSQL's timestamptz holds to the second everywhere).
@@ -75,6 +82,18 @@ public class TokenService {
 	private final Clock clock;
 
 	private final RegistryRevocations revocations;
+
+	/**
+	 * Each recognised token's parsed payload, by the token as presented: an agent
+	 * presents one token for many calls, and parsing its claims was 7 % of an
+	 * introspection's and a decision's CPU samples (JFR, issue 22). Only the parse is
+	 * kept; the row (revoked or not, its agent's state) is read on every presentation as
+	 * before, and a token enters only once its hash has matched its row.
+	 */
+	private final Cache<String, ParsedToken> parsedTokens = Caffeine.newBuilder()
+		.maximumSize(MAX_PARSED)
+		.expireAfterAccess(Duration.ofMinutes(10))
+		.build();
 
 	TokenService(IssuedTokens tokens, ClientAssertions assertions, SigningKeys keys, AgentRegistry agents,
 			TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock,
@@ -107,30 +126,15 @@ public class TokenService {
 		if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
 			return Optional.empty();
 		}
-		int first = token.indexOf('.');
-		int second = token.indexOf('.', first + 1);
-		if (first <= 0 || second <= first || token.indexOf('.', second + 1) >= 0) {
-			return Optional.empty();
+		ParsedToken parsed = this.parsedTokens.getIfPresent(token);
+		boolean known = parsed != null;
+		if (!known) {
+			parsed = ParsedToken.parse(token);
+			if (parsed == null) {
+				return Optional.empty();
+			}
 		}
-		Map<String, Object> claims;
-		try {
-			byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
-			claims = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
-		}
-		catch (IllegalArgumentException | ParseException ex) {
-			return Optional.empty();
-		}
-		Optional<Jti> jti = (claims.get("jti") instanceof String text) ? Jti.parse(text) : Optional.empty();
-		// RFC 7519 §4.1.4: exp is a NumericDate; the provider writes whole seconds, the
-		// expiry stored in the token's row (AccessTokenMinter), so that the lookup names
-		// the row's partition. A token without one, or with another, is not one of ours
-		// (its hash would not match either).
-		Optional<Instant> exp = (claims.get("exp") instanceof Long seconds && seconds > 0 && seconds <= MAX_EXP)
-				? Optional.of(Instant.ofEpochSecond(seconds)) : Optional.empty();
-		if (jti.isEmpty() || exp.isEmpty()) {
-			return Optional.empty();
-		}
-		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(jti.get(), exp.get());
+		Optional<IssuedTokens.StoredToken> stored = this.tokens.find(parsed.jti(), parsed.expiresAt());
 		if (stored.isEmpty() || stored.get().tokenHash() == null
 				|| !MessageDigest.isEqual(stored.get().tokenHash(), AccessTokenMinter.sha256(token))) {
 			return Optional.empty();
@@ -139,7 +143,79 @@ public class TokenService {
 		if (record.kid() == null || this.keys.verificationKey(record.kid()).isEmpty()) {
 			return Optional.empty();
 		}
-		return Optional.of(new PresentedToken(record, claims));
+		if (!known) {
+			// only a token whose hash matched its row: no other string can fill the cache
+			this.parsedTokens.put(token, parsed);
+		}
+		return Optional.of(new PresentedToken(record, parsed.claims()));
+	}
+
+	/**
+	 * How many parsed tokens are kept now, for tests.
+	 * @return the count, after pending evictions
+	 */
+	long parsedTokensKept() {
+		this.parsedTokens.cleanUp();
+		return this.parsedTokens.estimatedSize();
+	}
+
+	/**
+	 * What a compact JWT's payload says, read without its signature: the {@code jti} and
+	 * {@code exp} that name its row, and its claims, deeply unmodifiable so that one
+	 * parse can serve every presentation of the token.
+	 */
+	private record ParsedToken(Jti jti, Instant expiresAt, Map<String, Object> claims) {
+
+		/**
+		 * @return the parsed token, or {@code null} when it cannot be one of ours
+		 */
+		static ParsedToken parse(String token) {
+			int first = token.indexOf('.');
+			int second = token.indexOf('.', first + 1);
+			if (first <= 0 || second <= first || token.indexOf('.', second + 1) >= 0) {
+				return null;
+			}
+			Map<String, Object> claims;
+			try {
+				byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
+				claims = JSONObjectUtils.parse(new String(payload, StandardCharsets.UTF_8));
+			}
+			catch (IllegalArgumentException | ParseException ex) {
+				return null;
+			}
+			Optional<Jti> jti = (claims.get("jti") instanceof String text) ? Jti.parse(text) : Optional.empty();
+			// RFC 7519 §4.1.4: exp is a NumericDate; the provider writes whole seconds,
+			// the
+			// expiry stored in the token's row (AccessTokenMinter), so that the lookup
+			// names
+			// the row's partition. A token without one, or with another, is not one of
+			// ours
+			// (its hash would not match either).
+			Optional<Instant> exp = (claims.get("exp") instanceof Long seconds && seconds > 0 && seconds <= MAX_EXP)
+					? Optional.of(Instant.ofEpochSecond(seconds)) : Optional.empty();
+			if (jti.isEmpty() || exp.isEmpty()) {
+				return null;
+			}
+			@SuppressWarnings("unchecked")
+			Map<String, Object> frozen = (Map<String, Object>) frozen(claims);
+			return new ParsedToken(jti.get(), exp.get(), frozen);
+		}
+
+		/** JSON values with every map and list unmodifiable (JSON nulls kept). */
+		private static Object frozen(Object value) {
+			if (value instanceof Map<?, ?> map) {
+				Map<Object, Object> copy = new LinkedHashMap<>();
+				map.forEach((key, member) -> copy.put(key, frozen(member)));
+				return Collections.unmodifiableMap(copy);
+			}
+			if (value instanceof List<?> list) {
+				List<Object> copy = new ArrayList<>(list.size());
+				list.forEach((member) -> copy.add(frozen(member)));
+				return Collections.unmodifiableList(copy);
+			}
+			return value;
+		}
+
 	}
 
 	/**
