@@ -34,6 +34,10 @@ class TokenRecognitionTests extends ProviderIntegrationTestSupport {
 		PresentedToken again = this.tokens.recognise(new String(token.toCharArray())).orElseThrow();
 		assertThat(again.claims()).isEqualTo(first.claims()).containsKeys("jti", "exp", "aud", "scope");
 		assertThat(again.record().jti()).isEqualTo(first.record().jti());
+		// the agent's state came with the row, in the same statement
+		assertThat(first.agentRead()).isTrue();
+		assertThat(first.agentActiveVersion())
+			.isEqualTo(this.agents.getAgent(dev.agentidp.registry.AgentId.of(agent.id())).version());
 		// one parse serves every presentation, so nobody may change it
 		assertThatExceptionOfType(UnsupportedOperationException.class)
 			.isThrownBy(() -> again.claims().put("scope", "admin"));

@@ -41,6 +41,15 @@ public class AgentRegistry {
 
 	private final Agents agents;
 
+	/**
+	 * The registry's SQL function (V29) that answers an agent's version when it and every
+	 * ancestor are active, and {@code NULL} otherwise:
+	 * {@code agent_active_version(uuid)}. The one statement of the rule, for the modules
+	 * that must read an agent's state in their own statement (the token store, beside a
+	 * presented token's row); the agent it names is then {@link #activeAgentAt}.
+	 */
+	public static final String ACTIVE_VERSION_FUNCTION = "agent_active_version";
+
 	/** Parsed agents kept for the token path ({@link RegistryCaches#activeAgents()}). */
 	private final Cache<AgentId, Agent> activeAgents;
 
@@ -150,12 +159,22 @@ public class AgentRegistry {
 		if (id == null) {
 			return Optional.empty();
 		}
-		Optional<Long> version = this.agents.activeVersion(id);
-		if (version.isEmpty()) {
-			return Optional.empty();
-		}
+		return this.agents.activeVersion(id).flatMap((version) -> activeAgentAt(id, version));
+	}
+
+	/**
+	 * The agent that {@link #ACTIVE_VERSION_FUNCTION} found active at a version, in a
+	 * statement of the caller's own (the token store reads a presented token's row and
+	 * its agent's state in one statement): the parsed agent of that version when it is
+	 * kept, else the agent read now, as {@link #findActiveAgent} does after its own read.
+	 * @param id the agent id
+	 * @param activeVersion the version the function answered
+	 * @return the agent, or empty when it is no longer active
+	 */
+	public Optional<Agent> activeAgentAt(AgentId id, long activeVersion) {
+		Assert.notNull(id, "id cannot be null");
 		Agent cached = this.activeAgents.getIfPresent(id);
-		if (cached != null && cached.version() == version.get()) {
+		if (cached != null && cached.version() == activeVersion) {
 			return Optional.of(cached);
 		}
 		Optional<Agent> loaded = this.agents.find(id).filter((agent) -> agent.status() == AgentStatus.ACTIVE);

@@ -79,16 +79,11 @@ class Agents {
 			)
 			""";
 
-	/** Over {@link #CHAIN}: the agent exists, and it and every ancestor are active. */
-	private static final String ALL_ACTIVE = "count(*) > 0 AND count(*) FILTER (WHERE status <> 'active') = 0";
-
 	/**
-	 * The agent's version, and whether it and every ancestor are active: one statement.
+	 * V29: the agent's version when it and every ancestor are active, else {@code NULL}
+	 * (the rule lives in the function, which the token store calls too).
 	 */
-	private static final String ACTIVE_VERSION = CHAIN + "SELECT (SELECT version FROM agent WHERE id = ?) AS version, "
-			+ ALL_ACTIVE + " AS active FROM chain";
-
-	private static final String CHAIN_ACTIVE = CHAIN + "SELECT " + ALL_ACTIVE + " FROM chain";
+	private static final String ACTIVE_VERSION = "SELECT " + AgentRegistry.ACTIVE_VERSION_FUNCTION + "(?)";
 
 	/** V6: a shared hold on the agent for the transaction, and its version if active. */
 	private static final String HOLD_FOR_ISSUANCE = "SELECT agent_hold_for_issuance(?)";
@@ -188,14 +183,16 @@ class Agents {
 	 * @return the version, or empty when unknown or not active
 	 */
 	Optional<Long> activeVersion(AgentId id) {
-		return this.jdbc.sql(ACTIVE_VERSION).params(id.value(), id.value()).query((rs, row) -> {
-			long version = rs.getLong("version");
-			return (!rs.wasNull() && rs.getBoolean("active")) ? Optional.of(version) : Optional.<Long>empty();
-		}).single();
+		// NULL when not active (JdbcClient's single() refuses a null row)
+		List<Long> version = this.jdbc.sql(ACTIVE_VERSION)
+			.param(id.value())
+			.query((rs, row) -> rs.getObject(1, Long.class))
+			.list();
+		return Optional.ofNullable(version.get(0));
 	}
 
 	boolean isActiveWithAncestors(AgentId id) {
-		return this.jdbc.sql(CHAIN_ACTIVE).param(id.value()).query(Boolean.class).single();
+		return activeVersion(id).isPresent();
 	}
 
 	Optional<Long> holdForIssuance(AgentId id) {

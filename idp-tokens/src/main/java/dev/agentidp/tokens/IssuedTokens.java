@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.agentidp.registry.AgentId;
+import dev.agentidp.registry.AgentRegistry;
 
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -58,8 +59,14 @@ final class IssuedTokens {
 	 * while planning, so the one generic plan is cached, and the executor prunes at
 	 * startup instead (PostgreSQL docs, 5.11.4 "Partition Pruning": pruning during
 	 * execution).
+	 * <p>
+	 * The agent's state is read in the same statement, by the registry's rule
+	 * ({@link AgentRegistry#ACTIVE_VERSION_FUNCTION}): its version when it and every
+	 * ancestor are active, else {@code NULL}. Introspection and the policy decision point
+	 * need both, and this saves their second round trip.
 	 */
-	static final String SELECT_BY_KEY = SELECT_BY_JTI + " AND expires_at = (SELECT ?::timestamptz)";
+	static final String SELECT_BY_KEY = "SELECT " + COLUMNS + ", token_hash, " + AgentRegistry.ACTIVE_VERSION_FUNCTION
+			+ "(agent_id) AS agent_active_version FROM issued_token WHERE jti = ? AND expires_at = (SELECT ?::timestamptz)";
 
 	private static final String SELECT_LIVE_BY_AGENT = "SELECT " + COLUMNS
 			+ " FROM issued_token WHERE agent_id = ? AND revoked_at IS NULL AND expires_at > (SELECT ?::timestamptz)"
@@ -204,7 +211,8 @@ final class IssuedTokens {
 	Optional<StoredToken> find(Jti jti, Instant expiresAt) {
 		return this.jdbc.sql(SELECT_BY_KEY)
 			.params(jti.value(), timestamptz(expiresAt))
-			.query(IssuedTokens::stored)
+			.query((rs, row) -> new StoredToken(map(rs), rs.getBytes("token_hash"), true,
+					rs.getObject("agent_active_version", Long.class)))
 			.optional();
 	}
 
@@ -323,7 +331,7 @@ final class IssuedTokens {
 	}
 
 	private static StoredToken stored(ResultSet rs, int row) throws SQLException {
-		return new StoredToken(map(rs), rs.getBytes("token_hash"));
+		return new StoredToken(map(rs), rs.getBytes("token_hash"), false, null);
 	}
 
 	private static TokenRecord map(ResultSet rs) throws SQLException {
@@ -360,12 +368,20 @@ final class IssuedTokens {
 
 	/**
 	 * A row with the hash of the token as issued.
-	 *
 	 * @param token the row
 	 * @param tokenHash SHA-256 of the token's compact serialization, or {@code null} for
 	 * rows written before hashes were kept
 	 */
-	record StoredToken(TokenRecord token, byte[] tokenHash) {
+	/**
+	 * A token's row.
+	 *
+	 * @param token the row
+	 * @param tokenHash the SHA-256 of the token as signed
+	 * @param agentRead whether the agent's state was read with the row
+	 * @param agentActiveVersion then, the agent's version when it and every ancestor were
+	 * active, else {@code null}
+	 */
+	record StoredToken(TokenRecord token, byte[] tokenHash, boolean agentRead, Long agentActiveVersion) {
 	}
 
 	/**

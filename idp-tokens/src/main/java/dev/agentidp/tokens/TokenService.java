@@ -147,7 +147,8 @@ public class TokenService {
 			// only a token whose hash matched its row: no other string can fill the cache
 			this.parsedTokens.put(token, parsed);
 		}
-		return Optional.of(new PresentedToken(record, parsed.claims()));
+		return Optional.of(new PresentedToken(record, parsed.claims(), stored.get().agentRead(),
+				stored.get().agentActiveVersion()));
 	}
 
 	/**
@@ -229,14 +230,20 @@ public class TokenService {
 		if (!record.liveAt(this.clock.instant())) {
 			return false;
 		}
-		return record.holder().agentId() == null || this.agents.isActiveWithAncestors(record.holder().agentId());
+		if (record.holder().agentId() == null) {
+			return true;
+		}
+		// read with the row when the token was recognised (one statement), else now
+		return token.agentRead() ? token.agentActiveVersion() != null
+				: this.agents.isActiveWithAncestors(record.holder().agentId());
 	}
 
 	/**
 	 * The agent a recognised token acts for, when the token is active now by the rules of
-	 * {@link #isActive(PresentedToken)}: one read, which checks the agent and every
-	 * ancestor and gives the agent parsed (the registry's version-checked cache,
-	 * {@link AgentRegistry#findActiveAgent}).
+	 * {@link #isActive(PresentedToken)}, parsed (the registry's version-checked cache). A
+	 * token {@link #recognise recognised} here brings its agent's state from the
+	 * statement that read its row ({@link AgentRegistry#activeAgentAt}); any other is
+	 * checked by one read ({@link AgentRegistry#findActiveAgent}).
 	 * @param token the token
 	 * @return the agent, or empty when the token is not active or is not an agent's
 	 */
@@ -245,7 +252,12 @@ public class TokenService {
 		if (record.holder().agentId() == null || !record.liveAt(this.clock.instant())) {
 			return Optional.empty();
 		}
-		return this.agents.findActiveAgent(record.holder().agentId());
+		if (!token.agentRead()) {
+			return this.agents.findActiveAgent(record.holder().agentId());
+		}
+		// read with the row when the token was recognised: its parse by version
+		return (token.agentActiveVersion() != null)
+				? this.agents.activeAgentAt(record.holder().agentId(), token.agentActiveVersion()) : Optional.empty();
 	}
 
 	/**
@@ -261,7 +273,8 @@ public class TokenService {
 		Assert.notNull(jti, "jti cannot be null");
 		Assert.notNull(expiresAt, "expiresAt cannot be null");
 		return this.tokens.find(jti, expiresAt)
-			.map((stored) -> isActive(new PresentedToken(stored.token(), Map.of())))
+			.map((stored) -> isActive(
+					new PresentedToken(stored.token(), Map.of(), stored.agentRead(), stored.agentActiveVersion())))
 			.orElse(false);
 	}
 
