@@ -63,10 +63,12 @@ final class IssuedTokens {
 	 * The agent's state is read in the same statement, by the registry's rule
 	 * ({@link AgentRegistry#ACTIVE_VERSION_FUNCTION}): its version when it and every
 	 * ancestor are active, else {@code NULL}. Introspection and the policy decision point
-	 * need both, and this saves their second round trip.
+	 * need both, and this saves their second round trip. A revoked token is never active
+	 * again, so its agent is not read.
 	 */
-	static final String SELECT_BY_KEY = "SELECT " + COLUMNS + ", token_hash, " + AgentRegistry.ACTIVE_VERSION_FUNCTION
-			+ "(agent_id) AS agent_active_version FROM issued_token WHERE jti = ? AND expires_at = (SELECT ?::timestamptz)";
+	static final String SELECT_BY_KEY = "SELECT " + COLUMNS + ", token_hash, CASE WHEN revoked_at IS NULL THEN "
+			+ AgentRegistry.ACTIVE_VERSION_FUNCTION + "(agent_id) END AS agent_active_version"
+			+ " FROM issued_token WHERE jti = ? AND expires_at = (SELECT ?::timestamptz)";
 
 	private static final String SELECT_LIVE_BY_AGENT = "SELECT " + COLUMNS
 			+ " FROM issued_token WHERE agent_id = ? AND revoked_at IS NULL AND expires_at > (SELECT ?::timestamptz)"
