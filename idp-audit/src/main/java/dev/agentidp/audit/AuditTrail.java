@@ -105,7 +105,7 @@ public class AuditTrail {
 		Assert.notNull(registry, "registry cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
 		JdbcClient jdbc = JdbcClient.create(dataSource);
-		this.appender = new ChainAppender(new JdbcTemplate(dataSource), clock);
+		this.appender = new ChainAppender(new JdbcTemplate(dataSource), clock, registry);
 		this.search = new AuditSearch(jdbc);
 		this.activity = new AuditActivityQueries(jdbc);
 		this.streams = new AuditStreams(dataSource);

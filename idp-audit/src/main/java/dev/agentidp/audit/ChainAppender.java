@@ -1,6 +1,7 @@
 package dev.agentidp.audit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,6 +39,18 @@ import org.springframework.util.Assert;
  * in one {@code SELECT ... ORDER BY chain FOR UPDATE} (in chain order, so that two groups
  * on two nodes cannot lock each other's heads in opposite orders), then the records
  * inserted and the heads advanced as two JDBC batches.
+ * <p>
+ * Both first try the head this node committed last for the chain (issue 22: one
+ * statement, and one round trip, fewer per append): the head is advanced only where it is
+ * still exactly that head ({@code WHERE seq = ? AND hash = ?}), and the record is
+ * inserted only through the advanced row, so a head another node (or anything else) has
+ * moved since makes the statement change nothing. A single append then reads the head
+ * under its lock as before; a group fails and its units run again alone
+ * ({@link GroupCommit}). The guess is made only by the one transaction of this node
+ * appending to the chain at the time (another one waits for the head's lock the usual
+ * way), remembered only once committed, and a chain found moved is not guessed for
+ * {@link #CONTENDED_FOR} (its appends come from several nodes). Counted as
+ * {@code idp.audit.head.guesses} by outcome ({@code hit}, {@code stale}).
  */
 final class ChainAppender {
 
@@ -65,6 +85,40 @@ final class ChainAppender {
 	private static final String ADVANCE_HEAD = "UPDATE audit_chain_head SET seq = ?, prev_hash = ?, hash = ?"
 			+ " WHERE chain = ? AND seq = ?";
 
+	/**
+	 * {@link #APPEND} where the head is still the one this node committed last: nothing
+	 * changes when it has moved.
+	 */
+	private static final String APPEND_AFTER = """
+			WITH head AS (
+			    UPDATE audit_chain_head SET seq = ?, prev_hash = hash, hash = ? WHERE chain = ? AND seq = ? AND hash = ?
+			    RETURNING chain, seq, prev_hash, hash)
+			INSERT INTO audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details_jcs,
+			                          prev_hash, hash)
+			SELECT chain, seq, ?, ?, ?, ?, ?, ?, ?, prev_hash, hash FROM head""";
+
+	/**
+	 * A group's records of one chain, where the chain's head is still the one this node
+	 * committed last: the head advanced to the last of them, and all of them inserted
+	 * through it, in one statement; nothing changes when the head has moved.
+	 */
+	private static final String APPEND_ALL_AFTER = """
+			WITH head AS (
+			    UPDATE audit_chain_head SET seq = ?, prev_hash = ?, hash = ? WHERE chain = ? AND seq = ? AND hash = ?
+			    RETURNING chain)
+			INSERT INTO audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details_jcs,
+			                          prev_hash, hash)
+			SELECT head.chain, r.seq, ?, r.actor, r.action, r.target, r.decision, r.reason, r.details_jcs, r.prev_hash,
+			       r.hash
+			FROM head, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+			                  ?::text[]) AS r (seq, actor, action, target, decision, reason, details_jcs, prev_hash, hash)""";
+
+	/** How long a chain found moved by another writer is not guessed. */
+	static final Duration CONTENDED_FOR = Duration.ofSeconds(30);
+
+	/** The most chains whose last committed head this node keeps. */
+	private static final int MAX_KNOWN_HEADS = 100_000;
+
 	private static final String INSERT_HEAD = """
 			INSERT INTO audit_chain_head (chain, seq, prev_hash, hash) VALUES (?, 0, NULL, ?)
 			ON CONFLICT (chain) DO NOTHING""";
@@ -77,12 +131,38 @@ final class ChainAppender {
 
 	private List<AuditObserver> observers = List.of();
 
-	ChainAppender(JdbcTemplate jdbc, Clock clock) {
+	/** The head this node committed last, by chain. */
+	private final Cache<String, ChainHead> committedHeads = Caffeine.newBuilder().maximumSize(MAX_KNOWN_HEADS).build();
+
+	/** The chains found moved by another writer lately: not guessed. */
+	private final Cache<String, Boolean> contended = Caffeine.newBuilder()
+		.maximumSize(MAX_KNOWN_HEADS)
+		.expireAfterWrite(CONTENDED_FOR)
+		.build();
+
+	/** The chains transactions of this node are appending to, with how many. */
+	private final ConcurrentHashMap<String, Integer> appending = new ConcurrentHashMap<>();
+
+	private final Counter hits;
+
+	private final Counter stale;
+
+	ChainAppender(JdbcTemplate jdbc, Clock clock, MeterRegistry registry) {
 		Assert.notNull(jdbc, "jdbc cannot be null");
 		Assert.notNull(clock, "clock cannot be null");
+		Assert.notNull(registry, "registry cannot be null");
 		this.jdbc = JdbcClient.create(jdbc);
 		this.batches = jdbc;
 		this.clock = clock;
+		this.hits = guesses(registry, "hit");
+		this.stale = guesses(registry, "stale");
+	}
+
+	private static Counter guesses(MeterRegistry registry, String outcome) {
+		return Counter.builder("idp.audit.head.guesses")
+			.description("Appends that tried the chain head this node committed last, by outcome")
+			.tag("outcome", outcome)
+			.register(registry);
 	}
 
 	/**
@@ -97,6 +177,24 @@ final class ChainAppender {
 		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 		String details = CanonicalJson.write(entry.details());
 		String decision = entry.decision().value();
+		ChainHead guess = begin(entry.chain());
+		if (guess != null) {
+			long seq = guess.seq() + 1;
+			String hash = new String(new RecordHashing().hash(guess.hash(), entry.chain(), seq, at.toEpochMilli(),
+					entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
+			int inserted = this.jdbc.sql(APPEND_AFTER)
+				.params(seq, hash, entry.chain(), guess.seq(), guess.hash(), at.atOffset(ZoneOffset.UTC), entry.actor(),
+						entry.action(), entry.target(), decision, entry.reason(), details)
+				.update();
+			if (inserted == 1) {
+				this.hits.increment();
+				AuditRecord record = new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(),
+						entry.target(), entry.decision(), entry.reason(), entry.details(), guess.hash(), hash);
+				observe(record);
+				return record;
+			}
+			moved(entry.chain());
+		}
 		for (int attempt = 0; attempt < 2; attempt++) {
 			Optional<ChainHead> head = this.jdbc.sql(LOCK_HEAD)
 				.param(entry.chain())
@@ -138,6 +236,16 @@ final class ChainAppender {
 		}
 		TreeSet<String> chains = new TreeSet<>();
 		entries.forEach((entry) -> chains.add(entry.chain()));
+		Map<String, ChainHead> guesses = new HashMap<>();
+		for (String chain : chains) {
+			ChainHead guess = begin(chain);
+			if (guess != null) {
+				guesses.put(chain, guess);
+			}
+		}
+		if (guesses.size() == chains.size()) {
+			return appendAllAfter(entries, chains, guesses);
+		}
 		Map<String, ChainHead> heads = lockHeads(chains);
 		if (heads.size() < chains.size()) {
 			// chains' first records: create their heads, then lock them too
@@ -185,6 +293,100 @@ final class ChainAppender {
 		return records;
 	}
 
+	/**
+	 * A group's records appended after the heads this node committed last, one statement
+	 * per chain in chain order (the order {@link #LOCK_HEADS} locks them in), sent as one
+	 * JDBC batch.
+	 * @throws StaleChainHeadException when a head has moved: the transaction must roll
+	 * back, since the other chains' records are in it
+	 */
+	private List<AuditRecord> appendAllAfter(List<AuditEntry> entries, TreeSet<String> chains,
+			Map<String, ChainHead> guesses) {
+		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		Map<String, ChainHead> heads = new HashMap<>(guesses);
+		Map<String, List<AuditRecord>> byChain = new HashMap<>();
+		Map<String, List<String>> canonical = new HashMap<>();
+		List<AuditRecord> records = new ArrayList<>(entries.size());
+		for (AuditEntry entry : entries) {
+			ChainHead head = heads.get(entry.chain());
+			String details = CanonicalJson.write(entry.details());
+			String decision = entry.decision().value();
+			long seq = head.seq() + 1;
+			String hash = new String(new RecordHashing().hash(head.hash(), entry.chain(), seq, at.toEpochMilli(),
+					entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
+			AuditRecord record = new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(), entry.target(),
+					entry.decision(), entry.reason(), entry.details(), head.hash(), hash);
+			records.add(record);
+			byChain.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(record);
+			canonical.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(details);
+			heads.put(entry.chain(), new ChainHead(seq, hash));
+		}
+		List<Object[]> statements = new ArrayList<>(chains.size());
+		for (String chain : chains) {
+			List<AuditRecord> ofChain = byChain.get(chain);
+			AuditRecord last = ofChain.get(ofChain.size() - 1);
+			ChainHead guess = guesses.get(chain);
+			statements.add(new Object[] { last.seq(), last.prevHash(), last.hash(), chain, guess.seq(), guess.hash(),
+					at.atOffset(ZoneOffset.UTC), ofChain.stream().mapToLong(AuditRecord::seq).toArray(),
+					column(ofChain, AuditRecord::actor), column(ofChain, AuditRecord::action),
+					column(ofChain, AuditRecord::target), column(ofChain, (record) -> record.decision().value()),
+					column(ofChain, AuditRecord::reason), canonical.get(chain).toArray(String[]::new),
+					column(ofChain, AuditRecord::prevHash), column(ofChain, AuditRecord::hash) });
+		}
+		int[] inserted = this.batches.batchUpdate(APPEND_ALL_AFTER, statements);
+		int index = 0;
+		for (String chain : chains) {
+			if (inserted[index++] != byChain.get(chain).size()) {
+				moved(chain);
+				throw new StaleChainHeadException(chain);
+			}
+		}
+		this.hits.increment(chains.size());
+		records.forEach(this::observe);
+		return records;
+	}
+
+	private static String[] column(List<AuditRecord> records, Function<AuditRecord, String> value) {
+		return records.stream().map(value).toArray(String[]::new);
+	}
+
+	/**
+	 * Marks the chain as appended to by the current transaction until it ends, and
+	 * answers the head to try: the one this node committed last, when no other of its
+	 * transactions is appending to the chain and no other writer was found moving it
+	 * lately; else {@code null} (read the head under its lock).
+	 */
+	private ChainHead begin(String chain) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			return null;
+		}
+		boolean alone = this.appending.merge(chain, 1, Integer::sum) == 1;
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				ChainAppender.this.appending.computeIfPresent(chain, (key, count) -> (count == 1) ? null : count - 1);
+			}
+		});
+		return (alone && this.contended.getIfPresent(chain) == null) ? this.committedHeads.getIfPresent(chain) : null;
+	}
+
+	/** A chain whose head another writer moved: not guessed for a while. */
+	private void moved(String chain) {
+		this.stale.increment();
+		this.committedHeads.invalidate(chain);
+		this.contended.put(chain, Boolean.TRUE);
+	}
+
+	/** Remembers a committed record as its chain's head, unless a later one is known. */
+	private void committed(AuditRecord record) {
+		if (this.contended.getIfPresent(record.chain()) != null) {
+			return;
+		}
+		this.committedHeads.asMap()
+			.merge(record.chain(), new ChainHead(record.seq(), record.hash()),
+					(known, head) -> (head.seq() > known.seq()) ? head : known);
+	}
+
 	private Map<String, ChainHead> lockHeads(TreeSet<String> chains) {
 		Map<String, ChainHead> heads = new HashMap<>();
 		this.jdbc.sql(LOCK_HEADS).param(chains.toArray(String[]::new)).query((rs) -> {
@@ -202,13 +404,11 @@ final class ChainAppender {
 	}
 
 	private void observe(AuditRecord record) {
-		if (this.observers.isEmpty()) {
-			return;
-		}
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
+					committed(record);
 					notifyObservers(record);
 				}
 			});
@@ -219,6 +419,9 @@ final class ChainAppender {
 	}
 
 	private void notifyObservers(AuditRecord record) {
+		if (this.observers.isEmpty()) {
+			return;
+		}
 		for (AuditObserver observer : this.observers) {
 			observer.recorded(record);
 		}
