@@ -175,23 +175,17 @@ final class ChainAppender {
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"a record is appended inside a transaction");
 		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-		String details = CanonicalJson.write(entry.details());
-		String decision = entry.decision().value();
 		ChainHead guess = begin(entry.chain());
 		if (guess != null) {
-			long seq = guess.seq() + 1;
-			String hash = new String(new RecordHashing().hash(guess.hash(), entry.chain(), seq, at.toEpochMilli(),
-					entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
-			int inserted = this.jdbc.sql(APPEND_AFTER)
-				.params(seq, hash, entry.chain(), guess.seq(), guess.hash(), at.atOffset(ZoneOffset.UTC), entry.actor(),
-						entry.action(), entry.target(), decision, entry.reason(), details)
-				.update();
-			if (inserted == 1) {
+			Next next = next(entry, guess, at);
+			if (this.jdbc.sql(APPEND_AFTER)
+				.params(next.record().seq(), next.record().hash(), entry.chain(), guess.seq(), guess.hash(),
+						at.atOffset(ZoneOffset.UTC), entry.actor(), entry.action(), entry.target(),
+						entry.decision().value(), entry.reason(), next.details())
+				.update() == 1) {
 				this.hits.increment();
-				AuditRecord record = new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(),
-						entry.target(), entry.decision(), entry.reason(), entry.details(), guess.hash(), hash);
-				observe(record);
-				return record;
+				observe(next.record());
+				return next.record();
 			}
 			moved(entry.chain());
 		}
@@ -201,19 +195,15 @@ final class ChainAppender {
 				.query((rs, row) -> new ChainHead(rs.getLong("seq"), rs.getString("hash")))
 				.optional();
 			if (head.isPresent()) {
-				long seq = head.get().seq() + 1;
-				String prevHash = head.get().hash();
-				String hash = new String(new RecordHashing().hash(prevHash, entry.chain(), seq, at.toEpochMilli(),
-						entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
+				Next next = next(entry, head.get(), at);
 				int inserted = this.jdbc.sql(APPEND)
-					.params(seq, hash, entry.chain(), at.atOffset(ZoneOffset.UTC), entry.actor(), entry.action(),
-							entry.target(), decision, entry.reason(), details)
+					.params(next.record().seq(), next.record().hash(), entry.chain(), at.atOffset(ZoneOffset.UTC),
+							entry.actor(), entry.action(), entry.target(), entry.decision().value(), entry.reason(),
+							next.details())
 					.update();
 				Assert.state(inserted == 1, () -> "The head of audit chain " + entry.chain() + " vanished");
-				AuditRecord record = new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(),
-						entry.target(), entry.decision(), entry.reason(), entry.details(), prevHash, hash);
-				observe(record);
-				return record;
+				observe(next.record());
+				return next.record();
 			}
 			// the chain's first record: create its head, then append under its lock
 			this.jdbc.sql(INSERT_HEAD).params(entry.chain(), RecordHashing.GENESIS).update();
@@ -264,17 +254,13 @@ final class ChainAppender {
 		List<AuditRecord> records = new ArrayList<>(entries.size());
 		List<Object[]> rows = new ArrayList<>(entries.size());
 		for (AuditEntry entry : entries) {
-			ChainHead head = heads.get(entry.chain());
-			String details = CanonicalJson.write(entry.details());
-			String decision = entry.decision().value();
-			long seq = head.seq() + 1;
-			String hash = new String(new RecordHashing().hash(head.hash(), entry.chain(), seq, at.toEpochMilli(),
-					entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
-			rows.add(new Object[] { entry.chain(), seq, at.atOffset(ZoneOffset.UTC), entry.actor(), entry.action(),
-					entry.target(), decision, entry.reason(), details, head.hash(), hash });
-			records.add(new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(), entry.target(),
-					entry.decision(), entry.reason(), entry.details(), head.hash(), hash));
-			heads.put(entry.chain(), new ChainHead(seq, hash));
+			Next next = next(entry, heads.get(entry.chain()), at);
+			AuditRecord record = next.record();
+			rows.add(new Object[] { record.chain(), record.seq(), at.atOffset(ZoneOffset.UTC), record.actor(),
+					record.action(), record.target(), record.decision().value(), record.reason(), next.details(),
+					record.prevHash(), record.hash() });
+			records.add(record);
+			heads.put(entry.chain(), new ChainHead(record.seq(), record.hash()));
 		}
 		this.batches.batchUpdate(INSERT_RECORD, rows);
 		Map<String, AuditRecord> last = new HashMap<>();
@@ -308,18 +294,12 @@ final class ChainAppender {
 		Map<String, List<String>> canonical = new HashMap<>();
 		List<AuditRecord> records = new ArrayList<>(entries.size());
 		for (AuditEntry entry : entries) {
-			ChainHead head = heads.get(entry.chain());
-			String details = CanonicalJson.write(entry.details());
-			String decision = entry.decision().value();
-			long seq = head.seq() + 1;
-			String hash = new String(new RecordHashing().hash(head.hash(), entry.chain(), seq, at.toEpochMilli(),
-					entry.actor(), entry.action(), entry.target(), decision, entry.reason(), details));
-			AuditRecord record = new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(), entry.target(),
-					entry.decision(), entry.reason(), entry.details(), head.hash(), hash);
+			Next next = next(entry, heads.get(entry.chain()), at);
+			AuditRecord record = next.record();
 			records.add(record);
 			byChain.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(record);
-			canonical.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(details);
-			heads.put(entry.chain(), new ChainHead(seq, hash));
+			canonical.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(next.details());
+			heads.put(entry.chain(), new ChainHead(record.seq(), record.hash()));
 		}
 		List<Object[]> statements = new ArrayList<>(chains.size());
 		for (String chain : chains) {
@@ -344,6 +324,23 @@ final class ChainAppender {
 		this.hits.increment(chains.size());
 		records.forEach(this::observe);
 		return records;
+	}
+
+	/**
+	 * The record that follows a head: the next seq, and the hash {@link RecordHashing}
+	 * computes over the head's hash and the canonical details.
+	 */
+	private static Next next(AuditEntry entry, ChainHead head, Instant at) {
+		String details = CanonicalJson.write(entry.details());
+		long seq = head.seq() + 1;
+		String hash = new String(new RecordHashing().hash(head.hash(), entry.chain(), seq, at.toEpochMilli(),
+				entry.actor(), entry.action(), entry.target(), entry.decision().value(), entry.reason(), details));
+		return new Next(new AuditRecord(entry.chain(), seq, at, entry.actor(), entry.action(), entry.target(),
+				entry.decision(), entry.reason(), entry.details(), head.hash(), hash), details);
+	}
+
+	/** A record to append, with the canonical details text its hash covers. */
+	private record Next(AuditRecord record, String details) {
 	}
 
 	private static String[] column(List<AuditRecord> records, Function<AuditRecord, String> value) {

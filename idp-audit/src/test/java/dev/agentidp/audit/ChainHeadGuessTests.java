@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -24,47 +26,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = AuditTestApplication.class)
 class ChainHeadGuessTests extends AuditDatabaseTestSupport {
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private AuditTrail node;
+
+	private AuditTrail other;
+
+	@BeforeEach
+	void twoNodes() {
+		this.node = trail(this.meters);
+		this.other = trail(new SimpleMeterRegistry());
+	}
+
+	@AfterEach
+	void close() {
+		this.node.close();
+		this.other.close();
+	}
+
 	@Test
 	void aSingleAppendTriesItsNodesLastHeadAndReadsAMovedHeadUnderItsLock() {
-		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		AuditTrail node = trail(meters);
-		AuditTrail other = trail(new SimpleMeterRegistry());
 		String chain = "agent-guess-" + UUID.randomUUID();
-		node.append(entry(chain, 1));
-		assertThat(guesses(meters, "hit")).isZero();
-		node.append(entry(chain, 2));
-		node.append(entry(chain, 3));
-		assertThat(guesses(meters, "hit")).isEqualTo(2);
-		other.append(entry(chain, 4));
-		AuditRecord fifth = node.append(entry(chain, 5));
+		this.node.append(entry(chain, 1));
+		assertThat(guesses(this.meters, "hit")).isZero();
+		this.node.append(entry(chain, 2));
+		this.node.append(entry(chain, 3));
+		assertThat(guesses(this.meters, "hit")).isEqualTo(2);
+		this.other.append(entry(chain, 4));
+		AuditRecord fifth = this.node.append(entry(chain, 5));
 		assertThat(fifth.seq()).isEqualTo(5);
-		assertThat(guesses(meters, "stale")).isEqualTo(1);
+		assertThat(guesses(this.meters, "stale")).isEqualTo(1);
 		// a chain another node writes to is read under its lock for a while
-		node.append(entry(chain, 6));
-		assertThat(guesses(meters, "hit")).isEqualTo(2);
+		this.node.append(entry(chain, 6));
+		assertThat(guesses(this.meters, "hit")).isEqualTo(2);
 		assertThat(this.trail.verify(chain)).isEqualTo(new AuditVerification.Valid(1, 6));
 	}
 
 	@Test
 	void aGroupTriesItsNodesLastHeadsAndAGroupWhoseHeadMovedRunsAgainAlone() {
-		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		AuditTrail node = trail(meters);
-		AuditTrail other = trail(new SimpleMeterRegistry());
 		String first = "agent-group-a-" + UUID.randomUUID();
 		String second = "agent-group-b-" + UUID.randomUUID();
 		// the heads are unknown: read under their locks, then remembered (the units are
 		// queued together, so they usually form one group; a committer may take the
 		// first before the others are queued)
-		assertThat(node.appendGroupedAll(works(first, second, 1))).containsExactly(1, 2, 3, 4);
-		double before = guesses(meters, "hit");
+		assertThat(this.node.appendGroupedAll(works(first, second, 1))).containsExactly(1, 2, 3, 4);
+		double before = guesses(this.meters, "hit");
 		// both heads known: one statement per chain
-		assertThat(node.appendGroupedAll(works(first, second, 5))).containsExactly(5, 6, 7, 8);
-		assertThat(guesses(meters, "hit")).isGreaterThan(before);
-		assertThat(guesses(meters, "stale")).isZero();
+		assertThat(this.node.appendGroupedAll(works(first, second, 5))).containsExactly(5, 6, 7, 8);
+		assertThat(guesses(this.meters, "hit")).isGreaterThan(before);
+		assertThat(guesses(this.meters, "stale")).isZero();
 		// another node moves one of them: the group rolls back, its units run alone
-		other.append(entry(second, 9));
-		assertThat(node.appendGroupedAll(works(first, second, 10))).containsExactly(10, 11, 12, 13);
-		assertThat(guesses(meters, "stale")).isEqualTo(1);
+		this.other.append(entry(second, 9));
+		assertThat(this.node.appendGroupedAll(works(first, second, 10))).containsExactly(10, 11, 12, 13);
+		assertThat(guesses(this.meters, "stale")).isEqualTo(1);
 		assertThat(this.trail.verify(first)).isEqualTo(new AuditVerification.Valid(1, 6));
 		assertThat(this.trail.verify(second)).isEqualTo(new AuditVerification.Valid(1, 7));
 		assertThat(JdbcClient.create(this.dataSource)
@@ -72,8 +86,6 @@ class ChainHeadGuessTests extends AuditDatabaseTestSupport {
 			.params(first, second)
 			.query(Long.class)
 			.single()).isEqualTo(13);
-		node.close();
-		other.close();
 	}
 
 	/** Two records on each of two chains, their outcomes numbered from {@code from}. */
