@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -96,22 +95,6 @@ final class ChainAppender {
 			INSERT INTO audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details_jcs,
 			                          prev_hash, hash)
 			SELECT chain, seq, ?, ?, ?, ?, ?, ?, ?, prev_hash, hash FROM head""";
-
-	/**
-	 * A group's records of one chain, where the chain's head is still the one this node
-	 * committed last: the head advanced to the last of them, and all of them inserted
-	 * through it, in one statement; nothing changes when the head has moved.
-	 */
-	private static final String APPEND_ALL_AFTER = """
-			WITH head AS (
-			    UPDATE audit_chain_head SET seq = ?, prev_hash = ?, hash = ? WHERE chain = ? AND seq = ? AND hash = ?
-			    RETURNING chain)
-			INSERT INTO audit_record (chain, seq, occurred_at, actor, action, target, decision, reason, details_jcs,
-			                          prev_hash, hash)
-			SELECT head.chain, r.seq, ?, r.actor, r.action, r.target, r.decision, r.reason, r.details_jcs, r.prev_hash,
-			       r.hash
-			FROM head, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-			                  ?::text[]) AS r (seq, actor, action, target, decision, reason, details_jcs, prev_hash, hash)""";
 
 	/** How long a chain found moved by another writer is not guessed. */
 	static final Duration CONTENDED_FOR = Duration.ofSeconds(30);
@@ -280,9 +263,9 @@ final class ChainAppender {
 	}
 
 	/**
-	 * A group's records appended after the heads this node committed last, one statement
-	 * per chain in chain order (the order {@link #LOCK_HEADS} locks them in), sent as one
-	 * JDBC batch.
+	 * A group's records appended after the heads this node committed last: one
+	 * {@link #APPEND_AFTER} per record, a chain's in their order and the chains in chain
+	 * order (the order {@link #LOCK_HEADS} locks them in), sent as one JDBC batch.
 	 * @throws StaleChainHeadException when a head has moved: the transaction must roll
 	 * back, since the other chains' records are in it
 	 */
@@ -290,35 +273,31 @@ final class ChainAppender {
 			Map<String, ChainHead> guesses) {
 		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 		Map<String, ChainHead> heads = new HashMap<>(guesses);
-		Map<String, List<AuditRecord>> byChain = new HashMap<>();
-		Map<String, List<String>> canonical = new HashMap<>();
+		Map<String, List<Object[]>> byChain = new HashMap<>();
 		List<AuditRecord> records = new ArrayList<>(entries.size());
 		for (AuditEntry entry : entries) {
-			Next next = next(entry, heads.get(entry.chain()), at);
+			ChainHead head = heads.get(entry.chain());
+			Next next = next(entry, head, at);
 			AuditRecord record = next.record();
 			records.add(record);
-			byChain.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(record);
-			canonical.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>()).add(next.details());
+			// each record advances the head it follows: the first the guessed head, the
+			// next the head the statement before it wrote (in this transaction)
+			byChain.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>())
+				.add(new Object[] { record.seq(), record.hash(), record.chain(), head.seq(), head.hash(),
+						at.atOffset(ZoneOffset.UTC), record.actor(), record.action(), record.target(),
+						record.decision().value(), record.reason(), next.details() });
 			heads.put(entry.chain(), new ChainHead(record.seq(), record.hash()));
 		}
-		List<Object[]> statements = new ArrayList<>(chains.size());
-		for (String chain : chains) {
-			List<AuditRecord> ofChain = byChain.get(chain);
-			AuditRecord last = ofChain.get(ofChain.size() - 1);
-			ChainHead guess = guesses.get(chain);
-			statements.add(new Object[] { last.seq(), last.prevHash(), last.hash(), chain, guess.seq(), guess.hash(),
-					at.atOffset(ZoneOffset.UTC), ofChain.stream().mapToLong(AuditRecord::seq).toArray(),
-					column(ofChain, AuditRecord::actor), column(ofChain, AuditRecord::action),
-					column(ofChain, AuditRecord::target), column(ofChain, (record) -> record.decision().value()),
-					column(ofChain, AuditRecord::reason), canonical.get(chain).toArray(String[]::new),
-					column(ofChain, AuditRecord::prevHash), column(ofChain, AuditRecord::hash) });
-		}
-		int[] inserted = this.batches.batchUpdate(APPEND_ALL_AFTER, statements);
+		List<Object[]> statements = new ArrayList<>(entries.size());
+		chains.forEach((chain) -> statements.addAll(byChain.get(chain)));
+		int[] inserted = this.batches.batchUpdate(APPEND_AFTER, statements);
 		int index = 0;
 		for (String chain : chains) {
-			if (inserted[index++] != byChain.get(chain).size()) {
-				moved(chain);
-				throw new StaleChainHeadException(chain);
+			for (int i = 0; i < byChain.get(chain).size(); i++) {
+				if (inserted[index++] != 1) {
+					moved(chain);
+					throw new StaleChainHeadException(chain);
+				}
 			}
 		}
 		this.hits.increment(chains.size());
@@ -341,10 +320,6 @@ final class ChainAppender {
 
 	/** A record to append, with the canonical details text its hash covers. */
 	private record Next(AuditRecord record, String details) {
-	}
-
-	private static String[] column(List<AuditRecord> records, Function<AuditRecord, String> value) {
-		return records.stream().map(value).toArray(String[]::new);
 	}
 
 	/**
