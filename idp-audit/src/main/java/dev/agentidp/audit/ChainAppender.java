@@ -36,20 +36,21 @@ import org.springframework.util.Assert;
  * {@link #appendAll} appends the records of a group ({@link GroupCommit}) with the same
  * rule in three statements whatever the group's size: the heads of all its chains locked
  * in one {@code SELECT ... ORDER BY chain FOR UPDATE} (in chain order, so that two groups
- * on two nodes cannot lock each other's heads in opposite orders), then the records
- * inserted and the heads advanced as two JDBC batches.
+ * on two nodes cannot lock each other's heads in opposite orders), then the heads
+ * advanced (in chain order) and the records inserted, as two JDBC batches.
  * <p>
- * Both first try the head this node committed last for the chain (issue 22: one
- * statement, and one round trip, fewer per append): the head is advanced only where it is
- * still exactly that head ({@code WHERE seq = ? AND hash = ?}), and the record is
- * inserted only through the advanced row, so a head another node (or anything else) has
- * moved since makes the statement change nothing. A single append then reads the head
- * under its lock as before; a group fails and its units run again alone
- * ({@link GroupCommit}). The guess is made only by the one transaction of this node
- * appending to the chain at the time (another one waits for the head's lock the usual
- * way), remembered only once committed, and a chain found moved is not guessed for
- * {@link #CONTENDED_FOR} (its appends come from several nodes). Counted as
- * {@code idp.audit.head.guesses} by outcome ({@code hit}, {@code stale}).
+ * Both first try the head this node committed last for each chain (issue 22): the head is
+ * advanced only where it is still exactly that head ({@code WHERE seq = ? AND hash = ?}),
+ * so a head another node (or anything else) has moved since is left as it is. A single
+ * append does it in one statement that inserts the record only through the advanced row,
+ * and on a moved head reads the head under its lock as before. A group with every head
+ * guessed skips the lock statement: its heads advance first, in chain order, and on a
+ * moved head the group fails before any record is inserted, and its units run again
+ * alone. The guess is made only by the one transaction of this node appending to the
+ * chain at the time (another one reads the head under its lock the usual way), remembered
+ * only once committed, and a chain found moved is not guessed for {@link #CONTENDED_FOR}
+ * (its appends come from several nodes). Counted as {@code idp.audit.head.guesses} by
+ * outcome ({@code hit}, {@code stale}).
  */
 final class ChainAppender {
 
@@ -81,8 +82,12 @@ final class ChainAppender {
 			                          prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+	/**
+	 * Advances a head from the one the group read under its lock, or guessed: nothing
+	 * changes when it is no longer exactly that head.
+	 */
 	private static final String ADVANCE_HEAD = "UPDATE audit_chain_head SET seq = ?, prev_hash = ?, hash = ?"
-			+ " WHERE chain = ? AND seq = ?";
+			+ " WHERE chain = ? AND seq = ? AND hash = ?";
 
 	/**
 	 * {@link #APPEND} where the head is still the one this node committed last: nothing
@@ -216,9 +221,54 @@ final class ChainAppender {
 				guesses.put(chain, guess);
 			}
 		}
-		if (guesses.size() == chains.size()) {
-			return appendAllAfter(entries, chains, guesses);
+		boolean guessed = guesses.size() == chains.size();
+		Map<String, ChainHead> heads = guessed ? guesses : lockHeadsCreatingMissing(chains);
+		Map<String, ChainHead> from = new HashMap<>(heads);
+		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+		List<AuditRecord> records = new ArrayList<>(entries.size());
+		List<Object[]> rows = new ArrayList<>(entries.size());
+		for (AuditEntry entry : entries) {
+			Next next = next(entry, heads.get(entry.chain()), at);
+			AuditRecord record = next.record();
+			rows.add(new Object[] { record.chain(), record.seq(), at.atOffset(ZoneOffset.UTC), record.actor(),
+					record.action(), record.target(), record.decision().value(), record.reason(), next.details(),
+					record.prevHash(), record.hash() });
+			records.add(record);
+			heads.put(entry.chain(), new ChainHead(record.seq(), record.hash()));
 		}
+		Map<String, AuditRecord> last = new HashMap<>();
+		records.forEach((record) -> last.put(record.chain(), record));
+		// the heads advance first, in chain order: guessed heads are locked (and checked)
+		// here, in the order LOCK_HEADS would lock them
+		List<Object[]> advances = new ArrayList<>(chains.size());
+		for (String chain : chains) {
+			AuditRecord record = last.get(chain);
+			advances.add(new Object[] { record.seq(), record.prevHash(), record.hash(), chain, from.get(chain).seq(),
+					from.get(chain).hash() });
+		}
+		int[] advanced = this.batches.batchUpdate(ADVANCE_HEAD, advances);
+		int index = 0;
+		for (String chain : chains) {
+			if (advanced[index++] != 1) {
+				if (guessed) {
+					// nothing inserted yet; the heads advanced before it roll back with
+					// the group's transaction
+					moved(chain);
+					throw new StaleChainHeadException(chain);
+				}
+				throw new IllegalStateException("The head of audit chain " + chain + " moved while it was locked");
+			}
+		}
+		this.batches.batchUpdate(INSERT_RECORD, rows);
+		if (guessed) {
+			this.hits.increment(chains.size());
+		}
+		records.forEach(this::observe);
+		return records;
+	}
+
+	/** Locks the heads of the chains, creating the heads of chains' first records. */
+	private Map<String, ChainHead> lockHeadsCreatingMissing(TreeSet<String> chains) {
 		Map<String, ChainHead> heads = lockHeads(chains);
 		if (heads.size() < chains.size()) {
 			// chains' first records: create their heads, then lock them too
@@ -232,77 +282,7 @@ final class ChainAppender {
 			heads.putAll(lockHeads(created));
 			Assert.state(heads.size() == chains.size(), "Cannot create the heads of the group's audit chains");
 		}
-		Map<String, ChainHead> locked = new HashMap<>(heads);
-		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-		List<AuditRecord> records = new ArrayList<>(entries.size());
-		List<Object[]> rows = new ArrayList<>(entries.size());
-		for (AuditEntry entry : entries) {
-			Next next = next(entry, heads.get(entry.chain()), at);
-			AuditRecord record = next.record();
-			rows.add(new Object[] { record.chain(), record.seq(), at.atOffset(ZoneOffset.UTC), record.actor(),
-					record.action(), record.target(), record.decision().value(), record.reason(), next.details(),
-					record.prevHash(), record.hash() });
-			records.add(record);
-			heads.put(entry.chain(), new ChainHead(record.seq(), record.hash()));
-		}
-		this.batches.batchUpdate(INSERT_RECORD, rows);
-		Map<String, AuditRecord> last = new HashMap<>();
-		records.forEach((record) -> last.put(record.chain(), record));
-		List<Object[]> advances = new ArrayList<>(chains.size());
-		for (String chain : chains) {
-			AuditRecord record = last.get(chain);
-			advances
-				.add(new Object[] { record.seq(), record.prevHash(), record.hash(), chain, locked.get(chain).seq() });
-		}
-		int[] advanced = this.batches.batchUpdate(ADVANCE_HEAD, advances);
-		for (int count : advanced) {
-			Assert.state(count == 1, "The head of an audit chain moved while it was locked");
-		}
-		records.forEach(this::observe);
-		return records;
-	}
-
-	/**
-	 * A group's records appended after the heads this node committed last: one
-	 * {@link #APPEND_AFTER} per record, a chain's in their order and the chains in chain
-	 * order (the order {@link #LOCK_HEADS} locks them in), sent as one JDBC batch.
-	 * @throws StaleChainHeadException when a head has moved: the transaction must roll
-	 * back, since the other chains' records are in it
-	 */
-	private List<AuditRecord> appendAllAfter(List<AuditEntry> entries, TreeSet<String> chains,
-			Map<String, ChainHead> guesses) {
-		Instant at = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-		Map<String, ChainHead> heads = new HashMap<>(guesses);
-		Map<String, List<Object[]>> byChain = new HashMap<>();
-		List<AuditRecord> records = new ArrayList<>(entries.size());
-		for (AuditEntry entry : entries) {
-			ChainHead head = heads.get(entry.chain());
-			Next next = next(entry, head, at);
-			AuditRecord record = next.record();
-			records.add(record);
-			// each record advances the head it follows: the first the guessed head, the
-			// next the head the statement before it wrote (in this transaction)
-			byChain.computeIfAbsent(entry.chain(), (key) -> new ArrayList<>())
-				.add(new Object[] { record.seq(), record.hash(), record.chain(), head.seq(), head.hash(),
-						at.atOffset(ZoneOffset.UTC), record.actor(), record.action(), record.target(),
-						record.decision().value(), record.reason(), next.details() });
-			heads.put(entry.chain(), new ChainHead(record.seq(), record.hash()));
-		}
-		List<Object[]> statements = new ArrayList<>(entries.size());
-		chains.forEach((chain) -> statements.addAll(byChain.get(chain)));
-		int[] inserted = this.batches.batchUpdate(APPEND_AFTER, statements);
-		int index = 0;
-		for (String chain : chains) {
-			for (int i = 0; i < byChain.get(chain).size(); i++) {
-				if (inserted[index++] != 1) {
-					moved(chain);
-					throw new StaleChainHeadException(chain);
-				}
-			}
-		}
-		this.hits.increment(chains.size());
-		records.forEach(this::observe);
-		return records;
+		return heads;
 	}
 
 	/**
