@@ -183,12 +183,7 @@ class Agents {
 	 * @return the version, or empty when unknown or not active
 	 */
 	Optional<Long> activeVersion(AgentId id) {
-		// NULL when not active (JdbcClient's single() refuses a null row)
-		List<Long> version = this.jdbc.sql(ACTIVE_VERSION)
-			.param(id.value())
-			.query((rs, row) -> rs.getObject(1, Long.class))
-			.list();
-		return Optional.ofNullable(version.get(0));
+		return versionOrNull(ACTIVE_VERSION, id);
 	}
 
 	boolean isActiveWithAncestors(AgentId id) {
@@ -196,8 +191,13 @@ class Agents {
 	}
 
 	Optional<Long> holdForIssuance(AgentId id) {
-		// NULL when not active (JdbcClient's single() refuses a null row)
-		List<Long> version = this.jdbc.sql(HOLD_FOR_ISSUANCE)
+		return versionOrNull(HOLD_FOR_ISSUANCE, id);
+	}
+
+	/** A function's one value for an agent: its version, or NULL when not active. */
+	private Optional<Long> versionOrNull(String function, AgentId id) {
+		// JdbcClient's single() refuses a null row
+		List<Long> version = this.jdbc.sql(function)
 			.param(id.value())
 			.query((rs, row) -> rs.getObject(1, Long.class))
 			.list();

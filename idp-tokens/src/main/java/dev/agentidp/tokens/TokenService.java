@@ -186,12 +186,9 @@ public class TokenService {
 			}
 			Optional<Jti> jti = (claims.get("jti") instanceof String text) ? Jti.parse(text) : Optional.empty();
 			// RFC 7519 §4.1.4: exp is a NumericDate; the provider writes whole seconds,
-			// the
-			// expiry stored in the token's row (AccessTokenMinter), so that the lookup
-			// names
-			// the row's partition. A token without one, or with another, is not one of
-			// ours
-			// (its hash would not match either).
+			// the expiry stored in the token's row (AccessTokenMinter), so that the
+			// lookup names the row's partition. A token without one, or with another, is
+			// not one of ours (its hash would not match either).
 			Optional<Instant> exp = (claims.get("exp") instanceof Long seconds && seconds > 0 && seconds <= MAX_EXP)
 					? Optional.of(Instant.ofEpochSecond(seconds)) : Optional.empty();
 			if (jti.isEmpty() || exp.isEmpty()) {
