@@ -2,7 +2,6 @@ package dev.agentidp.policy;
 
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -54,36 +53,55 @@ final class AccessAttempts {
 	 * @param issuer this provider's issuer
 	 * @param request the request
 	 * @param verifier verifies its DPoP proof
-	 * @param verified the proofs verified already, by token, proof and call (one proof
-	 * may stand for every evaluation of the batch it came with)
+	 * @param scope what the request's other evaluations have read already: its token's
+	 * state and the proofs verified, by token, proof and call (one proof may stand for
+	 * every evaluation of the batch it came with)
 	 * @return the attempt
 	 * @throws InvalidAccessRequestException when the token is another issuer's
 	 */
-	AccessAttempt attempt(String issuer, AccessRequest request, DpopProofVerifier verifier,
-			Map<String, String[]> verified) {
+	AccessAttempt attempt(String issuer, AccessRequest request, DpopProofVerifier verifier, AttemptScope scope) {
 		Assert.notNull(request, "request cannot be null");
-		PresentedToken token = this.tokens.recognise(request.token()).orElse(null);
+		Assert.notNull(scope, "scope cannot be null");
+		TokenState state = scope.tokens().get(request.token());
+		if (state == null) {
+			state = tokenState(issuer, request.token());
+			scope.tokens().put(request.token(), state);
+		}
+		if (state.declared() == null) {
+			return new AccessAttempt(request, state.token(), state.active(), null, null);
+		}
+		String[] proof = (state.token().record().cnfJkt() != null) ? scope.proofs()
+			.computeIfAbsent(request.token() + '\n' + request.dpop().proof() + '\n' + request.dpop().method() + '\n'
+					+ request.dpop().uri(), (key) -> verifyProof(verifier, request))
+				: new String[2];
+		return new AccessAttempt(request, state.token(), true, state.agentId(), state.declared(), proof[0], proof[1]);
+	}
+
+	/**
+	 * What the token alone tells an attempt: recognised (or refused as another issuer's),
+	 * active by introspection's rules, and for an active agent's token the agent and what
+	 * it and its root declare.
+	 */
+	private TokenState tokenState(String issuer, String value) {
+		PresentedToken token = this.tokens.recognise(value).orElse(null);
 		if (token == null) {
-			requireOwnIssuer(issuer, request.token());
-			return new AccessAttempt(request, null, false, null, null);
+			requireOwnIssuer(issuer, value);
+			return new TokenState(null, false, null, null);
 		}
 		TokenRecord record = token.record();
 		if (record.holder().agentId() == null) {
-			return new AccessAttempt(request, token, this.tokens.isActive(token), null, null);
+			return new TokenState(token, this.tokens.isActive(token), null, null);
 		}
 		// active by introspection's rules, and the agent parsed: one indexed read
 		Agent agent = this.tokens.activeAgent(token).orElse(null);
 		Agent root = (agent == null) ? null : agent.isDerived() ? rootOf(record) : agent;
 		if (agent == null || root == null) {
-			return new AccessAttempt(request, token, false, null, null);
+			return new TokenState(token, false, null, null);
 		}
-		String[] proof = (record.cnfJkt() != null) ? verified.computeIfAbsent(request.token() + '\n'
-				+ request.dpop().proof() + '\n' + request.dpop().method() + '\n' + request.dpop().uri(),
-				(key) -> verifyProof(verifier, request)) : new String[2];
 		DeclaredAccess declared = this.declared.get(
 				new Versions(agent.id(), agent.version(), root.id(), root.version()),
 				(versions) -> DeclaredAccess.of(agent, root));
-		return new AccessAttempt(request, token, true, agent.id(), declared, proof[0], proof[1]);
+		return new TokenState(token, true, agent.id(), declared);
 	}
 
 	/**
@@ -147,6 +165,18 @@ final class AccessAttempts {
 
 	private static String withoutSlash(String value) {
 		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+	}
+
+	/**
+	 * What a token alone tells an attempt.
+	 *
+	 * @param token the token, or {@code null} when not recognised
+	 * @param active whether it is active and, for an agent's token, its agent and root
+	 * are
+	 * @param agentId the acting agent of an active agent's token, else {@code null}
+	 * @param declared what that agent and its root declare, else {@code null}
+	 */
+	record TokenState(PresentedToken token, boolean active, AgentId agentId, DeclaredAccess declared) {
 	}
 
 	/** The versions of an acting agent and its root. */

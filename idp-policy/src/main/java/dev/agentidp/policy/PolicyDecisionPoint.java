@@ -2,7 +2,6 @@ package dev.agentidp.policy;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,7 +117,7 @@ public class PolicyDecisionPoint {
 	 */
 	public AccessDecision evaluate(String caller, String issuer, AccessRequest request) {
 		Assert.hasText(caller, "caller cannot be empty");
-		return this.recorder.decide(caller, this.attempts.attempt(issuer, request, this.proofs, new HashMap<>()));
+		return this.recorder.decide(caller, this.attempts.attempt(issuer, request, this.proofs, new AttemptScope()));
 	}
 
 	/**
@@ -149,20 +148,21 @@ public class PolicyDecisionPoint {
 				throw new InvalidAccessRequestException("evaluations[" + i + "]." + ex.field(), ex.rule());
 			}
 		}
-		// one proof may stand for every evaluation of the batch it came with
-		Map<String, String[]> verified = new HashMap<>();
+		// the evaluations read each token once, and one proof may stand for every
+		// evaluation of the batch it came with
+		AttemptScope scope = new AttemptScope();
 		if (semantic == EvaluationsSemantic.EXECUTE_ALL) {
 			// no decision depends on another's outcome: decided and committed together
 			List<AccessAttempt> attempts = new ArrayList<>(requests.size());
 			for (AccessRequest request : requests) {
-				attempts.add(this.attempts.attempt(issuer, request, this.proofs, verified));
+				attempts.add(this.attempts.attempt(issuer, request, this.proofs, scope));
 			}
 			return this.recorder.decideAll(caller, attempts);
 		}
 		List<AccessDecision> decisions = new ArrayList<>(requests.size());
 		for (AccessRequest request : requests) {
 			AccessDecision decision = this.recorder.decide(caller,
-					this.attempts.attempt(issuer, request, this.proofs, verified));
+					this.attempts.attempt(issuer, request, this.proofs, scope));
 			decisions.add(decision);
 			if (semantic.stopsAfter(decision)) {
 				break;
@@ -186,7 +186,7 @@ public class PolicyDecisionPoint {
 	 * page token is not one this provider gave
 	 */
 	public SearchPage searchResources(String issuer, AccessRequest probe, String action, String pageToken, int limit) {
-		AccessAttempt attempt = this.attempts.attempt(issuer, probe, this.searchProofs, new HashMap<>());
+		AccessAttempt attempt = this.attempts.attempt(issuer, probe, this.searchProofs, new AttemptScope());
 		return this.search.resources(attempt, probe, action, pageToken, limit);
 	}
 
@@ -202,7 +202,7 @@ public class PolicyDecisionPoint {
 	 * page token is not one this provider gave
 	 */
 	public SearchPage searchActions(String issuer, AccessRequest probe, String pageToken, int limit) {
-		AccessAttempt attempt = this.attempts.attempt(issuer, probe, this.searchProofs, new HashMap<>());
+		AccessAttempt attempt = this.attempts.attempt(issuer, probe, this.searchProofs, new AttemptScope());
 		return this.search.actions(attempt, probe, pageToken, limit);
 	}
 
