@@ -3,10 +3,6 @@ package dev.agentidp.app;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
@@ -26,48 +22,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BatchTokenReadsTests extends PolicyTestSupport {
 
-	private static final Logger DRIVER = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
-
 	private final AtomicInteger tokenReads = new AtomicInteger();
 
-	private final Handler counter = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			// pgjdbc logs each statement it executes; counted when the token store's
-			// read ran it on a request thread
-			if (record.getMessage() != null && record.getMessage().contains("simple execute")
-					&& Thread.currentThread().getName().startsWith("http-nio-")
-					&& Arrays.stream(new Throwable().getStackTrace())
-						.anyMatch((frame) -> frame.getClassName().equals("dev.agentidp.tokens.IssuedTokens")
-								&& frame.getMethodName().equals("find"))) {
-				BatchTokenReadsTests.this.tokenReads.incrementAndGet();
-			}
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
-	private Level level;
+	private DriverLog driver;
 
 	@BeforeEach
 	void countTokenReads() {
-		this.level = DRIVER.getLevel();
-		DRIVER.setLevel(Level.FINEST);
-		DRIVER.addHandler(this.counter);
+		this.driver = DriverLog.listen((message) -> {
+			// pgjdbc logs each statement it executes; counted when the token store's
+			// read ran it on a request thread
+			if (message.contains("simple execute") && Thread.currentThread().getName().startsWith("http-nio-")
+					&& Arrays.stream(new Throwable().getStackTrace())
+						.anyMatch((frame) -> frame.getClassName().equals("dev.agentidp.tokens.IssuedTokens")
+								&& frame.getMethodName().equals("find"))) {
+				this.tokenReads.incrementAndGet();
+			}
+		});
 	}
 
 	@AfterEach
 	void stopCounting() {
-		DRIVER.removeHandler(this.counter);
-		DRIVER.setLevel(this.level);
+		this.driver.close();
 	}
 
 	@Test

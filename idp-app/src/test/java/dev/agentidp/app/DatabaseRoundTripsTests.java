@@ -5,10 +5,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import dev.agentidp.app.fixtures.TestAgent;
 import org.junit.jupiter.api.AfterEach;
@@ -36,19 +32,17 @@ class DatabaseRoundTripsTests extends PolicyTestSupport {
 	 */
 	private static final int TIMES = 12;
 
-	private static final Logger DRIVER = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
-
 	private final Map<String, AtomicInteger> forced = new ConcurrentHashMap<>();
 
-	private final Handler counter = new Handler() {
+	private DriverLog driver;
 
-		@Override
-		public void publish(LogRecord record) {
+	@BeforeEach
+	void countForcedSyncs() {
+		this.driver = DriverLog.listen((message) -> {
 			// the hot paths' threads only: the request threads and the group commit's,
-			// not
-			// the schedulers that run beside the test in the shared provider
+			// not the schedulers that run beside the test in the shared provider
 			String thread = Thread.currentThread().getName();
-			if (record.getMessage() != null && record.getMessage().startsWith("Forcing Sync")
+			if (message.startsWith("Forcing Sync")
 					&& (thread.startsWith("http-nio-") || thread.startsWith("audit-group-commit-"))) {
 				String caller = Arrays.stream(new Throwable().getStackTrace())
 					.filter((frame) -> frame.getClassName().startsWith("dev.agentidp.")
@@ -56,34 +50,14 @@ class DatabaseRoundTripsTests extends PolicyTestSupport {
 					.findFirst()
 					.map((frame) -> frame.getClassName() + "." + frame.getMethodName())
 					.orElse("(no provider frame)");
-				DatabaseRoundTripsTests.this.forced.computeIfAbsent(caller, (key) -> new AtomicInteger())
-					.incrementAndGet();
+				this.forced.computeIfAbsent(caller, (key) -> new AtomicInteger()).incrementAndGet();
 			}
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
-	private Level level;
-
-	@BeforeEach
-	void countForcedSyncs() {
-		this.level = DRIVER.getLevel();
-		DRIVER.setLevel(Level.FINEST);
-		DRIVER.addHandler(this.counter);
+		});
 	}
 
 	@AfterEach
 	void stopCounting() {
-		DRIVER.removeHandler(this.counter);
-		DRIVER.setLevel(this.level);
+		this.driver.close();
 	}
 
 	@Test
