@@ -159,9 +159,7 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		}
 		String boundTo = (exchange.jwkThumbprint() != null) ? exchange.jwkThumbprint()
 				: (proof != null) ? proof.jkt() : null;
-		Agent root = this.agents.findAgent(rootAgentId(held.holder().subject()))
-			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
-					"The subject token's root agent no longer exists"));
+		Agent root = root(parent, rootAgentId(held.holder().subject()));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		this.policy.checkOversight(exchange.scopes(), root.profile().humanOversight().requiredFor(),
 				subject.claims().get("approval") instanceof Map<?, ?>);
@@ -269,11 +267,26 @@ final class SubAgentTokenExchangeAuthenticationProvider implements Authenticatio
 		catch (IllegalAgentStateException ex) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST, ex.getMessage());
 		}
-		if (this.agents.holdForIssuance(subAgent.id()).isEmpty() || !this.agents.isActiveWithAncestors(subAgent.id())) {
+		if (this.agents.holdForIssuanceWithAncestors(subAgent.id()).isEmpty()) {
 			throw OAuthParameters.error(OAuth2ErrorCodes.INVALID_REQUEST,
 					"Sub-agent " + exchange.subAgent() + " is not active");
 		}
 		return subAgent;
+	}
+
+	/**
+	 * The subject token's root agent. When the parent is the root (its own token
+	 * exchanged), it is the agent that authenticated this request, on its document as it
+	 * is now (client authentication reads the agent's current version): read again, it
+	 * would be the same row.
+	 */
+	private Agent root(Agent parent, AgentId rootId) {
+		if (rootId.equals(parent.id())) {
+			return parent;
+		}
+		return this.agents.findAgent(rootId)
+			.orElseThrow(() -> OAuthParameters.error(OAuth2ErrorCodes.INVALID_GRANT,
+					"The subject token's root agent no longer exists"));
 	}
 
 	private static AgentId rootAgentId(String value) {

@@ -71,7 +71,7 @@ public class AgentRegistry {
 		Assert.notNull(limits, "limits cannot be null");
 		Assert.notNull(caches, "caches cannot be null");
 		this.agents = agents;
-		this.subAgents = new SubAgents(agents, events, limits);
+		this.subAgents = new SubAgents(agents, events, limits, this::findActiveAgent);
 		this.changes = new AgentChanges(agents, events, this.subAgents);
 		this.lifecycle = new AgentLifecycle(agents, events);
 		this.keys = new AgentKeyChanges(agents, events);
@@ -132,7 +132,8 @@ public class AgentRegistry {
 	// ---------------------------------------------------------------- reads
 
 	/**
-	 * Finds an agent with its keys. Cheap: two indexed reads, no transaction.
+	 * Finds an agent with its keys. Cheap: one statement over two indexes, no
+	 * transaction.
 	 * @param id the agent id
 	 * @return the agent, or empty
 	 */
@@ -234,6 +235,23 @@ public class AgentRegistry {
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
 				"an agent is held for the transaction that writes its token");
 		return this.agents.holdForIssuance(id);
+	}
+
+	/**
+	 * {@link #holdForIssuance Holds} an agent for the caller's transaction and then says
+	 * whether it and every ancestor are active ({@link #isActiveWithAncestors}), read
+	 * after the hold was granted: the two calls in one statement, for a token written for
+	 * a sub-agent (token exchange).
+	 * @param id the agent
+	 * @return the agent's version now, or empty when it is unknown, or it or an ancestor
+	 * is not active
+	 * @throws IllegalStateException when no transaction is active
+	 */
+	public Optional<Long> holdForIssuanceWithAncestors(AgentId id) {
+		Assert.notNull(id, "id cannot be null");
+		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
+				"an agent is held for the transaction that writes its token");
+		return this.agents.holdForIssuanceWithAncestors(id);
 	}
 
 	/**

@@ -88,6 +88,13 @@ class Agents {
 	/** V6: a shared hold on the agent for the transaction, and its version if active. */
 	private static final String HOLD_FOR_ISSUANCE = "SELECT agent_hold_for_issuance(?)";
 
+	/**
+	 * V30: the shared hold, then the state of the agent's chain on a snapshot taken after
+	 * it (one round trip for {@link #HOLD_FOR_ISSUANCE} and then
+	 * {@link #ACTIVE_VERSION}).
+	 */
+	private static final String HOLD_FOR_ISSUANCE_WITH_ANCESTORS = "SELECT agent_hold_for_issuance_with_ancestors(?)";
+
 	/** V6: the exclusive hold: waits for every issuance holding the agent to end. */
 	private static final String STOP_ISSUANCE = "SELECT agent_stop_issuance(?)";
 
@@ -155,7 +162,7 @@ class Agents {
 	}
 
 	Optional<Agent> find(AgentId id) {
-		return this.jdbc.sql(SELECT_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this.keys::withKeys);
+		return this.keys.agentWithKeys(SELECT_AGENT, id.value());
 	}
 
 	Optional<Agent> lock(AgentId id) {
@@ -163,11 +170,7 @@ class Agents {
 	}
 
 	Optional<Agent> findSubAgent(AgentId parentId, String name) {
-		return this.jdbc.sql(SELECT_SUB_AGENT)
-			.params(parentId.value(), name)
-			.query(Agents::mapRow)
-			.optional()
-			.map(this.keys::withKeys);
+		return this.keys.agentWithKeys(SELECT_SUB_AGENT, parentId.value(), name);
 	}
 
 	boolean isNameTaken(String owner, String name, AgentId except) {
@@ -192,6 +195,10 @@ class Agents {
 
 	Optional<Long> holdForIssuance(AgentId id) {
 		return versionOrNull(HOLD_FOR_ISSUANCE, id);
+	}
+
+	Optional<Long> holdForIssuanceWithAncestors(AgentId id) {
+		return versionOrNull(HOLD_FOR_ISSUANCE_WITH_ANCESTORS, id);
 	}
 
 	/** A function's one value for an agent: its version, or NULL when not active. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
@@ -25,13 +26,22 @@ final class SubAgents {
 
 	private final SubAgentLimits limits;
 
-	SubAgents(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits) {
+	/**
+	 * An agent when it and every ancestor are active
+	 * ({@link AgentRegistry#findActiveAgent}).
+	 */
+	private final Function<AgentId, Optional<Agent>> activeAgents;
+
+	SubAgents(Agents agents, ApplicationEventPublisher events, SubAgentLimits limits,
+			Function<AgentId, Optional<Agent>> activeAgents) {
 		Assert.notNull(agents, "agents cannot be null");
 		Assert.notNull(events, "events cannot be null");
 		Assert.notNull(limits, "limits cannot be null");
+		Assert.notNull(activeAgents, "activeAgents cannot be null");
 		this.agents = agents;
 		this.events = events;
 		this.limits = limits;
+		this.activeAgents = activeAgents;
 	}
 
 	/**
@@ -45,10 +55,12 @@ final class SubAgents {
 		if (grantedScopes == null || grantedScopes.isEmpty()) {
 			throw new InvalidInputException("scope", "at least one scope must be granted");
 		}
-		Agent parent = this.agents.find(parentId).orElseThrow(() -> AgentNotFoundException.agent(parentId));
-		if (!this.agents.isActiveWithAncestors(parentId)) {
-			throw new IllegalAgentStateException("Agent " + parentId + " or one of its ancestors is not active");
-		}
+		// one statement: the parent's version if it and its ancestors are active (its
+		// parsed document is reused while that version is current)
+		Agent parent = this.activeAgents.apply(parentId)
+			.orElseThrow(() -> this.agents.find(parentId).isPresent()
+					? new IllegalAgentStateException("Agent " + parentId + " or one of its ancestors is not active")
+					: AgentNotFoundException.agent(parentId));
 		List<Capability> granted = new ArrayList<>();
 		for (String scope : new LinkedHashSet<>(grantedScopes)) {
 			Capability capability = parent.profile()
