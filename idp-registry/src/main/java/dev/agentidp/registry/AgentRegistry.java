@@ -50,6 +50,14 @@ public class AgentRegistry {
 	 */
 	public static final String ACTIVE_VERSION_FUNCTION = "agent_active_version";
 
+	/**
+	 * The registry's SQL function (V6, V27) behind {@link #holdForIssuance}:
+	 * {@code agent_hold_for_issuance(uuid)} takes the shared hold on the agent for the
+	 * transaction and answers its version when it is active, else {@code NULL}. For the
+	 * token store, which holds an agent in the statement that writes its token's row.
+	 */
+	public static final String HOLD_FOR_ISSUANCE_FUNCTION = "agent_hold_for_issuance";
+
 	/** Parsed agents kept for the token path ({@link RegistryCaches#activeAgents()}). */
 	private final Cache<AgentId, Agent> activeAgents;
 

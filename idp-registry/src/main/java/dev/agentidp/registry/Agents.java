@@ -86,7 +86,7 @@ class Agents {
 	private static final String ACTIVE_VERSION = "SELECT " + AgentRegistry.ACTIVE_VERSION_FUNCTION + "(?)";
 
 	/** V6: a shared hold on the agent for the transaction, and its version if active. */
-	private static final String HOLD_FOR_ISSUANCE = "SELECT agent_hold_for_issuance(?)";
+	private static final String HOLD_FOR_ISSUANCE = "SELECT " + AgentRegistry.HOLD_FOR_ISSUANCE_FUNCTION + "(?)";
 
 	/**
 	 * V30: the shared hold, then the state of the agent's chain on a snapshot taken after

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 import com.nimbusds.jose.JOSEException;
@@ -50,6 +51,26 @@ public final class AccessTokenMinter {
 	 * @throws IllegalStateException when no transaction is active
 	 */
 	public IssuedToken mint(TokenGrant grant, String issuer) {
+		return mint(grant, issuer, false);
+	}
+
+	/**
+	 * Mints an agent's token and holds the agent for issuance
+	 * ({@link dev.agentidp.registry.AgentRegistry#holdForIssuance}) in the statement that
+	 * writes its row: one round trip where holding first and then writing took two.
+	 * @param grant what the token says, decided on the agent's document at
+	 * {@code grant.holder().agentVersion()}
+	 * @param issuer the {@code iss}
+	 * @return the token and its row
+	 * @throws StaleGrantException when the hold answers another version, or none (the
+	 * agent is no longer active): the row is written in the caller's transaction, which
+	 * the exception rolls back
+	 */
+	IssuedToken mintHeld(TokenGrant grant, String issuer) {
+		return mint(grant, issuer, true);
+	}
+
+	private IssuedToken mint(TokenGrant grant, String issuer, boolean hold) {
 		Assert.notNull(grant, "grant cannot be null");
 		Assert.hasText(issuer, "issuer cannot be empty");
 		Assert.state(TransactionSynchronizationManager.isActualTransactionActive(),
@@ -104,7 +125,14 @@ public final class AccessTokenMinter {
 						(derivation.rootJti() != null) ? derivation.rootJti() : jti, derivation.depth(),
 						(derivation.act() != null) ? JSONObjectUtils.toJSONString(derivation.act()) : null),
 				new TokenRecord.Lifetime(grant.issuedAt(), expiresAt, null), grant.cnfJkt(), key.kid());
-		this.tokens.insert(record, sha256(value), holder.agentVersion(), holder.clientKid());
+		if (!hold) {
+			this.tokens.insert(record, sha256(value), holder.agentVersion(), holder.clientKid());
+		}
+		else if (!Objects.equals(
+				this.tokens.insertHeld(record, sha256(value), holder.agentVersion(), holder.clientKid()),
+				holder.agentVersion())) {
+			throw new StaleGrantException();
+		}
 		return new IssuedToken(value, record);
 	}
 

@@ -40,8 +40,11 @@ import org.springframework.util.Assert;
  * <p>
  * Inside that transaction the holder is held against suspension, retirement or disabling
  * (issue 14, item 6): a revocation running now waits for this token and then revokes it
- * too; one that has committed already is seen here. An agent whose identity document
- * changed meanwhile is decided again on the document as it is now.
+ * too; one that has committed already is seen here. An agent is held in the statement
+ * that writes its token's row ({@link AccessTokenMinter#mintHeld}); when the hold answers
+ * another version of its identity document than the one decided on (it changed
+ * meanwhile), or none, that transaction rolls back, and the agent is held first and
+ * decided again on the document as it is now.
  */
 final class ClientCredentialsAuthenticationProvider implements AuthenticationProvider {
 
@@ -125,6 +128,14 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 			.orElse(Map.of());
 		String jkt = (proof != null) ? proof.jkt() : null;
 		TokenGrant decided = decideForAgent(agent, request, client, issuer, now, jkt, attested);
+		try {
+			// the usual case in one round trip fewer: the row written and the agent held
+			// in one statement, kept when the agent is still at the version decided on
+			return this.transactions.execute((status) -> published(decided, this.minter.mintHeld(decided, issuer)));
+		}
+		catch (StaleGrantException ex) {
+			// rolled back: hold the agent first, then decide again on what it holds
+		}
 		return issue(() -> {
 			Long version = this.agents.holdForIssuance(agent.id())
 				.orElseThrow(ClientCredentialsAuthenticationProvider::agentNotActive);
@@ -173,11 +184,15 @@ final class ClientCredentialsAuthenticationProvider implements AuthenticationPro
 	private Issued issue(Supplier<TokenGrant> heldDecision, String issuer) {
 		return this.transactions.execute((status) -> {
 			TokenGrant grant = heldDecision.get();
-			IssuedToken token = this.minter.mint(grant, issuer);
-			this.events.publishEvent(new TokenIssued(grant.holder().agentId(), grant.holder().clientId(),
-					token.record().jti(), grant.scopes(), grant.audience(), grant.task(), grant.expiresAt()));
-			return new Issued(grant, token);
+			return published(grant, this.minter.mint(grant, issuer));
 		});
+	}
+
+	/** Publishes the minted token's {@code token.issued}, in its transaction. */
+	private Issued published(TokenGrant grant, IssuedToken token) {
+		this.events.publishEvent(new TokenIssued(grant.holder().agentId(), grant.holder().clientId(),
+				token.record().jti(), grant.scopes(), grant.audience(), grant.task(), grant.expiresAt()));
+		return new Issued(grant, token);
 	}
 
 	/**

@@ -42,6 +42,17 @@ final class IssuedTokens {
 				issued_at, expires_at, agent_id, kid, token_hash, depth, act, cnf_jkt, owner, agent_version, client_kid)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""";
 
+	/**
+	 * The row written, then its agent held for issuance in the same statement
+	 * ({@link AgentRegistry#HOLD_FOR_ISSUANCE_FUNCTION}): one round trip for the two. The
+	 * row is visible to no other transaction before the commit, and the hold lasts until
+	 * then, so a suspension still waits for this transaction and its revocation sees the
+	 * row; the version answered is compared by the caller, which rolls the row back when
+	 * it is not the one the token was decided on.
+	 */
+	private static final String INSERT_HELD = INSERT + " RETURNING " + AgentRegistry.HOLD_FOR_ISSUANCE_FUNCTION
+			+ "(agent_id)";
+
 	private static final String COLUMNS = """
 			jti, agent_id, client_id, subject, parent_jti, root_jti, task, scopes, audience, issued_at, expires_at,
 			revoked_at, depth, act::text AS act, cnf_jkt, owner, kid""";
@@ -191,15 +202,32 @@ final class IssuedTokens {
 	}
 
 	void insert(TokenRecord token, byte[] tokenHash, Long agentVersion, String clientKid) {
+		insertStatement(INSERT, token, tokenHash, agentVersion, clientKid).update();
+	}
+
+	/**
+	 * Writes an agent's token row and holds the agent ({@link #INSERT_HELD}).
+	 * @return the agent's version the hold answered, or {@code null} when it is not
+	 * active
+	 */
+	Long insertHeld(TokenRecord token, byte[] tokenHash, Long agentVersion, String clientKid) {
+		Assert.notNull(token.holder().agentId(), "only an agent's token holds its agent");
+		return insertStatement(INSERT_HELD, token, tokenHash, agentVersion, clientKid)
+			.query((rs, row) -> rs.getObject(1, Long.class))
+			.list()
+			.get(0);
+	}
+
+	private JdbcClient.StatementSpec insertStatement(String sql, TokenRecord token, byte[] tokenHash, Long agentVersion,
+			String clientKid) {
 		TokenRecord.Holder holder = token.holder();
 		TokenRecord.Family family = token.family();
-		this.jdbc.sql(INSERT)
+		return this.jdbc.sql(sql)
 			.params(token.jti().value(), holder.clientId(), holder.subject(), text(family.parentJti()),
 					family.rootJti().value(), token.task(), token.scopes().toArray(String[]::new),
 					token.audience().toArray(String[]::new), timestamptz(token.lifetime().issuedAt()),
 					timestamptz(token.lifetime().expiresAt()), uuid(holder.agentId()), token.kid(), tokenHash,
-					family.depth(), family.actJson(), token.cnfJkt(), holder.owner(), agentVersion, clientKid)
-			.update();
+					family.depth(), family.actJson(), token.cnfJkt(), holder.owner(), agentVersion, clientKid);
 	}
 
 	Optional<StoredToken> find(Jti jti) {
