@@ -37,6 +37,8 @@ class OperatorSignalsTests extends ProviderIntegrationTestSupport {
 		}
 		assertThat(metrics)
 			.doesNotContainPattern("http_server_requests_seconds_count\\{[^}]*uri=\"UNKNOWN\"[^}]*" + "uri=\"/oauth2");
+		// no long-task timer per request (application.yml, ignored-meters)
+		assertThat(metrics).doesNotContain("http_server_requests_active");
 	}
 
 	@Test
