@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +15,7 @@ import javax.sql.DataSource;
 
 import dev.agentidp.app.fixtures.TestAgent;
 import dev.agentidp.app.fixtures.TestHttp;
+import dev.agentidp.db.test.LockWaits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -74,7 +74,7 @@ class IssuanceDecidedAgainTests extends PolicyTestSupport {
 		assertThat(changed.await(30, TimeUnit.SECONDS)).isTrue();
 		Future<HttpResponse<String>> issued = this.threads
 			.submit(() -> this.http.postForm("/oauth2/token", null, null, agent.form("EdDSA", "github:create_pr")));
-		awaitHoldWaiting();
+		LockWaits.awaitWaiting(this.dataSource, "INSERT INTO issued_token%RETURNING%", "the token row's hold");
 		release.countDown();
 		change.get(30, TimeUnit.SECONDS);
 		HttpResponse<String> response = issued.get(30, TimeUnit.SECONDS);
@@ -85,27 +85,6 @@ class IssuanceDecidedAgainTests extends PolicyTestSupport {
 			.param(id)
 			.query(Long.class)
 			.single()).as("the row written for the first decision rolled back").isEqualTo(1);
-	}
-
-	/** Until the request's token row waits for the hold. */
-	private void awaitHoldWaiting() throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			long waiting = this.jdbc
-				.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-						+ " AND query LIKE 'INSERT INTO issued_token%RETURNING%'")
-				.query(Long.class)
-				.single();
-			if (waiting > 0) {
-				return;
-			}
-			Thread.sleep(20);
-		}
-		throw new AssertionError(
-				"the token row never waited for the agent's hold, the database's sessions: " + this.jdbc.sql(
-						"SELECT coalesce(wait_event_type, '-') || ' ' || state || ' ' || left(query, 80) FROM pg_stat_activity WHERE datname = current_database()")
-					.query(String.class)
-					.list());
 	}
 
 	private static void await(CountDownLatch latch) {

@@ -18,16 +18,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.Assert;
 
 /**
- * The agents' keys in PostgreSQL ({@code agent_key}): the keys of one agent or of a page
- * of agents, the keys usable now (one indexed statement, on the token path), and the keys
- * written with their agent. Used by {@link Agents}.
+ * The agents' keys in PostgreSQL ({@code agent_key}): one agent read with its keys, the
+ * keys of a page of agents, the keys usable now (one indexed statement, on the token
+ * path), and the keys written with their agent. Used by {@link Agents}.
  */
 final class AgentKeyRows {
 
 	private static final String KEY_COLUMNS = "agent_id, kid, jwk::text AS jwk, status, created_at, expires_at";
-
-	private static final String SELECT_KEYS = "SELECT " + KEY_COLUMNS
-			+ " FROM agent_key WHERE agent_id = ? ORDER BY created_at, kid";
 
 	private static final String SELECT_KEYS_OF = "SELECT " + KEY_COLUMNS
 			+ " FROM agent_key WHERE agent_id IN (:ids) ORDER BY created_at, kid";
@@ -43,9 +40,9 @@ final class AgentKeyRows {
 	 * An agent's row and its keys in one statement (issue 22: one round trip where
 	 * reading the row and then its keys took two): {@code %s} is a statement over the
 	 * {@code agent} table that answers at most one row of {@link Agents#AGENT_COLUMNS}.
-	 * One row per key, in the order of {@link #SELECT_KEYS}, or one row with no key; the
-	 * identity document only on the first, so that an agent with many old keys does not
-	 * bring its document once per key.
+	 * One row per key, oldest first, or one row with no key; the identity document only
+	 * on the first, so that an agent with many old keys does not bring its document once
+	 * per key.
 	 */
 	private static final String AGENT_WITH_KEYS = """
 			SELECT a.id, a.parent_id, a.status, a.version,
@@ -93,14 +90,6 @@ final class AgentKeyRows {
 						(key.expiresAt() != null) ? Timestamp.from(key.expiresAt()) : null)
 				.update();
 		}
-	}
-
-	Agent withKeys(Agent agent) {
-		List<AgentKey> keys = this.jdbc.sql(SELECT_KEYS)
-			.param(agent.id().value())
-			.query((rs, row) -> mapKey(rs))
-			.list();
-		return agent.withKeys(keys);
 	}
 
 	List<Agent> withKeys(List<Agent> agents) {

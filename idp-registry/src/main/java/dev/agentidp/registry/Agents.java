@@ -166,7 +166,9 @@ class Agents {
 	}
 
 	Optional<Agent> lock(AgentId id) {
-		return this.jdbc.sql(LOCK_AGENT).param(id.value()).query(Agents::mapRow).optional().map(this.keys::withKeys);
+		// FOR UPDATE inside the lateral join's subquery locks the agent's row only, not
+		// its keys
+		return this.keys.agentWithKeys(LOCK_AGENT, id.value());
 	}
 
 	Optional<Agent> findSubAgent(AgentId parentId, String name) {

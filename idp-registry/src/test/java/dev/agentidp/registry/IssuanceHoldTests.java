@@ -1,6 +1,5 @@
 package dev.agentidp.registry;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import dev.agentidp.db.test.LockWaits;
 import dev.agentidp.db.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,9 @@ class IssuanceHoldTests {
 
 	@Autowired
 	TransactionTemplate transactions;
+
+	@Autowired
+	DataSource dataSource;
 
 	private Agent register(String prefix) {
 		String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -91,7 +96,7 @@ class IssuanceHoldTests {
 			}));
 			assertThat(stopped.await(30, TimeUnit.SECONDS)).isTrue();
 			Future<Optional<Long>> hold = threads.submit(() -> held(sub.id()));
-			awaitWaitingForTheHold();
+			LockWaits.awaitWaiting(this.dataSource, "%agent_hold_for_issuance_with_ancestors%", "the hold");
 			release.countDown();
 			suspension.get(30, TimeUnit.SECONDS);
 			// read on the snapshot of the statement that called the function, the parent
@@ -102,23 +107,6 @@ class IssuanceHoldTests {
 			release.countDown();
 			threads.shutdownNow();
 		}
-	}
-
-	/** Until a backend waits for a lock in the function (the hold). */
-	private void awaitWaitingForTheHold() throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			long waiting = this.jdbc
-				.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-						+ " AND query LIKE '%agent_hold_for_issuance_with_ancestors%'")
-				.query(Long.class)
-				.single();
-			if (waiting > 0) {
-				return;
-			}
-			Thread.sleep(20);
-		}
-		throw new AssertionError("the hold never waited for the transaction that stopped issuance");
 	}
 
 }

@@ -1,10 +1,12 @@
 package dev.agentidp.app.security;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -263,7 +265,9 @@ public final class HostileInputTests {
 		String body = response.body();
 		assertThat(response.status()).as("status of %s: %s", c.name(), abbreviate(body)).isLessThan(500);
 		if (c.expect() == Expect.CONTAINER) {
-			assertThat(response.status()).isEqualTo(400);
+			assertThat(response).as("answer to %s", c.name())
+				.satisfiesAnyOf((r) -> assertThat(r.status()).isEqualTo(400),
+						(r) -> assertThat(r).isSameAs(Response.CLOSED));
 			for (String internal : INTERNALS) {
 				assertThat(body).as("body of %s", c.name()).doesNotContain(internal);
 			}
@@ -1110,6 +1114,13 @@ public final class HostileInputTests {
 	}
 
 	record Response(int status, String contentType, String body) {
+
+		/**
+		 * The server closed the connection before it answered (status 0): the container
+		 * refusing a request it would not read to its end.
+		 */
+		static final Response CLOSED = new Response(0, "", "");
+
 	}
 
 	private Case token(String name, Supplier<Map<String, String>> form) {
@@ -1185,7 +1196,14 @@ public final class HostileInputTests {
 				response.body());
 	}
 
-	/** A request written byte by byte, for what {@code HttpClient} refuses to send. */
+	/**
+	 * A request written byte by byte, for what {@code HttpClient} refuses to send. The
+	 * request is written on a thread of its own while this one reads: Tomcat answers an
+	 * oversized head with 400 and closes the connection while a large request is still
+	 * being written, and a reader that waited for the write to end would meet the reset
+	 * instead of the answer. When the server closed the connection before any answer
+	 * could be read, the response is {@link Response#CLOSED}.
+	 */
 	private Response raw(String method, String path, String headers, String body) {
 		URI base = URI.create(this.provider.baseUrl());
 		try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -1194,10 +1212,30 @@ public final class HostileInputTests {
 			String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers
 					+ ((body != null) ? "Content-Length: " + content.length + "\r\n" : "") + "\r\n";
 			OutputStream out = socket.getOutputStream();
-			out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-			out.write(content);
-			out.flush();
-			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			Thread writer = Thread.ofPlatform().daemon().start(() -> {
+				try {
+					out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+					out.write(content);
+					out.flush();
+				}
+				catch (IOException ex) {
+					// the server closed the connection before the request ended: what it
+					// answered, if anything, is read below
+				}
+			});
+			ByteArrayOutputStream read = new ByteArrayOutputStream();
+			try {
+				socket.getInputStream().transferTo(read);
+			}
+			catch (SocketException ex) {
+				// reset after the server's answer (or before it): keep what was read
+			}
+			writer.join(30_000);
+			String answer = read.toString(StandardCharsets.UTF_8);
+			if (!answer.startsWith("HTTP/1.1 ")) {
+				assertThat(answer).as("a connection closed with a partial answer").isEmpty();
+				return Response.CLOSED;
+			}
 			int status = Integer.parseInt(answer.substring(9, 12));
 			int split = answer.indexOf("\r\n\r\n");
 			String head2 = answer.substring(0, Math.max(split, 0));
@@ -1214,6 +1252,10 @@ public final class HostileInputTests {
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 
