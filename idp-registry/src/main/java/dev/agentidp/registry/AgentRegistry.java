@@ -168,7 +168,29 @@ public class AgentRegistry {
 		if (id == null) {
 			return Optional.empty();
 		}
-		return this.agents.activeVersion(id).flatMap((version) -> activeAgentAt(id, version));
+		Optional<Long> version = this.agents.activeVersion(id);
+		if (version.isEmpty()) {
+			// no longer a guess worth making (lastSeenActiveAgent)
+			this.activeAgents.invalidate(id);
+			return Optional.empty();
+		}
+		return activeAgentAt(id, version.get());
+	}
+
+	/**
+	 * The agent as this node last found it active, read from no database: a guess, never
+	 * an answer. A caller acts on it only once a statement of its own has confirmed it,
+	 * by {@link #ACTIVE_VERSION_FUNCTION} answering the guess's version (client
+	 * authentication confirms it in the statement that records the assertion's first use,
+	 * and falls back to {@link #findActiveAgent} otherwise). Empty once
+	 * {@link #findActiveAgent} found the agent inactive on this node, or when it was
+	 * never read here.
+	 * @param id the agent id
+	 * @return the agent last found active here, or empty
+	 */
+	public Optional<Agent> lastSeenActiveAgent(AgentId id) {
+		Assert.notNull(id, "id cannot be null");
+		return Optional.ofNullable(this.activeAgents.getIfPresent(id));
 	}
 
 	/**
@@ -187,7 +209,12 @@ public class AgentRegistry {
 			return Optional.of(cached);
 		}
 		Optional<Agent> loaded = this.agents.find(id).filter((agent) -> agent.status() == AgentStatus.ACTIVE);
-		loaded.ifPresent((agent) -> this.activeAgents.put(id, agent));
+		if (loaded.isPresent()) {
+			this.activeAgents.put(id, loaded.get());
+		}
+		else {
+			this.activeAgents.invalidate(id);
+		}
 		return loaded;
 	}
 

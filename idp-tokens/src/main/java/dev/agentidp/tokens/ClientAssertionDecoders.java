@@ -21,6 +21,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.agentidp.audit.RequestSource;
 import dev.agentidp.registry.Agent;
+import dev.agentidp.registry.AgentId;
 import dev.agentidp.registry.AgentKey;
 import dev.agentidp.registry.AgentProfile;
 
@@ -75,6 +76,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 	 * What a client over its cap of failed authentications is told, and what is audited.
 	 */
 	static final String TOO_MANY_FAILURES = "too many failed authentications";
+
+	private static final String REPLAYED = "the assertion was already used (replayed jti)";
 
 	private static final StrictJoseVerifiers VERIFIERS = new StrictJoseVerifiers();
 
@@ -175,7 +178,13 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 						? this.workloads.verify(clientId, federated, assertion, spiffe) : decoder.decode(assertion);
 			}
 			catch (JwtException ex) {
-				this.failures.failed(clientId, source);
+				LastSeenAgentAuthentication.Guess guess = LastSeenAgentAuthentication.current();
+				if (guess == null || !guess.trying()) {
+					// a refusal on the last seen agent is not answered, hence not
+					// counted:
+					// the run on the registry's agent that follows is
+					this.failures.failed(clientId, source);
+				}
 				throw ex;
 			}
 			this.failures.succeeded(clientId, source);
@@ -291,8 +300,37 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			if (jti == null || jti.isEmpty() || jti.length() > 256 || jti.chars().anyMatch(Character::isISOControl)) {
 				return failure("jti is required (at most 256 characters, no control characters)");
 			}
-			if (!ClientAssertionDecoders.this.assertions.firstUse(this.clientId, jti, expiresAt.plus(skew))) {
-				return failure("the assertion was already used (replayed jti)");
+			return firstUse(jti, expiresAt.plus(skew));
+		}
+
+		/**
+		 * RFC 7523 §3 (7), the jti's first use; on the agent as this node last saw it
+		 * ({@link LastSeenAgentAuthentication}), read with the agent's version in the
+		 * same statement, which must be the version that verified the assertion.
+		 */
+		private OAuth2TokenValidatorResult firstUse(String jti, Instant keepUntil) {
+			ClientAssertions assertions = ClientAssertionDecoders.this.assertions;
+			LastSeenAgentAuthentication.Guess guess = LastSeenAgentAuthentication.current();
+			if (guess != null && guess.trying()) {
+				ClientAssertions.Use use = assertions.firstUseReadingVersion(this.clientId, jti, keepUntil,
+						AgentId.of(this.clientId));
+				if (!use.first()) {
+					return failure(REPLAYED);
+				}
+				if (use.activeVersion() == null || use.activeVersion() != guess.version()) {
+					// never answered: authenticated again on the registry's agent
+					guess.consumed(this.clientId, jti);
+					return failure("the agent changed since this node last saw it");
+				}
+				guess.confirm();
+				return OAuth2TokenValidatorResult.success();
+			}
+			if (guess != null && guess.consumedHere(this.clientId, jti)) {
+				// recorded by this request's run on the last seen agent
+				return OAuth2TokenValidatorResult.success();
+			}
+			if (!assertions.firstUse(this.clientId, jti, keepUntil)) {
+				return failure(REPLAYED);
 			}
 			return OAuth2TokenValidatorResult.success();
 		}

@@ -3,6 +3,10 @@ package dev.agentidp.tokens;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+
+import dev.agentidp.registry.AgentId;
+import dev.agentidp.registry.AgentRegistry;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -38,6 +42,9 @@ final class ClientAssertions {
 			SELECT ?, ?, ? FROM no_flush_wait
 			ON CONFLICT (client_id, jti) DO NOTHING""";
 
+	/** Appended to either claim: the agent's version, read in the same statement. */
+	private static final String READING_VERSION = " RETURNING " + AgentRegistry.ACTIVE_VERSION_FUNCTION + "(?)";
+
 	/**
 	 * RFC 7523 §3 (7): a jti must be remembered while its assertion could still be
 	 * accepted. The purge compares with the database's clock, never the purging node's (a
@@ -71,6 +78,42 @@ final class ClientAssertions {
 	boolean firstUse(String clientId, String jti, Instant keepUntil) {
 		String claim = TransactionSynchronizationManager.isActualTransactionActive() ? CLAIM : CLAIM_WITHOUT_FLUSH_WAIT;
 		return this.jdbc.sql(claim).params(clientId, jti, Timestamp.from(keepUntil)).update() == 1;
+	}
+
+	/**
+	 * Records the first use of an agent's assertion as {@link #firstUse} does and, in the
+	 * same statement, reads the agent's version if it and every ancestor are active
+	 * ({@link AgentRegistry#ACTIVE_VERSION_FUNCTION}): the read that confirms the agent
+	 * an assertion was verified for, where it took a round trip of its own before the
+	 * assertion was verified (issue 22). On a replay nothing is inserted, so nothing is
+	 * returned and the version is not read.
+	 * @param clientId the client (the agent's id)
+	 * @param jti the assertion's jti
+	 * @param keepUntil until when the record must be kept
+	 * @param agentId the agent
+	 * @return the first use and the version read with it, or a replay
+	 */
+	Use firstUseReadingVersion(String clientId, String jti, Instant keepUntil, AgentId agentId) {
+		String claim = (TransactionSynchronizationManager.isActualTransactionActive() ? CLAIM
+				: CLAIM_WITHOUT_FLUSH_WAIT) + READING_VERSION;
+		List<Long> versions = this.jdbc.sql(claim)
+			.params(clientId, jti, Timestamp.from(keepUntil), agentId.value())
+			.query((rs, row) -> rs.getObject(1, Long.class))
+			.list();
+		return versions.isEmpty() ? Use.REPLAY : new Use(true, versions.get(0));
+	}
+
+	/**
+	 * What {@link #firstUseReadingVersion} found.
+	 *
+	 * @param first whether this was the assertion's first use
+	 * @param activeVersion the agent's version read with it, or {@code null} when it or
+	 * an ancestor is not active (or on a replay)
+	 */
+	record Use(boolean first, Long activeVersion) {
+
+		static final Use REPLAY = new Use(false, null);
+
 	}
 
 	/**

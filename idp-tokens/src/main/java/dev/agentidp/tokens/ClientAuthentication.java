@@ -16,7 +16,6 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
 import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -50,7 +49,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 public final class ClientAuthentication {
 
-	private final RegisteredClientRepository clients;
+	private final RegistryClients clients;
 
 	private final OAuth2AuthorizationService authorizations;
 
@@ -62,9 +61,9 @@ public final class ClientAuthentication {
 
 	private final AuthorizationServerSettings settings;
 
-	ClientAuthentication(RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
-			PasswordEncoder secrets, JwtDecoderFactory<RegisteredClient> assertions,
-			AuthenticationFailureHandler denials, AuthorizationServerSettings settings) {
+	ClientAuthentication(RegistryClients clients, OAuth2AuthorizationService authorizations, PasswordEncoder secrets,
+			JwtDecoderFactory<RegisteredClient> assertions, AuthenticationFailureHandler denials,
+			AuthorizationServerSettings settings) {
 		Assert.notNull(clients, "clients cannot be null");
 		Assert.notNull(authorizations, "authorizations cannot be null");
 		Assert.notNull(secrets, "secrets cannot be null");
@@ -117,7 +116,8 @@ public final class ClientAuthentication {
 					outer.authorizations);
 			secrets.setPasswordEncoder(outer.secrets);
 			OAuth2ClientAuthenticationFilter filter = new OAuth2ClientAuthenticationFilter(
-					new ProviderManager(List.of(assertions, secrets)), this.endpoints);
+					new ProviderManager(List.of(new LastSeenAgentAuthentication(assertions, outer.clients), secrets)),
+					this.endpoints);
 			filter.setAuthenticationConverter(new DelegatingAuthenticationConverter(List.of(
 					new SpiffeClientAssertionConverter(), new ClientAssertionWithoutClientIdConverter(),
 					new JwtClientAssertionAuthenticationConverter(), new ClientSecretBasicAuthenticationConverter())));

@@ -47,6 +47,8 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 
 	private final DpopNonces nonces;
 
+	private final RegistryClients clients;
+
 	/**
 	 * @param clientAssertionDecoders decodes {@code private_key_jwt} assertions with the
 	 * registry's keys
@@ -57,10 +59,14 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 	 * @param denials audits and answers every refused request
 	 * @param nonces the DPoP server nonces every successful token response carries a
 	 * fresh one of, or {@code null} when none are required
+	 * @param clients the registry's clients, for authenticating an agent on the version
+	 * last seen ({@link LastSeenAgentAuthentication})
 	 */
 	OAuthEndpoints(JwtDecoderFactory<RegisteredClient> clientAssertionDecoders,
 			AuthenticationConverter clientAssertionsWithoutClientId, AuthenticationProvider introspection,
-			AuthenticationProvider revocation, AuthenticationFailureHandler denials, DpopNonces nonces) {
+			AuthenticationProvider revocation, AuthenticationFailureHandler denials, DpopNonces nonces,
+			RegistryClients clients) {
+		Assert.notNull(clients, "clients cannot be null");
 		Assert.notNull(clientAssertionDecoders, "clientAssertionDecoders cannot be null");
 		Assert.notNull(clientAssertionsWithoutClientId, "clientAssertionsWithoutClientId cannot be null");
 		Assert.notNull(introspection, "introspection cannot be null");
@@ -72,16 +78,19 @@ final class OAuthEndpoints implements AuthorizationServerContribution {
 		this.revocation = revocation;
 		this.denials = denials;
 		this.nonces = nonces;
+		this.clients = clients;
 	}
 
 	@Override
 	public void configure(OAuth2AuthorizationServerConfigurer server) {
 		server.clientAuthentication(
 				(authentication) -> authentication.authenticationConverter(this.clientAssertionsWithoutClientId)
-					.authenticationProviders((providers) -> providers.forEach((provider) -> {
+					.authenticationProviders((providers) -> providers.replaceAll((provider) -> {
 						if (provider instanceof JwtClientAssertionAuthenticationProvider assertions) {
 							assertions.setJwtDecoderFactory(this.clientAssertionDecoders);
+							return new LastSeenAgentAuthentication(assertions, this.clients);
 						}
+						return provider;
 					}))
 					.errorResponseHandler(this.denials))
 			.tokenEndpoint((token) -> {

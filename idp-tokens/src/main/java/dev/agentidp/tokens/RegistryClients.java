@@ -93,6 +93,12 @@ public final class RegistryClients implements RegisteredClientRepository {
 
 	@Override
 	public RegisteredClient findByClientId(String clientId) {
+		RegisteredClient tried = LastSeenAgentAuthentication.tried(clientId);
+		if (tried != null) {
+			// confirmed or refused by the assertion's replay statement, never trusted as
+			// it is (LastSeenAgentAuthentication)
+			return tried;
+		}
 		Optional<AgentId> agentId = agentId(clientId);
 		if (agentId.isPresent()) {
 			return this.agents.findActiveAgent(agentId.get())
@@ -106,6 +112,23 @@ public final class RegistryClients implements RegisteredClientRepository {
 		return this.clients.findClient(clientId)
 			.filter((client) -> !client.disabled())
 			.map((client) -> this.built.get(client, (key) -> toRegisteredClient(client)))
+			.orElse(null);
+	}
+
+	/**
+	 * The registered client of an agent as this node last found it active, read from no
+	 * database ({@link AgentRegistry#lastSeenActiveAgent}): a guess, for
+	 * {@link LastSeenAgentAuthentication} to confirm. None for an agent that declares
+	 * workload identities, whose assertions {@link WorkloadAssertions} verifies.
+	 * @param clientId the client id
+	 * @return the registered client, or {@code null} for a client that is not an agent or
+	 * an agent not seen active here
+	 */
+	RegisteredClient lastSeenAgent(String clientId) {
+		return agentId(clientId).flatMap(this.agents::lastSeenActiveAgent)
+			.filter((agent) -> agent.profile().workloadIdentity().isEmpty())
+			.map((agent) -> this.built.get(new AgentVersion(agent.id(), agent.version()),
+					(key) -> toRegisteredClient(agent)))
 			.orElse(null);
 	}
 

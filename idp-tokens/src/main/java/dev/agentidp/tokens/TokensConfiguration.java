@@ -84,7 +84,7 @@ class TokensConfiguration {
 	}
 
 	@Bean
-	RegisteredClientRepository registeredClientRepository(ClientRegistry clients, AgentRegistry agents) {
+	RegistryClients registeredClientRepository(ClientRegistry clients, AgentRegistry agents) {
 		return new RegistryClients(clients, agents);
 	}
 
@@ -187,7 +187,8 @@ class TokensConfiguration {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	AuthorizationServerContribution oauthEndpoints(JdbcClient jdbc, TokenService tokens, AuditTrail audit,
 			AuditProperties auditProperties, Refusals refusals, AgentRegistry agents, TokensProperties properties,
-			FailedAuthentications failures, TokenRequestProofs proofs, WorkloadAssertions workloads) {
+			FailedAuthentications failures, TokenRequestProofs proofs, WorkloadAssertions workloads,
+			RegistryClients clients) {
 		return new OAuthEndpoints(
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,
 						properties.maxClientAssertionLifetime(), workloads, this.clock),
@@ -196,7 +197,7 @@ class TokensConfiguration {
 				new TokenIntrospectionProvider(tokens, audit,
 						auditProperties.introspection() == AuditProperties.Introspection.ALL),
 				new TokenRevocationProvider(tokens, audit), new OAuthDenialAuditor(refusals, agents, proofs.nonces()),
-				proofs.nonces());
+				proofs.nonces(), clients);
 	}
 
 	/**
@@ -204,9 +205,9 @@ class TokensConfiguration {
 	 * policy decision point's), as its own endpoints do it.
 	 */
 	@Bean
-	ClientAuthentication clientAuthentication(RegisteredClientRepository clients,
-			OAuth2AuthorizationService authorizations, PasswordEncoder clientSecretEncoder, JdbcClient jdbc,
-			TokensProperties properties, FailedAuthentications failures, Refusals refusals, AgentRegistry agents,
+	ClientAuthentication clientAuthentication(RegistryClients clients, OAuth2AuthorizationService authorizations,
+			PasswordEncoder clientSecretEncoder, JdbcClient jdbc, TokensProperties properties,
+			FailedAuthentications failures, Refusals refusals, AgentRegistry agents,
 			ObjectProvider<AuthorizationServerSettings> settings, WorkloadAssertions workloads) {
 		return new ClientAuthentication(clients, authorizations, clientSecretEncoder,
 				new ClientAssertionDecoders(new ClientAssertions(jdbc), properties.clockSkew(), failures,

@@ -145,6 +145,31 @@ public final class LimitsAndClockTests {
 		assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
 	}
 
+	@Test
+	void aFailureOnAnAgentThisNodeHasSeenCountsOnceAgainstTheCap() {
+		TestAgent agent = this.provider.registerAgent(this.admin, "crm:read");
+		TestAgent forger = this.provider.registerAgent(this.admin, "crm:read");
+		// seen by this node: the next assertions are tried on the agent as last seen,
+		// then refused on the registry's agent (LastSeenAgentAuthentication)
+		assertThat(this.provider.postFormFrom("127.0.0.3", "/oauth2/token", agent.tokenForm("crm:read")).statusCode())
+			.isEqualTo(200);
+		for (int i = 0; i < 2; i++) {
+			String forged = forger.sign(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(agent.key().getKeyID()).build(),
+					agent.claims().build());
+			assertThat(this.provider.postFormFrom("127.0.0.3", "/oauth2/token", agent.formWith(forged, "crm:read"))
+				.statusCode()).isEqualTo(401);
+		}
+		// two failures under a cap of three: counted twice each, this would be refused
+		HttpResponse<String> valid = this.provider.postFormFrom("127.0.0.3", "/oauth2/token",
+				agent.tokenForm("crm:read"));
+		assertThat(valid.statusCode()).as(valid.body()).isEqualTo(200);
+		assertThat(this.provider.jdbc()
+			.sql("SELECT count(*) FROM audit_record WHERE chain = ? AND action = 'token.denied'")
+			.param(agent.id())
+			.query(Long.class)
+			.single()).as("one denial audited per refused request").isEqualTo(2);
+	}
+
 	// --- database exhaustion
 	// ---------------------------------------------------------------
 
