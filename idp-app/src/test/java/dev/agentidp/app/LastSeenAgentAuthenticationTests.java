@@ -1,6 +1,8 @@
 package dev.agentidp.app;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -91,6 +93,39 @@ class LastSeenAgentAuthenticationTests extends PolicyTestSupport {
 		TestAgent rotated = new TestAgent(agent.id(), newKey, agent.audience());
 		assertThat(agentVersion(request(rotated))).isEqualTo(version);
 		assertThat(agentVersion(request(agent))).as("the first key still works").isEqualTo(version);
+	}
+
+	/**
+	 * The decoder built for an agent version is kept ({@code ClientAssertionDecoders})
+	 * only until a retiring key's grace period ends.
+	 */
+	@Test
+	void aRetiringKeyIsRefusedOnceItsGracePeriodEndsThoughTheDecoderWasKept() throws InterruptedException {
+		TestAgent agent = seen("seen-retiring");
+		OctetKeyPair newKey = TestAgent.newKey();
+		HttpResponse<String> added = this.http.postJson("/admin/v1/agents/" + agent.id() + "/keys",
+				"{\"jwk\": " + newKey.toPublicJWK().toJSONString() + "}", admin().token());
+		assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+		HttpResponse<String> retiring = admin()
+			.delete("/admin/v1/agents/" + agent.id() + "/keys/" + agent.key().getKeyID() + "?graceSeconds=2");
+		assertThat(retiring.statusCode()).as(retiring.body()).isEqualTo(200);
+		Instant end = Instant.parse(TestHttp.json(retiring)
+			.get("keys")
+			.valueStream()
+			.filter((key) -> key.get("kid").asString().equals(agent.key().getKeyID()))
+			.findFirst()
+			.orElseThrow()
+			.get("expiresAt")
+			.asString());
+		TestAgent rotated = new TestAgent(agent.id(), newKey, agent.audience());
+		assertThat(request(agent).statusCode()).as("within the grace period").isEqualTo(200);
+		assertThat(request(rotated).statusCode()).isEqualTo(200);
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()) + 300);
+		HttpResponse<String> refused = request(agent);
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+		assertThat(TestHttp.json(refused).get("error_description").asString())
+			.contains("signed with a key registered for the client");
+		assertThat(request(rotated).statusCode()).isEqualTo(200);
 	}
 
 	@Test
