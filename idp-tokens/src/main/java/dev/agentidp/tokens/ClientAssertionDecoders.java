@@ -224,9 +224,8 @@ final class ClientAssertionDecoders implements JwtDecoderFactory<RegisteredClien
 			catch (JwtException ex) {
 				LastSeenAgentAuthentication.Guess guess = LastSeenAgentAuthentication.current();
 				if (guess == null || !guess.trying()) {
-					// a refusal on the last seen agent is not answered, hence not
-					// counted:
-					// the run on the registry's agent that follows is
+					// only the run on the registry's agent counts; a guess's refusal is
+					// not answered
 					this.failures.failed(clientId, source);
 				}
 				throw ex;
