@@ -76,8 +76,16 @@ final class ClientAssertions {
 	 * @return {@code true} on the first use, {@code false} on a replay
 	 */
 	boolean firstUse(String clientId, String jti, Instant keepUntil) {
-		String claim = TransactionSynchronizationManager.isActualTransactionActive() ? CLAIM : CLAIM_WITHOUT_FLUSH_WAIT;
-		return this.jdbc.sql(claim).params(clientId, jti, Timestamp.from(keepUntil)).update() == 1;
+		return this.jdbc.sql(claim()).params(clientId, jti, Timestamp.from(keepUntil)).update() == 1;
+	}
+
+	/**
+	 * Outside a transaction, the claim that commits without waiting for its WAL flush;
+	 * inside one, the plain claim, so that the transaction's own commit stays
+	 * synchronous.
+	 */
+	private static String claim() {
+		return TransactionSynchronizationManager.isActualTransactionActive() ? CLAIM : CLAIM_WITHOUT_FLUSH_WAIT;
 	}
 
 	/**
@@ -94,9 +102,7 @@ final class ClientAssertions {
 	 * @return the first use and the version read with it, or a replay
 	 */
 	Use firstUseReadingVersion(String clientId, String jti, Instant keepUntil, AgentId agentId) {
-		String claim = (TransactionSynchronizationManager.isActualTransactionActive() ? CLAIM
-				: CLAIM_WITHOUT_FLUSH_WAIT) + READING_VERSION;
-		List<Long> versions = this.jdbc.sql(claim)
+		List<Long> versions = this.jdbc.sql(claim() + READING_VERSION)
 			.params(clientId, jti, Timestamp.from(keepUntil), agentId.value())
 			.query((rs, row) -> rs.getObject(1, Long.class))
 			.list();

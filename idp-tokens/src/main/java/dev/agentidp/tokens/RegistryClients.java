@@ -101,10 +101,7 @@ public final class RegistryClients implements RegisteredClientRepository {
 		}
 		Optional<AgentId> agentId = agentId(clientId);
 		if (agentId.isPresent()) {
-			return this.agents.findActiveAgent(agentId.get())
-				.map((agent) -> this.built.get(new AgentVersion(agent.id(), agent.version()),
-						(key) -> toRegisteredClient(agent)))
-				.orElse(null);
+			return this.agents.findActiveAgent(agentId.get()).map(this::registeredClientOf).orElse(null);
 		}
 		// a disabled client authenticates nowhere: to the authorization server it is
 		// unknown, hence invalid_client (RFC 6749 §5.2), audited as any failed
@@ -127,8 +124,7 @@ public final class RegistryClients implements RegisteredClientRepository {
 	RegisteredClient lastSeenAgent(String clientId) {
 		return agentId(clientId).flatMap(this.agents::lastSeenActiveAgent)
 			.filter((agent) -> agent.profile().workloadIdentity().isEmpty())
-			.map((agent) -> this.built.get(new AgentVersion(agent.id(), agent.version()),
-					(key) -> toRegisteredClient(agent)))
+			.map(this::registeredClientOf)
 			.orElse(null);
 	}
 
@@ -196,6 +192,13 @@ public final class RegistryClients implements RegisteredClientRepository {
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * The registered client built for the agent's version, built now if it is not yet.
+	 */
+	private RegisteredClient registeredClientOf(Agent agent) {
+		return this.built.get(new AgentVersion(agent.id(), agent.version()), (key) -> toRegisteredClient(agent));
 	}
 
 	/** An agent's version: what its registered client is built from. */
