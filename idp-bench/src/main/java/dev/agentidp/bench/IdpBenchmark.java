@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * after a warm-up and at a fixed concurrency ({@link MeasuredWindows}), repeated
  * {@code --runs} times: client-credentials issuance with a fresh Ed25519
  * {@code private_key_jwt} assertion per request (and, {@code issue-dpop}, with a fresh
- * DPoP proof by the agent's own key too), introspection of active and of revoked tokens,
- * policy decisions (one and ten per request), tool calls through the resource-server kit
- * run in this process ({@code kit}, {@link KitPhase}), token exchange, the revocation of
- * a token with 100 descendants ({@link TreeRevocation}), and audit verify over a million
- * records ({@link AuditVerifyPhase}). It prints a Markdown table of throughput, latency
- * percentiles, and the provider's heap and CPU.
+ * DPoP proof too: by the agent's own Ed25519 key, or with {@code --dpop-alg ES256} by a
+ * P-256 key per agent, {@link Es256DpopKeys}), introspection of active and of revoked
+ * tokens, policy decisions (one and ten per request), tool calls through the
+ * resource-server kit run in this process ({@code kit}, {@link KitPhase}), token
+ * exchange, the revocation of a token with 100 descendants ({@link TreeRevocation}), and
+ * audit verify over a million records ({@link AuditVerifyPhase}). It prints a Markdown
+ * table of throughput, latency percentiles, and the provider's heap and CPU.
  * <p>
  * Options: {@code --base-url} (default {@code http://127.0.0.1:8080}), {@code --duration}
  * seconds per measured window (15), {@code --warmup} seconds (5), {@code --concurrency}
@@ -49,6 +50,8 @@ public final class IdpBenchmark {
 
 	private static final String ISSUANCE_DPOP = "client-credentials token, DPoP-bound (private_key_jwt EdDSA and a DPoP proof)";
 
+	private static final String ISSUANCE_DPOP_ES256 = "client-credentials token, DPoP-bound (private_key_jwt EdDSA and an ES256 DPoP proof)";
+
 	/** The phases run when {@code --phases} is not given. */
 	static final String ALL_PHASES = "issue,issue-dpop,introspect,evaluate,kit,exchange,revoke,verify";
 
@@ -74,6 +77,12 @@ public final class IdpBenchmark {
 	private final String rsBasic;
 
 	private OAuthRequests requests;
+
+	/**
+	 * {@code --dpop-alg ES256}: the agents' ES256 DPoP keys; {@code null} for EdDSA
+	 * proofs.
+	 */
+	private Es256DpopKeys dpopKeys;
 
 	private IdpBenchmark(BenchOptions options) throws Exception {
 		this.options = options;
@@ -130,6 +139,11 @@ public final class IdpBenchmark {
 		prefillTokens(this.options.longValue("prefill-tokens", "0"));
 		int agentCount = registerAgents(this.options.intValue("agents", "100"));
 		boolean dpop = phases.contains("issue-dpop");
+		String dpopAlg = this.options.get("dpop-alg", "EdDSA");
+		if (!dpopAlg.equals("EdDSA") && !dpopAlg.equals("ES256")) {
+			throw new IllegalArgumentException("--dpop-alg must be EdDSA or ES256");
+		}
+		this.dpopKeys = dpopAlg.equals("ES256") ? new Es256DpopKeys() : null;
 		KitPhase kit = phases.contains("kit") ? KitPhase.start(this.setup, this.client.baseUrl(), agentCount, LOG)
 				: null;
 		if (kit != null) {
@@ -167,8 +181,9 @@ public final class IdpBenchmark {
 			});
 			if (dpop) {
 				// the same request with a fresh DPoP proof by the agent's own key
-				this.windows.measure(ISSUANCE_DPOP,
-						(worker, i) -> ProviderClient.status200(this.requests.issueDpop((int) (i % agentCount)))
+				this.windows.measure((this.dpopKeys != null) ? ISSUANCE_DPOP_ES256 : ISSUANCE_DPOP,
+						(worker, i) -> ProviderClient
+							.status200(this.requests.issueDpop((int) (i % agentCount), this.dpopKeys))
 							.body()
 							.contains("\"token_type\":\"DPoP\""));
 			}
@@ -308,7 +323,7 @@ public final class IdpBenchmark {
 	 * the revocation of the token (and so of the sub-agent's).
 	 */
 	private boolean warmUp(int agent, long i, boolean dpop, boolean decisions) throws Exception {
-		if (dpop && this.requests.issueDpop(agent).statusCode() != 200) {
+		if (dpop && this.requests.issueDpop(agent, this.dpopKeys).statusCode() != 200) {
 			return false;
 		}
 		ProviderClient.Answer response = this.requests.issue(agent);

@@ -78,15 +78,17 @@ final class OAuthRequests {
 
 	/**
 	 * A client-credentials request of the agent, for {@code crm:read}, with a fresh DPoP
-	 * proof by the agent's own key (RFC 9449 §5): the answer is a DPoP-bound token.
+	 * proof (RFC 9449 §5): the answer is a DPoP-bound token.
 	 * @param agent the agent's index
+	 * @param es256 the agents' ES256 DPoP keys, or {@code null} for a proof by the
+	 * agent's own Ed25519 key
 	 * @return the answer
 	 */
-	ProviderClient.Answer issueDpop(int agent) throws IOException {
+	ProviderClient.Answer issueDpop(int agent, Es256DpopKeys es256) throws IOException {
 		AgentCredentials credentials = this.agents[agent];
-		return this.client.postForm(this.tokenPath, null,
-				credentials.dpopProof("POST", this.issuer + this.tokenPath, null),
-				credentials.issuanceForm(this.issuer));
+		String htu = this.issuer + this.tokenPath;
+		String proof = (es256 != null) ? es256.proof(agent, "POST", htu) : credentials.dpopProof("POST", htu, null);
+		return this.client.postForm(this.tokenPath, null, proof, credentials.issuanceForm(this.issuer));
 	}
 
 	/**

@@ -17,7 +17,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -31,17 +30,19 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.agentidp.dpop.Es256Verifier;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Checks a token locally as an RFC 9068 JWT access token, which Spring's stock decoder
  * does not do for this provider (no EdDSA keys, and {@code typ at+jwt} refused unless
- * configured): header {@code typ} {@code at+jwt} (§4), {@code alg} ES256 or EdDSA
- * (Ed25519 through BouncyCastle), the key from the provider's JWKS by {@code kid}, then
- * {@code iss} = the issuer, {@code exp} and {@code nbf} within the clock skew, a
- * {@code sub} (§2.2). The JWKS is cached; a {@code kid} it does not hold makes it fetched
- * again, at most once per {@code jwks-min-refresh-interval} (key rotation). A revoked
- * token counts until it expires: introspection is the mode that sees revocations.
+ * configured): header {@code typ} {@code at+jwt} (§4), {@code alg} ES256 or EdDSA (both
+ * through BouncyCastle: Ed25519 directly, ES256 by {@link Es256Verifier}), the key from
+ * the provider's JWKS by {@code kid}, then {@code iss} = the issuer, {@code exp} and
+ * {@code nbf} within the clock skew, a {@code sub} (§2.2). The JWKS is cached; a
+ * {@code kid} it does not hold makes it fetched again, at most once per
+ * {@code jwks-min-refresh-interval} (key rotation). A revoked token counts until it
+ * expires: introspection is the mode that sees revocations.
  */
 final class JwtVerifier implements AccessTokenVerifier {
 
@@ -163,7 +164,7 @@ final class JwtVerifier implements AccessTokenVerifier {
 				else if (key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())
 						&& JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
 					ECPublicKey publicKey = ec.toECPublicKey();
-					if (jwt.verify(new ECDSAVerifier(publicKey))) {
+					if (jwt.verify(new Es256Verifier(publicKey))) {
 						return true;
 					}
 				}

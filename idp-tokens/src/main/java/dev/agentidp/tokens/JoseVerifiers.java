@@ -8,17 +8,17 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.util.Base64URL;
+import dev.agentidp.dpop.Es256Verifier;
 
 /**
  * Creates JWS verifiers for the algorithms this provider accepts: Ed25519 (JWS
  * {@code alg} {@code EdDSA}, or RFC 9864's fully-specified {@code Ed25519}) verified with
- * BouncyCastle, and ES256 verified with Nimbus over the JDK. Written by hand because
- * Nimbus's own Ed25519 verifier needs Tink and the JDK's Ed25519 is about nine times
- * slower (docs/tokens.md "Design notes").
+ * BouncyCastle, and ES256 verified with BouncyCastle too ({@link Es256Verifier}). Written
+ * by hand because Nimbus's own Ed25519 verifier needs Tink, and the JDK's Ed25519 and
+ * ECDSA verification are about nine and ten times slower (docs/tokens.md "Design notes").
  */
 public final class JoseVerifiers implements JWSVerifierFactory {
 
@@ -36,7 +36,7 @@ public final class JoseVerifiers implements JWSVerifierFactory {
 			return new Ed25519Verifier(ed);
 		}
 		if (JWSAlgorithm.ES256.equals(alg) && key instanceof ECPublicKey ec) {
-			return new ECDSAVerifier(ec);
+			return new Es256Verifier(ec);
 		}
 		throw new JOSEException("Unsupported JWS algorithm or key: " + alg);
 	}
