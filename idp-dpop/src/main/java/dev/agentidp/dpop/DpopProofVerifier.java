@@ -314,7 +314,7 @@ public final class DpopProofVerifier {
 	/**
 	 * The signature, by the proof's own key: Ed25519 through BouncyCastle (Nimbus's own
 	 * needs Tink), ES256 through {@link Es256Verifier} (BouncyCastle: the JDK's ECDSA
-	 * verification costs about ten times as much).
+	 * verification costs about three times as much).
 	 */
 	private static boolean verifies(SignedJWT jws, PublicKey key) throws JOSEException {
 		if (key instanceof RawEd25519Key ed) {

@@ -113,7 +113,7 @@ final class IssuerSignatures {
 			if (KeyType.EC.equals(key.getKeyType()) && JWSAlgorithm.Family.EC.contains(alg)
 					&& Curve.forJWSAlgorithm(alg).contains(((ECKey) key).getCurve())) {
 				ECPublicKey ec = ((ECKey) key).toECPublicKey();
-				// ES256 through BouncyCastle (Es256Verifier: the JDK's is ten times the
+				// ES256 through BouncyCastle (Es256Verifier: the JDK's is three times the
 				// CPU); ES384 and ES512 through Nimbus over the JDK
 				return JWSAlgorithm.ES256.equals(alg) ? new Es256Verifier(ec) : new ECDSAVerifier(ec);
 			}

@@ -18,7 +18,8 @@ import dev.agentidp.dpop.Es256Verifier;
  * {@code alg} {@code EdDSA}, or RFC 9864's fully-specified {@code Ed25519}) verified with
  * BouncyCastle, and ES256 verified with BouncyCastle too ({@link Es256Verifier}). Written
  * by hand because Nimbus's own Ed25519 verifier needs Tink, and the JDK's Ed25519 and
- * ECDSA verification are about nine and ten times slower (docs/tokens.md "Design notes").
+ * ECDSA verification take about seven and three times the CPU (docs/tokens.md "Design
+ * notes").
  */
 public final class JoseVerifiers implements JWSVerifierFactory {
 
