@@ -110,8 +110,9 @@ class ModuleBoundariesTests {
 			"dev.agentidp.console.People",
 			// idp-console: the kit the admin API uses to accept a console session
 			"dev.agentidp.console.ConsoleSessions",
-			// idp-dpop: the proof verifier
-			"dev.agentidp.dpop.DpopProofVerifier",
+			// idp-dpop: the proof verifier, and the ES256 verification (and its P-256
+			// arithmetic) the provider's token paths and the kit share with it
+			"dev.agentidp.dpop.DpopProofVerifier", "dev.agentidp.dpop.Es256Verifier", "dev.agentidp.dpop.P256",
 			// idp-resource-server, a Spring Boot starter: its auto-configuration (Boot
 			// needs it public), the configurer an application with its own security
 			// chain applies, the authentication handlers and tools read, and the MCP
