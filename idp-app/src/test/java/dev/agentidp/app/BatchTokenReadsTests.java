@@ -59,11 +59,19 @@ class BatchTokenReadsTests extends PolicyTestSupport {
 		String batch = "{\"subject\": {\"type\": \"agent\", \"id\": \"" + agent.id()
 				+ "\", \"properties\": {\"token\": \"" + token + "\"}}, \"resource\": {\"type\": \"tool\", \"id\": "
 				+ "\"github\"}, \"evaluations\": [" + evaluations + "]}";
-		this.tokenReads.set(0);
-		JsonNode decisions = decideBatch(batch);
-		assertThat(decisions).hasSize(10);
-		decisions.forEach((decision) -> assertThat(decision.get("decision").asBoolean()).isTrue());
-		assertThat(this.tokenReads.get()).as("token rows read for one batch of ten").isEqualTo(1);
+		// the fewest reads of three batches: a read another request of the shared
+		// provider makes on a request thread during one batch (seen once in CI) counts in
+		// that batch, but not in all three; a batch that read its token per evaluation
+		// would read it ten times in each
+		int fewest = Integer.MAX_VALUE;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			this.tokenReads.set(0);
+			JsonNode decisions = decideBatch(batch);
+			assertThat(decisions).hasSize(10);
+			decisions.forEach((decision) -> assertThat(decision.get("decision").asBoolean()).isTrue());
+			fewest = Math.min(fewest, this.tokenReads.get());
+		}
+		assertThat(fewest).as("token rows read for one batch of ten").isEqualTo(1);
 	}
 
 	@Test
